@@ -1,0 +1,1 @@
+//! Outbound delivery: SSRF guard for handler URLs.

@@ -1,0 +1,74 @@
+//! What a method sees: the store, the calling user with the scopes of the
+//! integration that called, the clock and the registry (for `batch`).
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use chrono::FixedOffset;
+use portico_store::{Store, User};
+
+use crate::registry::Registry;
+
+/// How the caller authenticated.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AuthKind {
+    /// An inbound webhook with this id.
+    Webhook {
+        /// Webhook id.
+        id: i64,
+    },
+}
+
+/// The user a call runs as and what the integration lets it do.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// The user (a webhook's creator).
+    pub user: User,
+    /// Scopes granted to the integration.
+    pub scopes: Vec<String>,
+    /// The integration that called.
+    pub auth: AuthKind,
+}
+
+/// Wall clock and the portal's time zone offset.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    /// Offset used when writing dates (`+00:00` by default).
+    pub offset: FixedOffset,
+}
+
+impl Clock {
+    /// A clock in the given offset.
+    pub fn new(offset: FixedOffset) -> Self {
+        Clock { offset }
+    }
+
+    /// Now, in Unix seconds.
+    pub fn now(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock::new(FixedOffset::east_opt(0).expect("zero offset is valid"))
+    }
+}
+
+/// The context of one method call.
+#[derive(Clone)]
+pub struct Ctx {
+    /// Storage.
+    pub store: Arc<dyn Store>,
+    /// Who calls.
+    pub caller: Arc<Caller>,
+    /// Clock and time zone.
+    pub clock: Clock,
+    /// The registry, for `batch`, `methods` and `method.get`.
+    pub registry: Arc<Registry>,
+    /// Set inside `batch` sub-calls (nested `batch` is refused).
+    pub in_batch: bool,
+}

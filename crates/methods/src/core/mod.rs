@@ -1,0 +1,191 @@
+//! Methods of the `basic` scope that every integration may call: `methods`,
+//! `method.get`, `scope`, `profile`, `server.time`, `app.info` and `batch`.
+
+mod batch;
+
+use portico_protocol::envelope::format_datetime;
+use portico_protocol::params::Params;
+use portico_protocol::{ApiError, ErrorCode};
+use serde_json::{json, Value};
+
+use crate::context::{AuthKind, Ctx};
+use crate::handler;
+use crate::registry::{MethodOutput, MethodSpec, ParamSpec, Registry, BASIC};
+use crate::values::{param_bool, param_string};
+
+/// Declares the `basic` methods.
+pub fn register(r: &mut Registry) {
+    let spec = |name, description, description_pt, params, example, handler| MethodSpec {
+        name,
+        scope: BASIC,
+        also_granted_by: &[],
+        description,
+        description_pt,
+        params,
+        example,
+        batchable: true,
+        handler,
+    };
+    r.add(spec(
+        "methods",
+        "Lists method names: those available to the caller, all of them (full), or those of one scope.",
+        "Lista nomes de métodos: os disponíveis para quem chama, todos (full) ou os de um escopo.",
+        &[
+            ParamSpec { name: "full", kind: "boolean", required: false, description: "List every method of the portal.", description_pt: "Listar todos os métodos do portal." },
+            ParamSpec { name: "scope", kind: "string", required: false, description: "List the methods of this scope; empty for the common ones.", description_pt: "Listar os métodos deste escopo; vazio para os comuns." },
+        ],
+        r#"{"full": true}"#,
+        handler!(methods),
+    ));
+    r.add(spec(
+        "method.get",
+        "Tells whether a method exists and whether the caller may call it.",
+        "Informa se um método existe e se quem chama pode usá-lo.",
+        &[ParamSpec {
+            name: "name",
+            kind: "string",
+            required: true,
+            description: "Method name.",
+            description_pt: "Nome do método.",
+        }],
+        r#"{"name": "crm.lead.add"}"#,
+        handler!(method_get),
+    ));
+    r.add(spec(
+        "scope",
+        "Lists the scopes granted to the caller, or every scope of the portal (full).",
+        "Lista os escopos concedidos a quem chama, ou todos os escopos do portal (full).",
+        &[ParamSpec {
+            name: "full",
+            kind: "boolean",
+            required: false,
+            description: "List every scope of the portal.",
+            description_pt: "Listar todos os escopos do portal.",
+        }],
+        r#"{}"#,
+        handler!(scope),
+    ));
+    r.add(spec(
+        "profile",
+        "Returns the basic profile of the calling user.",
+        "Retorna o perfil básico do usuário que chama.",
+        &[],
+        r#"{}"#,
+        handler!(profile),
+    ));
+    r.add(spec(
+        "server.time",
+        "Returns the server's current time in ISO 8601 with the portal's offset.",
+        "Retorna a hora atual do servidor em ISO 8601 com o fuso do portal.",
+        &[],
+        r#"{}"#,
+        handler!(server_time),
+    ));
+    r.add(spec(
+        "app.info",
+        "Returns information about the calling application; webhooks have no application context.",
+        "Retorna informações sobre o aplicativo que chama; webhooks não têm contexto de aplicativo.",
+        &[],
+        r#"{}"#,
+        handler!(app_info),
+    ));
+    let mut b = spec(
+        "batch",
+        "Runs up to 50 methods in one request, in order; later commands may use earlier results with $result[key][field].",
+        "Executa até 50 métodos numa requisição, em ordem; comandos seguintes podem usar resultados anteriores com $result[chave][campo].",
+        &[
+            ParamSpec { name: "cmd", kind: "object", required: true, description: "Commands: key => \"method?query\".", description_pt: "Comandos: chave => \"método?consulta\"." },
+            ParamSpec { name: "halt", kind: "boolean", required: false, description: "Stop at the first failing command.", description_pt: "Parar no primeiro comando com erro." },
+        ],
+        r#"{"halt": 0, "cmd": {"me": "user.current", "leads": "crm.lead.list?filter[ASSIGNED_BY_ID]=$result[me][ID]"}}"#,
+        handler!(batch::batch),
+    );
+    b.batchable = false;
+    r.add(b);
+}
+
+/// `methods`: method names visible to the caller.
+async fn methods(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+    let full = param_bool(&params, "full");
+    let scope = params
+        .get("scope")
+        .map(|_| param_string(&params, "scope").unwrap_or_default());
+    let names: Vec<Value> = ctx
+        .registry
+        .all()
+        .iter()
+        .filter(|m| match &scope {
+            _ if full => true,
+            Some(s) if s.is_empty() => m.scope == BASIC,
+            Some(s) => {
+                m.scope.eq_ignore_ascii_case(s)
+                    || m.also_granted_by.iter().any(|a| a.eq_ignore_ascii_case(s))
+            }
+            None => m.granted_by(&ctx.caller.scopes),
+        })
+        .map(|m| Value::String(m.name.to_string()))
+        .collect();
+    Ok(MethodOutput::value(Value::Array(names)))
+}
+
+/// `method.get`: `{isExisting, isAvailable}`.
+async fn method_get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+    let spec = param_string(&params, "name").and_then(|n| ctx.registry.get(n.trim()));
+    let available = spec.is_some_and(|m| m.granted_by(&ctx.caller.scopes));
+    Ok(MethodOutput::value(
+        json!({"isExisting": spec.is_some(), "isAvailable": available}),
+    ))
+}
+
+/// `scope`: granted scopes, or all of them.
+async fn scope(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+    let list: Vec<Value> = if param_bool(&params, "full") {
+        ctx.registry
+            .scopes()
+            .into_iter()
+            .map(|s| Value::String(s.into()))
+            .collect()
+    } else {
+        ctx.caller
+            .scopes
+            .iter()
+            .map(|s| Value::String(s.clone()))
+            .collect()
+    };
+    Ok(MethodOutput::value(Value::Array(list)))
+}
+
+/// `profile`: the caller's basic profile.
+async fn profile(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
+    let u = &ctx.caller.user;
+    if !u.active {
+        return Ok(MethodOutput::value(json!({})));
+    }
+    Ok(MethodOutput::value(json!({
+        "ID": u.id.to_string(),
+        "ADMIN": u.is_admin,
+        "NAME": u.name,
+        "LAST_NAME": u.last_name,
+        "PERSONAL_GENDER": "",
+        "TIME_ZONE": "",
+    })))
+}
+
+/// `server.time`.
+async fn server_time(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
+    Ok(MethodOutput::value(Value::String(format_datetime(
+        ctx.clock.now(),
+        ctx.clock.offset,
+    ))))
+}
+
+/// `app.info`: only applications have one; a webhook gets Bitrix24's 400 `ACCESS_DENIED`.
+async fn app_info(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
+    match ctx.caller.auth {
+        AuthKind::Webhook { .. } => Err(ApiError::new(
+            ErrorCode::AccessDenied,
+            "Access denied! Application context required",
+        )
+        .with_status(400)),
+    }
+}

@@ -1,0 +1,28 @@
+//! The REST methods of Portico and the registry that declares each of them once.
+//!
+//! A method sees a [`Ctx`] (store, caller, clock, registry) and the decoded
+//! [`Params`](portico_protocol::params::Params), never HTTP; the same method thus
+//! serves `/rest/...`, `batch` sub-calls and the request builder. One module per
+//! scope: [`core`] (`basic`), [`user`], [`crm`].
+
+pub mod context;
+pub mod core;
+pub mod crm;
+pub mod dispatch;
+pub mod listing;
+pub mod registry;
+pub mod user;
+pub mod values;
+
+pub use context::{AuthKind, Caller, Clock, Ctx};
+pub use dispatch::call;
+pub use registry::{MethodOutput, MethodSpec, ParamSpec, Registry};
+
+/// The registry of every method Portico serves.
+pub fn registry() -> Registry {
+    let mut r = Registry::default();
+    core::register(&mut r);
+    user::register(&mut r);
+    crm::register(&mut r);
+    r
+}

@@ -1,0 +1,268 @@
+//! The list machinery shared by every list method (`crm.*.list`, `user.get`):
+//! `filter` keys and values resolved against an entity catalogue, `order`,
+//! `select` with `*` and explicit multi-fields, `start` paging by 50 with `total`
+//! and `next`, and `start=-1` without counting. User input never becomes SQL text:
+//! it is resolved here to catalogue positions and typed values.
+
+use chrono::FixedOffset;
+use portico_protocol::filter::{op_for_value, parse_filter_key, FilterOp};
+use portico_protocol::params::{value_as_i64, value_as_string};
+use portico_protocol::ApiError;
+use portico_store::{
+    Condition, Direction, EntityDef, FieldKind, FieldValue, ListQuery, MultiType, Record,
+};
+use serde_json::{Map, Value};
+
+use crate::registry::MethodOutput;
+use crate::values::{invalid_arg, parse_field_value, render_legacy};
+
+/// Rows per page of every legacy list method.
+pub const PAGE_SIZE: u64 = 50;
+
+/// Which fields a list returns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Selection {
+    /// Catalogue positions of the stored fields to return, in catalogue order.
+    pub fields: Vec<usize>,
+    /// Multi-field kinds to return (only when named explicitly).
+    pub multi: Vec<MultiType>,
+}
+
+/// Resolves `select`: absent, empty or `*` mean every standard field except
+/// multi-fields; names add fields; `UF_*` adds user fields; unknown names are
+/// skipped as Bitrix24 does. `ID` is always returned.
+pub fn resolve_select(entity: &EntityDef, select: Option<&Value>) -> Result<Selection, ApiError> {
+    let names: Vec<String> = match select {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().filter_map(value_as_string).collect(),
+        Some(Value::Object(map)) => map.values().filter_map(value_as_string).collect(),
+        Some(other) => value_as_string(other)
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect(),
+    };
+    let all_standard = names.is_empty() || names.iter().any(|n| n == "*");
+    let mut wanted = vec![false; entity.fields.len()];
+    let mut multi = Vec::new();
+    for name in &names {
+        let upper = name.trim().to_ascii_uppercase();
+        if let Some(idx) = entity.index_of(&upper) {
+            match entity.fields[idx].kind {
+                FieldKind::MultiField(kind) if !multi.contains(&kind) => multi.push(kind),
+                FieldKind::MultiField(_) => {}
+                _ => wanted[idx] = true,
+            }
+        }
+    }
+    let fields = entity
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| f.is_stored() && (all_standard || wanted[*i] || f.name == "ID"))
+        .map(|(i, _)| i)
+        .collect();
+    Ok(Selection { fields, multi })
+}
+
+/// Builds the store query from `filter`, `order` and `start`.
+/// Returns the query and the effective `start` (−1 when counting is off).
+pub fn build_query(
+    entity: &'static EntityDef,
+    filter: Option<&Value>,
+    order: Option<&Value>,
+    start: Option<&Value>,
+    offset: FixedOffset,
+) -> Result<(ListQuery, i64), ApiError> {
+    let start = match start {
+        None | Some(Value::Null) => 0,
+        Some(v) if v.as_str().is_some_and(|s| s.trim().is_empty()) => 0,
+        Some(v) => value_as_i64(v)
+            .ok_or_else(|| invalid_arg("Parameter 'start' must be an integer."))?
+            .max(-1),
+    };
+    let query = ListQuery {
+        conditions: resolve_filter(entity, filter, offset)?,
+        order: resolve_order(entity, order)?,
+        offset: start.max(0) as u64,
+        limit: PAGE_SIZE,
+        count_total: start >= 0,
+        with_multi: false,
+    };
+    Ok((query, start))
+}
+
+/// Resolves a `filter` object into conditions.
+pub fn resolve_filter(
+    entity: &'static EntityDef,
+    filter: Option<&Value>,
+    offset: FixedOffset,
+) -> Result<Vec<Condition>, ApiError> {
+    let map = match filter {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Object(m)) => m,
+        Some(Value::Array(a)) if a.is_empty() => return Ok(Vec::new()),
+        Some(Value::String(s)) if s.is_empty() => return Ok(Vec::new()),
+        Some(_) => return Err(ApiError::legacy("Parameter 'filter' must be array.")),
+    };
+    let mut out = Vec::with_capacity(map.len());
+    for (key, value) in map {
+        let (op, name) = parse_filter_key(key)
+            .map_err(|e| invalid_arg(format!("Invalid filter: {}", e.message)))?;
+        let upper = name.to_ascii_uppercase();
+        let not_allowed = || {
+            invalid_arg(format!(
+                "Invalid filter: field '{name}' is not allowed in filter"
+            ))
+        };
+        let idx = entity.index_of(&upper).ok_or_else(not_allowed)?;
+        let field = &entity.fields[idx];
+        let op = op_for_value(
+            op,
+            value.is_array()
+                || (value.is_object() && !value.as_object().is_some_and(|m| m.is_empty())),
+        );
+        let items: Vec<&Value> = match value {
+            Value::Array(a) => a.iter().collect(),
+            Value::Object(m) => m.values().collect(),
+            v => vec![v],
+        };
+        if op.is_like() && !matches!(field.kind, FieldKind::String | FieldKind::MultiField(_)) {
+            return Err(invalid_arg(format!(
+                "Invalid filter: operator '{key}' (LIKE) is not allowed for field '{upper}'"
+            )));
+        }
+        let expected = match op {
+            FilterOp::Between | FilterOp::NotBetween => Some(2),
+            FilterOp::In | FilterOp::NotIn => None,
+            _ => Some(1),
+        };
+        if expected.is_some_and(|n| n != items.len()) || items.is_empty() {
+            return Err(invalid_arg(format!(
+                "Invalid filter: '{key}' expects {}",
+                match expected {
+                    Some(2) => "a list of two values".to_string(),
+                    _ => "a single value".to_string(),
+                }
+            )));
+        }
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            let parsed = match field.kind {
+                FieldKind::MultiField(_) => {
+                    value_as_string(item).map(FieldValue::Text).ok_or_else(|| {
+                        invalid_arg(format!("Invalid filter: value of '{key}' must be a string"))
+                    })?
+                }
+                _ if op.is_like() => FieldValue::Text(value_as_string(item).unwrap_or_default()),
+                _ => parse_field_value(field, item, offset)
+                    .map_err(|e| invalid_arg(format!("Invalid filter: {e}")))?,
+            };
+            if parsed.is_null() && !matches!(op, FilterOp::Eq | FilterOp::NotEq) {
+                return Err(invalid_arg(format!(
+                    "Invalid filter: '{key}' needs a value"
+                )));
+            }
+            values.push(parsed);
+        }
+        out.push(match field.kind {
+            FieldKind::MultiField(kind) => Condition::Multi { kind, op, values },
+            _ => Condition::Field {
+                field: idx,
+                op,
+                values,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// Resolves an `order` object (`{FIELD: "ASC"|"DESC"}`).
+pub fn resolve_order(
+    entity: &EntityDef,
+    order: Option<&Value>,
+) -> Result<Vec<(usize, Direction)>, ApiError> {
+    let map: &Map<String, Value> = match order {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Object(m)) => m,
+        Some(Value::Array(a)) if a.is_empty() => return Ok(Vec::new()),
+        Some(Value::String(s)) if s.is_empty() => return Ok(Vec::new()),
+        Some(_) => return Err(ApiError::legacy("Parameter 'order' must be array.")),
+    };
+    let mut out = Vec::with_capacity(map.len());
+    for (name, dir) in map {
+        let upper = name.trim().to_ascii_uppercase();
+        let idx = entity
+            .index_of(&upper)
+            .filter(|i| entity.fields[*i].is_stored())
+            .ok_or_else(|| {
+                invalid_arg(format!(
+                    "Invalid order: field '{name}' is not allowed in order"
+                ))
+            })?;
+        let dir = match value_as_string(dir)
+            .unwrap_or_default()
+            .to_ascii_uppercase()
+            .as_str()
+        {
+            "ASC" => Direction::Asc,
+            "DESC" => Direction::Desc,
+            _ => {
+                return Err(invalid_arg(
+                    "Invalid order: allowed sort directions are ASC, DESC",
+                ))
+            }
+        };
+        out.push((idx, dir));
+    }
+    Ok(out)
+}
+
+/// Renders one record in the legacy shape: the selected fields (strings for ids
+/// and money, ISO dates), then the selected multi-fields that are not empty.
+pub fn render_record(
+    entity: &EntityDef,
+    record: &Record,
+    selection: &Selection,
+    offset: FixedOffset,
+) -> Value {
+    let mut row = Map::with_capacity(selection.fields.len() + selection.multi.len());
+    for &idx in &selection.fields {
+        let field = &entity.fields[idx];
+        let value = record.values.get(idx).unwrap_or(&FieldValue::Null);
+        row.insert(field.name.to_string(), render_legacy(field, value, offset));
+    }
+    for kind in &selection.multi {
+        let items: Vec<Value> = record
+            .multi
+            .iter()
+            .filter(|m| m.kind == *kind)
+            .map(|m| {
+                serde_json::json!({
+                    "ID": m.id.to_string(),
+                    "VALUE_TYPE": m.value_type,
+                    "VALUE": m.value,
+                    "TYPE_ID": kind.as_str(),
+                })
+            })
+            .collect();
+        if !items.is_empty() {
+            row.insert(kind.as_str().to_string(), Value::Array(items));
+        }
+    }
+    Value::Object(row)
+}
+
+/// Wraps a page: `total` on every counted page (0 with `start=-1`), `next` only
+/// when more rows follow.
+pub fn page_output(rows: Vec<Value>, total: Option<u64>, start: i64) -> MethodOutput {
+    let total = total.map(|t| t as i64);
+    let next = match total {
+        Some(t) if start >= 0 && start + (PAGE_SIZE as i64) < t => Some(start + PAGE_SIZE as i64),
+        _ => None,
+    };
+    MethodOutput {
+        result: Value::Array(rows),
+        total: Some(total.unwrap_or(0)),
+        next,
+    }
+}

@@ -1,0 +1,142 @@
+//! Converting between wire values and stored [`FieldValue`]s, driven by a field's
+//! [`FieldKind`]: parsing what clients send (form strings or JSON) and writing what
+//! the legacy API returns (ids and money as strings, dates ISO 8601 with offset).
+
+use chrono::{FixedOffset, NaiveDate};
+use portico_protocol::envelope::{format_datetime, parse_datetime};
+use portico_protocol::params::{
+    value_as_bool, value_as_f64, value_as_i64, value_as_string, Params,
+};
+use portico_protocol::{ApiError, ErrorCode};
+use portico_store::{FieldDef, FieldKind, FieldValue};
+use serde_json::Value;
+
+/// Parses a value sent for `field`. Empty strings and `null` clear the field.
+/// The error text names the field and what was expected.
+pub fn parse_field_value(
+    field: &FieldDef,
+    v: &Value,
+    offset: FixedOffset,
+) -> Result<FieldValue, String> {
+    if v.is_null() || v.as_str().is_some_and(|s| s.is_empty()) {
+        return Ok(FieldValue::Null);
+    }
+    let bad = |what: &str| format!("Field '{}' must be {what}.", field.name);
+    match field.kind {
+        FieldKind::Integer
+        | FieldKind::User
+        | FieldKind::CrmCompany
+        | FieldKind::CrmContact
+        | FieldKind::CrmLead => value_as_i64(v)
+            .map(FieldValue::Int)
+            .ok_or_else(|| bad("an integer")),
+        FieldKind::Double => value_as_f64(v)
+            .map(FieldValue::Float)
+            .ok_or_else(|| bad("a number")),
+        FieldKind::Boolean => value_as_bool(v)
+            .map(|b| FieldValue::Int(b as i64))
+            .ok_or_else(|| bad("a boolean")),
+        FieldKind::Char => match v {
+            Value::Bool(b) => Ok(FieldValue::Text(if *b { "Y" } else { "N" }.into())),
+            _ => {
+                let s = value_as_string(v).ok_or_else(|| bad("Y or N"))?;
+                match s.to_ascii_uppercase().as_str() {
+                    "Y" | "1" | "TRUE" => Ok(FieldValue::Text("Y".into())),
+                    "N" | "0" | "FALSE" => Ok(FieldValue::Text("N".into())),
+                    _ => Err(bad("Y or N")),
+                }
+            }
+        },
+        FieldKind::Date => {
+            let s = value_as_string(v).ok_or_else(|| bad("a date"))?;
+            let secs = parse_datetime(&s, offset).ok_or_else(|| bad("a date (YYYY-MM-DD)"))?;
+            let date = chrono::DateTime::from_timestamp(secs, 0)
+                .map(|d| d.with_timezone(&offset).date_naive())
+                .ok_or_else(|| bad("a date"))?;
+            Ok(FieldValue::Text(date.format("%Y-%m-%d").to_string()))
+        }
+        FieldKind::DateTime => {
+            let s = value_as_string(v).ok_or_else(|| bad("a date and time"))?;
+            parse_datetime(&s, offset)
+                .map(FieldValue::Int)
+                .ok_or_else(|| bad("a date and time in ISO 8601"))
+        }
+        FieldKind::String | FieldKind::CrmStatus(_) | FieldKind::CrmCurrency => value_as_string(v)
+            .map(FieldValue::Text)
+            .ok_or_else(|| bad("a string")),
+        FieldKind::MultiField(_) => Err(bad("a list of multi-field items")),
+    }
+}
+
+/// Writes a stored value the way legacy methods (`crm.lead.get`, `user.get`) do.
+pub fn render_legacy(field: &FieldDef, v: &FieldValue, offset: FixedOffset) -> Value {
+    match (field.kind, v) {
+        (FieldKind::Date | FieldKind::DateTime, FieldValue::Null) => Value::String(String::new()),
+        (FieldKind::Boolean, FieldValue::Null) => Value::Bool(false),
+        (_, FieldValue::Null) => Value::Null,
+        (FieldKind::Boolean, FieldValue::Int(i)) => Value::Bool(*i != 0),
+        (FieldKind::Double, FieldValue::Float(f)) => Value::String(format!("{f:.2}")),
+        (FieldKind::Double, FieldValue::Int(i)) => Value::String(format!("{i}.00")),
+        (FieldKind::DateTime, FieldValue::Int(secs)) => {
+            Value::String(format_datetime(*secs, offset))
+        }
+        (FieldKind::Date, FieldValue::Text(d)) => Value::String(render_date(d, offset)),
+        (_, FieldValue::Int(i)) => Value::String(i.to_string()),
+        (_, FieldValue::Float(f)) => Value::String(f.to_string()),
+        (_, FieldValue::Text(s)) => Value::String(s.clone()),
+    }
+}
+
+/// Legacy CRM writes dates as midnight of that day with the portal offset.
+fn render_date(date: &str, offset: FixedOffset) -> String {
+    match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+        Ok(d) => {
+            let secs = d
+                .and_hms_opt(0, 0, 0)
+                .map(|dt| dt.and_utc().timestamp() - i64::from(offset.local_minus_utc()))
+                .unwrap_or(0);
+            format_datetime(secs, offset)
+        }
+        Err(_) => date.to_string(),
+    }
+}
+
+/// A boolean parameter (`full=true`, `halt=1`); absent means `false`.
+pub fn param_bool(params: &Params, name: &str) -> bool {
+    params.get(name).and_then(value_as_bool).unwrap_or(false)
+}
+
+/// A string parameter.
+pub fn param_string(params: &Params, name: &str) -> Option<String> {
+    params.get(name).and_then(value_as_string)
+}
+
+/// The `id` of legacy `*.get/update/delete`: a positive integer, else the legacy
+/// error `ID is not defined or invalid.`
+pub fn param_id(params: &Params) -> Result<i64, ApiError> {
+    params
+        .get("id")
+        .and_then(value_as_i64)
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::legacy("ID is not defined or invalid."))
+}
+
+/// The `INVALID_ARG_VALUE` error with this description.
+pub fn invalid_arg(description: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidArgValue, description.into())
+}
+
+/// A storage failure as the API answers it: a generic 500 without the storage
+/// text (which is logged here instead).
+pub fn store_error(e: portico_store::StoreError) -> ApiError {
+    match e {
+        portico_store::StoreError::Unavailable(msg) => {
+            tracing::error!(error = %msg, "storage unavailable");
+            ApiError::new(ErrorCode::Internal, "Storage is unavailable, try again").with_status(503)
+        }
+        other => {
+            tracing::error!(error = %other, "storage failure");
+            ApiError::internal()
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Administrative subcommands for scripts and CI: `user add`, `webhook add`,
+//! `webhook list`, `webhook remove`. They work on the data folder directly and may
+//! run while `portico serve` is running.
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use portico_protocol::envelope::parse_datetime;
+use portico_store::secrets::new_webhook_secret;
+use portico_store::{NewUser, NewWebhook, StoreError, UserStore, WebhookStore};
+
+use crate::setup::{hash_password, random_password, Portal};
+
+/// Options of `portico user add`.
+pub struct UserAdd {
+    /// Login.
+    pub login: String,
+    /// First name.
+    pub name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Administrator flag.
+    pub admin: bool,
+    /// Password (random when absent, printed once).
+    pub password: Option<String>,
+}
+
+/// Creates a user and prints its id (and generated password).
+pub async fn user_add(portal: &Portal, opts: UserAdd) -> anyhow::Result<()> {
+    let login = opts.login.trim().to_string();
+    if login.is_empty() || login.len() > 50 || login.chars().any(char::is_whitespace) {
+        bail!("a login is 1 to 50 characters without spaces");
+    }
+    let (password, generated) = match opts.password {
+        Some(p) if p.len() >= 8 => (p, false),
+        Some(_) => bail!("a password has at least 8 characters"),
+        None => (random_password(), true),
+    };
+    let result = portal
+        .store
+        .insert_user(NewUser {
+            login: login.clone(),
+            name: opts.name.unwrap_or_else(|| login.clone()),
+            last_name: opts.last_name.unwrap_or_default(),
+            email: opts.email.unwrap_or_default(),
+            is_admin: opts.admin,
+            password_hash: hash_password(&password)?,
+            date_register: Utc::now().timestamp(),
+        })
+        .await;
+    let id = match result {
+        Ok(id) => id,
+        Err(StoreError::Conflict(_)) => bail!("the login '{login}' is taken"),
+        Err(e) => return Err(e.into()),
+    };
+    println!("user {login} created with id {id}");
+    if generated {
+        println!("password: {password}");
+    }
+    Ok(())
+}
+
+/// Creates an inbound webhook for a user and prints its URL.
+pub async fn webhook_add(
+    portal: &Portal,
+    login: &str,
+    scopes: &[String],
+    name: Option<String>,
+    expires: Option<String>,
+    known_scopes: &[&str],
+) -> anyhow::Result<()> {
+    let user = portal
+        .store
+        .user_by_login(login)
+        .await?
+        .with_context(|| format!("no user with login '{login}'"))?;
+    let mut granted: Vec<String> = Vec::new();
+    for scope in scopes
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if !known_scopes.contains(&scope) {
+            bail!(
+                "unknown scope '{scope}'; available: {}",
+                known_scopes.join(", ")
+            );
+        }
+        if !granted.iter().any(|g| g == scope) {
+            granted.push(scope.to_string());
+        }
+    }
+    let expires_at =
+        match expires {
+            Some(text) => Some(parse_datetime(&text, portal.config.offset()?).with_context(
+                || format!("'{text}' is not a date like 2027-01-31 or 2027-01-31T12:00:00+00:00"),
+            )?),
+            None => None,
+        };
+    let secret = new_webhook_secret();
+    let id = portal
+        .store
+        .insert_webhook(NewWebhook {
+            user_id: user.id,
+            name: name.unwrap_or_else(|| "Inbound webhook".into()),
+            scopes: granted,
+            secret_hash: portal.secrets.lookup_hash(&secret),
+            secret_encrypted: portal.secrets.encrypt(&secret),
+            expires_at,
+            created_at: Utc::now().timestamp(),
+        })
+        .await?;
+    println!("webhook {id} created");
+    println!("{}/rest/{}/{}/", portal.config.base_url(), user.id, secret);
+    Ok(())
+}
+
+/// Lists webhooks (of one user when `login` is given) without their secrets.
+pub async fn webhook_list(portal: &Portal, login: Option<&str>) -> anyhow::Result<()> {
+    let user_id = match login {
+        Some(l) => Some(
+            portal
+                .store
+                .user_by_login(l)
+                .await?
+                .with_context(|| format!("no user with login '{l}'"))?
+                .id,
+        ),
+        None => None,
+    };
+    println!(
+        "{:<6} {:<8} {:<30} {:<24} expires",
+        "id", "user", "name", "scopes"
+    );
+    for w in portal.store.list_webhooks(user_id).await? {
+        let expires = w
+            .expires_at
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "never".into());
+        println!(
+            "{:<6} {:<8} {:<30} {:<24} {}",
+            w.id,
+            w.user_id,
+            w.name,
+            w.scopes.join(","),
+            expires
+        );
+    }
+    Ok(())
+}
+
+/// Deletes a webhook.
+pub async fn webhook_remove(portal: &Portal, id: i64) -> anyhow::Result<()> {
+    if !portal.store.delete_webhook(id).await? {
+        bail!("no webhook with id {id}");
+    }
+    println!("webhook {id} removed");
+    Ok(())
+}

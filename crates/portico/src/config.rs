@@ -1,0 +1,156 @@
+//! Configuration: built-in defaults, then a TOML file (`portico.toml` or
+//! `--config`), then `PORTICO_*` environment variables, then command-line flags.
+//! `Debug` never shows the administrator password.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use chrono::FixedOffset;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// File in the data folder where `serve` records the URL it listens on, so that
+/// `portico webhook add` prints URLs that work.
+pub const BASE_URL_FILE: &str = "base_url";
+
+/// Portico's settings.
+#[derive(Clone, Deserialize, Serialize)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Folder holding the database, the key file and generated certificates.
+    pub data_dir: PathBuf,
+    /// Base URL printed in webhook URLs (default: derived from `listen` and `tls`).
+    pub public_url: Option<String>,
+    /// Serve HTTPS.
+    pub tls: bool,
+    /// PEM certificate chain for HTTPS (default: one generated into the data folder).
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS.
+    pub tls_key: Option<PathBuf>,
+    /// Password of the administrator created on first start (default: random, printed once).
+    pub admin_password: Option<String>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// The portal's UTC offset for dates, e.g. `+00:00` or `-03:00`.
+    pub timezone: String,
+    /// Log format: `text` or `json`.
+    pub log_format: String,
+    /// SQLite durability: `full` (fsync at every commit) or `normal`.
+    pub sqlite_synchronous: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("portico-data"),
+            public_url: None,
+            tls: false,
+            tls_cert: None,
+            tls_key: None,
+            admin_password: None,
+            max_body_bytes: 16 * 1024 * 1024,
+            timezone: "+00:00".into(),
+            log_format: "text".into(),
+            sqlite_synchronous: "full".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("public_url", &self.public_url)
+            .field("tls", &self.tls)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "<redacted>"),
+            )
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("timezone", &self.timezone)
+            .field("log_format", &self.log_format)
+            .field("sqlite_synchronous", &self.sqlite_synchronous)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Loads defaults → file → environment → `overrides` (flags given on the command line).
+    pub fn load(file: Option<&Path>, overrides: &figment::value::Dict) -> anyhow::Result<Config> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                if !path.exists() {
+                    bail!("configuration file {} does not exist", path.display());
+                }
+                fig = fig.merge(Toml::file(path));
+            }
+            None => fig = fig.merge(Toml::file("portico.toml")),
+        }
+        let config: Config = fig
+            .merge(Env::prefixed("PORTICO_"))
+            .merge(Serialized::defaults(overrides.clone()))
+            .extract()
+            .context("invalid configuration")?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        self.listen_addr()?;
+        self.offset()?;
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            bail!("tls_cert and tls_key must be given together");
+        }
+        if !matches!(self.sqlite_synchronous.as_str(), "full" | "normal") {
+            bail!("sqlite_synchronous must be 'full' or 'normal'");
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("log_format must be 'text' or 'json'");
+        }
+        Ok(())
+    }
+
+    /// The address to listen on.
+    pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.listen
+            .parse()
+            .with_context(|| format!("listen address '{}' is not IP:PORT", self.listen))
+    }
+
+    /// The portal's UTC offset.
+    pub fn offset(&self) -> anyhow::Result<FixedOffset> {
+        self.timezone
+            .parse::<FixedOffset>()
+            .ok()
+            .or_else(|| {
+                (self.timezone == "UTC" || self.timezone == "Z")
+                    .then(|| FixedOffset::east_opt(0))
+                    .flatten()
+            })
+            .with_context(|| format!("timezone '{}' is not an offset like +00:00", self.timezone))
+    }
+
+    /// Base URL of the portal, ending without `/`: `public_url` when set, else the
+    /// address the running server recorded in the data folder, else `listen`.
+    pub fn base_url(&self) -> String {
+        if let Some(url) = &self.public_url {
+            return url.trim_end_matches('/').to_string();
+        }
+        if let Ok(recorded) = std::fs::read_to_string(self.data_dir.join(BASE_URL_FILE)) {
+            let recorded = recorded.trim();
+            if !recorded.is_empty() {
+                return recorded.to_string();
+            }
+        }
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.listen)
+    }
+}

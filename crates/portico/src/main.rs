@@ -1,0 +1,215 @@
+//! The `portico` binary: `serve` runs the portal; `user` and `webhook` manage
+//! accounts and inbound webhooks from scripts and CI.
+
+mod commands;
+mod config;
+mod serve;
+mod setup;
+mod tls;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use figment::value::{Dict, Value};
+
+use crate::config::Config;
+
+/// Portico: a self-hosted portal with a Bitrix24-compatible REST API.
+#[derive(Parser)]
+#[command(name = "portico", version, about)]
+struct Cli {
+    /// Configuration file (default: ./portico.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Data folder: database, key file, certificates (default ./portico-data; env PORTICO_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the portal.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080; env PORTICO_LISTEN).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Serve HTTPS (with a generated local CA unless --tls-cert/--tls-key are given).
+        #[arg(long)]
+        tls: bool,
+        /// PEM certificate chain for HTTPS.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for HTTPS.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Base URL used in printed webhook URLs.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
+        /// Password of the administrator created on first start (env PORTICO_ADMIN_PASSWORD).
+        #[arg(long, value_name = "PASSWORD")]
+        admin_password: Option<String>,
+    },
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage inbound webhooks.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user.
+    Add {
+        /// Login (unique).
+        #[arg(long)]
+        login: String,
+        /// First name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Last name.
+        #[arg(long)]
+        last_name: Option<String>,
+        /// E-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Make the user an administrator.
+        #[arg(long)]
+        admin: bool,
+        /// Password (default: random, printed once).
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhookCommand {
+    /// Create an inbound webhook and print its URL.
+    Add {
+        /// Login of the user the webhook acts as.
+        #[arg(long)]
+        user: String,
+        /// Scopes, comma-separated (e.g. crm,user).
+        #[arg(long, value_delimiter = ',')]
+        scope: Vec<String>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Expiry date (e.g. 2027-01-31).
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// List webhooks (never their secrets).
+    List {
+        /// Only this user's webhooks.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Delete a webhook.
+    Remove {
+        /// Webhook id.
+        id: i64,
+    },
+}
+
+fn set(dict: &mut Dict, key: &str, value: Option<Value>) {
+    if let Some(v) = value {
+        dict.insert(key.into(), v);
+    }
+}
+
+fn overrides(cli: &Cli) -> Dict {
+    let mut d = Dict::new();
+    let path = |p: &Option<PathBuf>| p.as_ref().map(|p| Value::from(p.display().to_string()));
+    set(&mut d, "data_dir", path(&cli.data_dir));
+    if let Command::Serve {
+        listen,
+        tls,
+        tls_cert,
+        tls_key,
+        public_url,
+        admin_password,
+    } = &cli.command
+    {
+        set(&mut d, "listen", listen.clone().map(Value::from));
+        set(&mut d, "tls", tls.then_some(Value::from(true)));
+        set(&mut d, "tls_cert", path(tls_cert));
+        set(&mut d, "tls_key", path(tls_key));
+        set(&mut d, "public_url", public_url.clone().map(Value::from));
+        set(
+            &mut d,
+            "admin_password",
+            admin_password.clone().map(Value::from),
+        );
+    }
+    d
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref(), &overrides(&cli))?;
+    match cli.command {
+        Command::Serve { .. } => serve::run(config).await,
+        Command::User(UserCommand::Add {
+            login,
+            name,
+            last_name,
+            email,
+            admin,
+            password,
+        }) => {
+            let portal = setup::open(config)?;
+            let opts = commands::UserAdd {
+                login,
+                name,
+                last_name,
+                email,
+                admin,
+                password,
+            };
+            commands::user_add(&portal, opts).await
+        }
+        Command::Webhook(cmd) => {
+            let portal = setup::open(config)?;
+            match cmd {
+                WebhookCommand::Add {
+                    user,
+                    scope,
+                    name,
+                    expires,
+                } => {
+                    let registry = portico_methods::registry();
+                    commands::webhook_add(&portal, &user, &scope, name, expires, &registry.scopes())
+                        .await
+                }
+                WebhookCommand::List { user } => {
+                    commands::webhook_list(&portal, user.as_deref()).await
+                }
+                WebhookCommand::Remove { id } => commands::webhook_remove(&portal, id).await,
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

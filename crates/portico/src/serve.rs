@@ -1,0 +1,99 @@
+//! `portico serve`: logging, the data folder, the first administrator, TLS, the
+//! router, and a clean shutdown on SIGINT or SIGTERM.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use portico_methods::Clock;
+use portico_web::{AppState, Limits};
+use tokio::net::TcpListener;
+
+use crate::config::{Config, BASE_URL_FILE};
+use crate::{setup, tls};
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Resolves when SIGINT or SIGTERM arrives.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Runs the portal until a shutdown signal.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    init_logging(&config.log_format);
+    let addr = config.listen_addr()?;
+    let offset = config.offset()?;
+    let limits = Limits {
+        max_body_bytes: config.max_body_bytes,
+    };
+    let tls = if config.tls {
+        Some(tls::prepare(&config)?)
+    } else {
+        None
+    };
+    let portal = setup::open(config)?;
+    if let Some(password) = setup::ensure_admin(&portal).await? {
+        println!("Administrator created: login 'admin', password '{password}' (shown only once)");
+    }
+    let state = AppState {
+        store: portal.dyn_store(),
+        registry: Arc::new(portico_methods::registry()),
+        secrets: portal.secrets.clone(),
+        clock: Clock::new(offset),
+        limits,
+    };
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    if let Some(ca) = tls.as_ref().and_then(|t| t.ca_path.as_ref()) {
+        println!(
+            "HTTPS certificate authority: {} (trust it in clients)",
+            ca.display()
+        );
+    }
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let base = match &portal.config.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => format!("{scheme}://{local}"),
+    };
+    std::fs::write(portal.config.data_dir.join(BASE_URL_FILE), &base)?;
+    println!("Portico listening on {scheme}://{local}");
+    tracing::info!(%local, tls = tls.is_some(), "listening");
+    portico_web::serve(
+        listener,
+        portico_web::router(state),
+        tls.map(|t| t.files),
+        shutdown_signal(),
+    )
+    .await?;
+    drop(portal);
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! The response envelope: success and error bodies, the `time` block, PHP-style
+//! map serialisation, date formatting and the XML transport (reference §3).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+
+mod xml;
+
+pub use xml::to_xml;
+
+/// `Content-Type` of JSON answers (errors included).
+pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// `Content-Type` of answers to `.xml` calls.
+pub const XML_CONTENT_TYPE: &str = "text/xml; charset=utf-8";
+
+/// The `time` object of every success envelope (reference §3.2).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TimeBlock {
+    /// Request start, Unix seconds with µs precision.
+    pub start: f64,
+    /// Request finish, Unix seconds with µs precision.
+    pub finish: f64,
+    /// `finish - start` in seconds.
+    pub duration: f64,
+    /// Seconds spent inside the method.
+    pub processing: f64,
+    /// `start` as ISO 8601 in the portal offset, e.g. `2024-07-23T08:11:02+00:00`.
+    pub date_start: String,
+    /// `finish` as ISO 8601 in the portal offset.
+    pub date_finish: String,
+    /// Unix time when the oldest operating-time bucket expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operating_reset_at: Option<i64>,
+    /// Operating seconds accumulated by this method for this client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operating: Option<f64>,
+}
+
+impl TimeBlock {
+    /// A block for a call that ran from `start` to `finish` (wall clock), of which
+    /// `processing` was spent in the method; dates are rendered in `offset`, the
+    /// portal time zone. Floats are Unix seconds truncated to whole microseconds.
+    pub fn new(
+        start: SystemTime,
+        finish: SystemTime,
+        processing: Duration,
+        offset: FixedOffset,
+    ) -> Self {
+        let start_us = unix_micros(start);
+        let finish_us = unix_micros(finish);
+        TimeBlock {
+            start: start_us as f64 / 1e6,
+            finish: finish_us as f64 / 1e6,
+            duration: finish_us.saturating_sub(start_us).max(0) as f64 / 1e6,
+            processing: processing.as_secs_f64(),
+            date_start: format_datetime(start_us.div_euclid(1_000_000), offset),
+            date_finish: format_datetime(finish_us.div_euclid(1_000_000), offset),
+            operating_reset_at: None,
+            operating: None,
+        }
+    }
+
+    /// Adds the cloud operating-limit fields `operating` and `operating_reset_at`.
+    pub fn with_operating(mut self, operating: f64, reset_at: i64) -> Self {
+        self.operating = Some(operating);
+        self.operating_reset_at = Some(reset_at);
+        self
+    }
+}
+
+/// Microseconds since the Unix epoch (negative before it), saturating.
+fn unix_micros(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_micros()).unwrap_or(i64::MAX),
+        Err(e) => i64::try_from(e.duration().as_micros()).map_or(i64::MIN, |us| -us),
+    }
+}
+
+/// Unix seconds as `2024-05-23T18:18:25+02:00` in `offset`. Times outside
+/// chrono's range are rendered as the epoch rather than failing.
+pub fn format_datetime(unix_seconds: i64, offset: FixedOffset) -> String {
+    DateTime::from_timestamp(unix_seconds, 0)
+        .unwrap_or(DateTime::UNIX_EPOCH)
+        .with_timezone(&offset)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// Parses a date or date-time sent by a client into Unix seconds.
+///
+/// Accepted: RFC 3339 with an offset or `Z` (also with a space instead of `T`),
+/// `YYYY-MM-DDTHH:MM[:SS]`, `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DD` (midnight),
+/// `DD.MM.YYYY` and `DD.MM.YYYY HH:MM[:SS]` (portal format). Forms without an
+/// offset are read in `offset`. Fractional seconds are accepted and dropped.
+pub fn parse_datetime(s: &str, offset: FixedOffset) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.timestamp());
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+            return Some(dt.timestamp());
+        }
+    }
+    const NAIVE: [&str; 6] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%d.%m.%Y %H:%M:%S",
+        "%d.%m.%Y %H:%M",
+    ];
+    let naive = NAIVE
+        .iter()
+        .find_map(|fmt| NaiveDateTime::parse_from_str(s, fmt).ok())
+        .or_else(|| {
+            ["%Y-%m-%d", "%d.%m.%Y"]
+                .iter()
+                .find_map(|fmt| NaiveDate::parse_from_str(s, fmt).ok())
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })?;
+    naive
+        .and_utc()
+        .timestamp()
+        .checked_sub(i64::from(offset.local_minus_utc()))
+}
+
+/// Serialises with a fallback, so a body is always produced.
+fn to_bytes(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_else(|_| {
+        br#"{"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"}"#.to_vec()
+    })
+}
+
+/// The success envelope `{"result":…, "next":…, "total":…, "time":{…}}`;
+/// `next` and `total` appear only when `Some`.
+pub fn success_body(
+    result: &Value,
+    total: Option<i64>,
+    next: Option<i64>,
+    time: &TimeBlock,
+) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Success<'a> {
+        result: &'a Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        total: Option<i64>,
+        time: &'a TimeBlock,
+    }
+    to_bytes(&Success {
+        result,
+        next,
+        total,
+        time,
+    })
+}
+
+/// The error envelope `{"error":…, "error_description":…}`.
+pub fn error_body(err: &ApiError) -> Vec<u8> {
+    to_bytes(&err.to_json())
+}
+
+/// A map as PHP's `json_encode` would write an array: empty → `[]`, keys
+/// exactly `"0".."n-1"` in order → a JSON list, anything else → an object.
+/// Only the top level is converted.
+pub fn php_map(map: Map<String, Value>) -> Value {
+    if map.is_empty() || crate::params::is_list_keyed(&map) {
+        Value::Array(map.into_iter().map(|(_, v)| v).collect())
+    } else {
+        Value::Object(map)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,262 @@
+//! The Bitrix24 error-code table and the [`ApiError`] value every layer returns.
+//!
+//! Each [`ErrorCode`] row carries its wire string (the `error` field of the
+//! envelope), the HTTP status it is answered with and a default
+//! `error_description`. The wire strings mix upper and lower case on purpose
+//! (`QUERY_LIMIT_EXCEEDED`, `expired_token`): they are stored verbatim, never
+//! derived from the variant name. See reference §3.3–§3.5 and §15.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Declares [`ErrorCode`] and its lookup functions from one table, so a row
+/// cannot be half-added.
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident => ($wire:literal, $status:literal, $desc:literal), )*) => {
+        /// A Bitrix24 error code (the `error` field of an error envelope).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in table order.
+            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$variant, )* ];
+
+            /// The wire string sent as `error` (may be empty for [`ErrorCode::Legacy`]).
+            pub fn as_str(self) -> &'static str {
+                match self { $( ErrorCode::$variant => $wire, )* }
+            }
+
+            /// The HTTP status this code is answered with by default.
+            pub fn http_status(self) -> u16 {
+                match self { $( ErrorCode::$variant => $status, )* }
+            }
+
+            /// The default `error_description` for this code.
+            pub fn default_description(self) -> &'static str {
+                match self { $( ErrorCode::$variant => $desc, )* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// Unhandled server error.
+    Internal => ("INTERNAL_SERVER_ERROR", 500, "Internal server error"),
+    /// The server produced something it could not answer with.
+    UnexpectedAnswer => ("ERROR_UNEXPECTED_ANSWER", 500, "Server returned an unexpected response"),
+    /// Leaky-bucket request-rate limit hit (clients retry a 503).
+    QueryLimitExceeded => ("QUERY_LIMIT_EXCEEDED", 503, "Too many requests"),
+    /// Per-method operating-time budget exceeded.
+    OperationTimeLimit => ("OPERATION_TIME_LIMIT", 429, "Method is blocked due to operation time limit."),
+    /// REST API blocked by an administrator.
+    OverloadLimit => ("OVERLOAD_LIMIT", 503, "REST API is blocked due to overload"),
+    /// The method may not run inside `batch`.
+    BatchMethodNotAllowed => ("ERROR_BATCH_METHOD_NOT_ALLOWED", 405, "Method is not allowed for batch usage"),
+    /// More than 50 commands in one `batch`.
+    BatchLengthExceeded => ("ERROR_BATCH_LENGTH_EXCEEDED", 400, "Max batch length exceeded"),
+    /// Missing or unknown authorization data.
+    NoAuthFound => ("NO_AUTH_FOUND", 401, "Wrong authorization data"),
+    /// The request itself is malformed.
+    InvalidRequest => ("INVALID_REQUEST", 400, "Invalid request"),
+    /// Wrong webhook secret or disabled credentials.
+    InvalidCredentials => ("INVALID_CREDENTIALS", 401, "Invalid request credentials"),
+    /// The token or webhook lacks the method's scope.
+    InsufficientScope => ("insufficient_scope", 403, "The request requires higher privileges than provided by the webhook token"),
+    /// The OAuth access token has expired (clients refresh on this code).
+    ExpiredToken => ("expired_token", 401, "The access token provided has expired."),
+    /// The OAuth access token is unknown or malformed.
+    InvalidToken => ("invalid_token", 401, "Token expired or invalid"),
+    /// No such REST method.
+    MethodNotFound => ("ERROR_METHOD_NOT_FOUND", 404, "Method not found!"),
+    /// An argument has an invalid value.
+    InvalidArgValue => ("INVALID_ARG_VALUE", 400, "Invalid argument value"),
+    /// The requested element does not exist (universal API).
+    NotFound => ("NOT_FOUND", 400, "Element not found"),
+    /// Core-level failure.
+    ErrorCore => ("ERROR_CORE", 400, "Core error"),
+    /// Argument exception.
+    ErrorArgument => ("ERROR_ARGUMENT", 400, "Invalid argument"),
+    /// The caller may not do this.
+    AccessDenied => ("ACCESS_DENIED", 403, "Access denied."),
+    /// The authorization type (webhook vs application) is not allowed here.
+    WrongAuthType => ("WRONG_AUTH_TYPE", 403, "Current authorization type is denied for this method"),
+    /// The user behind the credentials could not be authorized.
+    AuthorizationError => ("authorization_error", 401, "Unable to authorize user"),
+    /// Legacy CRM error: empty `error`, all information in the description.
+    Legacy => ("", 400, "Not found"),
+    /// The request body exceeds the configured limit.
+    PayloadTooLarge => ("REQUEST_ENTITY_TOO_LARGE", 413, "Request body is too large"),
+    /// The request body has a Content-Type the server cannot decode.
+    UnsupportedMediaType => ("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Content-Type"),
+    /// An HTTP method other than GET or POST.
+    HttpMethodNotAllowed => ("METHOD_NOT_ALLOWED", 405, "Only GET and POST are allowed"),
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error answered on the wire as `{"error": .., "error_description": ..}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    /// The error code (its wire string is the `error` field).
+    pub code: ErrorCode,
+    /// The `error_description` text.
+    pub description: Cow<'static, str>,
+    /// The HTTP status to answer with (the code's default unless overridden).
+    pub status: u16,
+}
+
+impl ApiError {
+    /// An error with the code's default status and the given description.
+    pub fn new(code: ErrorCode, description: impl Into<Cow<'static, str>>) -> Self {
+        ApiError {
+            code,
+            description: description.into(),
+            status: code.http_status(),
+        }
+    }
+
+    /// An error with the code's default status and default description.
+    pub fn from_code(code: ErrorCode) -> Self {
+        ApiError::new(code, code.default_description())
+    }
+
+    /// A legacy CRM error: `{"error":"","error_description":description}`, HTTP 400.
+    pub fn legacy(description: impl Into<Cow<'static, str>>) -> Self {
+        ApiError::new(ErrorCode::Legacy, description)
+    }
+
+    /// The generic 500 `INTERNAL_SERVER_ERROR` (never carries internal details).
+    pub fn internal() -> Self {
+        ApiError::from_code(ErrorCode::Internal)
+    }
+
+    /// The same error answered with another HTTP status.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// The wire body as JSON: `{"error": code, "error_description": description}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        map.insert("error".into(), self.code.as_str().into());
+        map.insert("error_description".into(), self.description.as_ref().into());
+        serde_json::Value::Object(map)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.code.as_str().is_empty() {
+            f.write_str(&self.description)
+        } else {
+            write!(f, "{}: {}", self.code.as_str(), self.description)
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::collections::HashSet;
+
+    /// Exhaustive on purpose: adding a variant without a table row fails to compile here.
+    fn ordinal(code: ErrorCode) -> usize {
+        use ErrorCode::*;
+        match code {
+            Internal => 0,
+            UnexpectedAnswer => 1,
+            QueryLimitExceeded => 2,
+            OperationTimeLimit => 3,
+            OverloadLimit => 4,
+            BatchMethodNotAllowed => 5,
+            BatchLengthExceeded => 6,
+            NoAuthFound => 7,
+            InvalidRequest => 8,
+            InvalidCredentials => 9,
+            InsufficientScope => 10,
+            ExpiredToken => 11,
+            InvalidToken => 12,
+            MethodNotFound => 13,
+            InvalidArgValue => 14,
+            NotFound => 15,
+            ErrorCore => 16,
+            ErrorArgument => 17,
+            AccessDenied => 18,
+            WrongAuthType => 19,
+            AuthorizationError => 20,
+            Legacy => 21,
+            PayloadTooLarge => 22,
+            UnsupportedMediaType => 23,
+            HttpMethodNotAllowed => 24,
+        }
+    }
+
+    #[test]
+    fn all_covers_every_variant_once() {
+        let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
+        assert_eq!(ErrorCode::ALL.len(), 25);
+        assert_eq!(seen.len(), 25);
+    }
+
+    #[test]
+    fn wire_strings_are_unique() {
+        let wires: HashSet<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(wires.len(), ErrorCode::ALL.len());
+    }
+
+    #[test]
+    fn every_row_is_sane() {
+        for code in ErrorCode::ALL {
+            assert!((400..600).contains(&code.http_status()), "{code:?}");
+            assert!(!code.default_description().is_empty(), "{code:?}");
+            assert!(code
+                .as_str()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        }
+    }
+
+    #[test]
+    fn spot_check_table() {
+        assert_eq!(ErrorCode::QueryLimitExceeded.http_status(), 503);
+        assert_eq!(ErrorCode::OperationTimeLimit.http_status(), 429);
+        assert_eq!(ErrorCode::ExpiredToken.as_str(), "expired_token");
+        assert_eq!(ErrorCode::MethodNotFound.http_status(), 404);
+        assert_eq!(ErrorCode::Legacy.as_str(), "");
+        assert_eq!(ErrorCode::NotFound.http_status(), 400);
+    }
+
+    #[test]
+    fn constructors_and_json() {
+        let e = ApiError::from_code(ErrorCode::QueryLimitExceeded);
+        assert_eq!(e.status, 503);
+        assert_eq!(
+            e.to_json(),
+            json!({"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"})
+        );
+        let l = ApiError::legacy("Not found");
+        assert_eq!(l.status, 400);
+        assert_eq!(
+            l.to_json(),
+            json!({"error": "", "error_description": "Not found"})
+        );
+        assert_eq!(l.to_string(), "Not found");
+        let i = ApiError::internal();
+        assert_eq!((i.code, i.status), (ErrorCode::Internal, 500));
+        let s = ApiError::new(ErrorCode::AccessDenied, format!("no {}", 1)).with_status(400);
+        assert_eq!(s.status, 400);
+        assert_eq!(s.to_string(), "ACCESS_DENIED: no 1");
+        let boxed: Box<dyn std::error::Error> = Box::new(s);
+        assert!(boxed.to_string().contains("no 1"));
+    }
+}

@@ -1,0 +1,162 @@
+//! SQLite backend of the Portico store (WAL, group-committed writes).
+//!
+//! One database file in WAL mode. Reads use a small pool of `query_only`
+//! connections ([`pool`]): point reads run inline on the caller's thread, list
+//! queries on tokio's blocking pool. Every write goes to one writer thread
+//! ([`writer`]) that commits queued writes together, a savepoint per write, and
+//! answers each only after `COMMIT`. The schema lives in `migrations/`, applied at
+//! open and tracked with `PRAGMA user_version`.
+
+mod connection;
+mod entity_sql;
+mod error;
+mod list;
+mod migrate;
+mod pool;
+mod records;
+mod users;
+mod value;
+mod webhooks;
+mod writer;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use portico_store::{EntityDef, StoreError};
+use rusqlite::Connection;
+
+use crate::connection::{open, Role};
+use crate::entity_sql::EntitySql;
+use crate::pool::ReadPool;
+use crate::writer::Writer;
+
+/// How [`SqliteStore::open`] sets up the database.
+#[derive(Clone, Debug)]
+pub struct SqliteOptions {
+    /// `synchronous=FULL` (every acknowledged write survives power loss); `false`
+    /// selects `NORMAL` (survives a crash of the process, not of the machine).
+    /// Default `true`.
+    pub synchronous_full: bool,
+    /// Read connections in the pool (at least one). Default: twice the available
+    /// parallelism.
+    pub read_connections: usize,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1);
+        SqliteOptions {
+            synchronous_full: true,
+            read_connections: 2 * cores,
+        }
+    }
+}
+
+/// The SQLite store: implements every storage trait, so it is a
+/// [`portico_store::Store`]. Cheap to clone (shared state behind an `Arc`); the
+/// writer thread stops when the last clone is closed or dropped, after
+/// committing every write already queued.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+/// The shared state. Field order matters on drop: the writer drains and stops
+/// before the read connections close.
+struct Inner {
+    writer: Writer,
+    readers: ReadPool,
+    entities: RwLock<HashMap<usize, Arc<EntitySql>>>,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database at `path`, switches it to WAL,
+    /// applies pending migrations and starts the writer thread.
+    pub fn open(path: &Path, opts: SqliteOptions) -> Result<Self, StoreError> {
+        let mut conn = open(path, Role::Writer, opts.synchronous_full)?;
+        migrate::migrate(&mut conn)?;
+        let readers = ReadPool::open(path, opts.read_connections, opts.synchronous_full)?;
+        let writer = Writer::start(conn)?;
+        tracing::debug!(path = %path.display(), readers = opts.read_connections, "opened SQLite store");
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                writer,
+                readers,
+                entities: RwLock::new(HashMap::new()),
+                path: path.to_owned(),
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Releases this handle. When it is the last one, waits until every queued
+    /// write is committed, then stops the writer and closes the connections.
+    pub fn close(self) {
+        drop(self);
+    }
+
+    /// The cached SQL of `entity`.
+    fn entity_sql(&self, entity: &'static EntityDef) -> Arc<EntitySql> {
+        let key = entity as *const EntityDef as usize;
+        {
+            let map = self
+                .inner
+                .entities
+                .read()
+                .unwrap_or_else(|p| p.into_inner());
+            if let Some(sql) = map.get(&key) {
+                return Arc::clone(sql);
+            }
+        }
+        let mut map = self
+            .inner
+            .entities
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        Arc::clone(
+            map.entry(key)
+                .or_insert_with(|| Arc::new(EntitySql::new(entity))),
+        )
+    }
+
+    /// Runs a short read inline on a pool connection.
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.inner.readers.read(f)
+    }
+
+    /// Runs a possibly long read on the blocking pool.
+    async fn scan<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let permit = self.inner.readers.scan_permit().await?;
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            inner.readers.read(f)
+        })
+        .await
+        .map_err(|e| StoreError::Other(format!("list task failed: {e}")))?
+    }
+
+    /// Runs a write in the writer's next batch; returns once it is committed.
+    async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.inner.writer.write(f).await
+    }
+}

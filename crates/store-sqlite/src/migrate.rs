@@ -1,0 +1,102 @@
+//! Schema migrations: `migrations/NNNN_name.sql`, embedded in the binary, applied
+//! in order at open, each in its own transaction together with the new
+//! `PRAGMA user_version`, so a crash leaves the schema at a whole version.
+
+use portico_store::StoreError;
+use rusqlite::Connection;
+
+use crate::error::map_err;
+
+/// The migrations, version = position + 1.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../migrations/0001_initial.sql"),
+)];
+
+/// The schema version this build writes.
+pub(crate) fn latest() -> u32 {
+    u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX)
+}
+
+/// Brings the database up to [`latest`]; refuses a database written by a newer build.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: u32 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(map_err)?;
+    if current > latest() {
+        return Err(StoreError::Other(format!(
+            "database schema version {current} is newer than this build ({})",
+            latest()
+        )));
+    }
+    for (version, (name, sql)) in (1u32..).zip(MIGRATIONS).skip(current as usize) {
+        let tx = conn.transaction().map_err(map_err)?;
+        tx.execute_batch(sql)
+            .map_err(|e| StoreError::Other(format!("migration {name}: {e}")))?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(map_err)?;
+        tx.commit().map_err(map_err)?;
+        tracing::info!(migration = name, version, "applied SQLite migration");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection::{open, Role};
+    use portico_store::{EntityDef, StorageType};
+
+    /// Every stored column of every catalogue exists in its table with the
+    /// catalogue's storage type, so catalogue and schema cannot drift.
+    #[test]
+    fn schema_has_every_catalogue_column() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = open(&dir.path().join("t.db"), Role::Writer, false).expect("open");
+        migrate(&mut conn).expect("migrate");
+        let catalogues: [&EntityDef; 2] = [&portico_store::users::USER, &portico_store::crm::LEAD];
+        for entity in catalogues {
+            let mut stmt = conn
+                .prepare("SELECT name, type FROM pragma_table_info(?1)")
+                .expect("prepare");
+            let columns: Vec<(String, String)> = stmt
+                .query_map([entity.table], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("rows");
+            assert!(!columns.is_empty(), "table {} missing", entity.table);
+            for f in entity.fields.iter().filter(|f| f.is_stored()) {
+                let want = match f.kind.storage() {
+                    StorageType::Integer => "INTEGER",
+                    StorageType::Real => "REAL",
+                    StorageType::Text => "TEXT",
+                    StorageType::None => unreachable!("stored field without storage"),
+                };
+                let found = columns.iter().find(|(name, _)| name == f.column);
+                assert_eq!(
+                    found.map(|(_, t)| t.as_str()),
+                    Some(want),
+                    "{}.{} ({})",
+                    entity.table,
+                    f.column,
+                    f.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op_and_newer_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = open(&dir.path().join("t.db"), Role::Writer, false).expect("open");
+        migrate(&mut conn).expect("first");
+        migrate(&mut conn).expect("second");
+        let v: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(v, latest());
+        conn.pragma_update(None, "user_version", latest() + 1)
+            .expect("bump");
+        assert!(migrate(&mut conn).is_err());
+    }
+}

@@ -1,0 +1,295 @@
+//! [`RecordStore`] for any catalogue: writes go through the writer thread, point
+//! reads run inline on a pool connection, list queries on the blocking pool.
+//! Multi-fields live in `crm_multifields`; the `HAS_*` flags of the record are
+//! recomputed after every multi-field change.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use portico_store::{
+    EntityDef, FieldValue, ListPage, ListQuery, MultiFieldChange, MultiFieldValue, MultiType,
+    Record, RecordStore, StoreError,
+};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+
+use crate::entity_sql::EntitySql;
+use crate::error::map_err;
+use crate::value::Bind;
+use crate::SqliteStore;
+
+/// Entries of one record, by id.
+const MULTI_OF_ONE: &str = "SELECT id, type_id, value_type, value FROM crm_multifields \
+     WHERE entity = ?1 AND owner_id = ?2 ORDER BY id";
+
+/// Entries of the records whose ids are in the JSON array `?2`.
+const MULTI_OF_MANY: &str = "SELECT owner_id, id, type_id, value_type, value FROM crm_multifields \
+     WHERE entity = ?1 AND owner_id IN (SELECT value FROM json_each(?2)) ORDER BY owner_id, id";
+
+const MULTI_INSERT: &str =
+    "INSERT INTO crm_multifields (entity, owner_id, type_id, value_type, value) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+const MULTI_UPDATE: &str =
+    "UPDATE crm_multifields SET value = ?1, value_type = COALESCE(?2, value_type) \
+     WHERE id = ?3 AND entity = ?4 AND owner_id = ?5";
+
+const MULTI_DELETE_ONE: &str =
+    "DELETE FROM crm_multifields WHERE id = ?1 AND entity = ?2 AND owner_id = ?3";
+
+const MULTI_DELETE_ALL: &str = "DELETE FROM crm_multifields WHERE entity = ?1 AND owner_id = ?2";
+
+/// A multi-field entry from `id, type_id, value_type, value` starting at column `at`.
+fn multi_entry(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<MultiFieldValue>> {
+    let type_id: String = row.get(at + 1)?;
+    let Some(kind) = MultiType::parse(&type_id) else {
+        tracing::warn!(type_id, "skipping multi-field entry of unknown type");
+        return Ok(None);
+    };
+    Ok(Some(MultiFieldValue {
+        id: row.get(at)?,
+        kind,
+        value_type: row.get(at + 2)?,
+        value: row.get(at + 3)?,
+    }))
+}
+
+/// Inserts a record, its `Add` entries and its flags.
+fn insert(
+    conn: &Connection,
+    sql: &EntitySql,
+    values: Vec<(usize, FieldValue)>,
+    multi: &[MultiFieldChange],
+) -> Result<i64, StoreError> {
+    let mut cols = sql.columns(values, true)?;
+    for &(pos, flag) in &sql.flags {
+        let set = multi.iter().any(|c| match c {
+            MultiFieldChange::Add {
+                kind, value_type, ..
+            } => flag.set_by(*kind, value_type),
+            _ => false,
+        });
+        cols.push((
+            pos,
+            FieldValue::Text(if set { "Y" } else { "N" }.to_owned()),
+        ));
+    }
+    cols.sort_by_key(|(p, _)| *p);
+    let mut stmt = conn
+        .prepare_cached(&sql.insert_sql(&cols))
+        .map_err(map_err)?;
+    stmt.execute(params_from_iter(cols.iter().map(|(_, v)| Bind(v))))
+        .map_err(map_err)?;
+    let id = conn.last_insert_rowid();
+    apply_multi(conn, sql.entity, id, multi)?;
+    Ok(id)
+}
+
+/// Applies multi-field changes to record `id`; `Update`/`Delete` of entries that
+/// belong to another record are ignored.
+fn apply_multi(
+    conn: &Connection,
+    entity: &EntityDef,
+    id: i64,
+    changes: &[MultiFieldChange],
+) -> Result<(), StoreError> {
+    for change in changes {
+        let done = match change {
+            MultiFieldChange::Add {
+                kind,
+                value_type,
+                value,
+            } => conn.prepare_cached(MULTI_INSERT).and_then(|mut s| {
+                s.execute(params![entity.code, id, kind.as_str(), value_type, value])
+            }),
+            MultiFieldChange::Update {
+                id: entry,
+                value_type,
+                value,
+            } => conn
+                .prepare_cached(MULTI_UPDATE)
+                .and_then(|mut s| s.execute(params![value, value_type, entry, entity.code, id])),
+            MultiFieldChange::Delete { id: entry } => conn
+                .prepare_cached(MULTI_DELETE_ONE)
+                .and_then(|mut s| s.execute(params![entry, entity.code, id])),
+        };
+        done.map_err(map_err)?;
+    }
+    Ok(())
+}
+
+/// Recomputes the flags of record `id`, if the entity has any.
+fn recompute_flags(conn: &Connection, sql: &EntitySql, id: i64) -> Result<(), StoreError> {
+    if let Some(text) = &sql.recompute_flags {
+        conn.prepare_cached(text)
+            .and_then(|mut s| s.execute(params![sql.entity.code, id]))
+            .map_err(map_err)?;
+    }
+    Ok(())
+}
+
+/// Updates fields and multi-fields; `false` when the record does not exist.
+fn update(
+    conn: &Connection,
+    sql: &EntitySql,
+    id: i64,
+    values: Vec<(usize, FieldValue)>,
+    multi: &[MultiFieldChange],
+) -> Result<bool, StoreError> {
+    let cols = sql.columns(values, false)?;
+    let found = if cols.is_empty() {
+        let mut stmt = conn.prepare_cached(&sql.exists).map_err(map_err)?;
+        stmt.exists([id]).map_err(map_err)?
+    } else {
+        let mut stmt = conn
+            .prepare_cached(&sql.update_sql(&cols))
+            .map_err(map_err)?;
+        let id_value = FieldValue::Int(id);
+        let binds = cols
+            .iter()
+            .map(|(_, v)| Bind(v))
+            .chain(std::iter::once(Bind(&id_value)));
+        stmt.execute(params_from_iter(binds)).map_err(map_err)? > 0
+    };
+    if !found {
+        return Ok(false);
+    }
+    if !multi.is_empty() {
+        apply_multi(conn, sql.entity, id, multi)?;
+        recompute_flags(conn, sql, id)?;
+    }
+    Ok(true)
+}
+
+/// Deletes a record and its multi-fields.
+fn delete(conn: &Connection, sql: &EntitySql, id: i64) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(&sql.delete)
+        .and_then(|mut s| s.execute([id]))
+        .map_err(map_err)?;
+    if sql.entity.has_multifields() {
+        conn.prepare_cached(MULTI_DELETE_ALL)
+            .and_then(|mut s| s.execute(params![sql.entity.code, id]))
+            .map_err(map_err)?;
+    }
+    Ok(n > 0)
+}
+
+/// Reads one record with its multi-fields, in one read transaction.
+fn get(conn: &Connection, sql: &EntitySql, id: i64) -> Result<Option<Record>, StoreError> {
+    let with_multi = sql.entity.has_multifields();
+    if with_multi {
+        conn.prepare_cached("BEGIN")
+            .and_then(|mut s| s.execute([]))
+            .map_err(map_err)?;
+    }
+    let result = get_in_tx(conn, sql, id, with_multi);
+    if with_multi {
+        conn.prepare_cached("COMMIT")
+            .and_then(|mut s| s.execute([]))
+            .map_err(map_err)?;
+    }
+    result
+}
+
+/// The body of [`get`].
+fn get_in_tx(
+    conn: &Connection,
+    sql: &EntitySql,
+    id: i64,
+    with_multi: bool,
+) -> Result<Option<Record>, StoreError> {
+    let mut stmt = conn.prepare_cached(&sql.select_one).map_err(map_err)?;
+    let Some(mut record) = stmt
+        .query_row([id], |row| sql.record(row))
+        .optional()
+        .map_err(map_err)?
+    else {
+        return Ok(None);
+    };
+    if with_multi {
+        let mut stmt = conn.prepare_cached(MULTI_OF_ONE).map_err(map_err)?;
+        let mut rows = stmt.query(params![sql.entity.code, id]).map_err(map_err)?;
+        while let Some(row) = rows.next().map_err(map_err)? {
+            record.multi.extend(multi_entry(row, 0).map_err(map_err)?);
+        }
+    }
+    Ok(Some(record))
+}
+
+/// Loads the multi-fields of `records` in one query.
+pub(crate) fn attach_multi(
+    conn: &Connection,
+    entity: &EntityDef,
+    records: &mut [Record],
+) -> Result<(), StoreError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();
+    let json = format!("[{}]", ids.join(","));
+    let mut by_owner: HashMap<i64, Vec<MultiFieldValue>> = HashMap::new();
+    let mut stmt = conn.prepare_cached(MULTI_OF_MANY).map_err(map_err)?;
+    let mut rows = stmt.query(params![entity.code, json]).map_err(map_err)?;
+    while let Some(row) = rows.next().map_err(map_err)? {
+        let owner: i64 = row.get(0).map_err(map_err)?;
+        if let Some(entry) = multi_entry(row, 1).map_err(map_err)? {
+            by_owner.entry(owner).or_default().push(entry);
+        }
+    }
+    for record in records {
+        record.multi = by_owner.remove(&record.id).unwrap_or_default();
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl RecordStore for SqliteStore {
+    async fn insert_record(
+        &self,
+        entity: &'static EntityDef,
+        values: Vec<(usize, FieldValue)>,
+        multi: Vec<MultiFieldChange>,
+    ) -> Result<i64, StoreError> {
+        let sql = self.entity_sql(entity);
+        self.write(move |conn| insert(conn, &sql, values, &multi))
+            .await
+    }
+
+    async fn get_record(
+        &self,
+        entity: &'static EntityDef,
+        id: i64,
+    ) -> Result<Option<Record>, StoreError> {
+        let sql = self.entity_sql(entity);
+        self.read(|conn| get(conn, &sql, id))
+    }
+
+    async fn update_record(
+        &self,
+        entity: &'static EntityDef,
+        id: i64,
+        values: Vec<(usize, FieldValue)>,
+        multi: Vec<MultiFieldChange>,
+    ) -> Result<bool, StoreError> {
+        let sql = self.entity_sql(entity);
+        self.write(move |conn| update(conn, &sql, id, values, &multi))
+            .await
+    }
+
+    async fn delete_record(&self, entity: &'static EntityDef, id: i64) -> Result<bool, StoreError> {
+        let sql = self.entity_sql(entity);
+        self.write(move |conn| delete(conn, &sql, id)).await
+    }
+
+    async fn list_records(
+        &self,
+        entity: &'static EntityDef,
+        query: &ListQuery,
+    ) -> Result<ListPage, StoreError> {
+        portico_store::list::validate(entity, query)?;
+        let sql: Arc<EntitySql> = self.entity_sql(entity);
+        let query = query.clone();
+        self.scan(move |conn| crate::list::list(conn, &sql, &query))
+            .await
+    }
+}

@@ -1,0 +1,129 @@
+//! [`WebhookStore`]: the `webhooks` table. Scopes are stored comma-separated; the
+//! secret's keyed hash is the unique lookup key, joined with the owning user.
+
+use async_trait::async_trait;
+use portico_store::{NewWebhook, StoreError, User, Webhook, WebhookStore};
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::error::map_err;
+use crate::users::{user_columns, user_from_row};
+use crate::SqliteStore;
+
+/// The columns [`webhook_from_row`] reads, in order, of `webhooks` aliased `w`.
+macro_rules! webhook_columns {
+    () => {
+        "w.id, w.user_id, w.name, w.scopes, w.secret_hash, w.secret_encrypted, w.expires_at, w.created_at"
+    };
+}
+
+/// How many columns `webhook_columns!` has.
+const WEBHOOK_COLUMNS: usize = 8;
+
+/// A [`Webhook`] from the columns of `webhook_columns!`.
+fn webhook_from_row(row: &Row<'_>) -> rusqlite::Result<Webhook> {
+    let scopes: String = row.get(3)?;
+    Ok(Webhook {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        name: row.get(2)?,
+        scopes: scopes
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        secret_hash: row.get(4)?,
+        secret_encrypted: row.get(5)?,
+        expires_at: row.get(6)?,
+        created_at: row.get(7)?,
+    })
+}
+
+#[async_trait]
+impl WebhookStore for SqliteStore {
+    async fn insert_webhook(&self, webhook: NewWebhook) -> Result<i64, StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO webhooks (user_id, name, scopes, secret_hash, secret_encrypted, expires_at, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    webhook.user_id,
+                    webhook.name,
+                    webhook.scopes.join(","),
+                    webhook.secret_hash,
+                    webhook.secret_encrypted,
+                    webhook.expires_at,
+                    webhook.created_at
+                ])
+            })
+            .map_err(|e| match map_err(e) {
+                StoreError::Conflict(name) if name == "foreign_key" => StoreError::Conflict("webhooks_user_id".to_owned()),
+                other => other,
+            })?;
+            Ok(conn.last_insert_rowid())
+        })
+        .await
+    }
+
+    async fn webhook_by_hash(
+        &self,
+        secret_hash: &[u8],
+    ) -> Result<Option<(Webhook, User)>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(concat!(
+                    "SELECT ",
+                    webhook_columns!(),
+                    ", ",
+                    user_columns!(),
+                    " FROM webhooks w JOIN users u ON u.id = w.user_id WHERE w.secret_hash = ?1"
+                ))
+                .map_err(map_err)?;
+            stmt.query_row([secret_hash], |row| {
+                Ok((webhook_from_row(row)?, user_from_row(row, WEBHOOK_COLUMNS)?))
+            })
+            .optional()
+            .map_err(map_err)
+        })
+    }
+
+    async fn list_webhooks(&self, user_id: Option<i64>) -> Result<Vec<Webhook>, StoreError> {
+        self.read(|conn| {
+            let (sql, params) = match user_id {
+                Some(id) => (
+                    concat!(
+                        "SELECT ",
+                        webhook_columns!(),
+                        " FROM webhooks w WHERE w.user_id = ?1 ORDER BY w.id"
+                    ),
+                    vec![id],
+                ),
+                None => (
+                    concat!(
+                        "SELECT ",
+                        webhook_columns!(),
+                        " FROM webhooks w ORDER BY w.id"
+                    ),
+                    vec![],
+                ),
+            };
+            let mut stmt = conn.prepare_cached(sql).map_err(map_err)?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(params), webhook_from_row)
+                .map_err(map_err)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(map_err)
+        })
+    }
+
+    async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError> {
+        self.write(move |conn| {
+            let n = conn
+                .prepare_cached("DELETE FROM webhooks WHERE id = ?1")
+                .and_then(|mut s| s.execute([id]))
+                .map_err(map_err)?;
+            Ok(n > 0)
+        })
+        .await
+    }
+}

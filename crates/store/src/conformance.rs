@@ -1,0 +1,24 @@
+//! The conformance suite: the behaviour every storage backend must show, written
+//! once against the traits. A backend's test opens a fresh, empty store and calls
+//! [`run_all`]; each area is one story of calls with `assert_eq!` checks, so a
+//! failure names the call and shows expected and actual values.
+//!
+//! The stories expect an empty store (the first user gets id 1) and leave their
+//! data behind; records of the list story carry a marker so other stories' rows
+//! do not disturb it.
+
+mod lists;
+mod records;
+mod users;
+mod webhooks;
+
+use crate::Store;
+
+/// Runs every story against `store`, which must be empty. Panics on the first
+/// difference from the expected behaviour.
+pub async fn run_all(store: &dyn Store) {
+    users::story(store).await;
+    webhooks::story(store).await;
+    records::story(store).await;
+    lists::story(store).await;
+}

@@ -1,0 +1,28 @@
+//! Storage for Portico: the traits every backend implements (split by area), the
+//! models they exchange, the field catalogues of the record types (users, CRM
+//! entities) and the dynamic list-query builder shared by all backends.
+//!
+//! Values cross this boundary already typed ([`FieldValue`]); turning wire
+//! parameters into typed values and back is the job of the `methods` crate.
+
+pub mod conformance;
+pub mod crm;
+pub mod entity;
+pub mod error;
+pub mod list;
+pub mod records;
+pub mod secrets;
+pub mod users;
+pub mod webhooks;
+
+pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
+pub use error::StoreError;
+pub use list::{Condition, Direction, ListPage, ListQuery};
+pub use records::{FieldValue, MultiFieldChange, MultiFieldValue, Record, RecordStore};
+pub use users::{NewUser, User, UserStore};
+pub use webhooks::{NewWebhook, Webhook, WebhookStore};
+
+/// Everything a backend provides, gathered so it can be held as `Arc<dyn Store>`.
+pub trait Store: UserStore + WebhookStore + RecordStore + Send + Sync + 'static {}
+
+impl<T> Store for T where T: UserStore + WebhookStore + RecordStore + Send + Sync + 'static {}

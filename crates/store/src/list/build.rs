@@ -1,0 +1,338 @@
+//! The sea-query rendering of a [`ListQuery`]: one SELECT for the page and one
+//! COUNT for the total, in plain SQL every backend understands (SQLite 3.35+,
+//! PostgreSQL). Column and table names come only from the catalogue; every operand
+//! is a bound value.
+//!
+//! Semantics, the same on every backend:
+//! - `Eq`/`NotEq` with `Null` are `IS NULL` / `IS NOT NULL`.
+//! - Negated operators (`NotEq`, `NotIn`, `NotLike`, `NotLikeRaw`, `NotBetween`)
+//!   are the negation of the positive form, so rows whose column is NULL match them,
+//!   as Bitrix24's `!FIELD` does: `(NOT positive OR col IS NULL)` (`col <> v OR
+//!   col IS NULL` for `NotEq`).
+//! - Like operators compare `LOWER(col) LIKE LOWER(pattern) ESCAPE '\'`; `LOWER`
+//!   on both sides makes the match case-insensitive on every backend (PostgreSQL's
+//!   `LIKE` is case-sensitive, SQLite's only folds ASCII). How far `LOWER` folds is
+//!   the backend's: the SQLite backend installs a Unicode-aware `lower()`.
+//!   Non-text columns are compared as `CAST(col AS TEXT)`.
+//! - `Like`/`NotLike` match a substring: the user's `%`, `_` and `\` are escaped.
+//!   `LikeRaw`/`NotLikeRaw` use the value as the pattern (a trailing lone `\`
+//!   is taken literally).
+//! - Multi-field conditions are `EXISTS (SELECT 1 FROM crm_multifields m WHERE
+//!   m.entity = ? AND m.owner_id = <table>.id AND m.type_id = ? AND <op on m.value>)`;
+//!   negated operators are `NOT EXISTS` of the positive form, `Eq Null` is "has no
+//!   entry of that kind" and `NotEq Null` "has one".
+//! - Order: NULLs first when ascending and last when descending (MySQL's order,
+//!   which Bitrix24 clients see), then `id ASC` unless `id` is already a key.
+//!
+//! A malformed condition (see [`validate`]) matches nothing; backends call
+//! [`validate`] first so callers get an error instead.
+
+use portico_protocol::filter::FilterOp;
+use sea_query::{
+    Alias, Asterisk, BinOper, Cond, Expr, ExprTrait, Func, NullOrdering, Order, Query,
+    SelectStatement, SimpleExpr, Value,
+};
+
+use super::{Condition, Direction, ListQuery};
+use crate::entity::{EntityDef, MultiType, StorageType};
+use crate::error::StoreError;
+use crate::records::FieldValue;
+
+/// The shared table of CRM multi-fields (`entity`, `owner_id`, `type_id`, `value_type`, `value`).
+pub const MULTI_TABLE: &str = "crm_multifields";
+
+/// Alias of the multi-field table inside `EXISTS` sub-queries.
+const MULTI_ALIAS: &str = "m";
+
+/// Positions (in `entity.fields`) of the columns [`build_select`] returns after
+/// `id`: every stored field except `id` itself, in catalogue order. Backends map
+/// result column `i + 1` to the `i`-th position of this sequence.
+pub fn select_fields(entity: &EntityDef) -> impl Iterator<Item = usize> + '_ {
+    entity
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.is_stored() && f.column != "id")
+        .map(|(i, _)| i)
+}
+
+/// Checks that the query fits the catalogue: conditions and sort keys address
+/// stored fields (any multi-field kind for `Multi`), operand counts fit the
+/// operator. Backends call it before running [`build_select`].
+pub fn validate(entity: &EntityDef, q: &ListQuery) -> Result<(), StoreError> {
+    let bad = |what: String| {
+        Err(StoreError::Other(format!(
+            "invalid list query on {}: {what}",
+            entity.code
+        )))
+    };
+    for c in &q.conditions {
+        let (op, values) = match c {
+            Condition::Field { field, op, values } => {
+                if !entity.fields.get(*field).is_some_and(|f| f.is_stored()) {
+                    return bad(format!("field position {field} has no column"));
+                }
+                (op, values)
+            }
+            Condition::Multi { op, values, .. } => (op, values),
+        };
+        if !operand_count_ok(op, values.len()) {
+            return bad(format!("{op:?} with {} operand(s)", values.len()));
+        }
+    }
+    for (field, _) in &q.order {
+        if !entity.fields.get(*field).is_some_and(|f| f.is_stored()) {
+            return bad(format!("sort position {field} has no column"));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `n` operands fit `op`.
+fn operand_count_ok(op: &FilterOp, n: usize) -> bool {
+    match op {
+        FilterOp::In | FilterOp::NotIn => true,
+        FilterOp::Between | FilterOp::NotBetween => n == 2,
+        _ => n == 1,
+    }
+}
+
+/// The page query: `id`, then the columns of [`select_fields`], filtered by the
+/// conditions, ordered (with the `id` tie-breaker) and windowed by `LIMIT`/`OFFSET`.
+pub fn build_select(entity: &EntityDef, q: &ListQuery) -> SelectStatement {
+    let table = Alias::new(entity.table);
+    let mut s = Query::select();
+    s.column((table.clone(), Alias::new("id")));
+    for pos in select_fields(entity) {
+        s.column((table.clone(), Alias::new(entity.fields[pos].column)));
+    }
+    s.from(table.clone());
+    if !q.conditions.is_empty() {
+        s.cond_where(where_cond(entity, &q.conditions));
+    }
+    let mut id_is_key = false;
+    for &(pos, dir) in &q.order {
+        let Some(f) = entity.fields.get(pos).filter(|f| f.is_stored()) else {
+            continue;
+        };
+        id_is_key |= f.column == "id";
+        let (order, nulls) = match dir {
+            Direction::Asc => (Order::Asc, NullOrdering::First),
+            Direction::Desc => (Order::Desc, NullOrdering::Last),
+        };
+        s.order_by_with_nulls((table.clone(), Alias::new(f.column)), order, nulls);
+    }
+    if !id_is_key {
+        s.order_by((table, Alias::new("id")), Order::Asc);
+    }
+    // Backends bind these as signed 64-bit integers.
+    let cap = |n: u64| n.min(i64::MAX as u64);
+    s.limit(cap(q.limit)).offset(cap(q.offset));
+    s
+}
+
+/// `SELECT COUNT(*)` of the rows matching the query's conditions.
+pub fn build_count(entity: &EntityDef, q: &ListQuery) -> SelectStatement {
+    let mut s = Query::select();
+    s.expr(Func::count(Expr::col(Asterisk)))
+        .from(Alias::new(entity.table));
+    if !q.conditions.is_empty() {
+        s.cond_where(where_cond(entity, &q.conditions));
+    }
+    s
+}
+
+/// All conditions AND-ed.
+fn where_cond(entity: &EntityDef, conditions: &[Condition]) -> Cond {
+    conditions.iter().fold(Cond::all(), |cond, c| {
+        let expr = match c {
+            Condition::Field { field, op, values } => field_expr(entity, *field, op, values),
+            Condition::Multi { kind, op, values } => multi_expr(entity, *kind, op, values),
+        };
+        cond.add(expr.unwrap_or_else(never))
+    })
+}
+
+/// A condition that is always false, as bound values.
+fn never() -> SimpleExpr {
+    Expr::val(1).eq(0)
+}
+
+/// Splits a negated operator into its positive form and `true`.
+fn positive(op: &FilterOp) -> (FilterOp, bool) {
+    match op {
+        FilterOp::NotEq => (FilterOp::Eq, true),
+        FilterOp::NotIn => (FilterOp::In, true),
+        FilterOp::NotLike => (FilterOp::Like, true),
+        FilterOp::NotLikeRaw => (FilterOp::LikeRaw, true),
+        FilterOp::NotBetween => (FilterOp::Between, true),
+        other => (*other, false),
+    }
+}
+
+/// A condition on a stored column; `None` when malformed.
+fn field_expr(
+    entity: &EntityDef,
+    pos: usize,
+    op: &FilterOp,
+    values: &[FieldValue],
+) -> Option<SimpleExpr> {
+    let f = entity.fields.get(pos).filter(|f| f.is_stored())?;
+    let col: SimpleExpr = Expr::col((Alias::new(entity.table), Alias::new(f.column))).into();
+    let text = f.kind.storage() == StorageType::Text;
+    let (pos_op, negated) = positive(op);
+    if pos_op == FilterOp::Eq && values.len() == 1 && values[0].is_null() {
+        return Some(if negated {
+            col.is_not_null()
+        } else {
+            col.is_null()
+        });
+    }
+    if !operand_count_ok(op, values.len()) {
+        return None;
+    }
+    if negated && pos_op == FilterOp::Eq {
+        return Some(col.clone().ne(value(&values[0])).or(col.is_null()));
+    }
+    let expr = positive_expr(col.clone(), text, &pos_op, values)?;
+    Some(if negated {
+        expr.not().or(col.is_null())
+    } else {
+        expr
+    })
+}
+
+/// A condition on a multi-field kind; `None` when malformed.
+fn multi_expr(
+    entity: &EntityDef,
+    kind: MultiType,
+    op: &FilterOp,
+    values: &[FieldValue],
+) -> Option<SimpleExpr> {
+    let (pos_op, negated) = positive(op);
+    if pos_op == FilterOp::Eq && values.len() == 1 && values[0].is_null() {
+        let any = multi_exists(entity, kind, None);
+        return Some(if negated { any } else { any.not() });
+    }
+    if !operand_count_ok(op, values.len()) {
+        return None;
+    }
+    let col: SimpleExpr = Expr::col((Alias::new(MULTI_ALIAS), Alias::new("value"))).into();
+    let on_value = positive_expr(col, true, &pos_op, values)?;
+    let exists = multi_exists(entity, kind, Some(on_value));
+    Some(if negated { exists.not() } else { exists })
+}
+
+/// `EXISTS (SELECT 1 FROM crm_multifields m WHERE … [AND on_value])`.
+fn multi_exists(entity: &EntityDef, kind: MultiType, on_value: Option<SimpleExpr>) -> SimpleExpr {
+    let m = Alias::new(MULTI_ALIAS);
+    let mut sub = Query::select();
+    sub.expr(Expr::cust("1"))
+        .from_as(Alias::new(MULTI_TABLE), m.clone())
+        .and_where(Expr::col((m.clone(), Alias::new("entity"))).eq(entity.code))
+        .and_where(
+            Expr::col((m.clone(), Alias::new("owner_id")))
+                .equals((Alias::new(entity.table), Alias::new("id"))),
+        )
+        .and_where(Expr::col((m, Alias::new("type_id"))).eq(kind.as_str()));
+    if let Some(c) = on_value {
+        sub.and_where(c);
+    }
+    Expr::exists(sub)
+}
+
+/// The positive operators on `col`; `None` when the operands do not fit.
+fn positive_expr(
+    col: SimpleExpr,
+    text: bool,
+    op: &FilterOp,
+    values: &[FieldValue],
+) -> Option<SimpleExpr> {
+    let one = || values.first().map(value);
+    Some(match op {
+        FilterOp::Eq => col.eq(one()?),
+        FilterOp::Gt => col.gt(one()?),
+        FilterOp::Gte => col.gte(one()?),
+        FilterOp::Lt => col.lt(one()?),
+        FilterOp::Lte => col.lte(one()?),
+        FilterOp::In => {
+            let list: Vec<Value> = values.iter().filter(|v| !v.is_null()).map(value).collect();
+            let with_null = values.iter().any(FieldValue::is_null);
+            match (list.is_empty(), with_null) {
+                (true, false) => never(),
+                (true, true) => col.is_null(),
+                (false, false) => col.is_in(list),
+                (false, true) => col.clone().is_in(list).or(col.is_null()),
+            }
+        }
+        FilterOp::Between => match values {
+            [a, b] => col.between(value(a), value(b)),
+            _ => return None,
+        },
+        FilterOp::Like => like(
+            col,
+            text,
+            format!("%{}%", escape_like(&like_text(values.first()?)?)),
+        ),
+        FilterOp::LikeRaw => like(col, text, raw_pattern(like_text(values.first()?)?)),
+        // Negated operators never reach here: callers split them with `positive`.
+        _ => return None,
+    })
+}
+
+/// The text a Like operand stands for; numbers as written, `Null` is malformed.
+fn like_text(v: &FieldValue) -> Option<String> {
+    match v {
+        FieldValue::Text(s) => Some(s.clone()),
+        FieldValue::Int(i) => Some(i.to_string()),
+        FieldValue::Float(f) => Some(f.to_string()),
+        FieldValue::Null => None,
+    }
+}
+
+/// `LOWER(col) LIKE LOWER(?) ESCAPE '\'` (non-text columns cast to text first).
+fn like(col: SimpleExpr, text: bool, pattern: String) -> SimpleExpr {
+    let lhs: SimpleExpr = if text {
+        Func::lower(col).into()
+    } else {
+        Func::lower(Func::cast_as(col, Alias::new("TEXT"))).into()
+    };
+    let rhs = SimpleExpr::Binary(
+        Box::new(Func::lower(Expr::val(pattern)).into()),
+        BinOper::Escape,
+        Box::new(SimpleExpr::Constant('\\'.into())),
+    );
+    SimpleExpr::Binary(Box::new(lhs), BinOper::Like, Box::new(rhs))
+}
+
+/// Escapes LIKE's wildcards and the escape character itself with `\`.
+pub(crate) fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A raw pattern with a trailing lone `\` doubled, so it is a literal backslash
+/// rather than an error (PostgreSQL) or a never-matching pattern (SQLite).
+fn raw_pattern(mut s: String) -> String {
+    let trailing = s.chars().rev().take_while(|c| *c == '\\').count();
+    if trailing % 2 == 1 {
+        s.push('\\');
+    }
+    s
+}
+
+/// A bound value for a [`FieldValue`].
+fn value(v: &FieldValue) -> Value {
+    match v {
+        FieldValue::Null => Value::String(None),
+        FieldValue::Int(i) => Value::BigInt(Some(*i)),
+        FieldValue::Float(f) => Value::Double(Some(*f)),
+        FieldValue::Text(s) => Value::String(Some(Box::new(s.clone()))),
+    }
+}

@@ -1,0 +1,141 @@
+//! Integration secrets at rest. A master key kept in the data folder yields two
+//! keys: one encrypts secrets (XChaCha20-Poly1305, so their owner can see them
+//! again), the other makes the keyed lookup hash (HMAC-SHA256) by which a
+//! presented secret finds its row. Hashes are compared in constant time.
+
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use rand::rngs::OsRng;
+use rand::{Rng, RngCore};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Length of the master key, in bytes.
+pub const MASTER_KEY_LEN: usize = 32;
+
+/// Alphabet of webhook secrets: lower-case Latin letters and digits, as Bitrix24's.
+const SECRET_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// Length of webhook secrets, as Bitrix24's.
+pub const WEBHOOK_SECRET_LEN: usize = 16;
+
+/// Encrypts, decrypts and hashes secrets under one master key.
+#[derive(Clone)]
+pub struct SecretBox {
+    cipher: XChaCha20Poly1305,
+    mac_key: [u8; 32],
+}
+
+impl std::fmt::Debug for SecretBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBox(..)")
+    }
+}
+
+fn derive(master: &[u8; MASTER_KEY_LEN], label: &[u8]) -> [u8; 32] {
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(master).expect("HMAC takes any key length");
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
+impl SecretBox {
+    /// Keys derived from the master key.
+    pub fn new(master: &[u8; MASTER_KEY_LEN]) -> Self {
+        let enc = derive(master, b"portico secret encryption v1");
+        SecretBox {
+            cipher: XChaCha20Poly1305::new(&enc.into()),
+            mac_key: derive(master, b"portico secret lookup v1"),
+        }
+    }
+
+    /// A fresh master key from the operating system's CSPRNG.
+    pub fn generate_master() -> [u8; MASTER_KEY_LEN] {
+        let mut key = [0u8; MASTER_KEY_LEN];
+        OsRng.fill_bytes(&mut key);
+        key
+    }
+
+    /// The keyed lookup hash of a secret.
+    pub fn lookup_hash(&self, secret: &str) -> Vec<u8> {
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&self.mac_key).expect("HMAC takes any key length");
+        mac.update(secret.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Whether `secret` hashes to `stored_hash`, compared in constant time.
+    pub fn verify(&self, secret: &str, stored_hash: &[u8]) -> bool {
+        self.lookup_hash(secret).ct_eq(stored_hash).into()
+    }
+
+    /// Encrypts a secret: a random 24-byte nonce followed by the ciphertext.
+    pub fn encrypt(&self, secret: &str) -> Vec<u8> {
+        let mut nonce = [0u8; 24];
+        OsRng.fill_bytes(&mut nonce);
+        let mut out = nonce.to_vec();
+        let sealed = self
+            .cipher
+            .encrypt(XNonce::from_slice(&nonce), secret.as_bytes())
+            .expect("encryption of an in-memory buffer cannot fail");
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    /// Decrypts what [`SecretBox::encrypt`] produced; `None` if it was altered or
+    /// sealed under another key.
+    pub fn decrypt(&self, sealed: &[u8]) -> Option<String> {
+        if sealed.len() < 24 {
+            return None;
+        }
+        let (nonce, body) = sealed.split_at(24);
+        let plain = self.cipher.decrypt(XNonce::from_slice(nonce), body).ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
+/// A new webhook secret: 16 characters of `[a-z0-9]` from the OS CSPRNG.
+pub fn new_webhook_secret() -> String {
+    let mut rng = OsRng;
+    (0..WEBHOOK_SECRET_LEN)
+        .map(|_| SECRET_ALPHABET[rng.gen_range(0..SECRET_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Whether a string has the shape of a webhook secret (cheap check before a lookup).
+pub fn is_webhook_secret_shape(s: &str) -> bool {
+    (8..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_round_trip_and_hash_in_constant_time() {
+        let b = SecretBox::new(&SecretBox::generate_master());
+        let s = new_webhook_secret();
+        assert_eq!(s.len(), 16);
+        assert!(s
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        let sealed = b.encrypt(&s);
+        assert_eq!(b.decrypt(&sealed).as_deref(), Some(s.as_str()));
+        assert!(b.verify(&s, &b.lookup_hash(&s)));
+        assert!(!b.verify("other", &b.lookup_hash(&s)));
+        let other = SecretBox::new(&SecretBox::generate_master());
+        assert_eq!(other.decrypt(&sealed), None);
+        assert_ne!(other.lookup_hash(&s), b.lookup_hash(&s));
+        let mut tampered = sealed.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert_eq!(b.decrypt(&tampered), None);
+    }
+
+    #[test]
+    fn secrets_differ() {
+        assert_ne!(new_webhook_secret(), new_webhook_secret());
+    }
+}

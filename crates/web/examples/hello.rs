@@ -1,0 +1,30 @@
+//! Baseline for the benchmarks in `bench/`: the smallest axum 0.8 server on the
+//! same runtime as Portico (tokio multi-thread, one worker per core), answering
+//! `GET /` with `{"result":"hello"}`.
+//!
+//! ```text
+//! cargo run --release -p portico-web --example hello -- 127.0.0.1:8090
+//! ```
+
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+async fn hello() -> Json<Value> {
+    Json(json!({ "result": "hello" }))
+}
+
+fn main() -> std::io::Result<()> {
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8090".to_string());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&addr).await?;
+        println!("hello listening on http://{}", listener.local_addr()?);
+        let app = Router::new().route("/", get(hello));
+        axum::serve(listener, app).await
+    })
+}

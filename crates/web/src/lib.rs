@@ -1,0 +1,29 @@
+//! HTTP for Portico: the `/rest/...` endpoint that decodes a request once,
+//! authenticates the inbound webhook in its path, dispatches through the method
+//! registry and answers the Bitrix24 envelope; plus serving over plain HTTP or TLS
+//! with a clean shutdown.
+
+pub mod auth;
+pub mod decode;
+pub mod respond;
+pub mod rest;
+pub mod server;
+pub mod state;
+
+pub use server::{serve, TlsFiles};
+pub use state::{AppState, Limits};
+
+use axum::routing::any;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+
+/// The application's router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/rest/{*path}", any(rest::handle))
+        .route("/rest", any(rest::handle_root))
+        .route("/rest/", any(rest::handle_root))
+        .fallback(respond::not_found)
+        .layer(CatchPanicLayer::custom(respond::panic_response))
+        .with_state(state)
+}

@@ -1,0 +1,93 @@
+//! Building HTTP answers: the success envelope and `{"error","error_description"}`
+//! errors, as JSON (or XML for `.xml`), always with the protocol's status and
+//! content type — never HTML, never a stack trace.
+
+use std::any::Any;
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use portico_methods::MethodOutput;
+use portico_protocol::envelope::{
+    error_body, success_body, to_xml, TimeBlock, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
+};
+use portico_protocol::{ApiError, ErrorCode};
+use serde_json::{Map, Value};
+
+/// Response transport chosen by the method suffix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// `.json` or no suffix.
+    Json,
+    /// `.xml`.
+    Xml,
+}
+
+fn build(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut res = Response::new(Body::from(body));
+    *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res
+}
+
+/// A successful call.
+pub fn success(out: &MethodOutput, time: &TimeBlock, transport: Transport) -> Response {
+    match transport {
+        Transport::Json => build(
+            200,
+            JSON_CONTENT_TYPE,
+            success_body(&out.result, out.total, out.next, time),
+        ),
+        Transport::Xml => {
+            let mut m = Map::new();
+            m.insert("result".into(), out.result.clone());
+            if let Some(next) = out.next {
+                m.insert("next".into(), Value::from(next));
+            }
+            if let Some(total) = out.total {
+                m.insert("total".into(), Value::from(total));
+            }
+            m.insert(
+                "time".into(),
+                serde_json::to_value(time).unwrap_or(Value::Null),
+            );
+            build(
+                200,
+                XML_CONTENT_TYPE,
+                to_xml(&Value::Object(m)).into_bytes(),
+            )
+        }
+    }
+}
+
+/// A failed call.
+pub fn error(err: &ApiError, transport: Transport) -> Response {
+    match transport {
+        Transport::Json => build(err.status, JSON_CONTENT_TYPE, error_body(err)),
+        Transport::Xml => build(
+            err.status,
+            XML_CONTENT_TYPE,
+            to_xml(&err.to_json()).into_bytes(),
+        ),
+    }
+}
+
+/// Any path that is not served.
+pub async fn not_found() -> Response {
+    error(
+        &ApiError::new(ErrorCode::NotFound, "No such page").with_status(404),
+        Transport::Json,
+    )
+}
+
+/// A handler panicked: a generic JSON 500; the panic itself goes to the log only.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let text = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = text, "request handler panicked");
+    error(&ApiError::internal(), Transport::Json)
+}

@@ -1,0 +1,139 @@
+//! The `/rest/...` endpoint: `/rest/{user_id}/{secret}/{method}[.json|.xml][/]`.
+//! Path → webhook authentication → parameters → registry dispatch → envelope with
+//! `time`; one structured log line per call (method, integration, status, duration).
+
+use std::time::{Instant, SystemTime};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::response::Response;
+use portico_methods::{AuthKind, Ctx};
+use portico_protocol::envelope::TimeBlock;
+use portico_protocol::{ApiError, ErrorCode};
+
+use crate::auth;
+use crate::decode::decode;
+use crate::respond::{self, Transport};
+use crate::state::AppState;
+
+/// `/rest` and `/rest/` with no method.
+pub async fn handle_root(State(state): State<AppState>, req: Request) -> Response {
+    handle(State(state), req).await
+}
+
+/// Splits `name.json` / `name.xml` into the method and its transport.
+fn split_transport(method: &str) -> (&str, Transport) {
+    let lower_ends = |suffix: &str| {
+        method.len() > suffix.len()
+            && method.is_char_boundary(method.len() - suffix.len())
+            && method[method.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    if lower_ends(".json") {
+        (&method[..method.len() - 5], Transport::Json)
+    } else if lower_ends(".xml") {
+        (&method[..method.len() - 4], Transport::Xml)
+    } else {
+        (method, Transport::Json)
+    }
+}
+
+/// Any request under `/rest/`.
+pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
+    let started_at = SystemTime::now();
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let segments: Vec<&str> = path
+        .trim_start_matches("/rest")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let (method, transport) = match segments.as_slice() {
+        [_, _, m] | [m] => split_transport(m),
+        _ => ("", Transport::Json),
+    };
+    let method = method.to_string();
+    let outcome = run(
+        &state,
+        &parts.method,
+        &segments,
+        &method,
+        parts.uri.query(),
+        &parts.headers,
+        body,
+    )
+    .await;
+    let duration = started.elapsed();
+    let (response, integration) = match outcome {
+        Ok((out, processing, integration)) => {
+            let time = TimeBlock::new(
+                started_at,
+                SystemTime::now(),
+                processing,
+                state.clock.offset,
+            );
+            (respond::success(&out, &time, transport), integration)
+        }
+        Err((err, integration)) => (respond::error(&err, transport), integration),
+    };
+    tracing::info!(
+        target: "portico::rest",
+        method = %method,
+        integration = %integration,
+        status = response.status().as_u16(),
+        duration_ms = duration.as_secs_f64() * 1000.0,
+        "rest call"
+    );
+    response
+}
+
+type Outcome =
+    Result<(portico_methods::MethodOutput, std::time::Duration, String), (ApiError, String)>;
+
+async fn run(
+    state: &AppState,
+    http_method: &Method,
+    segments: &[&str],
+    method: &str,
+    query: Option<&str>,
+    headers: &axum::http::HeaderMap,
+    body: Body,
+) -> Outcome {
+    let anonymous = || "-".to_string();
+    if http_method != Method::GET && http_method != Method::POST {
+        return Err((
+            ApiError::from_code(ErrorCode::HttpMethodNotAllowed),
+            anonymous(),
+        ));
+    }
+    let (user_id, secret) = match segments {
+        [user_id, secret, _] => (*user_id, *secret),
+        [_] => {
+            // Application (OAuth) calls carry `auth`; no application can hold a token yet.
+            return Err((ApiError::from_code(ErrorCode::NoAuthFound), anonymous()));
+        }
+        _ => return Err((ApiError::from_code(ErrorCode::MethodNotFound), anonymous())),
+    };
+    let caller = auth::webhook(state, user_id, secret)
+        .await
+        .map_err(|e| (e, anonymous()))?;
+    let integration = match caller.auth {
+        AuthKind::Webhook { id } => format!("webhook:{id}"),
+    };
+    let params = decode(query, headers, body, state.limits.max_body_bytes)
+        .await
+        .map_err(|e| (e, integration.clone()))?;
+    let ctx = Ctx {
+        store: state.store.clone(),
+        caller,
+        clock: state.clock,
+        registry: state.registry.clone(),
+        in_batch: false,
+    };
+    let processing_started = Instant::now();
+    match portico_methods::call(ctx, method, params).await {
+        Ok(out) => Ok((out, processing_started.elapsed(), integration)),
+        Err(e) => Err((e, integration)),
+    }
+}

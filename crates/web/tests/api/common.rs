@@ -1,0 +1,194 @@
+//! A real Portico for tests: a fresh SQLite file in a temp folder, the router served
+//! on a loopback port, an administrator with a `crm,user` webhook, and helpers that
+//! call it over HTTP.
+
+use std::sync::Arc;
+
+use portico_methods::Clock;
+use portico_store::secrets::{new_webhook_secret, SecretBox};
+use portico_store::{NewUser, NewWebhook, Store, UserStore, WebhookStore};
+use portico_store_sqlite::{SqliteOptions, SqliteStore};
+use portico_web::{AppState, Limits};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// Largest body the test server accepts (small, to test the limit).
+pub const TEST_BODY_LIMIT: usize = 256 * 1024;
+
+pub struct TestApp {
+    pub base: String,
+    /// `{base}/rest/1/{secret}/` of the administrator's `crm,user` webhook.
+    pub hook: String,
+    pub client: reqwest::Client,
+    pub store: Arc<SqliteStore>,
+    pub secrets: SecretBox,
+    _shutdown: oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+impl TestApp {
+    pub async fn start() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Arc::new(
+            SqliteStore::open(
+                &dir.path().join("portico.sqlite3"),
+                SqliteOptions::default(),
+            )
+            .expect("open store"),
+        );
+        let secrets = SecretBox::new(&SecretBox::generate_master());
+        let state = AppState {
+            store: store.clone() as Arc<dyn Store>,
+            registry: Arc::new(portico_methods::registry()),
+            secrets: secrets.clone(),
+            clock: Clock::default(),
+            limits: Limits {
+                max_body_bytes: TEST_BODY_LIMIT,
+            },
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(portico_web::serve(
+            listener,
+            portico_web::router(state),
+            None,
+            async {
+                let _ = rx.await;
+            },
+        ));
+        let mut app = TestApp {
+            base,
+            hook: String::new(),
+            client: reqwest::Client::new(),
+            store,
+            secrets,
+            _shutdown: tx,
+            _dir: dir,
+        };
+        let admin = app.add_user("admin", true).await;
+        assert_eq!(admin, 1);
+        app.hook = app.webhook(admin, &["crm", "user"], None).await;
+        app
+    }
+
+    pub async fn add_user(&self, login: &str, admin: bool) -> i64 {
+        self.store
+            .insert_user(NewUser {
+                login: login.into(),
+                name: format!("{login} name"),
+                last_name: format!("{login} last"),
+                email: format!("{login}@example.com"),
+                is_admin: admin,
+                password_hash: "x".into(),
+                date_register: 1_700_000_000,
+            })
+            .await
+            .expect("insert user")
+    }
+
+    /// Creates a webhook and returns its base URL (ending with `/`).
+    pub async fn webhook(&self, user_id: i64, scopes: &[&str], expires_at: Option<i64>) -> String {
+        let secret = new_webhook_secret();
+        self.store
+            .insert_webhook(NewWebhook {
+                user_id,
+                name: "test".into(),
+                scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                secret_hash: self.secrets.lookup_hash(&secret),
+                secret_encrypted: self.secrets.encrypt(&secret),
+                expires_at,
+                created_at: 1_700_000_000,
+            })
+            .await
+            .expect("insert webhook");
+        format!("{}/rest/{user_id}/{secret}/", self.base)
+    }
+
+    async fn reply(resp: reqwest::Response) -> Reply {
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Reply {
+            status,
+            content_type,
+            text: resp.text().await.expect("body"),
+        }
+    }
+
+    /// POST a JSON body to `{hook}{method}.json`.
+    pub async fn call(&self, method: &str, body: Value) -> Reply {
+        self.call_on(&self.hook, method, body).await
+    }
+
+    /// POST a JSON body to another webhook.
+    pub async fn call_on(&self, hook: &str, method: &str, body: Value) -> Reply {
+        let resp = self
+            .client
+            .post(format!("{hook}{method}.json"))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        Self::reply(resp).await
+    }
+
+    /// GET `url` as given.
+    pub async fn get(&self, url: &str) -> Reply {
+        Self::reply(self.client.get(url).send().await.expect("request")).await
+    }
+
+    /// POST raw bytes with a content type.
+    pub async fn post_raw(
+        &self,
+        url: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Reply {
+        let resp = self
+            .client
+            .post(url)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        Self::reply(resp).await
+    }
+
+    /// Calls a method expecting success and returns `result`.
+    pub async fn ok(&self, method: &str, body: Value) -> Value {
+        let r = self.call(method, body).await;
+        assert_eq!(r.status, 200, "{method}: {}", r.text);
+        r.json()["result"].clone()
+    }
+}
+
+/// Asserts an error reply exactly.
+pub fn assert_error(r: &Reply, status: u16, error: &str, description: &str) {
+    assert_eq!(r.status, status, "{}", r.text);
+    assert_eq!(r.content_type, "application/json; charset=utf-8");
+    assert_eq!(
+        r.json(),
+        serde_json::json!({"error": error, "error_description": description}),
+        "{}",
+        r.text
+    );
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Third-party client test: real Bitrix24 client libraries from PyPI, used unchanged,
+# against a Portico started here (HTTPS with its generated CA, free loopback port,
+# temporary data folder).
+#
+#   bash tests/sdk/run.sh            # exits non-zero on any failure
+#
+# Env:
+#   PORTICO_BIN   the binary (default target/release/portico; built when missing)
+#   SDK_VENV      the virtualenv (default target/sdk-venv; reused when present)
+#   PYTEST_ARGS   extra pytest arguments (e.g. "-k fast -x")
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+BIN="${PORTICO_BIN:-$ROOT/target/release/portico}"
+VENV="${SDK_VENV:-$ROOT/target/sdk-venv}"
+REQ="$ROOT/tests/sdk/requirements.txt"
+
+log() { printf '[sdk] %s\n' "$*" >&2; }
+
+# --- Python environment ----------------------------------------------------
+if [[ ! -x "$VENV/bin/python" ]]; then
+  log "creating virtualenv $VENV"
+  python3 -m venv "$VENV"
+fi
+stamp="$VENV/.requirements.sha256"
+want="$(sha256sum "$REQ" | cut -d' ' -f1)"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  log "installing $(grep -c . "$REQ") pinned packages"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
+  echo "$want" > "$stamp"
+fi
+
+# --- Portico binary --------------------------------------------------------
+if [[ ! -x "$BIN" ]]; then
+  log "building portico (cargo build --release -p portico)"
+  cargo build --release -p portico
+  BIN="$ROOT/target/release/portico"
+fi
+
+# --- Start Portico ---------------------------------------------------------
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/portico-sdk.XXXXXX")"
+DATA="$WORK/data"
+SERVER_PID=""
+cleanup() {
+  local rc=$?
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ $rc -ne 0 && -f "$WORK/server.log" ]]; then
+    log "server log (last 40 lines):"
+    tail -n 40 "$WORK/server.log" >&2 || true
+  fi
+  rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+
+# Port 0: the kernel picks a free port; Portico prints the address it got.
+"$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --tls --admin-password "sdk-test-$$" \
+  > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+ADDR=""
+for _ in $(seq 300); do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    log "portico exited before listening"; cat "$WORK/server.log" >&2; exit 1
+  fi
+  ADDR="$(sed -n 's#.*Portico listening on https://\([0-9.:]*\).*#\1#p' "$WORK/server.log" | head -n1)"
+  [[ -n "$ADDR" ]] && break
+  sleep 0.1
+done
+[[ -n "$ADDR" ]] || { log "portico did not report its address in 30 s"; exit 1; }
+CA="$DATA/tls/ca.pem"
+[[ -f "$CA" ]] || { log "no CA at $CA"; exit 1; }
+log "portico listening on https://$ADDR (pid $SERVER_PID)"
+
+# --- Webhook -----------------------------------------------------------------
+out="$("$BIN" webhook add --data-dir "$DATA" --user admin --scope crm,user --name sdk-test)"
+path="$(printf '%s\n' "$out" | grep -o '/rest/[0-9]*/[a-z0-9]*/' | head -n1)"
+[[ -n "$path" ]] || { log "unexpected 'webhook add' output: $out"; exit 1; }
+WEBHOOK="https://$ADDR$path"
+log "webhook https://$ADDR$(printf '%s' "$path" | sed 's#/[^/]*/$#/<secret>/#') created"
+
+# --- Tests -----------------------------------------------------------------
+export PORTICO_WEBHOOK="$WEBHOOK"
+export SSL_CERT_FILE="$CA"        # aiohttp (fast_bitrix24): ssl.create_default_context()
+export REQUESTS_CA_BUNDLE="$CA"   # requests (b24pysdk)
+export PYTHONDONTWRITEBYTECODE=1
+
+# shellcheck disable=SC2086
+"$VENV/bin/python" -m pytest -p no:cacheprovider -q -ra ${PYTEST_ARGS:-} "$ROOT/tests/sdk/test_sdk.py"

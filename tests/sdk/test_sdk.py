@@ -1,0 +1,364 @@
+"""Third-party Bitrix24 client libraries, used unchanged, against a running Portico.
+
+Run through tests/sdk/run.sh, which starts Portico (HTTPS with its generated CA),
+creates a webhook and sets:
+
+  PORTICO_WEBHOOK      https://127.0.0.1:PORT/rest/1/<secret>/
+  SSL_CERT_FILE        Portico's CA (aiohttp / ssl default context)
+  REQUESTS_CA_BUNDLE   Portico's CA (requests)
+
+Libraries:
+  fast_bitrix24  – popular community client (aiohttp, webhook URL, batches internally)
+  b24pysdk       – the official Python SDK (requests, https only)
+
+Each library works on its own leads (title prefixes "fbx" and "pysdk"), so the
+two test classes do not see each other's rows.
+"""
+
+import asyncio
+import os
+import re
+import warnings
+from urllib.parse import urlsplit
+
+import pytest
+
+WEBHOOK = os.environ.get("PORTICO_WEBHOOK", "")
+N = 120  # more than two pages of 50
+
+# Text that must round-trip exactly through every encoding the libraries use.
+TRICKY = "A&B=C%D+E [x] #1? a/b \"q\" 'k' <b>Привет</b> 🚀"
+
+pytestmark = pytest.mark.skipif(not WEBHOOK, reason="PORTICO_WEBHOOK is not set (use tests/sdk/run.sh)")
+
+
+def lead_fields(prefix, i):
+    return {
+        "TITLE": f"{prefix} lead {i:03d}",
+        "NAME": f"Name{i}",
+        "STATUS_ID": "NEW",
+        "OPPORTUNITY": i * 10,
+        "CURRENCY_ID": "USD",
+        "PHONE": [{"VALUE": f"+1555{i:07d}", "VALUE_TYPE": "WORK"}],
+    }
+
+
+def check_lead(lead, prefix, i, lead_id):
+    assert lead["ID"] == str(lead_id)
+    assert lead["TITLE"] == f"{prefix} lead {i:03d}"
+    assert lead["NAME"] == f"Name{i}"
+    assert lead["STATUS_ID"] == "NEW"
+    assert lead["OPPORTUNITY"] == f"{i * 10}.00"
+    assert lead["CURRENCY_ID"] == "USD"
+    phones = lead["PHONE"]
+    assert len(phones) == 1, phones
+    assert phones[0]["VALUE"] == f"+1555{i:07d}"
+    assert phones[0]["VALUE_TYPE"] == "WORK"
+    assert phones[0]["TYPE_ID"] == "PHONE"
+    assert re.fullmatch(r"[1-9][0-9]*", phones[0]["ID"]), phones[0]
+
+
+# ---------------------------------------------------------------------------
+# fast_bitrix24
+# ---------------------------------------------------------------------------
+
+
+class TestFastBitrix24:
+    """fast_bitrix24: call() (auto-batched), get_all(), get_by_ID(), call_batch()."""
+
+    prefix = "fbx"
+    ids = {}  # i -> lead id, shared by the tests of this class (run in order)
+
+    @pytest.fixture
+    def b(self):
+        from fast_bitrix24 import Bitrix
+
+        # A fresh event loop per test, so the sync wrapper never meets a closed loop.
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        # requests_per_second only speeds up the client-side leaky bucket once its
+        # 50-request pool is used up; Portico does not rate-limit.
+        client = Bitrix(WEBHOOK, verbose=False, requests_per_second=50.0)
+        yield client
+        loop.close()
+        asyncio.set_event_loop(None)
+
+    def test_01_add_many(self, b):
+        items = [{"fields": lead_fields(self.prefix, i)} for i in range(N)]
+        # call() packs the 120 adds into batches of 50 commands (GET-style query strings).
+        result = b.call("crm.lead.add", items)
+        assert isinstance(result, tuple)
+        assert len(result) == N
+        assert all(isinstance(x, int) and x > 0 for x in result), result
+        assert len(set(result)) == N
+        # Batches may complete in any order, so map ids to leads through get_all below.
+        leads = b.get_all("crm.lead.list", {"filter": {"%TITLE": f"{self.prefix} lead"}, "select": ["ID", "TITLE"]})
+        assert sorted(int(x["ID"]) for x in leads) == sorted(result)
+        for x in leads:
+            i = int(x["TITLE"].rsplit(" ", 1)[1])
+            type(self).ids[i] = int(x["ID"])
+        assert sorted(self.ids) == list(range(N))
+
+    def test_02_get(self, b):
+        i = 7
+        # Two ids in one get_by_ID() → {id: lead} (library quirk: one id alone returns the bare lead).
+        got = b.get_by_ID("crm.lead.get", [self.ids[i], self.ids[i + 1]])
+        assert isinstance(got, dict)
+        assert sorted(int(k) for k in got) == sorted([self.ids[i], self.ids[i + 1]])
+        check_lead(got[str(self.ids[i])], self.prefix, i, self.ids[i])
+        check_lead(got[str(self.ids[i + 1])], self.prefix, i + 1, self.ids[i + 1])
+        # Single, non-batched call: raw=True returns the whole envelope.
+        raw = b.call("crm.lead.get", {"ID": self.ids[i]}, raw=True)
+        check_lead(raw["result"], self.prefix, i, self.ids[i])
+        for key in ("start", "finish", "duration", "processing", "date_start", "date_finish"):
+            assert key in raw["time"], raw["time"]
+
+    def test_03_update(self, b):
+        i = 3
+        lead_id = self.ids[i]
+        before = b.call("crm.lead.get", {"ID": lead_id}, raw=True)["result"]
+        phone_id = before["PHONE"][0]["ID"]
+        ok = b.call(
+            "crm.lead.update",
+            {
+                "ID": lead_id,
+                "fields": {
+                    "NAME": TRICKY,
+                    "OPPORTUNITY": 1234.5,
+                    # existing entry changed by ID, a new one appended
+                    "PHONE": [
+                        {"ID": phone_id, "VALUE": "+15550000999", "VALUE_TYPE": "MOBILE"},
+                        {"VALUE": "+15550000888", "VALUE_TYPE": "HOME"},
+                    ],
+                },
+            },
+        )
+        assert ok is True
+        after = b.call("crm.lead.get", {"ID": lead_id}, raw=True)["result"]
+        assert after["NAME"] == TRICKY
+        assert after["TITLE"] == f"{self.prefix} lead {i:03d}"
+        assert after["OPPORTUNITY"] == "1234.50"
+        phones = sorted((p["VALUE"], p["VALUE_TYPE"]) for p in after["PHONE"])
+        assert phones == [("+15550000888", "HOME"), ("+15550000999", "MOBILE")]
+        assert phone_id in [p["ID"] for p in after["PHONE"]]
+
+    def test_04_get_all_pagination(self, b):
+        # get_all: first page by a plain call, the rest as batched crm.lead.list?start=…
+        leads = b.get_all(
+            "crm.lead.list",
+            {"filter": {"%TITLE": f"{self.prefix} lead", "STATUS_ID": "NEW"}, "select": ["ID", "TITLE", "OPPORTUNITY"]},
+        )
+        assert len(leads) == N
+        assert sorted(int(x["ID"]) for x in leads) == sorted(self.ids.values())
+        by_id = {int(x["ID"]): x for x in leads}
+        for i, lead_id in self.ids.items():
+            assert by_id[lead_id]["TITLE"] == f"{self.prefix} lead {i:03d}"
+            expected = "1234.50" if i == 3 else f"{i * 10}.00"
+            assert by_id[lead_id]["OPPORTUNITY"] == expected
+
+    def test_05_filters(self, b):
+        # >OPPORTUNITY: i*10 > 595 → i = 60..119 (60 rows, still paginated), plus lead 3 (1234.50)
+        leads = b.get_all(
+            "crm.lead.list",
+            {"filter": {">OPPORTUNITY": 595, "%TITLE": f"{self.prefix} lead"}, "select": ["ID"]},
+        )
+        expected = sorted([self.ids[i] for i in range(60, N)] + [self.ids[3]])
+        assert sorted(int(x["ID"]) for x in leads) == expected
+        # %TITLE LIKE: "fbx lead 10" → 100..109
+        leads = b.get_all("crm.lead.list", {"filter": {"%TITLE": f"{self.prefix} lead 10"}, "select": ["ID", "TITLE"]})
+        assert sorted(x["TITLE"] for x in leads) == [f"{self.prefix} lead {i}" for i in range(100, 110)]
+        # combined with <= and a select of a multi-field
+        leads = b.get_all(
+            "crm.lead.list",
+            {"filter": {"<=OPPORTUNITY": 20, "%TITLE": f"{self.prefix} lead"}, "select": ["ID", "PHONE"]},
+        )
+        assert sorted(int(x["ID"]) for x in leads) == sorted(self.ids[i] for i in range(3))
+        for x in leads:
+            i = next(k for k, v in self.ids.items() if v == int(x["ID"]))
+            assert [p["VALUE"] for p in x["PHONE"]] == [f"+1555{i:07d}"]
+
+    def test_06_batch(self, b):
+        result = b.call_batch(
+            {
+                "halt": 0,
+                "cmd": {
+                    "get": f"crm.lead.get?ID={self.ids[10]}",
+                    "list": f"crm.lead.list?filter[%25TITLE]={self.prefix}%20lead%2011&select[]=ID&select[]=TITLE",
+                    "add": "crm.lead.add?fields[TITLE]=fbx%20batch%20%26%20more&fields[OPPORTUNITY]=5",
+                    "again": "crm.lead.get?ID=$result[add]",
+                },
+            }
+        )
+        assert set(result) == {"get", "list", "add", "again"}
+        check_lead(result["get"], self.prefix, 10, self.ids[10])
+        assert sorted(x["TITLE"] for x in result["list"]) == [f"{self.prefix} lead {i}" for i in range(110, 120)]
+        assert isinstance(result["add"], int)
+        assert result["again"]["ID"] == str(result["add"])
+        assert result["again"]["TITLE"] == "fbx batch & more"
+        assert result["again"]["OPPORTUNITY"] == "5.00"
+        type(self).batch_added = result["add"]
+
+    def test_07_delete_and_not_found(self, b):
+        from aiohttp import ClientResponseError
+        from fast_bitrix24.server_response import ErrorInServerResponseException
+
+        gone = self.ids[5]
+        assert b.call("crm.lead.delete", {"ID": gone}) is True
+        assert b.call("crm.lead.delete", {"ID": self.batch_added}) is True
+        # batched get → the library raises on result_error
+        with pytest.raises(ErrorInServerResponseException) as err:
+            b.get_by_ID("crm.lead.get", [gone])
+        errors = err.value.args[0]
+        assert list(errors) == [str(gone)]
+        assert errors[str(gone)] == {"error": "", "error_description": "Not found"}
+        # plain call → HTTP 400 from the server (Bitrix24 legacy CRM "Not found")
+        with pytest.raises(ClientResponseError) as err:
+            b.call("crm.lead.get", {"ID": gone}, raw=True)
+        assert err.value.status == 400
+        # the list no longer has it
+        leads = b.get_all("crm.lead.list", {"filter": {"%TITLE": f"{self.prefix} lead"}, "select": ["ID"]})
+        assert len(leads) == N - 1
+        assert gone not in {int(x["ID"]) for x in leads}
+
+
+# ---------------------------------------------------------------------------
+# b24pysdk (official)
+# ---------------------------------------------------------------------------
+
+
+class TestB24PySDK:
+    """b24pysdk: typed wrappers, .as_list() / .as_list_fast(), call_batch(), errors."""
+
+    prefix = "pysdk"
+    ids = {}
+
+    @pytest.fixture
+    def client(self):
+        from b24pysdk import BitrixWebhook, Client
+
+        url = urlsplit(WEBHOOK)
+        assert url.scheme == "https", "b24pysdk speaks https only"
+        token = url.path.strip("/").split("/", 1)[1]  # "1/<secret>"
+        return Client(BitrixWebhook(domain=url.netloc, webhook_token=token))
+
+    def test_01_add_many(self, client):
+        # One wrapper request per lead, executed through call_batches() (50 per batch).
+        requests = [client.crm.lead.add(fields=lead_fields(self.prefix, i)) for i in range(N)]
+        result = client.call_batches(requests).result
+        assert not result.result_error
+        ids = list(result.result)
+        assert len(ids) == N
+        assert all(isinstance(x, int) and x > 0 for x in ids)
+        assert ids == sorted(ids) and len(set(ids)) == N
+        type(self).ids = dict(enumerate(ids))
+        # and a single, non-batched add
+        single = client.crm.lead.add(fields=lead_fields(self.prefix, N)).result
+        assert isinstance(single, int) and single > ids[-1]
+        type(self).single = single
+
+    def test_02_get(self, client):
+        i = 7
+        request = client.crm.lead.get(bitrix_id=self.ids[i])
+        check_lead(request.result, self.prefix, i, self.ids[i])
+        assert request.time.duration >= 0
+        check_lead(client.crm.lead.get(bitrix_id=self.single).result, self.prefix, N, self.single)
+
+    def test_03_update(self, client):
+        i = 4
+        lead_id = self.ids[i]
+        phone_id = client.crm.lead.get(bitrix_id=lead_id).result["PHONE"][0]["ID"]
+        ok = client.crm.lead.update(
+            bitrix_id=lead_id,
+            fields={
+                "NAME": TRICKY,
+                "OPPORTUNITY": 99.99,
+                "PHONE": [{"ID": phone_id, "VALUE": ""}, {"VALUE": "+15550000777", "VALUE_TYPE": "FAX"}],
+            },
+        ).result
+        assert ok is True
+        after = client.crm.lead.get(bitrix_id=lead_id).result
+        assert after["NAME"] == TRICKY
+        assert after["OPPORTUNITY"] == "99.99"
+        assert [(p["VALUE"], p["VALUE_TYPE"]) for p in after["PHONE"]] == [("+15550000777", "FAX")]
+        assert after["PHONE"][0]["ID"] != phone_id
+
+    def test_04_as_list(self, client):
+        flt = {"%TITLE": f"{self.prefix} lead"}
+        first = client.crm.lead.list(select=["ID"], filter=flt, order={"ID": "ASC"})
+        assert len(first.result) == 50
+        assert first.response.total == N + 1
+        assert first.response.next == 50
+        request = client.crm.lead.list(select=["ID", "TITLE"], filter=flt, order={"ID": "ASC"}).as_list()
+        leads = request.result
+        assert [int(x["ID"]) for x in leads] == [*self.ids.values(), self.single]
+        assert leads[0]["TITLE"] == f"{self.prefix} lead 000"
+        assert leads[-1]["TITLE"] == f"{self.prefix} lead {N:03d}"
+
+    def test_05_as_list_fast(self, client):
+        # ID cursor pagination: start=-1, order ID, filter >ID
+        request = client.crm.lead.list(select=["ID"], filter={"%TITLE": f"{self.prefix} lead"}).as_list_fast()
+        ids = [int(x["ID"]) for x in request.result]
+        assert ids == [*self.ids.values(), self.single]
+        desc = client.crm.lead.list(select=["ID"], filter={"%TITLE": f"{self.prefix} lead"}).as_list_fast(descending=True)
+        assert [int(x["ID"]) for x in desc.result] == ids[::-1]
+
+    def test_06_filters(self, client):
+        leads = client.crm.lead.list(
+            select=["ID", "OPPORTUNITY"],
+            filter={">OPPORTUNITY": 1000, "%TITLE": f"{self.prefix} lead"},
+            order={"ID": "ASC"},
+        ).as_list().result
+        # i*10 > 1000 → 101..120 (lead 4 now has 99.99)
+        assert [int(x["ID"]) for x in leads] == [self.ids[i] for i in range(101, N)] + [self.single]
+        assert [x["OPPORTUNITY"] for x in leads] == [f"{i * 10}.00" for i in range(101, N + 1)]
+        like = client.crm.lead.list(select=["TITLE"], filter={"%TITLE": f"{self.prefix} lead 05"}).as_list().result
+        assert sorted(x["TITLE"] for x in like) == [f"{self.prefix} lead 05{d}" for d in range(10)]
+        ins = client.crm.lead.list(
+            select=["ID"], filter={"@ID": [self.ids[1], self.ids[2], 999999999]}, order={"ID": "DESC"}
+        ).result
+        assert [int(x["ID"]) for x in ins] == [self.ids[2], self.ids[1]]
+
+    def test_07_batch(self, client):
+        batch = client.call_batch(
+            {
+                "one": client.crm.lead.get(bitrix_id=self.ids[11]),
+                "two": client.crm.lead.get(bitrix_id=self.ids[12]),
+                "page": client.crm.lead.list(select=["ID"], filter={"%TITLE": f"{self.prefix} lead"}, start=100),
+                "bad": client.crm.lead.get(bitrix_id=999999999),
+            }
+        )
+        result = batch.result
+        check_lead(result.result["one"], self.prefix, 11, self.ids[11])
+        check_lead(result.result["two"], self.prefix, 12, self.ids[12])
+        assert len(result.result["page"]) == 21
+        assert result.result_total["page"] == N + 1
+        assert "page" not in (result.result_next or {})
+        assert result.result_error["bad"]["error_description"] == "Not found"
+        assert set(result.result_time) >= {"one", "two", "page"}
+        # a list of requests comes back in order
+        seq = client.call_batch([client.crm.lead.get(bitrix_id=self.ids[k]) for k in (20, 21, 22)]).result
+        assert [int(x["ID"]) for x in seq.result] == [self.ids[20], self.ids[21], self.ids[22]]
+
+    def test_08_delete_and_not_found(self, client):
+        from b24pysdk.errors import BitrixAPIBadRequest, BitrixAPIError
+
+        gone = self.ids[6]
+        assert client.crm.lead.delete(bitrix_id=gone).result is True
+        with pytest.raises(BitrixAPIError) as err:
+            client.crm.lead.get(bitrix_id=gone).result
+        assert isinstance(err.value, BitrixAPIBadRequest), type(err.value)
+        assert err.value.status_code == 400
+        assert err.value.error == ""
+        assert err.value.error_description == "Not found"
+        with pytest.raises(BitrixAPIError):
+            client.crm.lead.delete(bitrix_id=gone).result
+        leads = client.crm.lead.list(select=["ID"], filter={"%TITLE": f"{self.prefix} lead"}).as_list().result
+        assert len(leads) == N
+        assert gone not in {int(x["ID"]) for x in leads}
+
+    def test_09_user_current(self, client):
+        user = client.user.current().result
+        assert user["ID"] == "1"
+        assert client.profile().result["ID"] == "1"
+        server_time = client.server.time().result
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", server_time), server_time
