@@ -124,3 +124,35 @@ async fn doubly_encoded_get() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json()["result"]["result"][1]["TITLE"], "John&Martin");
 }
+
+#[tokio::test]
+async fn fifty_adds_in_one_long_get() {
+    let app = TestApp::start().await;
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("halt", "0");
+    for i in 0..50 {
+        let sub: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair(
+                "fields[TITLE]",
+                &format!("Long request line lead {i} & more text to make it realistic"),
+            )
+            .append_pair("fields[COMMENTS]", &"x".repeat(300))
+            .append_pair("fields[PHONE][0][VALUE]", &format!("+55 11 9{i:04}-0000"))
+            .finish();
+        query.append_pair(&format!("cmd[add{i}]"), &format!("crm.lead.add?{sub}"));
+    }
+    let url = format!("{}batch.json?{}", app.hook, query.finish());
+    assert!(url.len() > 20_000, "{}", url.len());
+    let r = app.get(&url).await;
+    assert_eq!(r.status, 200, "{}", &r.text[..r.text.len().min(300)]);
+    let out = &r.json()["result"];
+    assert_eq!(out["result"].as_object().unwrap().len(), 50);
+    assert_eq!(out["result_error"], serde_json::json!([]));
+    let id = out["result"]["add49"].clone();
+    let lead = app.ok("crm.lead.get", serde_json::json!({"id": id})).await;
+    assert_eq!(
+        lead["TITLE"],
+        "Long request line lead 49 & more text to make it realistic"
+    );
+    assert_eq!(lead["PHONE"][0]["VALUE"], "+55 11 90049-0000");
+}
