@@ -1,1 +1,16 @@
 //! Outbound delivery: SSRF guard for handler URLs.
+//!
+//! Event handlers are URLs chosen by users; Portico POSTs to them from inside the server's
+//! network. Following svix's approach, the [`ssrf`] module refuses every destination that is
+//! not a globally routable address unless the operator's [`SsrfPolicy`] allows it:
+//!
+//! 1. [`parse_handler_url`] when a handler is registered (syntax, scheme, credentials, port,
+//!    IP-literal hosts);
+//! 2. [`resolve_checked`] right before each delivery (DNS resolution, every address checked);
+//!    the caller connects only to the addresses it returns.
+
+pub mod ip;
+pub mod ssrf;
+
+pub use ip::is_forbidden;
+pub use ssrf::{parse_handler_url, resolve_checked, SsrfError, SsrfPolicy};
