@@ -119,7 +119,6 @@ CREATE TABLE crm_multifields (
     value                   TEXT NOT NULL
 ) STRICT;
 
--- (entity, owner_id) lookups; type_id appended so filter sub-queries
--- (`EXISTS … AND m.type_id = ?`) stay inside the index.
-CREATE INDEX crm_multifields_owner ON crm_multifields (entity, owner_id, type_id);
+-- A record's entries come out of this index already in id order (no sort).
+CREATE INDEX crm_multifields_owner ON crm_multifields (entity, owner_id);
 CREATE INDEX crm_multifields_type_value ON crm_multifields (type_id, value);

@@ -12,6 +12,7 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::map_err;
+use crate::SqliteOptions;
 
 /// How long a connection waits on a lock held by another connection.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
@@ -31,16 +32,22 @@ pub(crate) enum Role {
     Reader,
 }
 
-/// Opens `path` (created when missing) with the pragmas for `role`.
+/// Opens `path` (created when missing) with the pragmas for `role`; with
+/// `opts.exclusive` through SQLite's `unix-excl` VFS (see [`SqliteOptions`]).
 pub(crate) fn open(
     path: &Path,
     role: Role,
-    synchronous_full: bool,
+    opts: &SqliteOptions,
 ) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(map_err)?;
+    let conn = if opts.exclusive && cfg!(unix) {
+        Connection::open_with_flags_and_vfs(path, flags, "unix-excl")
+    } else {
+        Connection::open_with_flags(path, flags)
+    }
+    .map_err(map_err)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(map_err)?;
     if role == Role::Writer {
         let mode: String = conn
@@ -53,7 +60,11 @@ pub(crate) fn open(
             )));
         }
     }
-    let sync = if synchronous_full { "FULL" } else { "NORMAL" };
+    let sync = if opts.synchronous_full {
+        "FULL"
+    } else {
+        "NORMAL"
+    };
     conn.pragma_update(None, "synchronous", sync)
         .map_err(map_err)?;
     conn.pragma_update(None, "foreign_keys", "ON")
@@ -103,7 +114,12 @@ mod tests {
     #[test]
     fn lower_folds_unicode() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let conn = open(&dir.path().join("t.db"), Role::Writer, false).expect("open");
+        let conn = open(
+            &dir.path().join("t.db"),
+            Role::Writer,
+            &SqliteOptions::default(),
+        )
+        .expect("open");
         let s: String = conn
             .query_row("SELECT lower('ÁGUA Ünï ABC')", [], |r| r.get(0))
             .expect("lower");

@@ -41,6 +41,13 @@ pub struct SqliteOptions {
     /// Read connections in the pool (at least one). Default: twice the available
     /// parallelism.
     pub read_connections: usize,
+    /// Open through SQLite's `unix-excl` VFS: this process takes an exclusive
+    /// lock on the file once, and its connections coordinate in memory (the WAL
+    /// index lives on the heap) instead of through `fcntl` locks on every read
+    /// transaction, which makes point reads several times faster. The price: no
+    /// other process (the `sqlite3` shell, another `portico` command) can open
+    /// the database while this store is open. Default `false`; ignored off Unix.
+    pub exclusive: bool,
 }
 
 impl Default for SqliteOptions {
@@ -51,6 +58,7 @@ impl Default for SqliteOptions {
         SqliteOptions {
             synchronous_full: true,
             read_connections: 2 * cores,
+            exclusive: false,
         }
     }
 }
@@ -62,6 +70,14 @@ impl Default for SqliteOptions {
 #[derive(Clone)]
 pub struct SqliteStore {
     inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The shared state. Field order matters on drop: the writer drains and stops
@@ -77,9 +93,9 @@ impl SqliteStore {
     /// Opens (creating when missing) the database at `path`, switches it to WAL,
     /// applies pending migrations and starts the writer thread.
     pub fn open(path: &Path, opts: SqliteOptions) -> Result<Self, StoreError> {
-        let mut conn = open(path, Role::Writer, opts.synchronous_full)?;
+        let mut conn = open(path, Role::Writer, &opts)?;
         migrate::migrate(&mut conn)?;
-        let readers = ReadPool::open(path, opts.read_connections, opts.synchronous_full)?;
+        let readers = ReadPool::open(path, &opts)?;
         let writer = Writer::start(conn)?;
         tracing::debug!(path = %path.display(), readers = opts.read_connections, "opened SQLite store");
         Ok(SqliteStore {

@@ -1,6 +1,7 @@
 //! List queries: the shared sea-query builder renders the page and the count;
 //! both run in one read transaction so `total` and the page agree, and the
-//! page's multi-fields come with one more query.
+//! page's multi-fields come with one more query. A partial, non-empty page is
+//! the last one, so its total needs no COUNT.
 
 use portico_store::list::{build_count, build_select};
 use portico_store::{ListPage, ListQuery, StoreError};
@@ -31,15 +32,18 @@ pub(crate) fn list(
     if q.with_multi && sql.entity.has_multifields() {
         attach_multi(&tx, sql.entity, &mut records)?;
     }
-    let total = if q.count_total {
+    let total = if !q.count_total {
+        None
+    } else if !records.is_empty() && (records.len() as u64) < q.limit {
+        // A partial, non-empty page is the last one: no need to count.
+        Some(q.offset + records.len() as u64)
+    } else {
         let (text, values) = build_count(sql.entity, q).build_rusqlite(SqliteQueryBuilder);
         let mut stmt = tx.prepare_cached(&text).map_err(map_err)?;
         let n: i64 = stmt
             .query_row(&*values.as_params(), |row| row.get(0))
             .map_err(map_err)?;
         Some(u64::try_from(n).unwrap_or(0))
-    } else {
-        None
     };
     tx.commit().map_err(map_err)?;
     Ok(ListPage { records, total })

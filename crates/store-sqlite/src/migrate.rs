@@ -52,7 +52,12 @@ mod tests {
     #[test]
     fn schema_has_every_catalogue_column() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut conn = open(&dir.path().join("t.db"), Role::Writer, false).expect("open");
+        let mut conn = open(
+            &dir.path().join("t.db"),
+            Role::Writer,
+            &crate::SqliteOptions::default(),
+        )
+        .expect("open");
         migrate(&mut conn).expect("migrate");
         let catalogues: [&EntityDef; 2] = [&portico_store::users::USER, &portico_store::crm::LEAD];
         for entity in catalogues {
@@ -88,7 +93,12 @@ mod tests {
     #[test]
     fn migrating_twice_is_a_no_op_and_newer_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut conn = open(&dir.path().join("t.db"), Role::Writer, false).expect("open");
+        let mut conn = open(
+            &dir.path().join("t.db"),
+            Role::Writer,
+            &crate::SqliteOptions::default(),
+        )
+        .expect("open");
         migrate(&mut conn).expect("first");
         migrate(&mut conn).expect("second");
         let v: u32 = conn

@@ -16,6 +16,7 @@ use rusqlite::Connection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::connection::{open, Role};
+use crate::SqliteOptions;
 
 /// The read connections.
 pub(crate) struct ReadPool {
@@ -25,15 +26,11 @@ pub(crate) struct ReadPool {
 }
 
 impl ReadPool {
-    /// Opens `size` (at least one) read connections to `path`.
-    pub(crate) fn open(
-        path: &Path,
-        size: usize,
-        synchronous_full: bool,
-    ) -> Result<ReadPool, StoreError> {
-        let size = size.max(1);
+    /// Opens `opts.read_connections` (at least one) read connections to `path`.
+    pub(crate) fn open(path: &Path, opts: &SqliteOptions) -> Result<ReadPool, StoreError> {
+        let size = opts.read_connections.max(1);
         let conns = (0..size)
-            .map(|_| open(path, Role::Reader, synchronous_full).map(Mutex::new))
+            .map(|_| open(path, Role::Reader, opts).map(Mutex::new))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ReadPool {
             conns,
@@ -48,6 +45,12 @@ impl ReadPool {
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let conn = self.acquire();
+        if !conn.is_autocommit() {
+            // A reader that panicked mid-transaction: end it so the connection
+            // neither fails every BEGIN nor pins an old WAL snapshot.
+            conn.execute_batch("ROLLBACK")
+                .map_err(crate::error::map_err)?;
+        }
         f(&conn)
     }
 

@@ -205,7 +205,12 @@ mod tests {
     /// A writer over a fresh table `t (v UNIQUE)`, and its folder.
     fn writer() -> (tempfile::TempDir, Writer) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let conn = open(&dir.path().join("w.db"), Role::Writer, false).expect("open");
+        let conn = open(
+            &dir.path().join("w.db"),
+            Role::Writer,
+            &crate::SqliteOptions::default(),
+        )
+        .expect("open");
         conn.execute_batch("CREATE TABLE t (v INTEGER UNIQUE)")
             .expect("schema");
         (dir, Writer::start(conn).expect("start"))

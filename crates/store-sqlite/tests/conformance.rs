@@ -34,6 +34,17 @@ async fn conformance() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_exclusive() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = SqliteOptions {
+        exclusive: true,
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open(&dir.path().join("portico.db"), opts).expect("open");
+    portico_store::conformance::run_all(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_inserts_all_commit() {
     let (_dir, store) = fresh();
     let title = LEAD.index_of("TITLE").expect("TITLE");
@@ -110,6 +121,7 @@ async fn writes_survive_close_and_reopen() {
         SqliteOptions {
             synchronous_full: false,
             read_connections: 1,
+            exclusive: true,
         },
     )
     .expect("reopen");
