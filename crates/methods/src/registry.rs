@@ -2,6 +2,7 @@
 //! Portuguese descriptions, parameters, an example and its handler — and that one
 //! declaration drives dispatch, `methods`, `method.get`, `scope` and the docs.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use futures::future::BoxFuture;
@@ -64,9 +65,9 @@ pub struct MethodSpec {
     /// Further scopes that also grant it (`user_basic`, `user_brief` for `user.*`).
     pub also_granted_by: &'static [&'static str],
     /// English description.
-    pub description: &'static str,
+    pub description: Cow<'static, str>,
     /// Brazilian Portuguese description.
-    pub description_pt: &'static str,
+    pub description_pt: Cow<'static, str>,
     /// Parameters.
     pub params: &'static [ParamSpec],
     /// An example call's parameters as JSON text.
@@ -116,6 +117,19 @@ impl Registry {
         self.specs.get(idx)
     }
 
+    /// Declares methods of one scope (also granted by `also_granted_by`).
+    pub fn scope(
+        &mut self,
+        scope: &'static str,
+        also_granted_by: &'static [&'static str],
+    ) -> ScopeDecl<'_> {
+        ScopeDecl {
+            registry: self,
+            scope,
+            also_granted_by,
+        }
+    }
+
     /// Every method, in declaration order.
     pub fn all(&self) -> &[MethodSpec] {
         &self.specs
@@ -135,21 +149,50 @@ impl Registry {
     }
 }
 
+/// Declares the methods of one scope; see [`Registry::scope`].
+pub struct ScopeDecl<'r> {
+    registry: &'r mut Registry,
+    scope: &'static str,
+    also_granted_by: &'static [&'static str],
+}
+
+impl ScopeDecl<'_> {
+    /// Declares a batchable method of this scope and returns it for adjustments.
+    pub fn method(
+        &mut self,
+        name: &'static str,
+        description: impl Into<Cow<'static, str>>,
+        description_pt: impl Into<Cow<'static, str>>,
+        params: &'static [ParamSpec],
+        example: &'static str,
+        handler: Handler,
+    ) -> &mut MethodSpec {
+        self.registry.add(MethodSpec {
+            name,
+            scope: self.scope,
+            also_granted_by: self.also_granted_by,
+            description: description.into(),
+            description_pt: description_pt.into(),
+            params,
+            example,
+            batchable: true,
+            handler,
+        });
+        self.registry.specs.last_mut().expect("just added")
+    }
+}
+
 /// Declares a handler function as a [`Handler`]: `handler!(lead_add)`.
 #[macro_export]
 macro_rules! handler {
-    ($f:path) => {{
-        fn erased(
-            ctx: $crate::Ctx,
-            params: ::portico_protocol::params::Params,
-        ) -> ::futures::future::BoxFuture<
+    ($f:path) => {
+        (|ctx: $crate::Ctx,
+          params: ::portico_protocol::params::Params|
+         -> ::futures::future::BoxFuture<
             'static,
             Result<$crate::MethodOutput, ::portico_protocol::ApiError>,
-        > {
-            Box::pin($f(ctx, params))
-        }
-        erased as $crate::registry::Handler
-    }};
+        > { Box::pin($f(ctx, params)) }) as $crate::registry::Handler
+    };
 }
 
 #[cfg(test)]

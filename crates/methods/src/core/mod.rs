@@ -10,23 +10,13 @@ use serde_json::{json, Value};
 
 use crate::context::{AuthKind, Ctx};
 use crate::handler;
-use crate::registry::{MethodOutput, MethodSpec, ParamSpec, Registry, BASIC};
+use crate::registry::{MethodOutput, ParamSpec, Registry, BASIC};
 use crate::values::{param_bool, param_string};
 
 /// Declares the `basic` methods.
 pub fn register(r: &mut Registry) {
-    let spec = |name, description, description_pt, params, example, handler| MethodSpec {
-        name,
-        scope: BASIC,
-        also_granted_by: &[],
-        description,
-        description_pt,
-        params,
-        example,
-        batchable: true,
-        handler,
-    };
-    r.add(spec(
+    let mut s = r.scope(BASIC, &[]);
+    s.method(
         "methods",
         "Lists method names: those available to the caller, all of them (full), or those of one scope.",
         "Lista nomes de métodos: os disponíveis para quem chama, todos (full) ou os de um escopo.",
@@ -36,8 +26,8 @@ pub fn register(r: &mut Registry) {
         ],
         r#"{"full": true}"#,
         handler!(methods),
-    ));
-    r.add(spec(
+    );
+    s.method(
         "method.get",
         "Tells whether a method exists and whether the caller may call it.",
         "Informa se um método existe e se quem chama pode usá-lo.",
@@ -50,8 +40,8 @@ pub fn register(r: &mut Registry) {
         }],
         r#"{"name": "crm.lead.add"}"#,
         handler!(method_get),
-    ));
-    r.add(spec(
+    );
+    s.method(
         "scope",
         "Lists the scopes granted to the caller, or every scope of the portal (full).",
         "Lista os escopos concedidos a quem chama, ou todos os escopos do portal (full).",
@@ -64,32 +54,32 @@ pub fn register(r: &mut Registry) {
         }],
         r#"{}"#,
         handler!(scope),
-    ));
-    r.add(spec(
+    );
+    s.method(
         "profile",
         "Returns the basic profile of the calling user.",
         "Retorna o perfil básico do usuário que chama.",
         &[],
         r#"{}"#,
         handler!(profile),
-    ));
-    r.add(spec(
+    );
+    s.method(
         "server.time",
         "Returns the server's current time in ISO 8601 with the portal's offset.",
         "Retorna a hora atual do servidor em ISO 8601 com o fuso do portal.",
         &[],
         r#"{}"#,
         handler!(server_time),
-    ));
-    r.add(spec(
+    );
+    s.method(
         "app.info",
         "Returns information about the calling application; webhooks have no application context.",
         "Retorna informações sobre o aplicativo que chama; webhooks não têm contexto de aplicativo.",
         &[],
         r#"{}"#,
         handler!(app_info),
-    ));
-    let mut b = spec(
+    );
+    s.method(
         "batch",
         "Runs up to 50 methods in one request, in order; later commands may use earlier results with $result[key][field].",
         "Executa até 50 métodos numa requisição, em ordem; comandos seguintes podem usar resultados anteriores com $result[chave][campo].",
@@ -99,9 +89,8 @@ pub fn register(r: &mut Registry) {
         ],
         r#"{"halt": 0, "cmd": {"me": "user.current", "leads": "crm.lead.list?filter[ASSIGNED_BY_ID]=$result[me][ID]"}}"#,
         handler!(batch::batch),
-    );
-    b.batchable = false;
-    r.add(b);
+    )
+    .batchable = false;
 }
 
 /// `methods`: method names visible to the caller.

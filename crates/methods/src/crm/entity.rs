@@ -9,18 +9,191 @@ use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
 use crate::crm::write::{fields_object, parse_fields, WriteSet};
+use crate::handler;
 use crate::listing::{build_query, page_output, render_record, resolve_select, Selection};
-use crate::registry::MethodOutput;
+use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::{param_id, store_error};
+
+/// The names of an entity's legacy methods.
+pub struct LegacyNames {
+    /// `crm.{e}.add`.
+    pub add: &'static str,
+    /// `crm.{e}.get`.
+    pub get: &'static str,
+    /// `crm.{e}.list`.
+    pub list: &'static str,
+    /// `crm.{e}.update`.
+    pub update: &'static str,
+    /// `crm.{e}.delete`.
+    pub delete: &'static str,
+    /// `crm.{e}.fields`.
+    pub fields: &'static str,
+}
+
+/// How an entity is named in method descriptions.
+pub struct Noun {
+    /// English singular.
+    pub en: &'static str,
+    /// English plural.
+    pub en_plural: &'static str,
+    /// Portuguese singular.
+    pub pt: &'static str,
+    /// Portuguese plural.
+    pub pt_plural: &'static str,
+    /// Whether the Portuguese noun is feminine (a empresa) rather than masculine (o lead).
+    pub pt_feminine: bool,
+}
 
 /// A CRM entity served by the shared legacy methods.
 pub trait CrmEntity: Send + Sync + 'static {
     /// Its catalogue.
     const DEF: &'static EntityDef;
+    /// Its method names.
+    const NAMES: LegacyNames;
+    /// Its name in descriptions.
+    const NOUN: Noun;
+    /// Example parameters of `add`.
+    const ADD_EXAMPLE: &'static str;
+    /// Example parameters of `list`.
+    const LIST_EXAMPLE: &'static str;
+    /// Example parameters of `update`.
+    const UPDATE_EXAMPLE: &'static str;
     /// Fills defaults and derived fields of a new record.
     fn prepare_add(ctx: &Ctx, set: &mut WriteSet);
     /// Fills derived fields of an update, knowing the record as it is.
     fn prepare_update(ctx: &Ctx, current: &Record, set: &mut WriteSet);
+}
+
+const ID: ParamSpec = ParamSpec {
+    name: "id",
+    kind: "integer",
+    required: true,
+    description: "Record ID.",
+    description_pt: "ID do registro.",
+};
+const FIELDS: ParamSpec = ParamSpec {
+    name: "fields",
+    kind: "object",
+    required: true,
+    description: "Field values by name (see the fields method); multi-fields as lists of {VALUE, VALUE_TYPE}.",
+    description_pt: "Valores dos campos pelo nome (veja o método fields); campos múltiplos como listas de {VALUE, VALUE_TYPE}.",
+};
+const PARAMS: ParamSpec = ParamSpec {
+    name: "params",
+    kind: "object",
+    required: false,
+    description: "Options such as REGISTER_SONET_EVENT (Y/N).",
+    description_pt: "Opções como REGISTER_SONET_EVENT (Y/N).",
+};
+const LIST_PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "select",
+        kind: "array",
+        required: false,
+        description: "Fields to return; * for all standard fields; multi-fields by name.",
+        description_pt: "Campos a retornar; * para todos os campos padrão; campos múltiplos pelo nome.",
+    },
+    ParamSpec {
+        name: "filter",
+        kind: "object",
+        required: false,
+        description: "Conditions, e.g. {\">OPPORTUNITY\": 0}; operators =, !, >, >=, <, <=, @, !@, %, =%, !%, ><.",
+        description_pt: "Condições, p. ex. {\">OPPORTUNITY\": 0}; operadores =, !, >, >=, <, <=, @, !@, %, =%, !%, ><.",
+    },
+    ParamSpec {
+        name: "order",
+        kind: "object",
+        required: false,
+        description: "Sort, e.g. {\"ID\": \"ASC\"}.",
+        description_pt: "Ordenação, p. ex. {\"ID\": \"ASC\"}.",
+    },
+    ParamSpec {
+        name: "start",
+        kind: "integer",
+        required: false,
+        description: "Offset of the page (50 rows); -1 skips counting.",
+        description_pt: "Deslocamento da página (50 linhas); -1 dispensa a contagem.",
+    },
+];
+
+/// Declares the six legacy methods of an entity.
+pub fn register_legacy<E: CrmEntity>(r: &mut Registry) {
+    let n = &E::NOUN;
+    let (o, a) = if n.pt_feminine {
+        ("a", "uma")
+    } else {
+        ("o", "um")
+    };
+    let mut s = r.scope("crm", &[]);
+    s.method(
+        E::NAMES.add,
+        format!("Creates a {} and returns its ID.", n.en),
+        format!("Cria {a} {} e retorna seu ID.", n.pt),
+        &[FIELDS, PARAMS],
+        E::ADD_EXAMPLE,
+        handler!(add::<E>),
+    );
+    s.method(
+        E::NAMES.get,
+        format!(
+            "Returns a {} by ID with all its fields and multi-fields.",
+            n.en
+        ),
+        format!(
+            "Retorna {a} {} pelo ID com todos os seus campos e campos múltiplos.",
+            n.pt
+        ),
+        &[ID],
+        r#"{"id": 1}"#,
+        handler!(get::<E>),
+    );
+    s.method(
+        E::NAMES.list,
+        format!(
+            "Lists {}, 50 per page, with filter, order, select and start.",
+            n.en_plural
+        ),
+        format!(
+            "Lista {}, 50 por página, com filter, order, select e start.",
+            n.pt_plural
+        ),
+        LIST_PARAMS,
+        E::LIST_EXAMPLE,
+        handler!(list::<E>),
+    );
+    s.method(
+        E::NAMES.update,
+        format!(
+            "Changes the given fields of a {}. Multi-field items with ID change that entry; with ID and an empty VALUE they delete it.",
+            n.en
+        ),
+        format!(
+            "Altera os campos informados d{o} {}. Itens de campo múltiplo com ID alteram essa entrada; com ID e VALUE vazio a removem.",
+            n.pt
+        ),
+        &[ID, FIELDS, PARAMS],
+        E::UPDATE_EXAMPLE,
+        handler!(update::<E>),
+    );
+    s.method(
+        E::NAMES.delete,
+        format!("Deletes a {}.", n.en),
+        format!("Remove {a} {}.", n.pt),
+        &[ID],
+        r#"{"id": 1}"#,
+        handler!(delete::<E>),
+    );
+    s.method(
+        E::NAMES.fields,
+        format!("Describes the {} fields: type, flags and title.", n.en),
+        format!(
+            "Descreve os campos d{o} {}: tipo, atributos e título.",
+            n.pt
+        ),
+        &[],
+        r#"{}"#,
+        handler!(fields::<E>),
+    );
 }
 
 /// `crm.{entity}.add`: creates a record, answers its id.

@@ -6,10 +6,9 @@ use portico_store::crm::LEAD;
 use portico_store::{EntityDef, FieldValue, Record};
 
 use crate::context::Ctx;
-use crate::crm::entity::{self, CrmEntity};
+use crate::crm::entity::{self, CrmEntity, LegacyNames, Noun};
 use crate::crm::write::WriteSet;
-use crate::handler;
-use crate::registry::{MethodSpec, ParamSpec, Registry};
+use crate::registry::Registry;
 
 /// The lead entity.
 pub struct Lead;
@@ -59,6 +58,24 @@ fn return_customer(company: Option<&FieldValue>, contact: Option<&FieldValue>) -
 
 impl CrmEntity for Lead {
     const DEF: &'static EntityDef = &LEAD;
+    const NAMES: LegacyNames = LegacyNames {
+        add: "crm.lead.add",
+        get: "crm.lead.get",
+        list: "crm.lead.list",
+        update: "crm.lead.update",
+        delete: "crm.lead.delete",
+        fields: "crm.lead.fields",
+    };
+    const NOUN: Noun = Noun {
+        en: "lead",
+        en_plural: "leads",
+        pt: "lead",
+        pt_plural: "leads",
+        pt_feminine: false,
+    };
+    const ADD_EXAMPLE: &'static str = r#"{"fields": {"TITLE": "New lead", "NAME": "Ana", "PHONE": [{"VALUE": "+5511999990000", "VALUE_TYPE": "WORK"}]}}"#;
+    const LIST_EXAMPLE: &'static str = r#"{"select": ["ID", "TITLE", "PHONE"], "filter": {"STATUS_ID": "NEW"}, "order": {"ID": "ASC"}, "start": 0}"#;
+    const UPDATE_EXAMPLE: &'static str = r#"{"id": 1, "fields": {"STATUS_ID": "IN_PROCESS"}}"#;
 
     fn prepare_add(ctx: &Ctx, set: &mut WriteSet) {
         let user = FieldValue::Int(ctx.caller.user.id);
@@ -109,92 +126,7 @@ impl CrmEntity for Lead {
     }
 }
 
-const ID: ParamSpec = ParamSpec {
-    name: "id",
-    kind: "integer",
-    required: true,
-    description: "Lead ID.",
-    description_pt: "ID do lead.",
-};
-const FIELDS: ParamSpec = ParamSpec {
-    name: "fields",
-    kind: "object",
-    required: true,
-    description: "Field values: TITLE, NAME, STATUS_ID, OPPORTUNITY, PHONE[] …",
-    description_pt: "Valores dos campos: TITLE, NAME, STATUS_ID, OPPORTUNITY, PHONE[] …",
-};
-const PARAMS: ParamSpec = ParamSpec {
-    name: "params",
-    kind: "object",
-    required: false,
-    description: "Options such as REGISTER_SONET_EVENT (Y/N).",
-    description_pt: "Opções como REGISTER_SONET_EVENT (Y/N).",
-};
-
 /// Declares `crm.lead.*`.
 pub fn register(r: &mut Registry) {
-    let spec = |name, description, description_pt, params, example, handler| MethodSpec {
-        name,
-        scope: "crm",
-        also_granted_by: &[],
-        description,
-        description_pt,
-        params,
-        example,
-        batchable: true,
-        handler,
-    };
-    r.add(spec(
-        "crm.lead.add",
-        "Creates a lead and returns its ID. Multi-fields (PHONE, EMAIL, WEB, IM) take lists of {VALUE, VALUE_TYPE}.",
-        "Cria um lead e retorna seu ID. Campos múltiplos (PHONE, EMAIL, WEB, IM) recebem listas de {VALUE, VALUE_TYPE}.",
-        &[FIELDS, PARAMS],
-        r#"{"fields": {"TITLE": "New lead", "NAME": "Ana", "PHONE": [{"VALUE": "+5511999990000", "VALUE_TYPE": "WORK"}]}}"#,
-        handler!(entity::add::<Lead>),
-    ));
-    r.add(spec(
-        "crm.lead.get",
-        "Returns a lead by ID with all its fields and multi-fields.",
-        "Retorna um lead pelo ID com todos os seus campos e campos múltiplos.",
-        &[ID],
-        r#"{"id": 1}"#,
-        handler!(entity::get::<Lead>),
-    ));
-    r.add(spec(
-        "crm.lead.list",
-        "Lists leads, 50 per page, with filter (operators =, !, >, >=, <, <=, @, !@, %, =%, !%, ><), order, select and start.",
-        "Lista leads, 50 por página, com filter (operadores =, !, >, >=, <, <=, @, !@, %, =%, !%, ><), order, select e start.",
-        &[
-            ParamSpec { name: "select", kind: "array", required: false, description: "Fields to return; * for all standard fields; multi-fields by name.", description_pt: "Campos a retornar; * para todos os campos padrão; campos múltiplos pelo nome." },
-            ParamSpec { name: "filter", kind: "object", required: false, description: "Conditions, e.g. {\">OPPORTUNITY\": 0, \"STATUS_ID\": \"NEW\"}.", description_pt: "Condições, p. ex. {\">OPPORTUNITY\": 0, \"STATUS_ID\": \"NEW\"}." },
-            ParamSpec { name: "order", kind: "object", required: false, description: "Sort, e.g. {\"ID\": \"ASC\"}.", description_pt: "Ordenação, p. ex. {\"ID\": \"ASC\"}." },
-            ParamSpec { name: "start", kind: "integer", required: false, description: "Offset; -1 skips counting.", description_pt: "Deslocamento; -1 dispensa a contagem." },
-        ],
-        r#"{"select": ["ID", "TITLE", "PHONE"], "filter": {"STATUS_ID": "NEW"}, "order": {"ID": "ASC"}, "start": 0}"#,
-        handler!(entity::list::<Lead>),
-    ));
-    r.add(spec(
-        "crm.lead.update",
-        "Changes the given fields of a lead. Multi-field items with ID change that entry; with ID and an empty VALUE delete it.",
-        "Altera os campos informados de um lead. Itens de campo múltiplo com ID alteram essa entrada; com ID e VALUE vazio a removem.",
-        &[ID, FIELDS, PARAMS],
-        r#"{"id": 1, "fields": {"STATUS_ID": "IN_PROCESS"}}"#,
-        handler!(entity::update::<Lead>),
-    ));
-    r.add(spec(
-        "crm.lead.delete",
-        "Deletes a lead.",
-        "Remove um lead.",
-        &[ID],
-        r#"{"id": 1}"#,
-        handler!(entity::delete::<Lead>),
-    ));
-    r.add(spec(
-        "crm.lead.fields",
-        "Describes the lead fields: type, flags and title.",
-        "Descreve os campos do lead: tipo, atributos e título.",
-        &[],
-        r#"{}"#,
-        handler!(entity::fields::<Lead>),
-    ));
+    entity::register_legacy::<Lead>(r);
 }

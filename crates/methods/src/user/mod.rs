@@ -14,7 +14,7 @@ use crate::listing::{
     build_query, page_output, render_record, resolve_filter, resolve_order, resolve_select,
     Selection,
 };
-use crate::registry::{MethodOutput, MethodSpec, ParamSpec, Registry};
+use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::{invalid_arg, param_string, store_error};
 
 /// Fields only `user` and `user_basic` may read.
@@ -33,26 +33,16 @@ const USER_GET_PARAMS: [&str; 7] = [
 
 /// Declares the `user.*` methods.
 pub fn register(r: &mut Registry) {
-    let spec = |name, description, description_pt, params, example, handler| MethodSpec {
-        name,
-        scope: "user",
-        also_granted_by: &["user_basic", "user_brief"],
-        description,
-        description_pt,
-        params,
-        example,
-        batchable: true,
-        handler,
-    };
-    r.add(spec(
+    let mut s = r.scope("user", &["user_basic", "user_brief"]);
+    s.method(
         "user.current",
         "Returns the calling user's profile (a webhook's creator).",
         "Retorna o perfil do usuário que chama (o criador do webhook).",
         &[],
         r#"{}"#,
         handler!(current),
-    ));
-    r.add(spec(
+    );
+    s.method(
         "user.get",
         "Lists users, 50 per page, filtered by FILTER (field operators as in CRM lists) and sorted by sort/order.",
         "Lista usuários, 50 por página, filtrados por FILTER (operadores como nas listas do CRM) e ordenados por sort/order.",
@@ -64,15 +54,15 @@ pub fn register(r: &mut Registry) {
         ],
         r#"{"FILTER": {"ACTIVE": true}, "sort": "ID", "order": "ASC"}"#,
         handler!(get),
-    ));
-    r.add(spec(
+    );
+    s.method(
         "user.fields",
         "Lists the user fields with their captions.",
         "Lista os campos de usuário com seus rótulos.",
         &[],
         r#"{}"#,
         handler!(fields),
-    ));
+    );
 }
 
 /// The fields the caller's scopes let it read.
