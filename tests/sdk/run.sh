@@ -61,7 +61,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # Port 0: the kernel picks a free port; Portico prints the address it got.
-"$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --tls --admin-password "sdk-test-$$" \
+: > "$WORK/server.log"
+"$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --tls --admin-password "sdk-test-password-$$" \
   > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
