@@ -194,6 +194,10 @@ async fn first_start_webhooks_logs_shutdown_restart() {
         "{log}"
     );
     assert!(!log.contains(&secret), "a secret reached the log");
+    assert!(
+        !log.contains('\u{1b}'),
+        "no terminal colours in a piped log"
+    );
     assert!(log.contains("shutting down"));
 
     // Restart: no new administrator, data kept.
