@@ -114,7 +114,13 @@ pub fn resolve_filter(
                 "Invalid filter: field '{name}' is not allowed in filter"
             ))
         };
-        let idx = entity.index_of(&upper).ok_or_else(not_allowed)?;
+        let idx = entity
+            .index_of(&upper)
+            .filter(|i| {
+                let f = &entity.fields[*i];
+                f.is_stored() || matches!(f.kind, FieldKind::MultiField(_))
+            })
+            .ok_or_else(not_allowed)?;
         let field = &entity.fields[idx];
         let op = op_for_value(
             op,

@@ -65,6 +65,7 @@ pub fn parse_field_value(
             .map(FieldValue::Text)
             .ok_or_else(|| bad("a string")),
         FieldKind::MultiField(_) => Err(bad("a list of multi-field items")),
+        FieldKind::Links(_) => Err(bad("a list of IDs")),
     }
 }
 

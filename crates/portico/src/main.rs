@@ -15,6 +15,11 @@ use figment::value::{Dict, Value};
 
 use crate::config::Config;
 
+/// mimalloc: request handling allocates many small short-lived buffers, which
+/// glibc's allocator serves markedly slower under concurrency.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Portico: a self-hosted portal with a Bitrix24-compatible REST API.
 #[derive(Parser)]
 #[command(name = "portico", version, about)]

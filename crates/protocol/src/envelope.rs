@@ -85,11 +85,26 @@ fn unix_micros(t: SystemTime) -> i64 {
 /// Unix seconds as `2024-05-23T18:18:25+02:00` in `offset`. Times outside
 /// chrono's range are rendered as the epoch rather than failing.
 pub fn format_datetime(unix_seconds: i64, offset: FixedOffset) -> String {
-    DateTime::from_timestamp(unix_seconds, 0)
+    use chrono::{Datelike, Timelike};
+    // Written field by field: this runs for every date of every record answered,
+    // and a strftime pattern is parsed anew on each call.
+    let t = DateTime::from_timestamp(unix_seconds, 0)
         .unwrap_or(DateTime::UNIX_EPOCH)
-        .with_timezone(&offset)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+        .with_timezone(&offset);
+    let off = offset.local_minus_utc();
+    let sign = if off < 0 { '-' } else { '+' };
+    let off = off.unsigned_abs() / 60;
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        off / 60,
+        off % 60
+    )
 }
 
 /// Parses a date or date-time sent by a client into Unix seconds.

@@ -7,13 +7,16 @@
 //! answers each only after `COMMIT`. The schema lives in `migrations/`, applied at
 //! open and tracked with `PRAGMA user_version`.
 
+mod auth_cache;
 mod connection;
 mod entity_sql;
 mod error;
+mod links;
 mod list;
 mod migrate;
 mod pool;
 mod records;
+mod statuses;
 mod users;
 mod value;
 mod webhooks;
@@ -84,6 +87,7 @@ impl std::fmt::Debug for SqliteStore {
 /// before the read connections close.
 struct Inner {
     writer: Writer,
+    auth_cache: auth_cache::AuthCache,
     readers: ReadPool,
     entities: RwLock<HashMap<usize, Arc<EntitySql>>>,
     path: PathBuf,
@@ -101,11 +105,20 @@ impl SqliteStore {
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 writer,
+                auth_cache: auth_cache::AuthCache::default(),
                 readers,
                 entities: RwLock::new(HashMap::new()),
                 path: path.to_owned(),
             }),
         })
+    }
+
+    /// Clears the webhook lookup cache after a write to a record type that
+    /// authentication depends on (users).
+    fn forget_auth_of(&self, entity: &EntityDef) {
+        if entity.table == portico_store::users::USER.table {
+            self.inner.auth_cache.invalidate();
+        }
     }
 
     /// The database file.

@@ -8,10 +8,20 @@ use rusqlite::Connection;
 use crate::error::map_err;
 
 /// The migrations, version = position + 1.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_deals_contacts_companies",
+        include_str!("../migrations/0002_deals_contacts_companies.sql"),
+    ),
+    (
+        "0003_statuses",
+        include_str!("../migrations/0003_statuses.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub(crate) fn latest() -> u32 {
@@ -59,7 +69,13 @@ mod tests {
         )
         .expect("open");
         migrate(&mut conn).expect("migrate");
-        let catalogues: [&EntityDef; 2] = [&portico_store::users::USER, &portico_store::crm::LEAD];
+        let catalogues: [&EntityDef; 5] = [
+            &portico_store::users::USER,
+            &portico_store::crm::LEAD,
+            &portico_store::crm::DEAL,
+            &portico_store::crm::CONTACT,
+            &portico_store::crm::COMPANY,
+        ];
         for entity in catalogues {
             let mut stmt = conn
                 .prepare("SELECT name, type FROM pragma_table_info(?1)")

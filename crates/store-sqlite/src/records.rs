@@ -160,7 +160,7 @@ fn update(
     Ok(true)
 }
 
-/// Deletes a record and its multi-fields.
+/// Deletes a record, its multi-fields and its links (both directions).
 fn delete(conn: &Connection, sql: &EntitySql, id: i64) -> Result<bool, StoreError> {
     let n = conn
         .prepare_cached(&sql.delete)
@@ -170,6 +170,9 @@ fn delete(conn: &Connection, sql: &EntitySql, id: i64) -> Result<bool, StoreErro
         conn.prepare_cached(MULTI_DELETE_ALL)
             .and_then(|mut s| s.execute(params![sql.entity.code, id]))
             .map_err(map_err)?;
+    }
+    if n > 0 {
+        crate::links::forget(conn, sql.entity, id)?;
     }
     Ok(n > 0)
 }
@@ -274,11 +277,14 @@ impl RecordStore for SqliteStore {
         let sql = self.entity_sql(entity);
         self.write(move |conn| update(conn, &sql, id, values, &multi))
             .await
+            .inspect(|_| self.forget_auth_of(entity))
     }
 
     async fn delete_record(&self, entity: &'static EntityDef, id: i64) -> Result<bool, StoreError> {
         let sql = self.entity_sql(entity);
-        self.write(move |conn| delete(conn, &sql, id)).await
+        self.write(move |conn| delete(conn, &sql, id))
+            .await
+            .inspect(|_| self.forget_auth_of(entity))
     }
 
     async fn list_records(

@@ -65,6 +65,7 @@ where
             Ok(n > 0)
         })
         .await
+        .inspect(|_| store.inner.auth_cache.invalidate())
 }
 
 #[async_trait]

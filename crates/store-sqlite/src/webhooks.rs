@@ -70,7 +70,12 @@ impl WebhookStore for SqliteStore {
         &self,
         secret_hash: &[u8],
     ) -> Result<Option<(Webhook, User)>, StoreError> {
-        self.read(|conn| {
+        let cache = &self.inner.auth_cache;
+        if let Some(hit) = cache.get(secret_hash) {
+            return Ok(Some(hit));
+        }
+        let generation = cache.generation();
+        let found = self.read(|conn| {
             let mut stmt = conn
                 .prepare_cached(concat!(
                     "SELECT ",
@@ -85,7 +90,11 @@ impl WebhookStore for SqliteStore {
             })
             .optional()
             .map_err(map_err)
-        })
+        })?;
+        if let Some((hook, user)) = &found {
+            cache.put(generation, secret_hash, hook, user);
+        }
+        Ok(found)
     }
 
     async fn list_webhooks(&self, user_id: Option<i64>) -> Result<Vec<Webhook>, StoreError> {
@@ -125,5 +134,6 @@ impl WebhookStore for SqliteStore {
             Ok(n > 0)
         })
         .await
+        .inspect(|_| self.inner.auth_cache.invalidate())
     }
 }

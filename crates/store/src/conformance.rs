@@ -3,12 +3,14 @@
 //! [`run_all`]; each area is one story of calls with `assert_eq!` checks, so a
 //! failure names the call and shows expected and actual values.
 //!
-//! The stories expect an empty store (the first user gets id 1) and leave their
-//! data behind; records of the list story carry a marker so other stories' rows
-//! do not disturb it.
+//! The stories expect a fresh store (the first user gets id 1; only the seeded
+//! directory items exist) and leave their data behind; records of the list
+//! story carry a marker so other stories' rows do not disturb it.
 
+mod links;
 mod lists;
 mod records;
+mod statuses;
 mod users;
 mod webhooks;
 
@@ -21,4 +23,6 @@ pub async fn run_all(store: &dyn Store) {
     webhooks::story(store).await;
     records::story(store).await;
     lists::story(store).await;
+    links::story(store).await;
+    statuses::story(store).await;
 }

@@ -34,6 +34,11 @@ pub enum FieldKind {
     Boolean,
     /// A multi-field (`crm_multifield`): PHONE, EMAIL, WEB, IM, LINK.
     MultiField(MultiType),
+    /// A list of links to records of another CRM entity, by that entity's code
+    /// (`CONTACT`, `COMPANY`): deal `CONTACT_IDS`, contact `COMPANY_IDS`, company
+    /// `CONTACT_ID`. Not a column: links live in their own table
+    /// ([`crate::links::LinkStore`]).
+    Links(&'static str),
 }
 
 impl FieldKind {
@@ -54,7 +59,25 @@ impl FieldKind {
             FieldKind::CrmLead => "crm_lead",
             FieldKind::Boolean => "boolean",
             FieldKind::MultiField(_) => "crm_multifield",
+            FieldKind::Links(target) => match target {
+                "CONTACT" => "crm_contact",
+                "COMPANY" => "crm_company",
+                "LEAD" => "crm_lead",
+                "DEAL" => "crm_deal",
+                _ => "crm_entity",
+            },
         }
+    }
+
+    /// Whether this is the single-id kind that refers to records of the entity
+    /// with this code (`CrmContact` for `CONTACT`, …).
+    pub fn refers_to(self, code: &str) -> bool {
+        matches!(
+            (self, code),
+            (FieldKind::CrmContact, "CONTACT")
+                | (FieldKind::CrmCompany, "COMPANY")
+                | (FieldKind::CrmLead, "LEAD")
+        )
     }
 
     /// How values of this kind are stored.
@@ -73,7 +96,7 @@ impl FieldKind {
             | FieldKind::Date
             | FieldKind::CrmStatus(_)
             | FieldKind::CrmCurrency => StorageType::Text,
-            FieldKind::MultiField(_) => StorageType::None,
+            FieldKind::MultiField(_) | FieldKind::Links(_) => StorageType::None,
         }
     }
 }
@@ -222,6 +245,13 @@ impl FieldDef {
         f
     }
 
+    /// A list of links to records of the entity with code `target`; not a column.
+    pub const fn links(name: &'static str, target: &'static str, title: &'static str) -> Self {
+        let mut f = FieldDef::new(name, "", FieldKind::Links(target), title);
+        f.multiple = true;
+        f
+    }
+
     /// Whether the field has a column in the record's table.
     pub fn is_stored(&self) -> bool {
         !self.column.is_empty()
@@ -255,5 +285,24 @@ impl EntityDef {
         self.fields
             .iter()
             .any(|f| matches!(f.kind, FieldKind::MultiField(_)))
+    }
+
+    /// Position of the link-list field to the entity with code `target`
+    /// (deal `CONTACT_IDS` for `CONTACT`).
+    pub fn links_field(&self, target: &str) -> Option<usize> {
+        self.fields
+            .iter()
+            .position(|f| matches!(f.kind, FieldKind::Links(t) if t == target))
+    }
+
+    /// Position of the column that mirrors the primary link to `target`: the
+    /// stored single-id field referring to `target` (deal and lead `CONTACT_ID`,
+    /// contact `COMPANY_ID`), when the entity also has a link list to `target`.
+    /// Backends keep it equal to the primary link's id, or NULL.
+    pub fn primary_link_field(&self, target: &str) -> Option<usize> {
+        self.links_field(target)?;
+        self.fields
+            .iter()
+            .position(|f| f.is_stored() && f.kind.refers_to(target))
     }
 }

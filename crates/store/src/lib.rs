@@ -9,20 +9,30 @@ pub mod conformance;
 pub mod crm;
 pub mod entity;
 pub mod error;
+pub mod links;
 pub mod list;
 pub mod records;
 pub mod secrets;
+pub mod statuses;
 pub mod users;
 pub mod webhooks;
 
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
+pub use links::{Link, LinkChange, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery};
 pub use records::{FieldValue, MultiFieldChange, MultiFieldValue, Record, RecordStore};
+pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
 pub use users::{NewUser, User, UserStore};
 pub use webhooks::{NewWebhook, Webhook, WebhookStore};
 
 /// Everything a backend provides, gathered so it can be held as `Arc<dyn Store>`.
-pub trait Store: UserStore + WebhookStore + RecordStore + Send + Sync + 'static {}
+pub trait Store:
+    UserStore + WebhookStore + RecordStore + LinkStore + StatusStore + Send + Sync + 'static
+{
+}
 
-impl<T> Store for T where T: UserStore + WebhookStore + RecordStore + Send + Sync + 'static {}
+impl<T> Store for T where
+    T: UserStore + WebhookStore + RecordStore + LinkStore + StatusStore + Send + Sync + 'static
+{
+}

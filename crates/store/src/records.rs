@@ -128,7 +128,8 @@ pub trait RecordStore: Send + Sync {
         multi: Vec<MultiFieldChange>,
     ) -> Result<bool, StoreError>;
 
-    /// Deletes a record and its multi-fields. Returns `false` when it did not exist.
+    /// Deletes a record, its multi-fields and its links in both directions (see
+    /// [`crate::links`]), in one transaction. Returns `false` when it did not exist.
     async fn delete_record(&self, entity: &'static EntityDef, id: i64) -> Result<bool, StoreError>;
 
     /// Runs a list query (filter, order, page) and returns the page and, when

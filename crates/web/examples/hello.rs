@@ -10,6 +10,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+/// The same allocator as the `portico` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 async fn hello() -> Json<Value> {
     Json(json!({ "result": "hello" }))
 }

@@ -1,13 +1,17 @@
 //! The legacy entity methods (`add`, `get`, `list`, `update`, `delete`, `fields`)
 //! written once for every CRM entity. An entity supplies its catalogue and its
-//! own defaults and derived fields through [`CrmEntity`].
+//! own defaults, checks and derived fields through [`CrmEntity`]. Every write of
+//! an entity passes here: the record, then the link lists the write names
+//! (`CONTACT_IDS`, …), whose targets are checked to exist before anything is
+//! written.
 
 use portico_protocol::params::Params;
 use portico_protocol::ApiError;
-use portico_store::{EntityDef, FieldKind, Record};
+use portico_store::{EntityDef, FieldKind, FieldValue, Record};
 use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
+use crate::crm::links;
 use crate::crm::write::{fields_object, parse_fields, WriteSet};
 use crate::handler;
 use crate::listing::{build_query, page_output, render_record, resolve_select, Selection};
@@ -58,10 +62,22 @@ pub trait CrmEntity: Send + Sync + 'static {
     const LIST_EXAMPLE: &'static str;
     /// Example parameters of `update`.
     const UPDATE_EXAMPLE: &'static str;
-    /// Fills defaults and derived fields of a new record.
-    fn prepare_add(ctx: &Ctx, set: &mut WriteSet);
-    /// Fills derived fields of an update, knowing the record as it is.
-    fn prepare_update(ctx: &Ctx, current: &Record, set: &mut WriteSet);
+    /// The legacy error text for a missing record.
+    const NOT_FOUND: &'static str = "Not found";
+    /// Link-list fields `get` returns (contact `COMPANY_IDS`); others, such as
+    /// deal `CONTACT_IDS`, are write-only there, as in Bitrix24.
+    const GET_LINKS: &'static [&'static str] = &[];
+    /// Fills defaults and derived fields of a new record, or refuses it (a
+    /// required field missing) with the legacy error.
+    fn prepare_add(ctx: &Ctx, set: &mut WriteSet) -> Result<(), ApiError>;
+    /// Fills derived fields of an update, knowing the record as it is, or
+    /// refuses it with the legacy error.
+    fn prepare_update(ctx: &Ctx, current: &Record, set: &mut WriteSet) -> Result<(), ApiError>;
+    /// Values written right after the insert, once the id is known (the deal's
+    /// default title `Deal #{id}`).
+    fn after_insert(_id: i64, _set: &WriteSet) -> Vec<(usize, FieldValue)> {
+        Vec::new()
+    }
 }
 
 const ID: ParamSpec = ParamSpec {
@@ -201,12 +217,22 @@ pub async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput,
     let fields = fields_object(params.get("fields"))?;
     params_object(&params)?;
     let mut set = parse_fields(E::DEF, &fields, true, ctx.clock.offset)?;
-    E::prepare_add(&ctx, &mut set);
+    crate::crm::directory::check_statuses(&ctx, E::DEF, &mut set, None).await?;
+    E::prepare_add(&ctx, &mut set)?;
+    links::check_targets(&ctx, E::DEF, &set.links).await?;
     let id = ctx
         .store
-        .insert_record(E::DEF, set.values, set.multi)
+        .insert_record(E::DEF, set.values.clone(), std::mem::take(&mut set.multi))
         .await
         .map_err(store_error)?;
+    let follow = E::after_insert(id, &set);
+    if !follow.is_empty() {
+        ctx.store
+            .update_record(E::DEF, id, follow, Vec::new())
+            .await
+            .map_err(store_error)?;
+    }
+    links::write_lists(&ctx, E::DEF, id, set.links).await?;
     Ok(MethodOutput::value(Value::from(id)))
 }
 
@@ -226,12 +252,18 @@ pub async fn get<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput,
             })
             .collect(),
     };
-    Ok(MethodOutput::value(render_record(
-        E::DEF,
-        &record,
-        &selection,
-        ctx.clock.offset,
-    )))
+    let mut out = render_record(E::DEF, &record, &selection, ctx.clock.offset);
+    for name in E::GET_LINKS {
+        let Some(idx) = E::DEF.index_of(name) else {
+            continue;
+        };
+        let ids = links::read_list(&ctx, E::DEF, id, idx).await?;
+        if let Value::Object(row) = &mut out {
+            let ids = ids.into_iter().map(|i| Value::String(i.to_string()));
+            row.insert((*name).to_string(), Value::Array(ids.collect()));
+        }
+    }
+    Ok(MethodOutput::value(out))
 }
 
 /// `crm.{entity}.list`: a page of 50 with `filter`, `order`, `select`, `start`.
@@ -265,15 +297,18 @@ pub async fn update<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutp
     params_object(&params)?;
     let current = load::<E>(&ctx, id).await?;
     let mut set = parse_fields(E::DEF, &fields, false, ctx.clock.offset)?;
-    E::prepare_update(&ctx, &current, &mut set);
+    crate::crm::directory::check_statuses(&ctx, E::DEF, &mut set, Some(&current)).await?;
+    E::prepare_update(&ctx, &current, &mut set)?;
+    links::check_targets(&ctx, E::DEF, &set.links).await?;
     let found = ctx
         .store
         .update_record(E::DEF, id, set.values, set.multi)
         .await
         .map_err(store_error)?;
     if !found {
-        return Err(ApiError::legacy("Not found"));
+        return Err(ApiError::legacy(E::NOT_FOUND));
     }
+    links::write_lists(&ctx, E::DEF, id, set.links).await?;
     Ok(MethodOutput::value(Value::Bool(true)))
 }
 
@@ -286,7 +321,7 @@ pub async fn delete<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutp
         .await
         .map_err(store_error)?;
     if !found {
-        return Err(ApiError::legacy("Not found"));
+        return Err(ApiError::legacy(E::NOT_FOUND));
     }
     Ok(MethodOutput::value(Value::Bool(true)))
 }
@@ -335,7 +370,7 @@ async fn load<E: CrmEntity>(ctx: &Ctx, id: i64) -> Result<Record, ApiError> {
         .get_record(E::DEF, id)
         .await
         .map_err(store_error)?
-        .ok_or_else(|| ApiError::legacy("Not found"))
+        .ok_or_else(|| ApiError::legacy(E::NOT_FOUND))
 }
 
 /// `params`, when given, must be an object.

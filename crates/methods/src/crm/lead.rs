@@ -1,9 +1,11 @@
 //! `crm.lead.*`: leads through the shared legacy entity methods, with the lead's
-//! own rules — default stage `NEW`, the stage's semantics (`STATUS_SEMANTIC_ID`,
-//! `DATE_CLOSED`), stage-move audit, and `IS_RETURN_CUSTOMER` derived from links.
+//! own rules — default stage `NEW`, the stage's semantics from the `STATUS`
+//! directory (`STATUS_SEMANTIC_ID`, `DATE_CLOSED`), stage-move audit, and
+//! `IS_RETURN_CUSTOMER` derived from links.
 
+use portico_protocol::ApiError;
 use portico_store::crm::LEAD;
-use portico_store::{EntityDef, FieldValue, Record};
+use portico_store::{EntityDef, FieldValue, Record, Semantics};
 
 use crate::context::Ctx;
 use crate::crm::entity::{self, CrmEntity, LegacyNames, Noun};
@@ -17,19 +19,22 @@ fn pos(name: &str) -> usize {
     LEAD.index_of(name).expect("field of the lead catalogue")
 }
 
-/// Stage semantics: `S` success, `F` failure, `P` in progress.
-fn semantic(status: Option<&str>) -> &'static str {
-    match status {
-        Some("CONVERTED") => "S",
-        Some("JUNK") => "F",
-        _ => "P",
+/// Stage semantics from the `STATUS` directory (`SEMANTICS` of the stage
+/// written, found by `check_statuses`): `S` success, `F` failure, `P` in
+/// progress — also for the default `NEW`, which was not written by the client
+/// (a first stage is always in progress).
+fn semantic(set: &WriteSet) -> &'static str {
+    match set.status(pos("STATUS_ID")).and_then(|s| s.semantics) {
+        Some(Semantics::Success) => "S",
+        Some(Semantics::Failure) => "F",
+        None => "P",
     }
 }
 
 /// Sets `STATUS_SEMANTIC_ID`, `DATE_CLOSED` and the stage-move audit for a new stage.
-fn apply_stage(ctx: &Ctx, set: &mut WriteSet, status: Option<&str>) {
+fn apply_stage(ctx: &Ctx, set: &mut WriteSet) {
     let now = FieldValue::Int(ctx.clock.now());
-    let sem = semantic(status);
+    let sem = semantic(set);
     set.set(pos("STATUS_SEMANTIC_ID"), FieldValue::Text(sem.into()));
     set.set(
         pos("DATE_CLOSED"),
@@ -43,11 +48,11 @@ fn apply_stage(ctx: &Ctx, set: &mut WriteSet, status: Option<&str>) {
     set.set(pos("MOVED_TIME"), now);
 }
 
-/// `Y` when the lead is linked to a company or a contact.
-fn return_customer(company: Option<&FieldValue>, contact: Option<&FieldValue>) -> FieldValue {
+/// `Y` when the lead is linked to a company or to contacts.
+fn return_customer(company: Option<&FieldValue>, contacts: bool) -> FieldValue {
     let linked = |v: Option<&FieldValue>| v.is_some_and(|v| !v.is_null());
     FieldValue::Text(
-        if linked(company) || linked(contact) {
+        if linked(company) || contacts {
             "Y"
         } else {
             "N"
@@ -77,7 +82,7 @@ impl CrmEntity for Lead {
     const LIST_EXAMPLE: &'static str = r#"{"select": ["ID", "TITLE", "PHONE"], "filter": {"STATUS_ID": "NEW"}, "order": {"ID": "ASC"}, "start": 0}"#;
     const UPDATE_EXAMPLE: &'static str = r#"{"id": 1, "fields": {"STATUS_ID": "IN_PROCESS"}}"#;
 
-    fn prepare_add(ctx: &Ctx, set: &mut WriteSet) {
+    fn prepare_add(ctx: &Ctx, set: &mut WriteSet) -> Result<(), ApiError> {
         let user = FieldValue::Int(ctx.caller.user.id);
         let now = FieldValue::Int(ctx.clock.now());
         set.set_default(pos("STATUS_ID"), FieldValue::Text("NEW".into()));
@@ -92,16 +97,16 @@ impl CrmEntity for Lead {
         for f in ["DATE_CREATE", "DATE_MODIFY", "LAST_ACTIVITY_TIME"] {
             set.set(pos(f), now.clone());
         }
-        let status = set
-            .get(pos("STATUS_ID"))
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
-        apply_stage(ctx, set, status.as_deref());
-        let rc = return_customer(set.get(pos("COMPANY_ID")), set.get(pos("CONTACT_ID")));
+        apply_stage(ctx, set);
+        let contacts = set
+            .links_of(pos("CONTACT_IDS"))
+            .is_some_and(|ids| !ids.is_empty());
+        let rc = return_customer(set.get(pos("COMPANY_ID")), contacts);
         set.set(pos("IS_RETURN_CUSTOMER"), rc);
+        Ok(())
     }
 
-    fn prepare_update(ctx: &Ctx, current: &Record, set: &mut WriteSet) {
+    fn prepare_update(ctx: &Ctx, current: &Record, set: &mut WriteSet) -> Result<(), ApiError> {
         set.set(pos("MODIFY_BY_ID"), FieldValue::Int(ctx.caller.user.id));
         set.set(pos("DATE_MODIFY"), FieldValue::Int(ctx.clock.now()));
         let status_pos = pos("STATUS_ID");
@@ -114,15 +119,24 @@ impl CrmEntity for Lead {
                 .and_then(|v| v.as_str())
                 .map(str::to_string);
             if current.values.get(status_pos).and_then(|v| v.as_str()) != new.as_deref() {
-                apply_stage(ctx, set, new.as_deref());
+                apply_stage(ctx, set);
             }
         }
         let pick = |name: &str| {
             let p = pos(name);
             set.get(p).or_else(|| current.values.get(p)).cloned()
         };
-        let rc = return_customer(pick("COMPANY_ID").as_ref(), pick("CONTACT_ID").as_ref());
+        // CONTACT_ID mirrors the primary linked contact.
+        let contacts = match set.links_of(pos("CONTACT_IDS")) {
+            Some(ids) => !ids.is_empty(),
+            None => current
+                .values
+                .get(pos("CONTACT_ID"))
+                .is_some_and(|v| !v.is_null()),
+        };
+        let rc = return_customer(pick("COMPANY_ID").as_ref(), contacts);
         set.set(pos("IS_RETURN_CUSTOMER"), rc);
+        Ok(())
     }
 }
 

@@ -1,9 +1,18 @@
-//! The `crm` scope. Legacy entity methods (`crm.lead.*`) share one implementation
+//! The `crm` scope. Legacy entity methods (`crm.lead.*`, `crm.deal.*`,
+//! `crm.contact.*`, `crm.company.*`) share one implementation
 //! in [`entity`], parameterised by a [`CrmEntity`] that adds each entity's own
 //! defaults and derived fields; writes of an entity all pass through that one place.
+//! Links between records (a deal's contacts, a contact's companies) have their
+//! own methods in [`links`].
 
+pub mod company;
+pub mod contact;
+pub mod deal;
+pub mod directory;
 pub mod entity;
 pub mod lead;
+pub mod links;
+pub mod status;
 pub mod write;
 
 pub use entity::CrmEntity;
@@ -13,4 +22,9 @@ use crate::registry::Registry;
 /// Declares the `crm` methods.
 pub fn register(r: &mut Registry) {
     lead::register(r);
+    deal::register(r);
+    contact::register(r);
+    company::register(r);
+    links::register(r);
+    status::register(r);
 }

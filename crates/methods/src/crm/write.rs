@@ -1,11 +1,13 @@
-//! Turning a legacy `fields` object into typed column values and multi-field
-//! changes: unknown fields are ignored, read-only ones skipped, immutable ones only
-//! taken on create, multi-fields follow the add / update / delete-by-ID rules.
+//! Turning a legacy `fields` object into typed column values, multi-field
+//! changes and link lists: unknown fields are ignored, read-only ones skipped,
+//! immutable ones only taken on create, multi-fields follow the add / update /
+//! delete-by-ID rules, link lists (`CONTACT_IDS`, and the legacy single
+//! `CONTACT_ID` standing for them) replace the record's links.
 
 use chrono::FixedOffset;
 use portico_protocol::params::{value_as_bool, value_as_i64, value_as_string};
 use portico_protocol::{ApiError, ErrorCode};
-use portico_store::{EntityDef, FieldKind, FieldValue, MultiFieldChange, MultiType};
+use portico_store::{EntityDef, FieldKind, FieldValue, MultiFieldChange, MultiType, Status};
 use serde_json::{Map, Value};
 
 use crate::values::parse_field_value;
@@ -17,6 +19,13 @@ pub struct WriteSet {
     pub values: Vec<(usize, FieldValue)>,
     /// Multi-field changes, in the order given.
     pub multi: Vec<MultiFieldChange>,
+    /// Directory items of the `crm_status` values written, by catalogue position
+    /// (filled by [`crate::crm::directory::check_statuses`]).
+    pub statuses: Vec<(usize, Status)>,
+    /// Link lists to replace, by position of the entity's link-list field
+    /// (deal `CONTACT_IDS`, contact `COMPANY_IDS`, company `CONTACT_ID`), ids in
+    /// the order given (the first becomes primary). Written after the record.
+    pub links: Vec<(usize, Vec<i64>)>,
 }
 
 impl WriteSet {
@@ -33,6 +42,25 @@ impl WriteSet {
     pub fn set(&mut self, idx: usize, value: FieldValue) {
         self.values.retain(|(i, _)| *i != idx);
         self.values.push((idx, value));
+    }
+
+    /// The directory item of a `crm_status` field's written value, when it was
+    /// checked and the value has not been replaced since.
+    pub fn status(&self, idx: usize) -> Option<&Status> {
+        let code = self.get(idx)?.as_str()?;
+        self.statuses
+            .iter()
+            .rev()
+            .find(|(i, s)| *i == idx && s.status_id == code)
+            .map(|(_, s)| s)
+    }
+
+    /// The ids a write links through a link-list field, if it changes it.
+    pub fn links_of(&self, idx: usize) -> Option<&[i64]> {
+        self.links
+            .iter()
+            .find(|(i, _)| *i == idx)
+            .map(|(_, ids)| ids.as_slice())
     }
 
     /// Sets a value unless the client already gave one.
@@ -60,6 +88,8 @@ pub fn parse_fields(
     offset: FixedOffset,
 ) -> Result<WriteSet, ApiError> {
     let mut set = WriteSet::default();
+    // Legacy single links (deal `CONTACT_ID`), used when the list is not given.
+    let mut single: Vec<(usize, Vec<i64>)> = Vec::new();
     for (key, value) in fields {
         let upper = key.trim().to_ascii_uppercase();
         let Some(idx) = entity.index_of(&upper) else {
@@ -71,13 +101,76 @@ pub fn parse_fields(
         }
         match field.kind {
             FieldKind::MultiField(kind) => parse_multi(kind, field.title, value, &mut set.multi)?,
+            FieldKind::Links(_) => {
+                let ids = parse_ids(field.name, value)?;
+                set.links.retain(|(i, _)| *i != idx);
+                set.links.push((idx, ids));
+            }
             _ => {
                 let v = parse_field_value(field, value, offset).map_err(ApiError::legacy)?;
-                set.set(idx, v);
+                match mirrored_list(entity, idx) {
+                    Some(list) => {
+                        let ids = v.as_i64().filter(|id| *id > 0).into_iter().collect();
+                        single.retain(|(i, _)| *i != list);
+                        single.push((list, ids));
+                    }
+                    None => set.set(idx, v),
+                }
             }
         }
     }
+    for (list, ids) in single {
+        if set.links_of(list).is_none() {
+            set.links.push((list, ids));
+        }
+    }
     Ok(set)
+}
+
+/// The link-list field a legacy single-link column stands for: deal and lead
+/// `CONTACT_ID` for `CONTACT_IDS`, contact `COMPANY_ID` for `COMPANY_IDS`. Such a
+/// column mirrors the primary link; writing it sets the list to that one id
+/// (empty clears it), unless the list itself is written too.
+pub fn mirrored_list(entity: &EntityDef, idx: usize) -> Option<usize> {
+    entity
+        .fields
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| match f.kind {
+            FieldKind::Links(target) if entity.primary_link_field(target) == Some(idx) => Some(i),
+            _ => None,
+        })
+}
+
+/// Parses a list of record ids (`[3, "5"]`, `{"0": 3}`, or one id); empty items
+/// and zeros are skipped, a repeated id counts once.
+pub fn parse_ids(name: &str, value: &Value) -> Result<Vec<i64>, ApiError> {
+    let items: Vec<&Value> = match value {
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(m) => m.values().collect(),
+        Value::Null => Vec::new(),
+        v => vec![v],
+    };
+    let mut ids = Vec::with_capacity(items.len());
+    for item in items {
+        if item.is_null() || item.as_str().is_some_and(|s| s.trim().is_empty()) {
+            continue;
+        }
+        match value_as_i64(item) {
+            Some(0) => {}
+            Some(id) if id > 0 => {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            _ => {
+                return Err(ApiError::legacy(format!(
+                    "Field '{name}' must be a list of IDs."
+                )))
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// Parses the items of one multi-field (`PHONE: [{VALUE, VALUE_TYPE}, …]`; an object

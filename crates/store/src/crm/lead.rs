@@ -1,7 +1,8 @@
 //! The lead catalogue (`crm.lead.fields`), table `crm_leads`.
 //!
 //! The backend keeps `HAS_PHONE`, `HAS_EMAIL` and `HAS_IMOL` in step with the
-//! record's multi-fields (IMOL: an `IM` entry of value type `IMOL` or `OPENLINE`).
+//! record's multi-fields (IMOL: an `IM` entry of value type `IMOL` or `OPENLINE`),
+//! and `CONTACT_ID` equal to the primary of the linked contacts (`CONTACT_IDS`).
 
 use crate::entity::{EntityDef, FieldDef as F, FieldKind as K, MultiType};
 
@@ -102,6 +103,7 @@ pub static LEAD: EntityDef = EntityDef {
         F::new("DATE_CLOSED", "date_closed", K::DateTime, "Completed on").read_only(),
         F::new("COMPANY_ID", "company_id", K::CrmCompany, "Company"),
         F::new("CONTACT_ID", "contact_id", K::CrmContact, "Contact").deprecated(),
+        F::links("CONTACT_IDS", "CONTACT", "Contacts"),
         F::new(
             "IS_RETURN_CUSTOMER",
             "is_return_customer",

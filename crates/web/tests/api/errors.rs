@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::common::{assert_error, TestApp, TEST_BODY_LIMIT};
-use portico_store::UserStore;
+use portico_store::{UserStore, WebhookStore};
 
 #[tokio::test]
 async fn authentication_failures() {
@@ -51,6 +51,28 @@ async fn authentication_failures() {
         401,
         "INVALID_CREDENTIALS",
         "The webhook has expired",
+    );
+
+    // A webhook deleted through the store stops working at once (no stale cache).
+    let doomed = app.webhook(1, &["crm"], None).await;
+    assert_eq!(
+        app.call_on(&doomed, "server.time", json!({})).await.status,
+        200
+    );
+    let id = app
+        .store
+        .list_webhooks(Some(1))
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .id;
+    assert!(app.store.delete_webhook(id).await.unwrap());
+    assert_error(
+        &app.call_on(&doomed, "server.time", json!({})).await,
+        401,
+        "INVALID_CREDENTIALS",
+        "Invalid request credentials",
     );
 
     let user = app.add_user("bob", false).await;

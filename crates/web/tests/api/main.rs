@@ -3,8 +3,12 @@
 
 mod batch;
 mod common;
+mod contacts_companies;
 mod core;
+mod deals;
 mod decoding;
 mod errors;
 mod leads;
+mod links;
 mod lists;
+mod statuses;

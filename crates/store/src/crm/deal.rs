@@ -1,0 +1,121 @@
+//! The deal catalogue (`crm.deal.fields`), table `crm_deals`.
+//!
+//! `CONTACT_IDS` is a link list (deal → contact links); the backend keeps
+//! `CONTACT_ID` equal to the primary linked contact. Left out: `QUOTE_ID`,
+//! `LOCATION_ID` and the `PARENT_ID_{n}` links of smart processes.
+
+use crate::entity::{EntityDef, FieldDef as F, FieldKind as K};
+
+/// Deals (`entityTypeId` 2, prefix `D`).
+pub static DEAL: EntityDef = EntityDef {
+    code: "DEAL",
+    table: "crm_deals",
+    fields: &[
+        F::new("ID", "id", K::Integer, "ID").read_only(),
+        F::new("TITLE", "title", K::String, "Name"),
+        F::new("TYPE_ID", "type_id", K::CrmStatus("DEAL_TYPE"), "Type"),
+        F::new("CATEGORY_ID", "category_id", K::Integer, "Pipeline").immutable(),
+        F::new(
+            "STAGE_ID",
+            "stage_id",
+            K::CrmStatus("DEAL_STAGE"),
+            "Deal stage",
+        ),
+        F::new(
+            "STAGE_SEMANTIC_ID",
+            "stage_semantic_id",
+            K::String,
+            "Stage group",
+        )
+        .read_only(),
+        F::new("IS_NEW", "is_new", K::Char, "New deal").read_only(),
+        F::new("IS_RECURRING", "is_recurring", K::Char, "Recurring deal"),
+        F::new(
+            "IS_RETURN_CUSTOMER",
+            "is_return_customer",
+            K::Char,
+            "Repeat deal",
+        ),
+        F::new(
+            "IS_REPEATED_APPROACH",
+            "is_repeated_approach",
+            K::Char,
+            "Repeat inquiry",
+        ),
+        F::new("PROBABILITY", "probability", K::Integer, "Probability"),
+        F::new("CURRENCY_ID", "currency_id", K::CrmCurrency, "Currency"),
+        F::new("OPPORTUNITY", "opportunity", K::Double, "Amount"),
+        F::new(
+            "IS_MANUAL_OPPORTUNITY",
+            "is_manual_opportunity",
+            K::Char,
+            "Manual amount",
+        ),
+        F::new("TAX_VALUE", "tax_value", K::Double, "Tax rate"),
+        F::new("COMPANY_ID", "company_id", K::CrmCompany, "Company"),
+        F::new("CONTACT_ID", "contact_id", K::CrmContact, "Contact").deprecated(),
+        F::links("CONTACT_IDS", "CONTACT", "Contacts"),
+        F::new("BEGINDATE", "begindate", K::Date, "Start date"),
+        F::new("CLOSEDATE", "closedate", K::Date, "End date"),
+        F::new("OPENED", "opened", K::Char, "Available to everyone"),
+        F::new("CLOSED", "closed", K::Char, "Closed"),
+        F::new("COMMENTS", "comments", K::String, "Comment"),
+        F::new(
+            "ASSIGNED_BY_ID",
+            "assigned_by_id",
+            K::User,
+            "Responsible person",
+        ),
+        F::new("CREATED_BY_ID", "created_by_id", K::User, "Created by").read_only(),
+        F::new("MODIFY_BY_ID", "modify_by_id", K::User, "Modified by").read_only(),
+        F::new("MOVED_BY_ID", "moved_by_id", K::User, "Stage changed by").read_only(),
+        F::new("DATE_CREATE", "date_create", K::DateTime, "Created on").read_only(),
+        F::new("DATE_MODIFY", "date_modify", K::DateTime, "Modified on").read_only(),
+        F::new("MOVED_TIME", "moved_time", K::DateTime, "Stage changed on").read_only(),
+        F::new("SOURCE_ID", "source_id", K::CrmStatus("SOURCE"), "Source"),
+        F::new(
+            "SOURCE_DESCRIPTION",
+            "source_description",
+            K::String,
+            "Source information",
+        ),
+        F::new("LEAD_ID", "lead_id", K::CrmLead, "Lead").read_only(),
+        F::new(
+            "ADDITIONAL_INFO",
+            "additional_info",
+            K::String,
+            "Additional information",
+        ),
+        F::new(
+            "ORIGINATOR_ID",
+            "originator_id",
+            K::String,
+            "External source",
+        ),
+        F::new(
+            "ORIGIN_ID",
+            "origin_id",
+            K::String,
+            "Item ID in data source",
+        ),
+        F::new("UTM_SOURCE", "utm_source", K::String, "Ad system"),
+        F::new("UTM_MEDIUM", "utm_medium", K::String, "Medium"),
+        F::new("UTM_CAMPAIGN", "utm_campaign", K::String, "Ad campaign UTM"),
+        F::new("UTM_CONTENT", "utm_content", K::String, "Campaign contents"),
+        F::new("UTM_TERM", "utm_term", K::String, "Campaign search term"),
+        F::new(
+            "LAST_ACTIVITY_TIME",
+            "last_activity_time",
+            K::DateTime,
+            "Last activity",
+        )
+        .read_only(),
+        F::new(
+            "LAST_ACTIVITY_BY",
+            "last_activity_by",
+            K::User,
+            "Last activity by",
+        )
+        .read_only(),
+    ],
+};
