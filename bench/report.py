@@ -241,6 +241,10 @@ def summarize(out, results_md, command):
             f"(1-min load averages: {', '.join(str(l) for _, _, l in busy)})."
         )
     md.append("")
+    # Hand-written analysis kept across runs.
+    history = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
+    if os.path.exists(history):
+        md += [open(history, encoding="utf-8").read().rstrip(), ""]
     text = "\n".join(md)
 
     with open(os.path.join(out, "results.md"), "w") as f:
