@@ -72,7 +72,7 @@ pub(crate) struct EntitySql {
 }
 
 /// A double-quoted identifier (catalogue identifiers never contain quotes).
-fn quote(ident: &str) -> String {
+pub(crate) fn quote(ident: &str) -> String {
     format!("\"{ident}\"")
 }
 

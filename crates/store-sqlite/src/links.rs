@@ -10,6 +10,7 @@ use portico_store::links::{is_pair, remove, replace, upsert, LINK_PAIRS};
 use portico_store::{EntityDef, Link, LinkChange, LinkStore, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::entity_sql::quote;
 use crate::error::map_err;
 use crate::SqliteStore;
 
@@ -27,11 +28,6 @@ const DELETE_OF: &str = "DELETE FROM crm_links WHERE owner = ?1 AND owner_id = ?
 const INSERT: &str =
     "INSERT INTO crm_links (owner, owner_id, target, target_id, sort, is_primary) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-
-/// A double-quoted identifier (catalogue identifiers never contain quotes).
-fn quote(ident: &str) -> String {
-    format!("\"{ident}\"")
-}
 
 /// Refuses a pair that is not a canonical direction.
 fn check_pair(owner: &EntityDef, target: &EntityDef) -> Result<(), StoreError> {
