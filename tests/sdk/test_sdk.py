@@ -369,3 +369,60 @@ class TestB24PySDK:
         assert client.profile().result["ID"] == "1"
         server_time = client.server.time().result
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", server_time), server_time
+
+
+# ---------------------------------------------------------------------------
+# A deal user field (b24pysdk)
+# ---------------------------------------------------------------------------
+
+
+class TestUserFieldB24PySDK:
+    """b24pysdk: a deal user field created with crm.deal.userfield.add, written and
+    read on deals, filtered and sorted on, and listed by crm.deal.fields."""
+
+    prefix = "sdk uf"
+
+    @pytest.fixture
+    def client(self):
+        from b24pysdk import BitrixWebhook, Client
+
+        url = urlsplit(WEBHOOK)
+        token = url.path.strip("/").split("/", 1)[1]  # "1/<secret>"
+        return Client(BitrixWebhook(domain=url.netloc, webhook_token=token))
+
+    def test_01_user_field_on_deals(self, client):
+        field_id = client.crm.deal.userfield.add(
+            fields={"FIELD_NAME": "SDK_SCORE", "USER_TYPE_ID": "integer", "LABEL": "Score"}
+        ).result
+        assert isinstance(field_id, int) and field_id > 0
+        field = client.crm.deal.userfield.get(bitrix_id=field_id).result
+        assert field["FIELD_NAME"] == "UF_CRM_SDK_SCORE"
+        assert field["EDIT_FORM_LABEL"]["en"] == "Score"
+        listed = client.crm.deal.userfield.list(filter={"USER_TYPE_ID": "integer"}).result
+        assert str(field_id) in [f["ID"] for f in listed]
+        described = client.crm.deal.fields().result["UF_CRM_SDK_SCORE"]
+        assert described["isDynamic"] is True and described["type"] == "integer"
+
+        requests = [
+            client.crm.deal.add(fields={"TITLE": f"{self.prefix} {i}", "UF_CRM_SDK_SCORE": i * 10})
+            for i in range(3)
+        ]
+        ids = [requests[i].result for i in range(3)]
+        assert client.crm.deal.get(bitrix_id=ids[2]).result["UF_CRM_SDK_SCORE"] == "20"
+        assert client.crm.deal.update(bitrix_id=ids[0], fields={"UF_CRM_SDK_SCORE": 99}).result is True
+        assert client.crm.deal.get(bitrix_id=ids[0]).result["UF_CRM_SDK_SCORE"] == "99"
+
+        rows = client.crm.deal.list(
+            select=["ID", "UF_CRM_SDK_SCORE"],
+            filter={">UF_CRM_SDK_SCORE": 15, "%TITLE": self.prefix},
+            order={"UF_CRM_SDK_SCORE": "DESC"},
+        ).as_list().result
+        assert [(int(r["ID"]), r["UF_CRM_SDK_SCORE"]) for r in rows] == [(ids[0], "99"), (ids[2], "20")]
+        # Without select: * + UF_* (the user field comes with the standard fields).
+        rows = client.crm.deal.list(filter={"UF_CRM_SDK_SCORE": 10}).result
+        assert [(int(r["ID"]), r["TITLE"], r["UF_CRM_SDK_SCORE"]) for r in rows] == [
+            (ids[1], f"{self.prefix} 1", "10")
+        ]
+
+        assert client.crm.deal.userfield.delete(bitrix_id=field_id).result is True
+        assert "UF_CRM_SDK_SCORE" not in client.crm.deal.get(bitrix_id=ids[0]).result

@@ -1,11 +1,11 @@
 //! What a method sees: the store, the calling user with the scopes of the
 //! integration that called, the clock and the registry (for `batch`).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::FixedOffset;
-use portico_store::{Store, User};
+use portico_store::{Role, Store, User};
 
 use crate::registry::Registry;
 
@@ -28,6 +28,22 @@ pub struct Caller {
     pub scopes: Vec<String>,
     /// The integration that called.
     pub auth: AuthKind,
+    /// The user's CRM role, loaded on first use by [`crate::crm::rights`] and
+    /// kept for the rest of the request (`batch` sub-calls share it); `None`
+    /// inside when the user no longer exists.
+    pub crm_role: OnceLock<Option<Role>>,
+}
+
+impl Caller {
+    /// A caller whose CRM role is not loaded yet.
+    pub fn new(user: User, scopes: Vec<String>, auth: AuthKind) -> Caller {
+        Caller {
+            user,
+            scopes,
+            auth,
+            crm_role: OnceLock::new(),
+        }
+    }
 }
 
 /// Wall clock and the portal's time zone offset.

@@ -2,17 +2,22 @@
 //! `filter` keys and values resolved against an entity catalogue, `order`,
 //! `select` with `*` and explicit multi-fields, `start` paging by 50 with `total`
 //! and `next`, and `start=-1` without counting. User input never becomes SQL text:
-//! it is resolved here to catalogue positions and typed values.
+//! it is resolved here to catalogue positions and typed values. The `*_with`
+//! forms also resolve the entity's user fields (`UF_CRM_*`, definitions loaded
+//! once by the caller with [`crate::crm::user_fields::definitions`]); the plain
+//! forms know the catalogue only.
 
 use chrono::FixedOffset;
 use portico_protocol::filter::{op_for_value, parse_filter_key, FilterOp};
 use portico_protocol::params::{value_as_i64, value_as_string};
 use portico_protocol::ApiError;
 use portico_store::{
-    Condition, Direction, EntityDef, FieldKind, FieldValue, ListQuery, MultiType, Record,
+    Condition, Direction, EntityDef, FieldKind, FieldValue, ListQuery, MultiType, OrderKey, Record,
+    UserField,
 };
 use serde_json::{Map, Value};
 
+use crate::crm::user_fields;
 use crate::registry::MethodOutput;
 use crate::values::{invalid_arg, parse_field_value, render_legacy};
 
@@ -26,12 +31,24 @@ pub struct Selection {
     pub fields: Vec<usize>,
     /// Multi-field kinds to return (only when named explicitly).
     pub multi: Vec<MultiType>,
+    /// User fields to return, in definition order.
+    pub uf: Vec<UserField>,
 }
 
-/// Resolves `select`: absent, empty or `*` mean every standard field except
-/// multi-fields; names add fields; `UF_*` adds user fields; unknown names are
-/// skipped as Bitrix24 does. `ID` is always returned.
+/// Resolves `select` against the catalogue only (see [`resolve_select_with`]).
 pub fn resolve_select(entity: &EntityDef, select: Option<&Value>) -> Result<Selection, ApiError> {
+    resolve_select_with(entity, &[], select)
+}
+
+/// Resolves `select`: `*` means every standard field except multi-fields,
+/// `UF_*` every user field that is not multiple, absent or empty both; names
+/// add fields (multi-fields and multiple user fields only this way); unknown
+/// names are skipped as Bitrix24 does. `ID` is always returned.
+pub fn resolve_select_with(
+    entity: &EntityDef,
+    defs: &[UserField],
+    select: Option<&Value>,
+) -> Result<Selection, ApiError> {
     let names: Vec<String> = match select {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items.iter().filter_map(value_as_string).collect(),
@@ -42,10 +59,15 @@ pub fn resolve_select(entity: &EntityDef, select: Option<&Value>) -> Result<Sele
             .collect(),
     };
     let all_standard = names.is_empty() || names.iter().any(|n| n == "*");
+    let all_uf = names.is_empty() || names.iter().any(|n| n.trim().eq_ignore_ascii_case("UF_*"));
     let mut wanted = vec![false; entity.fields.len()];
     let mut multi = Vec::new();
+    let mut named_uf = Vec::new();
     for name in &names {
         let upper = name.trim().to_ascii_uppercase();
+        if let Some(def) = user_fields::find(defs, &upper) {
+            named_uf.push(def.id);
+        }
         if let Some(idx) = entity.index_of(&upper) {
             match entity.fields[idx].kind {
                 FieldKind::MultiField(kind) if !multi.contains(&kind) => multi.push(kind),
@@ -61,13 +83,31 @@ pub fn resolve_select(entity: &EntityDef, select: Option<&Value>) -> Result<Sele
         .filter(|(i, f)| f.is_stored() && (all_standard || wanted[*i] || f.name == "ID"))
         .map(|(i, _)| i)
         .collect();
-    Ok(Selection { fields, multi })
+    let uf = defs
+        .iter()
+        .filter(|d| (all_uf && !d.multiple) || named_uf.contains(&d.id))
+        .cloned()
+        .collect();
+    Ok(Selection { fields, multi, uf })
 }
 
-/// Builds the store query from `filter`, `order` and `start`.
-/// Returns the query and the effective `start` (−1 when counting is off).
+/// Builds the store query against the catalogue only (see [`build_query_with`]).
 pub fn build_query(
     entity: &'static EntityDef,
+    filter: Option<&Value>,
+    order: Option<&Value>,
+    start: Option<&Value>,
+    offset: FixedOffset,
+) -> Result<(ListQuery, i64), ApiError> {
+    build_query_with(entity, &[], filter, order, start, offset)
+}
+
+/// Builds the store query from `filter`, `order` and `start`, user fields
+/// included. Returns the query and the effective `start` (−1 when counting is
+/// off).
+pub fn build_query_with(
+    entity: &'static EntityDef,
+    defs: &[UserField],
     filter: Option<&Value>,
     order: Option<&Value>,
     start: Option<&Value>,
@@ -81,19 +121,33 @@ pub fn build_query(
             .max(-1),
     };
     let query = ListQuery {
-        conditions: resolve_filter(entity, filter, offset)?,
-        order: resolve_order(entity, order)?,
+        conditions: resolve_filter_with(entity, defs, filter, offset)?,
+        order: resolve_order_with(entity, defs, order)?,
         offset: start.max(0) as u64,
         limit: PAGE_SIZE,
         count_total: start >= 0,
         with_multi: false,
+        with_uf: false,
     };
     Ok((query, start))
 }
 
-/// Resolves a `filter` object into conditions.
+/// Resolves a `filter` object against the catalogue only (see
+/// [`resolve_filter_with`]).
 pub fn resolve_filter(
     entity: &'static EntityDef,
+    filter: Option<&Value>,
+    offset: FixedOffset,
+) -> Result<Vec<Condition>, ApiError> {
+    resolve_filter_with(entity, &[], filter, offset)
+}
+
+/// Resolves a `filter` object into conditions; keys naming a user field of
+/// `defs` become [`Condition::UserField`] (see
+/// [`user_fields::filter_condition`]).
+pub fn resolve_filter_with(
+    entity: &'static EntityDef,
+    defs: &[UserField],
     filter: Option<&Value>,
     offset: FixedOffset,
 ) -> Result<Vec<Condition>, ApiError> {
@@ -114,6 +168,21 @@ pub fn resolve_filter(
                 "Invalid filter: field '{name}' is not allowed in filter"
             ))
         };
+        if let Some(def) = user_fields::find(defs, &upper) {
+            let op = op_for_value(
+                op,
+                value.is_array()
+                    || (value.is_object() && !value.as_object().is_some_and(|m| m.is_empty())),
+            );
+            let items: Vec<&Value> = match value {
+                Value::Array(a) => a.iter().collect(),
+                Value::Object(m) => m.values().collect(),
+                v => vec![v],
+            };
+            check_operands(key, op, items.len())?;
+            out.push(user_fields::filter_condition(def, key, op, &items, offset)?);
+            continue;
+        }
         let idx = entity
             .index_of(&upper)
             .filter(|i| {
@@ -137,20 +206,7 @@ pub fn resolve_filter(
                 "Invalid filter: operator '{key}' (LIKE) is not allowed for field '{upper}'"
             )));
         }
-        let expected = match op {
-            FilterOp::Between | FilterOp::NotBetween => Some(2),
-            FilterOp::In | FilterOp::NotIn => None,
-            _ => Some(1),
-        };
-        if expected.is_some_and(|n| n != items.len()) || items.is_empty() {
-            return Err(invalid_arg(format!(
-                "Invalid filter: '{key}' expects {}",
-                match expected {
-                    Some(2) => "a list of two values".to_string(),
-                    _ => "a single value".to_string(),
-                }
-            )));
-        }
+        check_operands(key, op, items.len())?;
         let mut values = Vec::with_capacity(items.len());
         for item in items {
             let parsed = match field.kind {
@@ -182,11 +238,41 @@ pub fn resolve_filter(
     Ok(out)
 }
 
-/// Resolves an `order` object (`{FIELD: "ASC"|"DESC"}`).
+/// The operand count of a filter key fits its operator, else `INVALID_ARG_VALUE`.
+fn check_operands(key: &str, op: FilterOp, n: usize) -> Result<(), ApiError> {
+    let expected = match op {
+        FilterOp::Between | FilterOp::NotBetween => Some(2),
+        FilterOp::In | FilterOp::NotIn => None,
+        _ => Some(1),
+    };
+    if expected.is_some_and(|e| e != n) || n == 0 {
+        return Err(invalid_arg(format!(
+            "Invalid filter: '{key}' expects {}",
+            match expected {
+                Some(2) => "a list of two values".to_string(),
+                _ => "a single value".to_string(),
+            }
+        )));
+    }
+    Ok(())
+}
+
+/// Resolves an `order` object against the catalogue only (see
+/// [`resolve_order_with`]).
 pub fn resolve_order(
     entity: &EntityDef,
     order: Option<&Value>,
-) -> Result<Vec<(usize, Direction)>, ApiError> {
+) -> Result<Vec<(OrderKey, Direction)>, ApiError> {
+    resolve_order_with(entity, &[], order)
+}
+
+/// Resolves an `order` object (`{FIELD: "ASC"|"DESC"}`); single-valued user
+/// fields of `defs` can be keys too.
+pub fn resolve_order_with(
+    entity: &EntityDef,
+    defs: &[UserField],
+    order: Option<&Value>,
+) -> Result<Vec<(OrderKey, Direction)>, ApiError> {
     let map: &Map<String, Value> = match order {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Object(m)) => m,
@@ -197,9 +283,11 @@ pub fn resolve_order(
     let mut out = Vec::with_capacity(map.len());
     for (name, dir) in map {
         let upper = name.trim().to_ascii_uppercase();
-        let idx = entity
+        let key = entity
             .index_of(&upper)
             .filter(|i| entity.fields[*i].is_stored())
+            .map(OrderKey::Field)
+            .or_else(|| user_fields::find(defs, &upper).and_then(user_fields::order_key))
             .ok_or_else(|| {
                 invalid_arg(format!(
                     "Invalid order: field '{name}' is not allowed in order"
@@ -218,13 +306,14 @@ pub fn resolve_order(
                 ))
             }
         };
-        out.push((idx, dir));
+        out.push((key, dir));
     }
     Ok(out)
 }
 
 /// Renders one record in the legacy shape: the selected fields (strings for ids
-/// and money, ISO dates), then the selected multi-fields that are not empty.
+/// and money, ISO dates), then the selected multi-fields that are not empty,
+/// then the selected user fields (see [`user_fields::render_value`]).
 pub fn render_record(
     entity: &EntityDef,
     record: &Record,
@@ -255,6 +344,7 @@ pub fn render_record(
             row.insert(kind.as_str().to_string(), Value::Array(items));
         }
     }
+    user_fields::render_into(&mut row, &selection.uf, record, offset);
     Value::Object(row)
 }
 

@@ -1,6 +1,7 @@
 //! Administrative subcommands for scripts and CI: `user add`, `webhook add`,
-//! `webhook list`, `webhook remove`. They work on the data folder directly and may
-//! run while `portico serve` is running.
+//! `webhook list`, `webhook remove` (the role commands are in `roles`). They
+//! work on the data folder directly and may run while `portico serve` is
+//! running.
 
 use anyhow::{bail, Context};
 use chrono::Utc;
@@ -24,6 +25,8 @@ pub struct UserAdd {
     pub admin: bool,
     /// Password (random when absent, printed once).
     pub password: Option<String>,
+    /// CRM role name (the default role when absent).
+    pub role: Option<String>,
 }
 
 /// Creates a user and prints its id (and generated password).
@@ -36,6 +39,10 @@ pub async fn user_add(portal: &Portal, opts: UserAdd) -> anyhow::Result<()> {
         Some(p) if p.len() >= 8 => (p, false),
         Some(_) => bail!("a password has at least 8 characters"),
         None => (random_password(), true),
+    };
+    let role = match &opts.role {
+        Some(name) => Some(crate::roles::find_role(portal, name).await?),
+        None => None,
     };
     let result = portal
         .store
@@ -54,7 +61,13 @@ pub async fn user_add(portal: &Portal, opts: UserAdd) -> anyhow::Result<()> {
         Err(StoreError::Conflict(_)) => bail!("the login '{login}' is taken"),
         Err(e) => return Err(e.into()),
     };
+    if let Some(role) = &role {
+        crate::roles::set_role(portal, id, role).await?;
+    }
     println!("user {login} created with id {id}");
+    if let Some(role) = &role {
+        println!("role: {}", role.name);
+    }
     if generated {
         println!("password: {password}");
     }

@@ -1,8 +1,9 @@
-//! The `portico` binary: `serve` runs the portal; `user` and `webhook` manage
-//! accounts and inbound webhooks from scripts and CI.
+//! The `portico` binary: `serve` runs the portal; `user`, `role` and `webhook`
+//! manage accounts, CRM roles and inbound webhooks from scripts and CI.
 
 mod commands;
 mod config;
+mod roles;
 mod serve;
 mod setup;
 mod tls;
@@ -60,6 +61,9 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage CRM roles (what users may do to leads, deals, contacts, companies).
+    #[command(subcommand)]
+    Role(RoleCommand),
     /// Manage inbound webhooks.
     #[command(subcommand)]
     Webhook(WebhookCommand),
@@ -87,6 +91,69 @@ enum UserCommand {
         /// Password (default: random, printed once).
         #[arg(long)]
         password: Option<String>,
+        /// CRM role by name (default: the default role, "Full access"); see `portico role list`.
+        #[arg(long, value_name = "NAME")]
+        role: Option<String>,
+    },
+    /// Give a user a CRM role.
+    SetRole {
+        /// The user's login.
+        #[arg(long)]
+        login: String,
+        /// Role name; see `portico role list`.
+        #[arg(long, value_name = "NAME")]
+        role: String,
+    },
+}
+
+/// The level flags of `role add` / `role set`.
+#[derive(clap::Args)]
+struct LevelArgs {
+    /// Level for reading records: none, own or all.
+    #[arg(long, value_name = "LEVEL", value_parser = roles::parse_level)]
+    read: Option<portico_store::Level>,
+    /// Level for creating records: none, own (only assigned to oneself) or all.
+    #[arg(long, value_name = "LEVEL", value_parser = roles::parse_level)]
+    add: Option<portico_store::Level>,
+    /// Level for changing records: none, own or all.
+    #[arg(long, value_name = "LEVEL", value_parser = roles::parse_level)]
+    update: Option<portico_store::Level>,
+    /// Level for deleting records: none, own or all.
+    #[arg(long, value_name = "LEVEL", value_parser = roles::parse_level)]
+    delete: Option<portico_store::Level>,
+    /// Only this entity (LEAD, DEAL, CONTACT, COMPANY); default: all four.
+    #[arg(long, value_name = "ENTITY", value_parser = roles::parse_entity)]
+    entity: Option<&'static str>,
+}
+
+impl LevelArgs {
+    fn flags(&self) -> roles::LevelFlags {
+        roles::LevelFlags {
+            read: self.read,
+            add: self.add,
+            update: self.update,
+            delete: self.delete,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum RoleCommand {
+    /// List the roles and their levels.
+    List,
+    /// Create a role; levels not given are none ("own" = records whose ASSIGNED_BY_ID is the user).
+    Add {
+        /// Role name (unique).
+        name: String,
+        #[command(flatten)]
+        levels: LevelArgs,
+    },
+    /// Change the given levels of a role.
+    Set {
+        /// Role name.
+        name: String,
+        #[command(flatten)]
+        levels: LevelArgs,
     },
 }
 
@@ -164,6 +231,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             email,
             admin,
             password,
+            role,
         }) => {
             let portal = setup::open(config)?;
             let opts = commands::UserAdd {
@@ -173,8 +241,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 email,
                 admin,
                 password,
+                role,
             };
             commands::user_add(&portal, opts).await
+        }
+        Command::User(UserCommand::SetRole { login, role }) => {
+            let portal = setup::open(config)?;
+            roles::user_set_role(&portal, &login, &role).await
+        }
+        Command::Role(cmd) => {
+            let portal = setup::open(config)?;
+            match cmd {
+                RoleCommand::List => roles::role_list(&portal).await,
+                RoleCommand::Add { name, levels } => {
+                    roles::role_add(&portal, &name, levels.flags(), levels.entity).await
+                }
+                RoleCommand::Set { name, levels } => {
+                    roles::role_set(&portal, &name, levels.flags(), levels.entity).await
+                }
+            }
         }
         Command::Webhook(cmd) => {
             let portal = setup::open(config)?;

@@ -80,6 +80,14 @@ error_codes! {
     ErrorArgument => ("ERROR_ARGUMENT", 400, "Invalid argument"),
     /// The caller may not do this.
     AccessDenied => ("ACCESS_DENIED", 403, "Access denied."),
+    /// A field of a universal-API write (`crm.item.*`) has an invalid value.
+    CrmFieldValueNotValid => ("CRM_FIELD_ERROR_VALUE_NOT_VALID", 400, "Invalid field value"),
+    /// A required field of a universal-API write (`crm.item.*`) is empty.
+    CrmFieldRequired => ("CRM_FIELD_ERROR_REQUIRED", 400, "A required field is empty"),
+    /// The universal API (`crm.item.*`) does not serve this `entityTypeId`.
+    EntityTypeNotSupported => ("ENTITY_TYPE_NOT_SUPPORTED", 400, "Entity type is not supported"),
+    /// The addressed object does not exist (`crm.*.userfield.get` of a missing id).
+    ErrorNotFound => ("ERROR_NOT_FOUND", 400, "Not found"),
     /// The authorization type (webhook vs application) is not allowed here.
     WrongAuthType => ("WRONG_AUTH_TYPE", 403, "Current authorization type is denied for this method"),
     /// The user behind the credentials could not be authorized.
@@ -198,14 +206,18 @@ mod tests {
             PayloadTooLarge => 22,
             UnsupportedMediaType => 23,
             HttpMethodNotAllowed => 24,
+            CrmFieldValueNotValid => 25,
+            CrmFieldRequired => 26,
+            EntityTypeNotSupported => 27,
+            ErrorNotFound => 28,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 25);
-        assert_eq!(seen.len(), 25);
+        assert_eq!(ErrorCode::ALL.len(), 29);
+        assert_eq!(seen.len(), 29);
     }
 
     #[test]

@@ -188,7 +188,8 @@ impl EntitySql {
         )
     }
 
-    /// A record from a row of `id, <select_fields>` (multi-fields not loaded).
+    /// A record from a row of `id, <select_fields>` (multi-fields and user-field
+    /// values not loaded).
     pub(crate) fn record(&self, row: &Row<'_>) -> rusqlite::Result<Record> {
         let id: i64 = row.get(0)?;
         let mut values = vec![FieldValue::Null; self.entity.fields.len()];
@@ -202,6 +203,7 @@ impl EntitySql {
             id,
             values,
             multi: Vec::new(),
+            uf: Vec::new(),
         })
     }
 }

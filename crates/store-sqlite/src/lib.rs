@@ -9,6 +9,7 @@
 
 mod auth_cache;
 mod connection;
+mod duplicates;
 mod entity_sql;
 mod error;
 mod links;
@@ -16,7 +17,9 @@ mod list;
 mod migrate;
 mod pool;
 mod records;
+mod roles;
 mod statuses;
+mod user_fields;
 mod users;
 mod value;
 mod webhooks;

@@ -1,6 +1,6 @@
 //! List queries: the shared sea-query builder renders the page and the count;
 //! both run in one read transaction so `total` and the page agree, and the
-//! page's multi-fields come with one more query. A partial, non-empty page is
+//! page's multi-fields and user-field values come with one more query each. A partial, non-empty page is
 //! the last one, so its total needs no COUNT.
 
 use portico_store::list::{build_count, build_select};
@@ -31,6 +31,9 @@ pub(crate) fn list(
     }
     if q.with_multi && sql.entity.has_multifields() {
         attach_multi(&tx, sql.entity, &mut records)?;
+    }
+    if q.with_uf {
+        crate::user_fields::load_many(&tx, sql.entity, &mut records)?;
     }
     let total = if !q.count_total {
         None

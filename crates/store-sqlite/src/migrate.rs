@@ -21,6 +21,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_statuses",
         include_str!("../migrations/0003_statuses.sql"),
     ),
+    (
+        "0004_crm_roles",
+        include_str!("../migrations/0004_crm_roles.sql"),
+    ),
+    (
+        "0005_user_fields",
+        include_str!("../migrations/0005_user_fields.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

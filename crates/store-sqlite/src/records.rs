@@ -1,12 +1,15 @@
 //! [`RecordStore`] for any catalogue: writes go through the writer thread, point
 //! reads run inline on a pool connection, list queries on the blocking pool.
 //! Multi-fields live in `crm_multifields`; the `HAS_*` flags of the record are
-//! recomputed after every multi-field change.
+//! recomputed after every multi-field change. User-field values live in
+//! `crm_uf_values` and are written in the record's own write (see
+//! [`crate::user_fields`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use portico_store::user_fields::{entity_id_of, UserFieldWrite};
 use portico_store::{
     EntityDef, FieldValue, ListPage, ListQuery, MultiFieldChange, MultiFieldValue, MultiType,
     Record, RecordStore, StoreError,
@@ -53,12 +56,13 @@ fn multi_entry(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Mu
     }))
 }
 
-/// Inserts a record, its `Add` entries and its flags.
+/// Inserts a record, its `Add` entries, its flags and its user-field values.
 fn insert(
     conn: &Connection,
     sql: &EntitySql,
     values: Vec<(usize, FieldValue)>,
     multi: &[MultiFieldChange],
+    uf: &[UserFieldWrite],
 ) -> Result<i64, StoreError> {
     let mut cols = sql.columns(values, true)?;
     for &(pos, flag) in &sql.flags {
@@ -81,6 +85,7 @@ fn insert(
         .map_err(map_err)?;
     let id = conn.last_insert_rowid();
     apply_multi(conn, sql.entity, id, multi)?;
+    crate::user_fields::write_values(conn, sql.entity, id, uf)?;
     Ok(id)
 }
 
@@ -127,13 +132,15 @@ fn recompute_flags(conn: &Connection, sql: &EntitySql, id: i64) -> Result<(), St
     Ok(())
 }
 
-/// Updates fields and multi-fields; `false` when the record does not exist.
+/// Updates fields, multi-fields and user-field values; `false` when the record
+/// does not exist.
 fn update(
     conn: &Connection,
     sql: &EntitySql,
     id: i64,
     values: Vec<(usize, FieldValue)>,
     multi: &[MultiFieldChange],
+    uf: &[UserFieldWrite],
 ) -> Result<bool, StoreError> {
     let cols = sql.columns(values, false)?;
     let found = if cols.is_empty() {
@@ -157,10 +164,12 @@ fn update(
         apply_multi(conn, sql.entity, id, multi)?;
         recompute_flags(conn, sql, id)?;
     }
+    crate::user_fields::write_values(conn, sql.entity, id, uf)?;
     Ok(true)
 }
 
-/// Deletes a record, its multi-fields and its links (both directions).
+/// Deletes a record, its multi-fields, its user-field values and its links
+/// (both directions).
 fn delete(conn: &Connection, sql: &EntitySql, id: i64) -> Result<bool, StoreError> {
     let n = conn
         .prepare_cached(&sql.delete)
@@ -171,22 +180,25 @@ fn delete(conn: &Connection, sql: &EntitySql, id: i64) -> Result<bool, StoreErro
             .and_then(|mut s| s.execute(params![sql.entity.code, id]))
             .map_err(map_err)?;
     }
+    crate::user_fields::delete_values(conn, sql.entity, id)?;
     if n > 0 {
         crate::links::forget(conn, sql.entity, id)?;
     }
     Ok(n > 0)
 }
 
-/// Reads one record with its multi-fields, in one read transaction.
+/// Reads one record with its multi-fields and user-field values, in one read
+/// transaction.
 fn get(conn: &Connection, sql: &EntitySql, id: i64) -> Result<Option<Record>, StoreError> {
     let with_multi = sql.entity.has_multifields();
-    if with_multi {
+    let with_uf = entity_id_of(sql.entity).is_some();
+    if with_multi || with_uf {
         conn.prepare_cached("BEGIN")
             .and_then(|mut s| s.execute([]))
             .map_err(map_err)?;
     }
-    let result = get_in_tx(conn, sql, id, with_multi);
-    if with_multi {
+    let result = get_in_tx(conn, sql, id, with_multi, with_uf);
+    if with_multi || with_uf {
         conn.prepare_cached("COMMIT")
             .and_then(|mut s| s.execute([]))
             .map_err(map_err)?;
@@ -200,6 +212,7 @@ fn get_in_tx(
     sql: &EntitySql,
     id: i64,
     with_multi: bool,
+    with_uf: bool,
 ) -> Result<Option<Record>, StoreError> {
     let mut stmt = conn.prepare_cached(&sql.select_one).map_err(map_err)?;
     let Some(mut record) = stmt
@@ -215,6 +228,9 @@ fn get_in_tx(
         while let Some(row) = rows.next().map_err(map_err)? {
             record.multi.extend(multi_entry(row, 0).map_err(map_err)?);
         }
+    }
+    if with_uf {
+        crate::user_fields::load_one(conn, sql.entity, &mut record)?;
     }
     Ok(Some(record))
 }
@@ -252,9 +268,10 @@ impl RecordStore for SqliteStore {
         entity: &'static EntityDef,
         values: Vec<(usize, FieldValue)>,
         multi: Vec<MultiFieldChange>,
+        uf: Vec<UserFieldWrite>,
     ) -> Result<i64, StoreError> {
         let sql = self.entity_sql(entity);
-        self.write(move |conn| insert(conn, &sql, values, &multi))
+        self.write(move |conn| insert(conn, &sql, values, &multi, &uf))
             .await
     }
 
@@ -273,9 +290,10 @@ impl RecordStore for SqliteStore {
         id: i64,
         values: Vec<(usize, FieldValue)>,
         multi: Vec<MultiFieldChange>,
+        uf: Vec<UserFieldWrite>,
     ) -> Result<bool, StoreError> {
         let sql = self.entity_sql(entity);
-        self.write(move |conn| update(conn, &sql, id, values, &multi))
+        self.write(move |conn| update(conn, &sql, id, values, &multi, &uf))
             .await
             .inspect(|_| self.forget_auth_of(entity))
     }
@@ -296,6 +314,17 @@ impl RecordStore for SqliteStore {
         let sql: Arc<EntitySql> = self.entity_sql(entity);
         let query = query.clone();
         self.scan(move |conn| crate::list::list(conn, &sql, &query))
+            .await
+    }
+
+    async fn find_by_multifield(
+        &self,
+        entity: &'static EntityDef,
+        kind: MultiType,
+        keys: &[String],
+    ) -> Result<Vec<i64>, StoreError> {
+        let keys = keys.to_vec();
+        self.scan(move |conn| crate::duplicates::find(conn, entity, kind, &keys))
             .await
     }
 }

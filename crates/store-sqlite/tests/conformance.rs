@@ -53,7 +53,7 @@ async fn concurrent_inserts_all_commit() {
             let store = store.clone();
             tokio::spawn(async move {
                 let values = vec![(title, FieldValue::Text(format!("lead {i}")))];
-                (i, store.insert_record(&LEAD, values, vec![]).await)
+                (i, store.insert_record(&LEAD, values, vec![], vec![]).await)
             })
         })
         .collect();

@@ -54,7 +54,7 @@ async fn point_reads_and_concurrent_inserts() {
             tokio::spawn(async move {
                 for i in (t..n).step_by(tasks) {
                     store
-                        .insert_record(&LEAD, lead_values(i), vec![phone("+1 555")])
+                        .insert_record(&LEAD, lead_values(i), vec![phone("+1 555")], vec![])
                         .await
                         .expect("insert");
                 }

@@ -7,10 +7,13 @@
 //! directory items exist) and leave their data behind; records of the list
 //! story carry a marker so other stories' rows do not disturb it.
 
+mod duplicates;
 mod links;
 mod lists;
 mod records;
+mod roles;
 mod statuses;
+mod user_fields;
 mod users;
 mod webhooks;
 
@@ -24,5 +27,8 @@ pub async fn run_all(store: &dyn Store) {
     records::story(store).await;
     lists::story(store).await;
     links::story(store).await;
+    duplicates::story(store).await;
     statuses::story(store).await;
+    roles::story(store).await;
+    user_fields::story(store).await;
 }

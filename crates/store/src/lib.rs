@@ -12,27 +12,49 @@ pub mod error;
 pub mod links;
 pub mod list;
 pub mod records;
+pub mod roles;
 pub mod secrets;
 pub mod statuses;
+pub mod user_fields;
 pub mod users;
 pub mod webhooks;
 
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
 pub use links::{Link, LinkChange, LinkStore};
-pub use list::{Condition, Direction, ListPage, ListQuery};
+pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use records::{FieldValue, MultiFieldChange, MultiFieldValue, Record, RecordStore};
+pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
+pub use user_fields::{UserField, UserFieldStore, UserType};
 pub use users::{NewUser, User, UserStore};
 pub use webhooks::{NewWebhook, Webhook, WebhookStore};
 
 /// Everything a backend provides, gathered so it can be held as `Arc<dyn Store>`.
 pub trait Store:
-    UserStore + WebhookStore + RecordStore + LinkStore + StatusStore + Send + Sync + 'static
+    UserStore
+    + WebhookStore
+    + RecordStore
+    + LinkStore
+    + StatusStore
+    + RoleStore
+    + UserFieldStore
+    + Send
+    + Sync
+    + 'static
 {
 }
 
 impl<T> Store for T where
-    T: UserStore + WebhookStore + RecordStore + LinkStore + StatusStore + Send + Sync + 'static
+    T: UserStore
+        + WebhookStore
+        + RecordStore
+        + LinkStore
+        + StatusStore
+        + RoleStore
+        + UserFieldStore
+        + Send
+        + Sync
+        + 'static
 {
 }

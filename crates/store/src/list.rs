@@ -5,14 +5,14 @@
 
 use portico_protocol::filter::FilterOp;
 
-use crate::entity::MultiType;
+use crate::entity::{MultiType, StorageType};
 use crate::records::{FieldValue, Record};
 
 mod build;
 #[cfg(test)]
 mod tests;
 
-pub use build::{build_count, build_select, select_fields, validate, MULTI_TABLE};
+pub use build::{build_count, build_select, select_fields, validate, MULTI_TABLE, UF_VALUES_TABLE};
 
 /// Sort direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +50,35 @@ pub enum Condition {
         /// Operand(s), `Text`.
         values: Vec<FieldValue>,
     },
+    /// A condition on a user field (see [`crate::user_fields`]): a record
+    /// matches when any of its values of that field satisfies `op` (negated
+    /// operators: when none satisfies the positive form; `Eq Null`: when it has
+    /// no value, `NotEq Null`: when it has one). Operands are of the field's
+    /// storage class, which picks the value column compared.
+    UserField {
+        /// Definition id.
+        field_id: i64,
+        /// Storage class of the field's values (`Integer`, `Real` or `Text`).
+        storage: StorageType,
+        /// Operator.
+        op: FilterOp,
+        /// Operand(s).
+        values: Vec<FieldValue>,
+    },
+}
+
+/// What a list is sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderKey {
+    /// A stored field, by its position in the entity's catalogue.
+    Field(usize),
+    /// A single-valued user field (a record without a value sorts as NULL).
+    UserField {
+        /// Definition id.
+        field_id: i64,
+        /// Storage class of its values.
+        storage: StorageType,
+    },
 }
 
 /// A list request resolved against an entity catalogue.
@@ -57,9 +86,9 @@ pub enum Condition {
 pub struct ListQuery {
     /// AND-ed conditions.
     pub conditions: Vec<Condition>,
-    /// Sort keys by field position; the builder appends `id ASC` as a tie-breaker
-    /// when `id` is not already a key, so pages are stable.
-    pub order: Vec<(usize, Direction)>,
+    /// Sort keys; the builder appends `id ASC` as a tie-breaker when `id` is not
+    /// already a key, so pages are stable.
+    pub order: Vec<(OrderKey, Direction)>,
     /// Rows to skip.
     pub offset: u64,
     /// Rows to return at most.
@@ -68,6 +97,8 @@ pub struct ListQuery {
     pub count_total: bool,
     /// Whether to load multi-fields of the returned records.
     pub with_multi: bool,
+    /// Whether to load user-field values of the returned records.
+    pub with_uf: bool,
 }
 
 /// One page of a list query.

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use crate::entity::{EntityDef, MultiType};
 use crate::error::StoreError;
 use crate::list::{ListPage, ListQuery};
+use crate::user_fields::UserFieldWrite;
 
 /// A typed value as stored. Dates are `Text` (`YYYY-MM-DD`), instants `Int` (Unix
 /// seconds), flags `Text` (`Y`/`N`) or `Int` (0/1) as their [`crate::FieldKind`] says.
@@ -87,7 +88,9 @@ pub enum MultiFieldChange {
 }
 
 /// A record as read: its id, the values of the entity's fields in catalogue order
-/// (`Null` for fields without a column), and its multi-fields when they were asked for.
+/// (`Null` for fields without a column), its multi-fields when they were asked for,
+/// and its user-field values (always by `get_record`, by `list_records` when
+/// asked for).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
     /// Primary key.
@@ -96,40 +99,62 @@ pub struct Record {
     pub values: Vec<FieldValue>,
     /// Multi-field entries ordered by id (empty when not loaded).
     pub multi: Vec<MultiFieldValue>,
+    /// User-field values by definition id (ascending), each field's values in
+    /// order; fields without values are absent (all absent when not loaded).
+    pub uf: Vec<(i64, Vec<FieldValue>)>,
+}
+
+impl Record {
+    /// The record's values of the user field with this definition id (empty
+    /// when it has none or they were not loaded).
+    pub fn uf_values(&self, field_id: i64) -> &[FieldValue] {
+        self.uf
+            .binary_search_by_key(&field_id, |(id, _)| *id)
+            .map(|i| self.uf[i].1.as_slice())
+            .unwrap_or(&[])
+    }
 }
 
 /// Writes and reads of records of any [`EntityDef`]. Values are addressed by their
 /// position in `entity.fields`; positions of fields without a column are refused.
 #[async_trait]
 pub trait RecordStore: Send + Sync {
-    /// Inserts a record with the given field values and multi-field additions
-    /// (only `Add` changes are meaningful here) and returns its id.
+    /// Inserts a record with the given field values, multi-field additions
+    /// (only `Add` changes are meaningful here) and user-field values (see
+    /// [`crate::user_fields`]), in one transaction, and returns its id. Values
+    /// of a user field that is not the entity's (or no longer exists) are
+    /// dropped.
     async fn insert_record(
         &self,
         entity: &'static EntityDef,
         values: Vec<(usize, FieldValue)>,
         multi: Vec<MultiFieldChange>,
+        uf: Vec<UserFieldWrite>,
     ) -> Result<i64, StoreError>;
 
-    /// Reads one record with its multi-fields; `None` when it does not exist.
+    /// Reads one record with its multi-fields and user-field values; `None`
+    /// when it does not exist.
     async fn get_record(
         &self,
         entity: &'static EntityDef,
         id: i64,
     ) -> Result<Option<Record>, StoreError>;
 
-    /// Updates the given fields and applies the multi-field changes in one transaction.
-    /// Returns `false` when the record does not exist (nothing changed).
+    /// Updates the given fields, applies the multi-field changes and replaces the
+    /// values of the user fields named in `uf`, in one transaction. Returns
+    /// `false` when the record does not exist (nothing changed).
     async fn update_record(
         &self,
         entity: &'static EntityDef,
         id: i64,
         values: Vec<(usize, FieldValue)>,
         multi: Vec<MultiFieldChange>,
+        uf: Vec<UserFieldWrite>,
     ) -> Result<bool, StoreError>;
 
-    /// Deletes a record, its multi-fields and its links in both directions (see
-    /// [`crate::links`]), in one transaction. Returns `false` when it did not exist.
+    /// Deletes a record, its multi-fields, its user-field values and its links
+    /// in both directions (see [`crate::links`]), in one transaction. Returns
+    /// `false` when it did not exist.
     async fn delete_record(&self, entity: &'static EntityDef, id: i64) -> Result<bool, StoreError>;
 
     /// Runs a list query (filter, order, page) and returns the page and, when
@@ -139,4 +164,46 @@ pub trait RecordStore: Send + Sync {
         entity: &'static EntityDef,
         query: &ListQuery,
     ) -> Result<ListPage, StoreError>;
+
+    /// Ids of the records of `entity` having a multi-field entry of `kind`
+    /// whose [`comm_key`] equals one of `keys` (already keys; duplicate search,
+    /// `crm.duplicate.findbycomm`). Ascending, each id once.
+    async fn find_by_multifield(
+        &self,
+        entity: &'static EntityDef,
+        kind: MultiType,
+        keys: &[String],
+    ) -> Result<Vec<i64>, StoreError>;
+}
+
+/// What two multi-field values must share to count as the same communication:
+/// for phones their digits only (`+1 (555) 888-00-11` and `15558880011`), for
+/// other kinds the value without surrounding white space, in lower case (so
+/// e-mails match whatever their case). `None` when nothing is left.
+pub fn comm_key(kind: MultiType, value: &str) -> Option<String> {
+    let key = match kind {
+        MultiType::Phone => value.chars().filter(char::is_ascii_digit).collect(),
+        _ => value.trim().to_lowercase(),
+    };
+    (!key.is_empty()).then_some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comm_keys_compare_phone_digits_and_other_values_without_case() {
+        let phone = |v: &str| comm_key(MultiType::Phone, v);
+        assert_eq!(phone("+1 (555) 888-00-11").as_deref(), Some("15558880011"));
+        assert_eq!(phone("15558880011"), phone("+1 (555) 888-00-11"));
+        assert_eq!(phone("ext. -"), None);
+        let email = |v: &str| comm_key(MultiType::Email, v);
+        assert_eq!(
+            email(" Ana@Example.COM ").as_deref(),
+            Some("ana@example.com")
+        );
+        assert_eq!(email("ÁNA@x.io").as_deref(), Some("ána@x.io"));
+        assert_eq!(email("  "), None);
+    }
 }

@@ -47,9 +47,9 @@ pub async fn webhook(
     if !user.active {
         return Err(ApiError::from_code(ErrorCode::AuthorizationError));
     }
-    Ok(Arc::new(Caller {
+    Ok(Arc::new(Caller::new(
         user,
-        scopes: hook.scopes,
-        auth: AuthKind::Webhook { id: hook.id },
-    }))
+        hook.scopes,
+        AuthKind::Webhook { id: hook.id },
+    )))
 }

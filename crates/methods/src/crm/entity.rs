@@ -3,18 +3,24 @@
 //! own defaults, checks and derived fields through [`CrmEntity`]. Every write of
 //! an entity passes here: the record, then the link lists the write names
 //! (`CONTACT_IDS`, …), whose targets are checked to exist before anything is
-//! written.
+//! written. The caller's CRM rights ([`rights`]) are checked here too: in
+//! `create`, `modify`, `remove` and `find` for every API that uses them, and
+//! by `get` / `update` reading the record through [`rights::fetch`].
 
 use portico_protocol::params::Params;
 use portico_protocol::ApiError;
-use portico_store::{EntityDef, FieldKind, FieldValue, Record};
+use portico_store::{EntityDef, FieldKind, FieldValue, ListPage, ListQuery, Record};
 use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
 use crate::crm::links;
+use crate::crm::rights::{self, Action, Level};
+use crate::crm::user_fields;
 use crate::crm::write::{fields_object, parse_fields, WriteSet};
 use crate::handler;
-use crate::listing::{build_query, page_output, render_record, resolve_select, Selection};
+use crate::listing::{
+    build_query_with, page_output, render_record, resolve_select_with, Selection,
+};
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::{param_id, store_error};
 
@@ -212,34 +218,117 @@ pub fn register_legacy<E: CrmEntity>(r: &mut Registry) {
     );
 }
 
-/// `crm.{entity}.add`: creates a record, answers its id.
-pub async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
-    let fields = fields_object(params.get("fields"))?;
-    params_object(&params)?;
-    let mut set = parse_fields(E::DEF, &fields, true, ctx.clock.offset)?;
-    crate::crm::directory::check_statuses(&ctx, E::DEF, &mut set, None).await?;
-    E::prepare_add(&ctx, &mut set)?;
-    links::check_targets(&ctx, E::DEF, &set.links).await?;
+// --- The one place each entity is written and read ------------------------
+//
+// `crm.{e}.*` here and `crm.item.*` (crate::crm::item) both call these with
+// inputs already parsed into a [`WriteSet`] or a [`ListQuery`], so defaults,
+// derived fields, directory checks and link writes are the same whichever API
+// wrote. Errors are the legacy ones (`ApiError::legacy`); `crm.item.*` maps
+// them to its coded errors in one place.
+
+/// Creates a record of `E` from a parsed write: its directory values are
+/// checked, the entity fills defaults and derived fields, the linked records
+/// are checked to exist, then the record, its follow-up values and its links
+/// are written. Returns the new id.
+pub async fn create<E: CrmEntity>(ctx: &Ctx, mut set: WriteSet) -> Result<i64, ApiError> {
+    let level = rights::require(ctx, E::DEF, Action::Add).await?;
+    crate::crm::directory::check_statuses(ctx, E::DEF, &mut set, None).await?;
+    E::prepare_add(ctx, &mut set)?;
+    rights::check_assignee(ctx, level, E::DEF, &set)?;
+    links::check_targets(ctx, E::DEF, &set.links).await?;
     let id = ctx
         .store
-        .insert_record(E::DEF, set.values.clone(), std::mem::take(&mut set.multi))
+        .insert_record(
+            E::DEF,
+            set.values.clone(),
+            std::mem::take(&mut set.multi),
+            std::mem::take(&mut set.uf),
+        )
         .await
         .map_err(store_error)?;
     let follow = E::after_insert(id, &set);
     if !follow.is_empty() {
         ctx.store
-            .update_record(E::DEF, id, follow, Vec::new())
+            .update_record(E::DEF, id, follow, Vec::new(), Vec::new())
             .await
             .map_err(store_error)?;
     }
-    links::write_lists(&ctx, E::DEF, id, set.links).await?;
+    links::write_lists(ctx, E::DEF, id, set.links).await?;
+    Ok(id)
+}
+
+/// Changes `current` (as read by [`load`]) with a parsed write: directory
+/// values checked, the entity's derived fields, linked records checked, then
+/// the record and its links written. A record deleted meanwhile is the legacy
+/// not-found error.
+pub async fn modify<E: CrmEntity>(
+    ctx: &Ctx,
+    current: &Record,
+    mut set: WriteSet,
+) -> Result<(), ApiError> {
+    let level = rights::require(ctx, E::DEF, Action::Update).await?;
+    if !rights::check_record(level, ctx.caller.user.id, E::DEF, current) {
+        return Err(rights::denied());
+    }
+    crate::crm::directory::check_statuses(ctx, E::DEF, &mut set, Some(current)).await?;
+    E::prepare_update(ctx, current, &mut set)?;
+    rights::check_assignee(ctx, level, E::DEF, &set)?;
+    links::check_targets(ctx, E::DEF, &set.links).await?;
+    let found = ctx
+        .store
+        .update_record(E::DEF, current.id, set.values, set.multi, set.uf)
+        .await
+        .map_err(store_error)?;
+    if !found {
+        return Err(ApiError::legacy(E::NOT_FOUND));
+    }
+    links::write_lists(ctx, E::DEF, current.id, set.links).await
+}
+
+/// Deletes record `id` of `E` (its multi-fields and links go with it), or the
+/// legacy not-found error.
+pub async fn remove<E: CrmEntity>(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
+    if rights::level(ctx, E::DEF, Action::Delete).await? != Level::All {
+        rights::fetch(ctx, E::DEF, id, Action::Delete).await?;
+    }
+    let found = ctx
+        .store
+        .delete_record(E::DEF, id)
+        .await
+        .map_err(store_error)?;
+    if !found {
+        return Err(ApiError::legacy(E::NOT_FOUND));
+    }
+    Ok(())
+}
+
+/// Runs a list query of `E` resolved from `filter`, `order` and `start`.
+pub async fn find<E: CrmEntity>(ctx: &Ctx, query: &ListQuery) -> Result<ListPage, ApiError> {
+    let level = rights::require(ctx, E::DEF, Action::Read).await?;
+    let query = rights::restrict(level, ctx.caller.user.id, E::DEF, query)?;
+    ctx.store
+        .list_records(E::DEF, &query)
+        .await
+        .map_err(store_error)
+}
+
+/// `crm.{entity}.add`: creates a record, answers its id.
+pub async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+    let fields = fields_object(params.get("fields"))?;
+    params_object(&params)?;
+    let mut set = parse_fields(E::DEF, &fields, true, ctx.clock.offset)?;
+    let defs = user_fields::definitions(&ctx, E::DEF).await?;
+    set.uf = user_fields::parse_write(&ctx, &defs, &fields, true).await?;
+    let id = create::<E>(&ctx, set).await?;
     Ok(MethodOutput::value(Value::from(id)))
 }
 
 /// `crm.{entity}.get`: one record with its multi-fields.
 pub async fn get<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
-    let record = load::<E>(&ctx, id).await?;
+    let record = rights::fetch(&ctx, E::DEF, id, Action::Read)
+        .await?
+        .ok_or_else(|| ApiError::legacy(E::NOT_FOUND))?;
     let selection = Selection {
         fields: stored_positions(E::DEF),
         multi: portico_store::MultiType::ALL
@@ -251,6 +340,7 @@ pub async fn get<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput,
                     .any(|f| f.kind == FieldKind::MultiField(*k))
             })
             .collect(),
+        uf: user_fields::definitions(&ctx, E::DEF).await?,
     };
     let mut out = render_record(E::DEF, &record, &selection, ctx.clock.offset);
     for name in E::GET_LINKS {
@@ -268,20 +358,19 @@ pub async fn get<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput,
 
 /// `crm.{entity}.list`: a page of 50 with `filter`, `order`, `select`, `start`.
 pub async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
-    let selection = resolve_select(E::DEF, params.get("select"))?;
-    let (mut query, start) = build_query(
+    let defs = user_fields::definitions(&ctx, E::DEF).await?;
+    let selection = resolve_select_with(E::DEF, &defs, params.get("select"))?;
+    let (mut query, start) = build_query_with(
         E::DEF,
+        &defs,
         params.get("filter"),
         params.get("order"),
         params.get("start"),
         ctx.clock.offset,
     )?;
     query.with_multi = !selection.multi.is_empty();
-    let page = ctx
-        .store
-        .list_records(E::DEF, &query)
-        .await
-        .map_err(store_error)?;
+    query.with_uf = !selection.uf.is_empty();
+    let page = find::<E>(&ctx, &query).await?;
     let rows = page
         .records
         .iter()
@@ -295,40 +384,28 @@ pub async fn update<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutp
     let id = param_id(&params)?;
     let fields = fields_object(params.get("fields"))?;
     params_object(&params)?;
-    let current = load::<E>(&ctx, id).await?;
+    let current = rights::fetch(&ctx, E::DEF, id, Action::Update)
+        .await?
+        .ok_or_else(|| ApiError::legacy(E::NOT_FOUND))?;
     let mut set = parse_fields(E::DEF, &fields, false, ctx.clock.offset)?;
-    crate::crm::directory::check_statuses(&ctx, E::DEF, &mut set, Some(&current)).await?;
-    E::prepare_update(&ctx, &current, &mut set)?;
-    links::check_targets(&ctx, E::DEF, &set.links).await?;
-    let found = ctx
-        .store
-        .update_record(E::DEF, id, set.values, set.multi)
-        .await
-        .map_err(store_error)?;
-    if !found {
-        return Err(ApiError::legacy(E::NOT_FOUND));
-    }
-    links::write_lists(&ctx, E::DEF, id, set.links).await?;
+    let defs = user_fields::definitions(&ctx, E::DEF).await?;
+    set.uf = user_fields::parse_write(&ctx, &defs, &fields, false).await?;
+    modify::<E>(&ctx, &current, set).await?;
     Ok(MethodOutput::value(Value::Bool(true)))
 }
 
 /// `crm.{entity}.delete`: removes a record, answers `true`.
 pub async fn delete<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
-    let found = ctx
-        .store
-        .delete_record(E::DEF, id)
-        .await
-        .map_err(store_error)?;
-    if !found {
-        return Err(ApiError::legacy(E::NOT_FOUND));
-    }
+    remove::<E>(&ctx, id).await?;
     Ok(MethodOutput::value(Value::Bool(true)))
 }
 
-/// `crm.{entity}.fields`: the field descriptors.
-pub async fn fields<E: CrmEntity>(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
-    Ok(MethodOutput::value(describe_fields(E::DEF)))
+/// `crm.{entity}.fields`: the field descriptors, user fields included.
+pub async fn fields<E: CrmEntity>(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
+    let mut out = describe_fields(E::DEF);
+    user_fields::describe_into(&mut out, &user_fields::definitions(&ctx, E::DEF).await?);
+    Ok(MethodOutput::value(out))
 }
 
 /// Descriptors as `crm.{entity}.fields` returns them.
@@ -364,8 +441,9 @@ pub fn describe_fields(entity: &EntityDef) -> Value {
     Value::Object(out)
 }
 
-/// The record, or the legacy `Not found`.
-async fn load<E: CrmEntity>(ctx: &Ctx, id: i64) -> Result<Record, ApiError> {
+/// The record, or the legacy `Not found`. Checks no rights: to read a record
+/// for a caller use [`rights::fetch`] (which [`get`] and [`update`] do).
+pub async fn load<E: CrmEntity>(ctx: &Ctx, id: i64) -> Result<Record, ApiError> {
     ctx.store
         .get_record(E::DEF, id)
         .await

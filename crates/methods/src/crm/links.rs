@@ -12,6 +12,10 @@
 //! `SORT` and `IS_PRIMARY` are those of the stored contact → company link (the
 //! contact's order and primary company), as in Bitrix24, where one row serves
 //! both directions.
+//!
+//! Rights ([`crate::crm::rights`]): reading an owner's links needs read on the
+//! owner, changing them update on the owner, and every record linked (here or
+//! through a link-list field of a write) read on that record.
 
 use portico_protocol::params::{value_as_bool, value_as_i64, Params};
 use portico_protocol::ApiError;
@@ -22,6 +26,7 @@ use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
 use crate::crm::entity::Noun;
+use crate::crm::rights::{self, Action};
 use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::{param_id, store_error};
@@ -311,12 +316,13 @@ fn is_reversed<P: LinkPair>() -> Result<bool, ApiError> {
     reversed(P::OWNER, P::TARGET).ok_or_else(ApiError::internal)
 }
 
-/// Fails with the legacy `Not found` unless the owner record exists.
-async fn require_owner<P: LinkPair>(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
-    match ctx.store.get_record(P::OWNER, id).await {
-        Ok(Some(_)) => Ok(()),
-        Ok(None) => Err(ApiError::legacy("Not found")),
-        Err(e) => Err(store_error(e)),
+/// Fails with the legacy `Not found` unless the owner record exists, and with
+/// `Access denied.` unless the caller may do `action` to it (read to see its
+/// links, update to change them; see [`rights::fetch`]).
+async fn require_owner<P: LinkPair>(ctx: &Ctx, id: i64, action: Action) -> Result<(), ApiError> {
+    match rights::fetch(ctx, P::OWNER, id, action).await? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::legacy("Not found")),
     }
 }
 
@@ -331,18 +337,17 @@ fn title(entity: &EntityDef) -> &'static str {
     }
 }
 
-/// Fails with the legacy `Contact with ID 5 is not found.` unless every record exists.
+/// Fails with the legacy `Contact with ID 5 is not found.` unless every record
+/// exists, and with `Access denied.` unless the caller may read each of them:
+/// nobody links a record they may not see.
 async fn require_targets(
     ctx: &Ctx,
     target: &'static EntityDef,
     ids: &[i64],
 ) -> Result<(), ApiError> {
     for &id in ids {
-        if ctx
-            .store
-            .get_record(target, id)
-            .await
-            .map_err(store_error)?
+        if rights::fetch(ctx, target, id, Action::Read)
+            .await?
             .is_none()
         {
             return Err(ApiError::legacy(format!(
@@ -445,7 +450,7 @@ fn parse_link(key: &str, item: &Map<String, Value>) -> Result<LinkChange, ApiErr
 /// `crm.{o}.{t}.items.get`: the owner's links.
 pub async fn items_get<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
-    require_owner::<P>(&ctx, id).await?;
+    require_owner::<P>(&ctx, id, Action::Read).await?;
     let links = read::<P>(&ctx, id).await?;
     let items = links.iter().map(|l| render(P::KEY, l)).collect();
     Ok(MethodOutput::value(Value::Array(items)))
@@ -463,7 +468,7 @@ pub async fn items_set<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOu
         .into_iter()
         .map(|v| object(Some(v), "items").and_then(|m| parse_link(P::KEY, m)))
         .collect::<Result<Vec<_>, _>>()?;
-    require_owner::<P>(&ctx, id).await?;
+    require_owner::<P>(&ctx, id, Action::Update).await?;
     let ids: Vec<i64> = items.iter().map(|l| l.id).collect();
     require_targets(&ctx, P::TARGET, &ids).await?;
     replace_all::<P>(&ctx, id, items).await?;
@@ -473,7 +478,7 @@ pub async fn items_set<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOu
 /// `crm.{o}.{t}.items.delete`: removes all the owner's links.
 pub async fn items_delete<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
-    require_owner::<P>(&ctx, id).await?;
+    require_owner::<P>(&ctx, id, Action::Update).await?;
     replace_all::<P>(&ctx, id, Vec::new()).await?;
     Ok(MethodOutput::value(Value::Bool(true)))
 }
@@ -482,7 +487,7 @@ pub async fn items_delete<P: LinkPair>(ctx: Ctx, params: Params) -> Result<Metho
 pub async fn add<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
     let link = parse_link(P::KEY, object(params.get("fields"), "fields")?)?;
-    require_owner::<P>(&ctx, id).await?;
+    require_owner::<P>(&ctx, id, Action::Update).await?;
     require_targets(&ctx, P::TARGET, &[link.id]).await?;
     let done = if is_reversed::<P>()? {
         let change = LinkChange { id, ..link };
@@ -500,7 +505,7 @@ pub async fn add<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutput, 
 pub async fn delete<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
     let link = parse_link(P::KEY, object(params.get("fields"), "fields")?)?;
-    require_owner::<P>(&ctx, id).await?;
+    require_owner::<P>(&ctx, id, Action::Update).await?;
     let done = if is_reversed::<P>()? {
         ctx.store
             .remove_link(P::TARGET, link.id, P::OWNER, id)

@@ -19,7 +19,9 @@
 //! required.`, `CRM System Status can be deleted only if parameter FORCED is
 //! specified and equal to "Y".`, `There are active items in this status.`).
 //! `add`, `update` and `delete` need an administrator: others get 403
-//! `ACCESS_DENIED` `Access denied.`. A bad `filter` or `order` key is 400
+//! `ACCESS_DENIED` `Access denied.`. `list`, `get` and `entity.items` need read
+//! access to at least one CRM entity ([`rights::require_read_any`]): others get
+//! the legacy `Access denied.`. A bad `filter` or `order` key is 400
 //! `INVALID_ARG_VALUE`, as in the other list methods.
 
 use std::cmp::Ordering;
@@ -35,6 +37,7 @@ use portico_store::{
 use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
+use crate::crm::rights;
 use crate::crm::write::fields_object;
 use crate::handler;
 use crate::listing::{page_output, PAGE_SIZE};
@@ -310,6 +313,7 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 
 /// `crm.status.get`.
 async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+    rights::require_read_any(&ctx).await?;
     let id = param_id(&params)?;
     let item = load(&ctx, id).await?;
     Ok(MethodOutput::value(render(&item, false)))
@@ -388,6 +392,7 @@ async fn in_use(ctx: &Ctx, item: &Status) -> Result<bool, ApiError> {
                 limit: 1,
                 count_total: false,
                 with_multi: false,
+                with_uf: false,
             };
             let page = ctx
                 .store
@@ -465,6 +470,7 @@ async fn entity_types(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiErr
 /// no items. A missing `entityId` is the legacy `The parameter entityId is not
 /// defined or invalid.`
 async fn entity_items(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+    rights::require_read_any(&ctx).await?;
     let entity_id = params
         .get("entityId")
         .and_then(value_as_string)
@@ -650,6 +656,7 @@ fn resolve_order(order: Option<&Value>) -> Result<Vec<(Col, bool)>, ApiError> {
 /// `crm.status.list`: items matching `filter`, sorted by `order` (default
 /// `SORT`, then `ID`; `ID` breaks ties), 50 per page with `total` and `next`.
 async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+    rights::require_read_any(&ctx).await?;
     let conds = resolve_filter(params.get("filter"))?;
     let mut order = resolve_order(params.get("order"))?;
     let start = match params.get("start") {

@@ -26,6 +26,9 @@ pub struct WriteSet {
     /// (deal `CONTACT_IDS`, contact `COMPANY_IDS`, company `CONTACT_ID`), ids in
     /// the order given (the first becomes primary). Written after the record.
     pub links: Vec<(usize, Vec<i64>)>,
+    /// User-field values to write with the record, by definition id (filled by
+    /// [`crate::crm::user_fields::parse_write`]; `parse_fields` leaves it empty).
+    pub uf: Vec<portico_store::user_fields::UserFieldWrite>,
 }
 
 impl WriteSet {

@@ -75,6 +75,7 @@ fn visible(ctx: &Ctx) -> Selection {
     let mut sel = resolve_select(&USER, None).unwrap_or(Selection {
         fields: Vec::new(),
         multi: Vec::new(),
+        uf: Vec::new(),
     });
     if !full {
         sel.fields

@@ -21,6 +21,7 @@ async fn insert(store: &dyn Store, entity: &'static EntityDef, field: &str, text
             entity,
             vec![(pos, FieldValue::Text(text.to_owned()))],
             vec![],
+            vec![],
         )
         .await
     {

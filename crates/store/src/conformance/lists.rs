@@ -7,7 +7,7 @@ use portico_protocol::filter::FilterOp;
 use super::records::{add, pos, text};
 use crate::crm::LEAD;
 use crate::entity::MultiType;
-use crate::list::{Condition, Direction, ListPage, ListQuery};
+use crate::list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 use crate::records::FieldValue;
 use crate::Store;
 
@@ -29,6 +29,7 @@ fn query(conditions: Vec<Condition>) -> ListQuery {
         limit: 50,
         count_total: true,
         with_multi: false,
+        with_uf: false,
     }
 }
 
@@ -104,7 +105,7 @@ async fn seed(store: &dyn Store) -> [i64; 5] {
             (pos("NAME"), name),
         ];
         ids[i] = store
-            .insert_record(&LEAD, values, multi)
+            .insert_record(&LEAD, values, multi, vec![])
             .await
             .expect("seed lead");
     }
@@ -283,7 +284,7 @@ async fn order_and_pages(store: &dyn Store, ids: &[i64; 5]) {
             .collect()
     };
     let mut q = query(vec![]);
-    q.order = vec![(pos("OPPORTUNITY"), Direction::Desc)];
+    q.order = vec![(OrderKey::Field(pos("OPPORTUNITY")), Direction::Desc)];
     let page = run(store, &q).await;
     assert_eq!(
         numbers(&page),
@@ -291,13 +292,13 @@ async fn order_and_pages(store: &dyn Store, ids: &[i64; 5]) {
         "DESC, ties by id, NULL last"
     );
     assert_eq!(page.total, Some(5));
-    q.order = vec![(pos("OPPORTUNITY"), Direction::Asc)];
+    q.order = vec![(OrderKey::Field(pos("OPPORTUNITY")), Direction::Asc)];
     assert_eq!(
         numbers(&run(store, &q).await),
         [5, 1, 2, 4, 3],
         "ASC, NULL first, ties by id"
     );
-    q.order = vec![(pos("ID"), Direction::Desc)];
+    q.order = vec![(OrderKey::Field(pos("ID")), Direction::Desc)];
     assert_eq!(numbers(&run(store, &q).await), [5, 4, 3, 2, 1], "ID DESC");
 
     q.order = vec![];

@@ -66,7 +66,7 @@ pub(super) async fn story(store: &dyn Store) {
         add(MultiType::Email, "HOME", "ann@example.com"),
     ];
     let id = store
-        .insert_record(&LEAD, values, multi)
+        .insert_record(&LEAD, values, multi, vec![])
         .await
         .expect("insert lead");
 
@@ -109,6 +109,7 @@ pub(super) async fn story(store: &dyn Store) {
             &LEAD,
             vec![(pos("OPPORTUNITY"), FieldValue::Int(100))],
             vec![],
+            vec![],
         )
         .await
         .expect("insert plain");
@@ -119,21 +120,21 @@ pub(super) async fn story(store: &dyn Store) {
 
     // Positions without a column, or out of range, are refused.
     let bad = store
-        .insert_record(&LEAD, vec![(pos("PHONE"), text("1"))], vec![])
+        .insert_record(&LEAD, vec![(pos("PHONE"), text("1"))], vec![], vec![])
         .await;
     assert!(
         matches!(bad, Err(StoreError::Other(_))),
         "multi-field position: {bad:?}"
     );
     let bad = store
-        .insert_record(&LEAD, vec![(LEAD.fields.len(), text("1"))], vec![])
+        .insert_record(&LEAD, vec![(LEAD.fields.len(), text("1"))], vec![], vec![])
         .await;
     assert!(
         matches!(bad, Err(StoreError::Other(_))),
         "out of range position: {bad:?}"
     );
     let bad = store
-        .update_record(&LEAD, id, vec![(pos("WEB"), text("1"))], vec![])
+        .update_record(&LEAD, id, vec![(pos("WEB"), text("1"))], vec![], vec![])
         .await;
     assert!(
         matches!(bad, Err(StoreError::Other(_))),
@@ -150,6 +151,7 @@ pub(super) async fn story(store: &dyn Store) {
             &LEAD,
             vec![(pos("TITLE"), text("Other"))],
             vec![add(MultiType::Phone, "MOBILE", "+2")],
+            vec![],
         )
         .await
         .expect("insert other");
@@ -179,6 +181,7 @@ pub(super) async fn story(store: &dyn Store) {
                 (pos("NAME"), FieldValue::Null),
             ],
             changes,
+            vec![],
         )
         .await
         .expect("update");
@@ -222,7 +225,7 @@ pub(super) async fn story(store: &dyn Store) {
         add(MultiType::Im, "TELEGRAM", "@ann"),
     ];
     assert!(store
-        .update_record(&LEAD, id, vec![], changes)
+        .update_record(&LEAD, id, vec![], changes, vec![])
         .await
         .expect("multi-only update"));
     assert_eq!(get(store, id).await.multi[0].value_type, "MOBILE");
@@ -232,7 +235,7 @@ pub(super) async fn story(store: &dyn Store) {
         MultiFieldChange::Delete { id: imol_id },
     ];
     assert!(store
-        .update_record(&LEAD, id, vec![], changes)
+        .update_record(&LEAD, id, vec![], changes, vec![])
         .await
         .expect("delete entries"));
     let r = get(store, id).await;
@@ -240,7 +243,13 @@ pub(super) async fn story(store: &dyn Store) {
     assert_eq!(r.multi.len(), 1);
 
     assert!(!store
-        .update_record(&LEAD, 999_999, vec![(pos("TITLE"), text("x"))], vec![])
+        .update_record(
+            &LEAD,
+            999_999,
+            vec![(pos("TITLE"), text("x"))],
+            vec![],
+            vec![]
+        )
         .await
         .expect("missing"));
     assert!(!store
@@ -248,7 +257,8 @@ pub(super) async fn story(store: &dyn Store) {
             &LEAD,
             999_999,
             vec![],
-            vec![add(MultiType::Phone, "WORK", "1")]
+            vec![add(MultiType::Phone, "WORK", "1")],
+            vec![]
         )
         .await
         .expect("missing multi"));
@@ -258,7 +268,7 @@ pub(super) async fn story(store: &dyn Store) {
     assert!(!store.delete_record(&LEAD, id).await.expect("delete again"));
     // Ids are never reused, so no new record can inherit a deleted one's entries.
     let next = store
-        .insert_record(&LEAD, vec![], vec![])
+        .insert_record(&LEAD, vec![], vec![], vec![])
         .await
         .expect("insert after delete");
     assert!(next > other, "ids grow: {next} after {other}");

@@ -24,6 +24,13 @@
 //!   correlated `EXISTS`, but the sub-query is not correlated: planners run it once
 //!   (an index range on `(type_id, value)`) instead of once per record, and
 //!   `owner_id` is `NOT NULL`, so `NOT IN` has no NULL surprises.
+//! - User-field conditions are the same shape on `crm_uf_values`: `<table>.id IN
+//!   (SELECT u.owner_id FROM crm_uf_values u WHERE u.entity = ? AND u.field_id = ?
+//!   AND <op on u.value_int | u.value_real | u.value_text>)`, the column chosen
+//!   by the field's storage class (an index range on `(field_id, value_*)`).
+//! - Ordering by a user field sorts by a correlated scalar sub-query, `(SELECT
+//!   u.value_* FROM crm_uf_values u WHERE u.entity = ? AND u.field_id = ? AND
+//!   u.owner_id = <table>.id LIMIT 1)` (its first value; NULL without one).
 //! - Order: NULLs first when ascending and last when descending (MySQL's order,
 //!   which Bitrix24 clients see), then `id ASC` unless `id` is already a key.
 //!
@@ -36,7 +43,7 @@ use sea_query::{
     SelectStatement, SimpleExpr, Value,
 };
 
-use super::{Condition, Direction, ListQuery};
+use super::{Condition, Direction, ListQuery, OrderKey};
 use crate::entity::{EntityDef, MultiType, StorageType};
 use crate::error::StoreError;
 use crate::records::FieldValue;
@@ -46,6 +53,23 @@ pub const MULTI_TABLE: &str = "crm_multifields";
 
 /// Alias of the multi-field table inside sub-queries.
 const MULTI_ALIAS: &str = "m";
+
+/// The shared table of user-field values (`entity`, `owner_id`, `field_id`,
+/// `position`, `value_int`, `value_real`, `value_text`).
+pub const UF_VALUES_TABLE: &str = "crm_uf_values";
+
+/// Alias of the user-field value table inside sub-queries.
+const UF_ALIAS: &str = "u";
+
+/// The value column of a storage class in [`UF_VALUES_TABLE`].
+fn uf_column(storage: StorageType) -> Option<&'static str> {
+    match storage {
+        StorageType::Integer => Some("value_int"),
+        StorageType::Real => Some("value_real"),
+        StorageType::Text => Some("value_text"),
+        StorageType::None => None,
+    }
+}
 
 /// Positions (in `entity.fields`) of the columns [`build_select`] returns after
 /// `id`: every stored field except `id` itself, in catalogue order. Backends map
@@ -78,14 +102,34 @@ pub fn validate(entity: &EntityDef, q: &ListQuery) -> Result<(), StoreError> {
                 (op, values)
             }
             Condition::Multi { op, values, .. } => (op, values),
+            Condition::UserField {
+                storage,
+                op,
+                values,
+                ..
+            } => {
+                if uf_column(*storage).is_none() {
+                    return bad("user-field condition without storage".to_string());
+                }
+                (op, values)
+            }
         };
         if !operand_count_ok(op, values.len()) {
             return bad(format!("{op:?} with {} operand(s)", values.len()));
         }
     }
-    for (field, _) in &q.order {
-        if !entity.fields.get(*field).is_some_and(|f| f.is_stored()) {
-            return bad(format!("sort position {field} has no column"));
+    for (key, _) in &q.order {
+        match key {
+            OrderKey::Field(field) => {
+                if !entity.fields.get(*field).is_some_and(|f| f.is_stored()) {
+                    return bad(format!("sort position {field} has no column"));
+                }
+            }
+            OrderKey::UserField { storage, .. } => {
+                if uf_column(*storage).is_none() {
+                    return bad("user-field sort key without storage".to_string());
+                }
+            }
         }
     }
     Ok(())
@@ -114,16 +158,26 @@ pub fn build_select(entity: &EntityDef, q: &ListQuery) -> SelectStatement {
         s.cond_where(where_cond(entity, &q.conditions));
     }
     let mut id_is_key = false;
-    for &(pos, dir) in &q.order {
-        let Some(f) = entity.fields.get(pos).filter(|f| f.is_stored()) else {
-            continue;
-        };
-        id_is_key |= f.column == "id";
+    for &(key, dir) in &q.order {
         let (order, nulls) = match dir {
             Direction::Asc => (Order::Asc, NullOrdering::First),
             Direction::Desc => (Order::Desc, NullOrdering::Last),
         };
-        s.order_by_with_nulls((table.clone(), Alias::new(f.column)), order, nulls);
+        match key {
+            OrderKey::Field(pos) => {
+                let Some(f) = entity.fields.get(pos).filter(|f| f.is_stored()) else {
+                    continue;
+                };
+                id_is_key |= f.column == "id";
+                s.order_by_with_nulls((table.clone(), Alias::new(f.column)), order, nulls);
+            }
+            OrderKey::UserField { field_id, storage } => {
+                let Some(column) = uf_column(storage) else {
+                    continue;
+                };
+                s.order_by_expr_with_nulls(uf_sort_expr(entity, field_id, column), order, nulls);
+            }
+        }
     }
     if !id_is_key {
         s.order_by((table, Alias::new("id")), Order::Asc);
@@ -151,6 +205,12 @@ fn where_cond(entity: &EntityDef, conditions: &[Condition]) -> Cond {
         let expr = match c {
             Condition::Field { field, op, values } => field_expr(entity, *field, op, values),
             Condition::Multi { kind, op, values } => multi_expr(entity, *kind, op, values),
+            Condition::UserField {
+                field_id,
+                storage,
+                op,
+                values,
+            } => uf_expr(entity, *field_id, *storage, op, values),
         };
         cond.add(expr.unwrap_or_else(never))
     })
@@ -246,6 +306,72 @@ fn multi_in(
     } else {
         id.in_subquery(sub)
     }
+}
+
+/// A condition on a user field; `None` when malformed.
+fn uf_expr(
+    entity: &EntityDef,
+    field_id: i64,
+    storage: StorageType,
+    op: &FilterOp,
+    values: &[FieldValue],
+) -> Option<SimpleExpr> {
+    let column = uf_column(storage)?;
+    let (pos_op, negated) = positive(op);
+    if pos_op == FilterOp::Eq && values.len() == 1 && values[0].is_null() {
+        return Some(uf_in(entity, field_id, None, !negated));
+    }
+    if !operand_count_ok(op, values.len()) {
+        return None;
+    }
+    let col: SimpleExpr = Expr::col((Alias::new(UF_ALIAS), Alias::new(column))).into();
+    let on_value = positive_expr(col, storage == StorageType::Text, &pos_op, values)?;
+    Some(uf_in(entity, field_id, Some(on_value), negated))
+}
+
+/// The `FROM crm_uf_values u WHERE u.entity = ? AND u.field_id = ?` part of a
+/// user-field sub-query selecting `column`.
+fn uf_sub(entity: &EntityDef, field_id: i64, column: &str) -> SelectStatement {
+    let u = Alias::new(UF_ALIAS);
+    let mut sub = Query::select();
+    sub.column((u.clone(), Alias::new(column)))
+        .from_as(Alias::new(UF_VALUES_TABLE), u.clone())
+        .and_where(Expr::col((u.clone(), Alias::new("entity"))).eq(entity.code))
+        .and_where(Expr::col((u, Alias::new("field_id"))).eq(field_id));
+    sub
+}
+
+/// `[NOT] <table>.id IN (SELECT u.owner_id FROM crm_uf_values u WHERE … [AND on_value])`.
+fn uf_in(
+    entity: &EntityDef,
+    field_id: i64,
+    on_value: Option<SimpleExpr>,
+    negated: bool,
+) -> SimpleExpr {
+    let mut sub = uf_sub(entity, field_id, "owner_id");
+    if let Some(c) = on_value {
+        sub.and_where(c);
+    }
+    let id = Expr::col((Alias::new(entity.table), Alias::new("id")));
+    if negated {
+        id.in_subquery(sub).not()
+    } else {
+        id.in_subquery(sub)
+    }
+}
+
+/// `(SELECT u.<column> FROM crm_uf_values u WHERE … AND u.owner_id = <table>.id
+/// ORDER BY u.position LIMIT 1)`: the record's first value of the field.
+fn uf_sort_expr(entity: &EntityDef, field_id: i64, column: &str) -> SimpleExpr {
+    let u = Alias::new(UF_ALIAS);
+    let mut sub = uf_sub(entity, field_id, column);
+    sub.and_where(
+        Expr::col((u.clone(), Alias::new("owner_id")))
+            .equals((Alias::new(entity.table), Alias::new("id"))),
+    )
+    .order_by((u, Alias::new("position")), Order::Asc)
+    .limit(1);
+    SimpleExpr::SubQuery(None, Box::new(sub.into_sub_query_statement()))
 }
 
 /// The positive operators on `col`; `None` when the operands do not fit.

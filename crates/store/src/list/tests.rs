@@ -6,7 +6,7 @@ use sea_query::{SqliteQueryBuilder, Value, Values};
 
 use super::*;
 use crate::crm::LEAD;
-use crate::entity::MultiType;
+use crate::entity::{MultiType, StorageType};
 use crate::records::FieldValue;
 
 fn pos(name: &str) -> usize {
@@ -21,6 +21,7 @@ fn query(conditions: Vec<Condition>) -> ListQuery {
         limit: 50,
         count_total: true,
         with_multi: false,
+        with_uf: false,
     }
 }
 
@@ -92,15 +93,15 @@ fn select_lists_id_then_stored_columns_and_pages() {
 fn order_keys_and_tie_breaker() {
     let mut q = query(vec![]);
     q.order = vec![
-        (pos("OPPORTUNITY"), Direction::Desc),
-        (pos("TITLE"), Direction::Asc),
+        (OrderKey::Field(pos("OPPORTUNITY")), Direction::Desc),
+        (OrderKey::Field(pos("TITLE")), Direction::Asc),
     ];
     let (sql, _) = build_select(&LEAD, &q).build(SqliteQueryBuilder);
     assert!(
         sql.contains(r#"ORDER BY "crm_leads"."opportunity" DESC NULLS LAST, "crm_leads"."title" ASC NULLS FIRST, "crm_leads"."id" ASC LIMIT"#),
         "{sql}"
     );
-    q.order = vec![(pos("ID"), Direction::Desc)];
+    q.order = vec![(OrderKey::Field(pos("ID")), Direction::Desc)];
     let (sql, _) = build_select(&LEAD, &q).build(SqliteQueryBuilder);
     assert!(
         sql.contains(r#"ORDER BY "crm_leads"."id" DESC NULLS LAST LIMIT"#),
@@ -293,6 +294,73 @@ fn validate_refuses_what_the_catalogue_does_not_have() {
     )
     .is_err());
     let mut q = query(vec![]);
-    q.order = vec![(phone, Direction::Asc)];
+    q.order = vec![(OrderKey::Field(phone), Direction::Asc)];
     assert!(validate(&LEAD, &q).is_err());
+    q.order = vec![(
+        OrderKey::UserField {
+            field_id: 1,
+            storage: StorageType::None,
+        },
+        Direction::Asc,
+    )];
+    assert!(validate(&LEAD, &q).is_err());
+    let bad = query(vec![Condition::UserField {
+        field_id: 1,
+        storage: StorageType::Integer,
+        op: FilterOp::Between,
+        values: vec![FieldValue::Int(1)],
+    }]);
+    assert!(validate(&LEAD, &bad).is_err());
+}
+
+#[test]
+fn user_field_conditions_are_sub_queries_on_the_typed_column() {
+    let q = query(vec![
+        Condition::UserField {
+            field_id: 7,
+            storage: StorageType::Integer,
+            op: FilterOp::Gt,
+            values: vec![FieldValue::Int(5)],
+        },
+        Condition::UserField {
+            field_id: 8,
+            storage: StorageType::Text,
+            op: FilterOp::NotLike,
+            values: vec![text("x")],
+        },
+        Condition::UserField {
+            field_id: 9,
+            storage: StorageType::Real,
+            op: FilterOp::Eq,
+            values: vec![FieldValue::Null],
+        },
+    ]);
+    assert!(validate(&LEAD, &q).is_ok());
+    let (w, values) = where_of(&q);
+    assert_eq!(
+        w,
+        r#""crm_leads"."id" IN (SELECT "u"."owner_id" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND "u"."value_int" > ?) AND (NOT "crm_leads"."id" IN (SELECT "u"."owner_id" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND LOWER("u"."value_text") LIKE LOWER(?) ESCAPE '\')) AND (NOT "crm_leads"."id" IN (SELECT "u"."owner_id" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ?))"#
+    );
+    assert_eq!(
+        strings(&values)[..8],
+        ["LEAD", "7", "5", "LEAD", "8", "%x%", "LEAD", "9"]
+    );
+}
+
+#[test]
+fn user_field_order_is_a_correlated_first_value() {
+    let mut q = query(vec![]);
+    q.order = vec![(
+        OrderKey::UserField {
+            field_id: 4,
+            storage: StorageType::Real,
+        },
+        Direction::Desc,
+    )];
+    let (sql, values) = build_select(&LEAD, &q).build(SqliteQueryBuilder);
+    assert!(
+        sql.contains(r#"ORDER BY (SELECT "u"."value_real" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND "u"."owner_id" = "crm_leads"."id" ORDER BY "u"."position" ASC LIMIT ?) DESC NULLS LAST, "crm_leads"."id" ASC LIMIT"#),
+        "{sql}"
+    );
+    assert_eq!(strings(&values)[..3], ["LEAD", "4", "1"]);
 }
