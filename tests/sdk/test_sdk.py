@@ -426,3 +426,79 @@ class TestUserFieldB24PySDK:
 
         assert client.crm.deal.userfield.delete(bitrix_id=field_id).result is True
         assert "UF_CRM_SDK_SCORE" not in client.crm.deal.get(bitrix_id=ids[0]).result
+
+
+# ---------------------------------------------------------------------------
+# Deals, contacts and companies (fast_bitrix24)
+# ---------------------------------------------------------------------------
+
+
+def single(b, method, params):
+    """One plain (not batched) call through fast_bitrix24's raw mode; its `result`."""
+    answer = b.call(method, params, raw=True)
+    return answer["result"] if isinstance(answer, dict) and "result" in answer else answer
+
+
+class TestFastBitrix24CrmEntities:
+    """fast_bitrix24 on companies, contacts and deals and the links between them:
+    add (auto-batched), get_by_ID, get_all with filters, update, link methods, delete."""
+
+    prefix = "fbx crm"
+
+    @pytest.fixture
+    def b(self):
+        from fast_bitrix24 import Bitrix
+
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        client = Bitrix(WEBHOOK, verbose=False, requests_per_second=50.0)
+        yield client
+        loop.close()
+        asyncio.set_event_loop(None)
+
+    def test_01_companies_contacts_deals(self, b):
+        companies = b.call(
+            "crm.company.add",
+            [{"fields": {"TITLE": f"{self.prefix} company {i}", "INDUSTRY": "IT", "REVENUE": 1000 * i}} for i in range(3)],
+        )
+        assert len(companies) == 3 and all(isinstance(c, int) for c in companies)
+        company = b.get_by_ID("crm.company.get", [companies[1]])
+        company = company.get(str(companies[1]), company) if isinstance(company, dict) and "ID" not in company else company
+        assert company["TITLE"] == f"{self.prefix} company 1"
+        assert company["REVENUE"] == "1000.00" and company["INDUSTRY"] == "IT"
+
+        contact = b.call(
+            "crm.contact.add",
+            {"fields": {"NAME": "Ana", "LAST_NAME": TRICKY, "COMPANY_IDS": [companies[0], companies[2]],
+                        "EMAIL": [{"VALUE": "ana@example.com", "VALUE_TYPE": "WORK"}]}},
+        )
+        assert isinstance(contact, int)
+        got = single(b, "crm.contact.get", {"id": contact})
+        assert got["LAST_NAME"] == TRICKY
+        assert got["COMPANY_IDS"] == [str(companies[0]), str(companies[2])]
+        assert got["EMAIL"][0]["VALUE"] == "ana@example.com"
+
+        deals = b.call(
+            "crm.deal.add",
+            [{"fields": {"TITLE": f"{self.prefix} deal {i}", "COMPANY_ID": companies[i % 3], "OPPORTUNITY": 100 * (i + 1),
+                         "CONTACT_IDS": [contact]}} for i in range(60)],
+        )
+        assert len(deals) == 60
+        mine = b.get_all("crm.deal.list", {"filter": {"COMPANY_ID": companies[1], "%TITLE": self.prefix},
+                                           "select": ["ID", "TITLE", "COMPANY_ID", "STAGE_ID", "OPPORTUNITY"]})
+        assert len(mine) == 20
+        assert all(d["COMPANY_ID"] == str(companies[1]) and d["STAGE_ID"] == "NEW" for d in mine)
+        big = b.get_all("crm.deal.list", {"filter": {">=OPPORTUNITY": 5500, "%TITLE": self.prefix}, "select": ["ID"]})
+        assert len(big) == 6
+
+        one = int(mine[0]["ID"])
+        assert single(b, "crm.deal.update", {"id": one, "fields": {"STAGE_ID": "WON"}}) is True
+        won = single(b, "crm.deal.get", {"id": one})
+        assert won["STAGE_ID"] == "WON" and won["STAGE_SEMANTIC_ID"] == "S" and won["CLOSED"] == "Y"
+        items = single(b, "crm.deal.contact.items.get", {"id": one})
+        assert [(i["CONTACT_ID"], i["IS_PRIMARY"]) for i in items] == [(contact, "Y")]
+
+        # Deleting the contact removes its links; deleting a company answers true.
+        assert single(b, "crm.contact.delete", {"id": contact}) is True
+        assert single(b, "crm.deal.contact.items.get", {"id": one}) == []
+        assert single(b, "crm.company.delete", {"id": companies[2]}) is True
