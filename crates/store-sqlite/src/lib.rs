@@ -7,7 +7,7 @@
 //! answers each only after `COMMIT`. The schema lives in `migrations/`, applied at
 //! open and tracked with `PRAGMA user_version`.
 
-mod auth_cache;
+mod cache;
 mod connection;
 mod duplicates;
 mod entity_sql;
@@ -90,7 +90,8 @@ impl std::fmt::Debug for SqliteStore {
 /// before the read connections close.
 struct Inner {
     writer: Writer,
-    auth_cache: auth_cache::AuthCache,
+    auth_cache: cache::AuthCache,
+    user_field_cache: cache::UserFieldCache,
     readers: ReadPool,
     entities: RwLock<HashMap<usize, Arc<EntitySql>>>,
     path: PathBuf,
@@ -108,7 +109,8 @@ impl SqliteStore {
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 writer,
-                auth_cache: auth_cache::AuthCache::default(),
+                auth_cache: cache::AuthCache::default(),
+                user_field_cache: cache::UserFieldCache::default(),
                 readers,
                 entities: RwLock::new(HashMap::new()),
                 path: path.to_owned(),

@@ -508,7 +508,16 @@ impl UserFieldStore for SqliteStore {
         &self,
         entity_id: Option<&str>,
     ) -> Result<Vec<UserField>, StoreError> {
-        self.read(|conn| list(conn, entity_id))
+        // Read on every CRM call: cached, cleared by the writes below.
+        let cache = &self.inner.user_field_cache;
+        let key = entity_id.map(str::to_owned);
+        if let Some(hit) = cache.get(&key) {
+            return Ok(hit);
+        }
+        let generation = cache.generation();
+        let fields = self.read(|conn| list(conn, entity_id))?;
+        cache.put(generation, key, fields.clone());
+        Ok(fields)
     }
 
     async fn user_field_by_id(&self, id: i64) -> Result<Option<UserField>, StoreError> {
@@ -516,7 +525,9 @@ impl UserFieldStore for SqliteStore {
     }
 
     async fn insert_user_field(&self, field: NewUserField) -> Result<i64, StoreError> {
-        self.write(move |conn| insert(conn, &field)).await
+        self.write(move |conn| insert(conn, &field))
+            .await
+            .inspect(|_| self.inner.user_field_cache.invalidate())
     }
 
     async fn update_user_field(
@@ -524,10 +535,14 @@ impl UserFieldStore for SqliteStore {
         id: i64,
         change: UserFieldChange,
     ) -> Result<bool, StoreError> {
-        self.write(move |conn| update(conn, id, &change)).await
+        self.write(move |conn| update(conn, id, &change))
+            .await
+            .inspect(|_| self.inner.user_field_cache.invalidate())
     }
 
     async fn delete_user_field(&self, id: i64) -> Result<bool, StoreError> {
-        self.write(move |conn| delete(conn, id)).await
+        self.write(move |conn| delete(conn, id))
+            .await
+            .inspect(|_| self.inner.user_field_cache.invalidate())
     }
 }

@@ -92,7 +92,11 @@ impl WebhookStore for SqliteStore {
             .map_err(map_err)
         })?;
         if let Some((hook, user)) = &found {
-            cache.put(generation, secret_hash, hook, user);
+            cache.put(
+                generation,
+                secret_hash.to_vec(),
+                (hook.clone(), user.clone()),
+            );
         }
         Ok(found)
     }
