@@ -341,7 +341,12 @@ fn uf_sub(entity: &EntityDef, field_id: i64, column: &str) -> SelectStatement {
     sub
 }
 
-/// `[NOT] <table>.id IN (SELECT u.owner_id FROM crm_uf_values u WHERE … [AND on_value])`.
+/// `[NOT] EXISTS (SELECT u.owner_id FROM crm_uf_values u WHERE … AND u.owner_id =
+/// <table>.id [AND on_value])`. Correlated on purpose: user-field conditions
+/// usually come with a selective condition on the record (a company, a
+/// responsible person), and a probe of the `(field_id, value)` index per
+/// candidate record is then far cheaper than materialising every record that has
+/// the value (`IN (SELECT …)`: ~16× slower for one company's deals among 20,000).
 fn uf_in(
     entity: &EntityDef,
     field_id: i64,
@@ -349,14 +354,17 @@ fn uf_in(
     negated: bool,
 ) -> SimpleExpr {
     let mut sub = uf_sub(entity, field_id, "owner_id");
+    sub.and_where(
+        Expr::col((Alias::new(UF_ALIAS), Alias::new("owner_id")))
+            .equals((Alias::new(entity.table), Alias::new("id"))),
+    );
     if let Some(c) = on_value {
         sub.and_where(c);
     }
-    let id = Expr::col((Alias::new(entity.table), Alias::new("id")));
     if negated {
-        id.in_subquery(sub).not()
+        Expr::exists(sub).not()
     } else {
-        id.in_subquery(sub)
+        Expr::exists(sub)
     }
 }
 

@@ -314,7 +314,7 @@ fn validate_refuses_what_the_catalogue_does_not_have() {
 }
 
 #[test]
-fn user_field_conditions_are_sub_queries_on_the_typed_column() {
+fn user_field_conditions_are_correlated_sub_queries_on_the_typed_column() {
     let q = query(vec![
         Condition::UserField {
             field_id: 7,
@@ -339,7 +339,7 @@ fn user_field_conditions_are_sub_queries_on_the_typed_column() {
     let (w, values) = where_of(&q);
     assert_eq!(
         w,
-        r#""crm_leads"."id" IN (SELECT "u"."owner_id" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND "u"."value_int" > ?) AND (NOT "crm_leads"."id" IN (SELECT "u"."owner_id" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND LOWER("u"."value_text") LIKE LOWER(?) ESCAPE '\')) AND (NOT "crm_leads"."id" IN (SELECT "u"."owner_id" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ?))"#
+        r#"EXISTS(SELECT "u"."owner_id" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND "u"."owner_id" = "crm_leads"."id" AND "u"."value_int" > ?) AND (NOT EXISTS(SELECT "u"."owner_id" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND "u"."owner_id" = "crm_leads"."id" AND LOWER("u"."value_text") LIKE LOWER(?) ESCAPE '\')) AND (NOT EXISTS(SELECT "u"."owner_id" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND "u"."owner_id" = "crm_leads"."id"))"#
     );
     assert_eq!(
         strings(&values)[..8],
