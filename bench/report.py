@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-ORDER = ["baseline", "get", "list", "batch", "get_half", "add"]
+ORDER = ["baseline", "get", "list", "batch", "deal_list", "get_half", "add"]
 
 TARGET_GET_RATIO = 0.50
 TARGET_GET_P99_MS = 5.0
@@ -129,7 +129,7 @@ def summarize(out, results_md, command):
         fail("no baseline result")
     base = rows["baseline"]["rps"]
     meta = {}
-    for extra in ("seed", "commit"):
+    for extra in ("seed", "commit", "seed_deals"):
         p = os.path.join(out, f"{extra}.json")
         if os.path.exists(p):
             meta[extra] = json.load(open(p))
@@ -179,6 +179,16 @@ def summarize(out, results_md, command):
         targets.append(
             f"- `crm.lead.add` ≥ 5,000/s: **{a:,.0f}/s** — {verdict}, {a - TARGET_ADD_RPS:+,.0f}/s "
             f"(×{a / TARGET_ADD_RPS:.2f} of the target)."
+        )
+    if "deal_list" in rows:
+        d = rows["deal_list"]
+        sd = meta.get("seed_deals", {})
+        targets.append(
+            f"- `crm.deal.list` filtered on a linked company and a user field over "
+            f"{sd.get('deals', 0):,} deals ({sd.get('companies', 0):,} companies; one page of "
+            f"{d.get('list_total', '?')} matches, `total` counted): **{d['rps']:,.0f} req/s**, p99 "
+            f"{d['p99_us'] / 1000:.2f} ms, **{d['rps'] / base * 100:.1f}%** of the baseline (no target set). "
+            f"Seeding: {sd.get('seconds', '?')} s ({sd.get('deals_per_s', 0):,} deals/s with their user-field value)."
         )
     c = meta.get("commit")
     if c:

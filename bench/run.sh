@@ -11,7 +11,7 @@
 # bench/RESULTS.md. Reads no stdin; about 2–3 minutes once built.
 #
 # Env (defaults): BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
-# BENCH_LEADS (100000), BENCH_LIST_START (50000), BENCH_PACE_MS (10),
+# BENCH_LEADS (100000), BENCH_DEALS (100000), BENCH_COMPANIES (200), BENCH_LIST_START (50000), BENCH_PACE_MS (10),
 # BENCH_OUT (bench/out), BENCH_RESULTS_MD (bench/RESULTS.md; empty = don't write),
 # BENCH_SKIP_BUILD (unset), RUST_LOG (unset = Portico's default, info).
 set -euo pipefail
@@ -23,6 +23,8 @@ DURATION="${BENCH_DURATION:-10s}"
 CONNS="${BENCH_CONNECTIONS:-64}"
 THREADS="${BENCH_THREADS:-2}"
 LEADS="${BENCH_LEADS:-100000}"
+DEALS="${BENCH_DEALS:-100000}"
+COMPANIES="${BENCH_COMPANIES:-200}"
 LIST_START="${BENCH_LIST_START:-50000}"
 PACE_MS="${BENCH_PACE_MS:-10}"
 OUT="${BENCH_OUT:-$ROOT/bench/out}"
@@ -131,6 +133,16 @@ MAX_ID="$(api 'crm.lead.list?select%5B%5D=ID&order%5BID%5D=DESC' | json 'd["resu
 [[ $((MAX_ID - MIN_ID + 1)) -eq $LEADS ]] || die "lead ids $MIN_ID..$MAX_ID are not $LEADS consecutive ids"
 echo "leads: $total, ids $MIN_ID..$MAX_ID"
 
+say "seeding $DEALS deals over $COMPANIES companies with a user field (batch of 50 crm.deal.add)"
+python3 bench/seed_deals.py "$API" "$DEALS" "$COMPANIES" 8 </dev/null | tee "$OUT/seed_deals.txt"
+sed -n 's/^SEED_DEALS_JSON //p' "$OUT/seed_deals.txt" > "$OUT/seed_deals.json"
+COMPANY_ID="$(python3 bench/report.py get "$OUT/seed_deals.json" company_id)"
+# One company's deals in one of the ten segments: DEALS / COMPANIES / 10 rows.
+DEAL_QUERY="filter%5BCOMPANY_ID%5D=$COMPANY_ID&filter%5BUF_CRM_SEGMENT%5D=S3"
+DEAL_TOTAL="$(api "crm.deal.list?$DEAL_QUERY&select%5B%5D=ID" | json 'd["total"]')"
+[[ "$DEAL_TOTAL" == "$((DEALS / COMPANIES / 10))" ]] || die "crm.deal.list matched $DEAL_TOTAL deals, expected $((DEALS / COMPANIES / 10))"
+echo "deals: $DEALS, company $COMPANY_ID segment S3: $DEAL_TOTAL deals"
+
 # --- pre-flight: each request shape answers correctly once ------------------
 LIST_QUERY="filter%5B%3EOPPORTUNITY%5D=1000&filter%5BSTATUS_ID%5D=NEW&start=$LIST_START"
 LIST_TOTAL="$(python3 -c "print(sum(1 for i in range(1, $LEADS + 1) if i % 5 != 4 and (i * 7919) % 10000 > 1000))")"
@@ -183,6 +195,8 @@ bench baseline "baseline GET / (hello)" "$CONNS" "http://$HELLO_ADDR/" path.lua 
 bench get "crm.lead.get, random id" "$CONNS" "$P" get.lua "$HOOK_PATH" "$MIN_ID" "$MAX_ID"
 bench list "crm.lead.list, filter + start=$LIST_START" "$CONNS" "$P" path.lua "${HOOK_PATH}crm.lead.list?$LIST_QUERY"
 bench batch "batch of 50 crm.lead.get" "$CONNS" "$P" batch.lua "$HOOK_PATH" "$MIN_ID" "$MAX_ID"
+bench deal_list "crm.deal.list, COMPANY_ID + UF_CRM_SEGMENT filter" "$CONNS" "$P" path.lua \
+  "${HOOK_PATH}crm.deal.list?$DEAL_QUERY" -- "list_total=$DEAL_TOTAL"
 
 # Half of the peak get rate: wrk has no rate limit (wrk2 is not packaged), so each
 # connection pauses a random 0..2×PACE_MS ms between requests (delay() hook);
