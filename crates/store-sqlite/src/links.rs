@@ -6,8 +6,9 @@
 //! the owner's rows and its mirror column in the same transaction.
 
 use async_trait::async_trait;
-use portico_store::links::{is_pair, remove, replace, upsert, LINK_PAIRS};
-use portico_store::{EntityDef, Link, LinkChange, LinkStore, StoreError};
+use portico_store::crm::by_code;
+use portico_store::links::{is_pair, remove, replace, reversed, upsert, LINK_PAIRS};
+use portico_store::{EntityDef, Link, LinkChange, LinkListWrite, LinkStore, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::entity_sql::quote;
@@ -156,6 +157,77 @@ pub(crate) fn forget(conn: &Connection, entity: &EntityDef, id: i64) -> Result<(
     Ok(())
 }
 
+/// Replaces all the owner's links to `target` (see [`LinkStore::set_links`]),
+/// inside the caller's transaction.
+fn set_links_in(
+    conn: &Connection,
+    owner: &EntityDef,
+    owner_id: i64,
+    target: &EntityDef,
+    links: &[LinkChange],
+) -> Result<(), StoreError> {
+    require(conn, owner, &[owner_id])?;
+    let ids: Vec<i64> = links.iter().map(|l| l.id).collect();
+    require(conn, target, &ids)?;
+    save(conn, owner, owner_id, target, &replace(links))
+}
+
+/// Replaces the `owner` records linked to a target record (see
+/// [`LinkStore::set_linked_owners`]), inside the caller's transaction.
+fn set_linked_owners_in(
+    conn: &Connection,
+    target: &EntityDef,
+    target_id: i64,
+    owner: &EntityDef,
+    wanted: &[LinkChange],
+) -> Result<(), StoreError> {
+    require(conn, target, &[target_id])?;
+    let ids: Vec<i64> = wanted.iter().map(|l| l.id).collect();
+    require(conn, owner, &ids)?;
+    for o in owners(conn, target, target_id, owner)? {
+        if !ids.contains(&o.id) {
+            let (list, _) = remove(&load(conn, owner, o.id, target)?, target_id);
+            save(conn, owner, o.id, target, &list)?;
+        }
+    }
+    let mut done: Vec<i64> = Vec::with_capacity(wanted.len());
+    for w in wanted {
+        if done.contains(&w.id) {
+            continue;
+        }
+        done.push(w.id);
+        let change = LinkChange {
+            id: target_id,
+            sort: w.sort,
+            is_primary: w.is_primary,
+        };
+        let list = upsert(&load(conn, owner, w.id, target)?, change);
+        save(conn, owner, w.id, target, &list)?;
+    }
+    Ok(())
+}
+
+/// Replaces one link list of record `id` of `entity` as part of a record
+/// write, inside the caller's transaction: in the canonical direction as
+/// [`set_links_in`], the other way (a company's contacts) as
+/// [`set_linked_owners_in`]. A target without links to `entity` is refused.
+pub(crate) fn write_list(
+    conn: &Connection,
+    entity: &EntityDef,
+    id: i64,
+    list: &LinkListWrite,
+) -> Result<(), StoreError> {
+    let target = by_code(list.target);
+    match target.and_then(|t| reversed(entity, t).map(|r| (t, r))) {
+        Some((target, false)) => set_links_in(conn, entity, id, target, &list.links),
+        Some((target, true)) => set_linked_owners_in(conn, entity, id, target, &list.links),
+        None => Err(StoreError::Other(format!(
+            "{} has no links to {}",
+            entity.code, list.target
+        ))),
+    }
+}
+
 #[async_trait]
 impl LinkStore for SqliteStore {
     async fn links(
@@ -186,13 +258,8 @@ impl LinkStore for SqliteStore {
         links: Vec<LinkChange>,
     ) -> Result<(), StoreError> {
         check_pair(owner, target)?;
-        self.write(move |conn| {
-            require(conn, owner, &[owner_id])?;
-            let ids: Vec<i64> = links.iter().map(|l| l.id).collect();
-            require(conn, target, &ids)?;
-            save(conn, owner, owner_id, target, &replace(&links))
-        })
-        .await
+        self.write(move |conn| set_links_in(conn, owner, owner_id, target, &links))
+            .await
     }
 
     async fn set_linked_owners(
@@ -203,33 +270,8 @@ impl LinkStore for SqliteStore {
         wanted: Vec<LinkChange>,
     ) -> Result<(), StoreError> {
         check_pair(owner, target)?;
-        self.write(move |conn| {
-            require(conn, target, &[target_id])?;
-            let ids: Vec<i64> = wanted.iter().map(|l| l.id).collect();
-            require(conn, owner, &ids)?;
-            for o in owners(conn, target, target_id, owner)? {
-                if !ids.contains(&o.id) {
-                    let (list, _) = remove(&load(conn, owner, o.id, target)?, target_id);
-                    save(conn, owner, o.id, target, &list)?;
-                }
-            }
-            let mut done: Vec<i64> = Vec::with_capacity(wanted.len());
-            for w in wanted {
-                if done.contains(&w.id) {
-                    continue;
-                }
-                done.push(w.id);
-                let change = LinkChange {
-                    id: target_id,
-                    sort: w.sort,
-                    is_primary: w.is_primary,
-                };
-                let list = upsert(&load(conn, owner, w.id, target)?, change);
-                save(conn, owner, w.id, target, &list)?;
-            }
-            Ok(())
-        })
-        .await
+        self.write(move |conn| set_linked_owners_in(conn, target, target_id, owner, &wanted))
+            .await
     }
 
     async fn add_link(

@@ -3,16 +3,17 @@
 //! Multi-fields live in `crm_multifields`; the `HAS_*` flags of the record are
 //! recomputed after every multi-field change. User-field values live in
 //! `crm_uf_values` and are written in the record's own write (see
-//! [`crate::user_fields`]).
+//! [`crate::user_fields`]). Id defaults and link lists of a [`RecordWrite`]
+//! are written in the same transaction too (links through [`crate::links`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use portico_store::user_fields::{entity_id_of, UserFieldWrite};
+use portico_store::user_fields::entity_id_of;
 use portico_store::{
     EntityDef, FieldValue, ListPage, ListQuery, MultiFieldChange, MultiFieldValue, MultiType,
-    Record, RecordStore, StoreError,
+    Record, RecordStore, RecordWrite, StoreError,
 };
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
@@ -56,14 +57,22 @@ fn multi_entry(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Mu
     }))
 }
 
-/// Inserts a record, its `Add` entries, its flags and its user-field values.
-fn insert(
-    conn: &Connection,
-    sql: &EntitySql,
-    values: Vec<(usize, FieldValue)>,
-    multi: &[MultiFieldChange],
-    uf: &[UserFieldWrite],
-) -> Result<i64, StoreError> {
+/// Inserts a record, its `Add` entries, its flags, its user-field values, its
+/// id defaults and its link lists.
+fn insert(conn: &Connection, sql: &EntitySql, write: RecordWrite) -> Result<i64, StoreError> {
+    let defaults: Vec<(usize, String)> = write
+        .id_defaults
+        .iter()
+        .filter(|(pos, _)| write.leaves_empty(*pos))
+        .cloned()
+        .collect();
+    let RecordWrite {
+        values,
+        multi,
+        uf,
+        links,
+        ..
+    } = write;
     let mut cols = sql.columns(values, true)?;
     for &(pos, flag) in &sql.flags {
         let set = multi.iter().any(|c| match c {
@@ -84,9 +93,42 @@ fn insert(
     stmt.execute(params_from_iter(cols.iter().map(|(_, v)| Bind(v))))
         .map_err(map_err)?;
     let id = conn.last_insert_rowid();
-    apply_multi(conn, sql.entity, id, multi)?;
-    crate::user_fields::write_values(conn, sql.entity, id, uf)?;
+    apply_multi(conn, sql.entity, id, &multi)?;
+    crate::user_fields::write_values(conn, sql.entity, id, &uf)?;
+    if !defaults.is_empty() {
+        let values = defaults
+            .into_iter()
+            .map(|(pos, prefix)| (pos, FieldValue::Text(format!("{prefix}{id}"))))
+            .collect();
+        set_columns(conn, sql, id, values)?;
+    }
+    for list in &links {
+        crate::links::write_list(conn, sql.entity, id, list)?;
+    }
     Ok(id)
+}
+
+/// Sets columns of record `id`; `false` when the record does not exist.
+fn set_columns(
+    conn: &Connection,
+    sql: &EntitySql,
+    id: i64,
+    values: Vec<(usize, FieldValue)>,
+) -> Result<bool, StoreError> {
+    let cols = sql.columns(values, false)?;
+    if cols.is_empty() {
+        let mut stmt = conn.prepare_cached(&sql.exists).map_err(map_err)?;
+        return stmt.exists([id]).map_err(map_err);
+    }
+    let mut stmt = conn
+        .prepare_cached(&sql.update_sql(&cols))
+        .map_err(map_err)?;
+    let id_value = FieldValue::Int(id);
+    let binds = cols
+        .iter()
+        .map(|(_, v)| Bind(v))
+        .chain(std::iter::once(Bind(&id_value)));
+    Ok(stmt.execute(params_from_iter(binds)).map_err(map_err)? > 0)
 }
 
 /// Applies multi-field changes to record `id`; `Update`/`Delete` of entries that
@@ -132,39 +174,32 @@ fn recompute_flags(conn: &Connection, sql: &EntitySql, id: i64) -> Result<(), St
     Ok(())
 }
 
-/// Updates fields, multi-fields and user-field values; `false` when the record
-/// does not exist.
+/// Updates fields, multi-fields, user-field values and link lists; `false`
+/// when the record does not exist.
 fn update(
     conn: &Connection,
     sql: &EntitySql,
     id: i64,
-    values: Vec<(usize, FieldValue)>,
-    multi: &[MultiFieldChange],
-    uf: &[UserFieldWrite],
+    write: RecordWrite,
 ) -> Result<bool, StoreError> {
-    let cols = sql.columns(values, false)?;
-    let found = if cols.is_empty() {
-        let mut stmt = conn.prepare_cached(&sql.exists).map_err(map_err)?;
-        stmt.exists([id]).map_err(map_err)?
-    } else {
-        let mut stmt = conn
-            .prepare_cached(&sql.update_sql(&cols))
-            .map_err(map_err)?;
-        let id_value = FieldValue::Int(id);
-        let binds = cols
-            .iter()
-            .map(|(_, v)| Bind(v))
-            .chain(std::iter::once(Bind(&id_value)));
-        stmt.execute(params_from_iter(binds)).map_err(map_err)? > 0
-    };
-    if !found {
+    let RecordWrite {
+        values,
+        multi,
+        uf,
+        links,
+        ..
+    } = write;
+    if !set_columns(conn, sql, id, values)? {
         return Ok(false);
     }
     if !multi.is_empty() {
-        apply_multi(conn, sql.entity, id, multi)?;
+        apply_multi(conn, sql.entity, id, &multi)?;
         recompute_flags(conn, sql, id)?;
     }
-    crate::user_fields::write_values(conn, sql.entity, id, uf)?;
+    crate::user_fields::write_values(conn, sql.entity, id, &uf)?;
+    for list in &links {
+        crate::links::write_list(conn, sql.entity, id, list)?;
+    }
     Ok(true)
 }
 
@@ -266,13 +301,10 @@ impl RecordStore for SqliteStore {
     async fn insert_record(
         &self,
         entity: &'static EntityDef,
-        values: Vec<(usize, FieldValue)>,
-        multi: Vec<MultiFieldChange>,
-        uf: Vec<UserFieldWrite>,
+        write: RecordWrite,
     ) -> Result<i64, StoreError> {
         let sql = self.entity_sql(entity);
-        self.write(move |conn| insert(conn, &sql, values, &multi, &uf))
-            .await
+        self.write(move |conn| insert(conn, &sql, write)).await
     }
 
     async fn get_record(
@@ -288,12 +320,10 @@ impl RecordStore for SqliteStore {
         &self,
         entity: &'static EntityDef,
         id: i64,
-        values: Vec<(usize, FieldValue)>,
-        multi: Vec<MultiFieldChange>,
-        uf: Vec<UserFieldWrite>,
+        write: RecordWrite,
     ) -> Result<bool, StoreError> {
         let sql = self.entity_sql(entity);
-        self.write(move |conn| update(conn, &sql, id, values, &multi, &uf))
+        self.write(move |conn| update(conn, &sql, id, write))
             .await
             .inspect(|_| self.forget_auth_of(entity))
     }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use portico_store::crm::LEAD;
-use portico_store::{FieldValue, NewUser, RecordStore, StoreError, UserStore};
+use portico_store::{FieldValue, NewUser, RecordStore, RecordWrite, StoreError, UserStore};
 use portico_store_sqlite::{SqliteOptions, SqliteStore};
 
 fn fresh() -> (tempfile::TempDir, SqliteStore) {
@@ -53,7 +53,12 @@ async fn concurrent_inserts_all_commit() {
             let store = store.clone();
             tokio::spawn(async move {
                 let values = vec![(title, FieldValue::Text(format!("lead {i}")))];
-                (i, store.insert_record(&LEAD, values, vec![], vec![]).await)
+                (
+                    i,
+                    store
+                        .insert_record(&LEAD, RecordWrite::values(values))
+                        .await,
+                )
             })
         })
         .collect();

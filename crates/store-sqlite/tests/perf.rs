@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use portico_store::crm::LEAD;
-use portico_store::{FieldValue, MultiFieldChange, MultiType, RecordStore, UserStore};
+use portico_store::{FieldValue, MultiFieldChange, MultiType, RecordStore, RecordWrite, UserStore};
 use portico_store_sqlite::{SqliteOptions, SqliteStore};
 
 fn lead_values(i: usize) -> Vec<(usize, FieldValue)> {
@@ -54,7 +54,14 @@ async fn point_reads_and_concurrent_inserts() {
             tokio::spawn(async move {
                 for i in (t..n).step_by(tasks) {
                     store
-                        .insert_record(&LEAD, lead_values(i), vec![phone("+1 555")], vec![])
+                        .insert_record(
+                            &LEAD,
+                            RecordWrite {
+                                values: lead_values(i),
+                                multi: vec![phone("+1 555")],
+                                ..RecordWrite::default()
+                            },
+                        )
                         .await
                         .expect("insert");
                 }

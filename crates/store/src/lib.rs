@@ -23,7 +23,9 @@ pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
 pub use links::{Link, LinkChange, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
-pub use records::{FieldValue, MultiFieldChange, MultiFieldValue, Record, RecordStore};
+pub use records::{
+    FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
+};
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
 pub use user_fields::{UserField, UserFieldStore, UserType};

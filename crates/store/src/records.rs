@@ -6,6 +6,7 @@ use async_trait::async_trait;
 
 use crate::entity::{EntityDef, MultiType};
 use crate::error::StoreError;
+use crate::links::LinkChange;
 use crate::list::{ListPage, ListQuery};
 use crate::user_fields::UserFieldWrite;
 
@@ -115,21 +116,78 @@ impl Record {
     }
 }
 
+/// One link list a record write replaces: all the record's links to records of
+/// the entity `target` (its code, `CONTACT`, `COMPANY`, …) become `links`, as
+/// [`crate::links::replace`] says when the record owns the links in the
+/// canonical direction (deal → contacts), or, when they are stored the other
+/// way (a company's contacts: contact → company links), as
+/// [`crate::links::LinkStore::set_linked_owners`] says from the record's side.
+/// Every record named must exist ([`StoreError::NotFound`]); a target the
+/// entity has no links to fails with [`StoreError::Other`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkListWrite {
+    /// Code of the entity at the other end of the links.
+    pub target: &'static str,
+    /// The new list, in order; the first flagged primary (else the first) is
+    /// the primary link.
+    pub links: Vec<LinkChange>,
+}
+
+/// Everything one record write carries, committed together or not at all.
+/// Values are addressed by their position in the entity's fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordWrite {
+    /// Column values by catalogue position (a position given twice: the last wins).
+    pub values: Vec<(usize, FieldValue)>,
+    /// Multi-field changes, in order.
+    pub multi: Vec<MultiFieldChange>,
+    /// User-field values by definition id (see [`crate::user_fields`]).
+    pub uf: Vec<UserFieldWrite>,
+    /// Link lists to replace, applied after the record's own values (so the
+    /// mirror column, such as deal `CONTACT_ID`, follows the primary link).
+    pub links: Vec<LinkListWrite>,
+    /// Inserts only: fields set to `prefix` followed by the new id when the
+    /// write leaves them empty (absent, NULL or blank text) — the deal's
+    /// default title `Deal #{id}`.
+    pub id_defaults: Vec<(usize, String)>,
+}
+
+impl RecordWrite {
+    /// A write of these values only.
+    pub fn values(values: Vec<(usize, FieldValue)>) -> Self {
+        RecordWrite {
+            values,
+            ..RecordWrite::default()
+        }
+    }
+
+    /// Whether the id default of field `pos` applies: the write leaves the
+    /// field absent, NULL or blank text.
+    pub fn leaves_empty(&self, pos: usize) -> bool {
+        match self.values.iter().rev().find(|(p, _)| *p == pos) {
+            None | Some((_, FieldValue::Null)) => true,
+            Some((_, FieldValue::Text(t))) => t.trim().is_empty(),
+            Some(_) => false,
+        }
+    }
+}
+
 /// Writes and reads of records of any [`EntityDef`]. Values are addressed by their
 /// position in `entity.fields`; positions of fields without a column are refused.
 #[async_trait]
 pub trait RecordStore: Send + Sync {
-    /// Inserts a record with the given field values, multi-field additions
-    /// (only `Add` changes are meaningful here) and user-field values (see
-    /// [`crate::user_fields`]), in one transaction, and returns its id. Values
-    /// of a user field that is not the entity's (or no longer exists) are
-    /// dropped.
+    /// Inserts a record with everything `write` carries (see [`RecordWrite`]):
+    /// its field values, multi-field additions (only `Add` changes are
+    /// meaningful here), user-field values (see [`crate::user_fields`]), its id
+    /// defaults and its link lists, in one transaction, and returns its id.
+    /// Values of a user field that is not the entity's (or no longer exists)
+    /// are dropped. When any part fails (a link to a missing record:
+    /// [`StoreError::NotFound`]; a link list the entity cannot have:
+    /// [`StoreError::Other`]) nothing is written.
     async fn insert_record(
         &self,
         entity: &'static EntityDef,
-        values: Vec<(usize, FieldValue)>,
-        multi: Vec<MultiFieldChange>,
-        uf: Vec<UserFieldWrite>,
+        write: RecordWrite,
     ) -> Result<i64, StoreError>;
 
     /// Reads one record with its multi-fields and user-field values; `None`
@@ -140,16 +198,16 @@ pub trait RecordStore: Send + Sync {
         id: i64,
     ) -> Result<Option<Record>, StoreError>;
 
-    /// Updates the given fields, applies the multi-field changes and replaces the
-    /// values of the user fields named in `uf`, in one transaction. Returns
-    /// `false` when the record does not exist (nothing changed).
+    /// Updates the given fields, applies the multi-field changes, replaces the
+    /// values of the user fields named in `write.uf` and replaces the link
+    /// lists of `write.links`, in one transaction (`write.id_defaults` are for
+    /// inserts and ignored here). Returns `false` when the record does not
+    /// exist (nothing changed); when any part fails nothing is changed.
     async fn update_record(
         &self,
         entity: &'static EntityDef,
         id: i64,
-        values: Vec<(usize, FieldValue)>,
-        multi: Vec<MultiFieldChange>,
-        uf: Vec<UserFieldWrite>,
+        write: RecordWrite,
     ) -> Result<bool, StoreError>;
 
     /// Deletes a record, its multi-fields, its user-field values and its links

@@ -5,7 +5,7 @@
 //! (`CRM_LEAD`, `CRM_DEAL`, `CRM_CONTACT`, `CRM_COMPANY`; see
 //! [`entity_id_of`]). Its values are not stored here: they belong to the
 //! records and are written and read with them through
-//! [`crate::RecordStore`] (`uf` of `insert_record` / `update_record`,
+//! [`crate::RecordStore`] ([`crate::RecordWrite::uf`],
 //! [`crate::Record::uf`]), filtered with [`crate::Condition::UserField`] and
 //! ordered with [`crate::list::OrderKey::UserField`]. A value is a
 //! [`FieldValue`] of the field's [`UserType::storage`] class; a multiple field

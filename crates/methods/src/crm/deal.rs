@@ -171,12 +171,8 @@ impl CrmEntity for Deal {
         Ok(())
     }
 
-    fn after_insert(id: i64, set: &WriteSet) -> Vec<(usize, FieldValue)> {
-        let title = pos("TITLE");
-        if text(set, title).is_some_and(|t| !t.trim().is_empty()) {
-            return Vec::new();
-        }
-        vec![(title, FieldValue::Text(format!("Deal #{id}")))]
+    fn id_defaults() -> Vec<(usize, String)> {
+        vec![(pos("TITLE"), "Deal #".to_owned())]
     }
 }
 

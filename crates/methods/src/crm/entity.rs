@@ -1,15 +1,15 @@
 //! The legacy entity methods (`add`, `get`, `list`, `update`, `delete`, `fields`)
 //! written once for every CRM entity. An entity supplies its catalogue and its
 //! own defaults, checks and derived fields through [`CrmEntity`]. Every write of
-//! an entity passes here: the record, then the link lists the write names
-//! (`CONTACT_IDS`, …), whose targets are checked to exist before anything is
-//! written. The caller's CRM rights ([`rights`]) are checked here too: in
+//! an entity passes here: the record with the link lists the write names
+//! (`CONTACT_IDS`, …) and its id defaults, in one store transaction, once the
+//! link targets are checked to exist and be readable. The caller's CRM rights ([`rights`]) are checked here too: in
 //! `create`, `modify`, `remove` and `find` for every API that uses them, and
 //! by `get` / `update` reading the record through [`rights::fetch`].
 
 use portico_protocol::params::Params;
 use portico_protocol::ApiError;
-use portico_store::{EntityDef, FieldKind, FieldValue, ListPage, ListQuery, Record};
+use portico_store::{EntityDef, FieldKind, ListPage, ListQuery, Record, RecordWrite};
 use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
@@ -79,9 +79,10 @@ pub trait CrmEntity: Send + Sync + 'static {
     /// Fills derived fields of an update, knowing the record as it is, or
     /// refuses it with the legacy error.
     fn prepare_update(ctx: &Ctx, current: &Record, set: &mut WriteSet) -> Result<(), ApiError>;
-    /// Values written right after the insert, once the id is known (the deal's
-    /// default title `Deal #{id}`).
-    fn after_insert(_id: i64, _set: &WriteSet) -> Vec<(usize, FieldValue)> {
+    /// Fields a new record gets as a prefix followed by its id when the write
+    /// leaves them empty (the deal's default title `Deal #{id}`), set by the
+    /// store in the insert's transaction.
+    fn id_defaults() -> Vec<(usize, String)> {
         Vec::new()
     }
 }
@@ -228,38 +229,30 @@ pub fn register_legacy<E: CrmEntity>(r: &mut Registry) {
 
 /// Creates a record of `E` from a parsed write: its directory values are
 /// checked, the entity fills defaults and derived fields, the linked records
-/// are checked to exist, then the record, its follow-up values and its links
-/// are written. Returns the new id.
+/// are checked to exist, then the record, its id defaults and its links are
+/// written in one transaction. Returns the new id.
 pub async fn create<E: CrmEntity>(ctx: &Ctx, mut set: WriteSet) -> Result<i64, ApiError> {
     let level = rights::require(ctx, E::DEF, Action::Add).await?;
     crate::crm::directory::check_statuses(ctx, E::DEF, &mut set, None).await?;
     E::prepare_add(ctx, &mut set)?;
     rights::check_assignee(ctx, level, E::DEF, &set)?;
     links::check_targets(ctx, E::DEF, &set.links).await?;
-    let id = ctx
-        .store
-        .insert_record(
-            E::DEF,
-            set.values.clone(),
-            std::mem::take(&mut set.multi),
-            std::mem::take(&mut set.uf),
-        )
+    let write = RecordWrite {
+        links: links::list_writes(E::DEF, set.links)?,
+        values: set.values,
+        multi: set.multi,
+        uf: set.uf,
+        id_defaults: E::id_defaults(),
+    };
+    ctx.store
+        .insert_record(E::DEF, write)
         .await
-        .map_err(store_error)?;
-    let follow = E::after_insert(id, &set);
-    if !follow.is_empty() {
-        ctx.store
-            .update_record(E::DEF, id, follow, Vec::new(), Vec::new())
-            .await
-            .map_err(store_error)?;
-    }
-    links::write_lists(ctx, E::DEF, id, set.links).await?;
-    Ok(id)
+        .map_err(links::link_error)
 }
 
 /// Changes `current` (as read by [`load`]) with a parsed write: directory
 /// values checked, the entity's derived fields, linked records checked, then
-/// the record and its links written. A record deleted meanwhile is the legacy
+/// the record and its links written in one transaction. A record deleted meanwhile is the legacy
 /// not-found error.
 pub async fn modify<E: CrmEntity>(
     ctx: &Ctx,
@@ -274,15 +267,22 @@ pub async fn modify<E: CrmEntity>(
     E::prepare_update(ctx, current, &mut set)?;
     rights::check_assignee(ctx, level, E::DEF, &set)?;
     links::check_targets(ctx, E::DEF, &set.links).await?;
+    let write = RecordWrite {
+        links: links::list_writes(E::DEF, set.links)?,
+        values: set.values,
+        multi: set.multi,
+        uf: set.uf,
+        id_defaults: Vec::new(),
+    };
     let found = ctx
         .store
-        .update_record(E::DEF, current.id, set.values, set.multi, set.uf)
+        .update_record(E::DEF, current.id, write)
         .await
-        .map_err(store_error)?;
+        .map_err(links::link_error)?;
     if !found {
         return Err(ApiError::legacy(E::NOT_FOUND));
     }
-    links::write_lists(ctx, E::DEF, current.id, set.links).await
+    Ok(())
 }
 
 /// Deletes record `id` of `E` (its multi-fields and links go with it), or the

@@ -21,7 +21,7 @@ use portico_protocol::params::{value_as_bool, value_as_i64, Params};
 use portico_protocol::ApiError;
 use portico_store::crm::{by_code, COMPANY, CONTACT, DEAL, LEAD};
 use portico_store::links::reversed;
-use portico_store::{EntityDef, FieldKind, Link, LinkChange, StoreError};
+use portico_store::{EntityDef, FieldKind, Link, LinkChange, LinkListWrite, StoreError};
 use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
@@ -360,7 +360,7 @@ async fn require_targets(
 }
 
 /// A link write's failure: a record gone meanwhile is the legacy `Not found`.
-fn link_error(e: StoreError) -> ApiError {
+pub(crate) fn link_error(e: StoreError) -> ApiError {
     match e {
         StoreError::NotFound => ApiError::legacy("Not found"),
         other => store_error(other),
@@ -564,29 +564,22 @@ pub async fn check_targets(
     Ok(())
 }
 
-/// Replaces the link lists a write names (after the record itself is written);
-/// the first id of each list becomes primary.
-pub async fn write_lists(
-    ctx: &Ctx,
-    entity: &'static EntityDef,
-    id: i64,
+/// The link lists a write names, as the store writes them with the record in
+/// its transaction (see [`portico_store::LinkListWrite`]); the first id of
+/// each list becomes primary.
+pub fn list_writes(
+    entity: &EntityDef,
     lists: Vec<(usize, Vec<i64>)>,
-) -> Result<(), ApiError> {
-    for (idx, ids) in lists {
-        let target = list_target(entity, idx)?;
-        let changes: Vec<LinkChange> = ids.into_iter().map(LinkChange::to).collect();
-        let done = match reversed(entity, target) {
-            Some(false) => ctx.store.set_links(entity, id, target, changes).await,
-            Some(true) => {
-                ctx.store
-                    .set_linked_owners(entity, id, target, changes)
-                    .await
-            }
-            None => return Err(ApiError::internal()),
-        };
-        done.map_err(link_error)?;
-    }
-    Ok(())
+) -> Result<Vec<LinkListWrite>, ApiError> {
+    lists
+        .into_iter()
+        .map(|(idx, ids)| {
+            Ok(LinkListWrite {
+                target: list_target(entity, idx)?.code,
+                links: ids.into_iter().map(LinkChange::to).collect(),
+            })
+        })
+        .collect()
 }
 
 /// The ids in a link-list field of a record (contact `COMPANY_IDS` in the

@@ -24,7 +24,7 @@ pub struct WriteSet {
     pub statuses: Vec<(usize, Status)>,
     /// Link lists to replace, by position of the entity's link-list field
     /// (deal `CONTACT_IDS`, contact `COMPANY_IDS`, company `CONTACT_ID`), ids in
-    /// the order given (the first becomes primary). Written after the record.
+    /// the order given (the first becomes primary). Written with the record.
     pub links: Vec<(usize, Vec<i64>)>,
     /// User-field values to write with the record, by definition id (filled by
     /// [`crate::crm::user_fields::parse_write`]; `parse_fields` leaves it empty).

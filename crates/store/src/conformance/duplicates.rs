@@ -6,7 +6,7 @@
 use super::records::{add, pos, text};
 use crate::crm::{CONTACT, LEAD};
 use crate::entity::MultiType;
-use crate::records::{comm_key, MultiFieldChange};
+use crate::records::{comm_key, MultiFieldChange, RecordWrite};
 use crate::Store;
 
 /// The keys of `values` for `kind`.
@@ -21,7 +21,14 @@ pub(super) async fn story(store: &dyn Store) {
             add(MultiType::Phone, "WORK", phone),
             add(MultiType::Email, "WORK", email),
         ];
-        store.insert_record(&LEAD, vec![(pos("TITLE"), text("dup"))], multi, Vec::new())
+        store.insert_record(
+            &LEAD,
+            RecordWrite {
+                values: vec![(pos("TITLE"), text("dup"))],
+                multi,
+                ..RecordWrite::default()
+            },
+        )
     };
     let a = lead("+1 (555) 888-00-11", "Dup.One@Example.com")
         .await
@@ -35,9 +42,10 @@ pub(super) async fn story(store: &dyn Store) {
     let contact = store
         .insert_record(
             &CONTACT,
-            vec![],
-            vec![add(MultiType::Phone, "MOBILE", "1-555-888-0011")],
-            Vec::new(),
+            RecordWrite {
+                multi: vec![add(MultiType::Phone, "MOBILE", "1-555-888-0011")],
+                ..RecordWrite::default()
+            },
         )
         .await
         .expect("contact");
@@ -102,13 +110,14 @@ pub(super) async fn story(store: &dyn Store) {
         .update_record(
             &LEAD,
             b,
-            vec![],
-            vec![MultiFieldChange::Update {
-                id: phone_of_b.id,
-                value_type: None,
-                value: "+44 20 7946 0000".into(),
-            }],
-            Vec::new(),
+            RecordWrite {
+                multi: vec![MultiFieldChange::Update {
+                    id: phone_of_b.id,
+                    value_type: None,
+                    value: "+44 20 7946 0000".into(),
+                }],
+                ..RecordWrite::default()
+            },
         )
         .await
         .expect("update b");

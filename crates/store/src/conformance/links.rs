@@ -2,13 +2,15 @@
 //! the mirror column (`CONTACT_ID`, `COMPANY_ID`), contact → company links read
 //! from the company's side and replaced from it, refused writes (missing
 //! records, non-canonical direction) that change nothing, and deletion of a
-//! record taking its links in both directions.
+//! record taking its links in both directions. A record write carrying link
+//! lists and id defaults commits them with the record, or nothing of it.
 
 use crate::crm::{COMPANY, CONTACT, DEAL, LEAD};
 use crate::entity::EntityDef;
 use crate::error::StoreError;
 use crate::links::{Link, LinkChange};
-use crate::records::FieldValue;
+use crate::list::ListQuery;
+use crate::records::{FieldValue, LinkListWrite, RecordWrite};
 use crate::Store;
 
 /// A new record of `entity` with one text field set.
@@ -19,9 +21,7 @@ async fn insert(store: &dyn Store, entity: &'static EntityDef, field: &str, text
     match store
         .insert_record(
             entity,
-            vec![(pos, FieldValue::Text(text.to_owned()))],
-            vec![],
-            vec![],
+            RecordWrite::values(vec![(pos, FieldValue::Text(text.to_owned()))]),
         )
         .await
     {
@@ -36,6 +36,31 @@ async fn value(store: &dyn Store, entity: &'static EntityDef, id: i64, field: &s
     match store.get_record(entity, id).await {
         Ok(Some(r)) => r.values[pos].clone(),
         other => panic!("{} {id}: expected a record, got {other:?}", entity.code),
+    }
+}
+
+/// How many records of `entity` there are.
+async fn count(store: &dyn Store, entity: &'static EntityDef) -> u64 {
+    let query = ListQuery {
+        conditions: vec![],
+        order: vec![],
+        offset: 0,
+        limit: 1,
+        count_total: true,
+        with_multi: false,
+        with_uf: false,
+    };
+    match store.list_records(entity, &query).await {
+        Ok(page) => page.total.unwrap_or_default(),
+        Err(e) => panic!("count {}: {e}", entity.code),
+    }
+}
+
+/// A link list of a record write.
+fn list(target: &'static EntityDef, ids: &[i64]) -> LinkListWrite {
+    LinkListWrite {
+        target: target.code,
+        links: ids.iter().copied().map(LinkChange::to).collect(),
     }
 }
 
@@ -280,4 +305,185 @@ pub(super) async fn story(store: &dyn Store) {
     assert_eq!(owners(store, &CONTACT, c2, &LEAD).await, vec![lead]);
     assert!(store.delete_record(&LEAD, lead).await.expect("delete lead"));
     assert_eq!(owners(store, &CONTACT, c2, &LEAD).await, Vec::<i64>::new());
+
+    record_writes(store, c2, c3, k1).await;
+}
+
+/// Record writes carrying link lists and id defaults: all of it commits in the
+/// record's transaction, or none of it (contacts `c2`, `c3` and company `k1`
+/// exist; `c3` has no companies).
+async fn record_writes(store: &dyn Store, c2: i64, c3: i64, k1: i64) {
+    let title = DEAL.index_of("TITLE").expect("TITLE");
+    let text = |s: &str| FieldValue::Text(s.to_owned());
+    let id_default = || vec![(title, "Deal #".to_owned())];
+    let c2_deals = owners(store, &CONTACT, c2, &DEAL).await;
+
+    // An insert with links and an id default: the title, the links and the
+    // mirror column are all there.
+    let write = RecordWrite {
+        links: vec![list(&CONTACT, &[c3, c2])],
+        id_defaults: id_default(),
+        ..RecordWrite::default()
+    };
+    let deal = store
+        .insert_record(&DEAL, write)
+        .await
+        .expect("insert with links");
+    assert_eq!(
+        value(store, &DEAL, deal, "TITLE").await,
+        text(&format!("Deal #{deal}"))
+    );
+    assert_eq!(
+        links(store, &DEAL, deal, &CONTACT).await,
+        vec![link(c3, 10, true), link(c2, 20, false)]
+    );
+    assert_eq!(
+        value(store, &DEAL, deal, "CONTACT_ID").await,
+        FieldValue::Int(c3)
+    );
+    // A blank value gets the id default too; a value given wins over it.
+    let blank = store
+        .insert_record(
+            &DEAL,
+            RecordWrite {
+                values: vec![(title, text("  "))],
+                id_defaults: id_default(),
+                ..RecordWrite::default()
+            },
+        )
+        .await
+        .expect("blank title");
+    assert_eq!(
+        value(store, &DEAL, blank, "TITLE").await,
+        text(&format!("Deal #{blank}"))
+    );
+    let named = store
+        .insert_record(
+            &DEAL,
+            RecordWrite {
+                values: vec![(title, text("Named"))],
+                id_defaults: id_default(),
+                ..RecordWrite::default()
+            },
+        )
+        .await
+        .expect("named deal");
+    assert_eq!(value(store, &DEAL, named, "TITLE").await, text("Named"));
+
+    // A company's contacts are written from its side (stored contact → company).
+    let company_title = COMPANY.index_of("TITLE").expect("TITLE");
+    let company = store
+        .insert_record(
+            &COMPANY,
+            RecordWrite {
+                values: vec![(company_title, text("Third Co"))],
+                links: vec![list(&CONTACT, &[c3])],
+                ..RecordWrite::default()
+            },
+        )
+        .await
+        .expect("company with contacts");
+    assert_eq!(owners(store, &COMPANY, company, &CONTACT).await, vec![c3]);
+    assert_eq!(
+        links(store, &CONTACT, c3, &COMPANY).await,
+        vec![link(company, 10, true)]
+    );
+    assert_eq!(
+        value(store, &CONTACT, c3, "COMPANY_ID").await,
+        FieldValue::Int(company)
+    );
+
+    // An update replaces the lists it names with its values.
+    let write = RecordWrite {
+        values: vec![(title, text("Renamed"))],
+        links: vec![list(&CONTACT, &[c2])],
+        ..RecordWrite::default()
+    };
+    assert!(store
+        .update_record(&DEAL, deal, write)
+        .await
+        .expect("update with links"));
+    assert_eq!(value(store, &DEAL, deal, "TITLE").await, text("Renamed"));
+    assert_eq!(
+        links(store, &DEAL, deal, &CONTACT).await,
+        vec![link(c2, 10, true)]
+    );
+    assert_eq!(
+        value(store, &DEAL, deal, "CONTACT_ID").await,
+        FieldValue::Int(c2)
+    );
+    let write = RecordWrite {
+        links: vec![list(&CONTACT, &[c2])],
+        ..RecordWrite::default()
+    };
+    assert!(!store
+        .update_record(&DEAL, 999_999, write)
+        .await
+        .expect("update of a missing deal"));
+    assert_eq!(links(store, &DEAL, 999_999, &CONTACT).await, vec![]);
+
+    // Failing writes leave neither the record nor any link: a target the
+    // entity has no links to, a missing target.
+    let deals = count(store, &DEAL).await;
+    let c2_deals_now = owners(store, &CONTACT, c2, &DEAL).await;
+    let c3_deals_now = owners(store, &CONTACT, c3, &DEAL).await;
+    for (lists, refused) in [
+        (vec![list(&CONTACT, &[c3]), list(&COMPANY, &[k1])], "other"),
+        (vec![list(&CONTACT, &[c2, c3, 999_999])], "not found"),
+    ] {
+        let write = RecordWrite {
+            values: vec![(title, text("Never"))],
+            links: lists.clone(),
+            id_defaults: id_default(),
+            ..RecordWrite::default()
+        };
+        let bad = store.insert_record(&DEAL, write).await;
+        match refused {
+            "other" => assert!(matches!(bad, Err(StoreError::Other(_))), "{bad:?}"),
+            _ => assert!(matches!(bad, Err(StoreError::NotFound)), "{bad:?}"),
+        }
+        assert_eq!(count(store, &DEAL).await, deals, "no record left behind");
+        assert_eq!(owners(store, &CONTACT, c2, &DEAL).await, c2_deals_now);
+        assert_eq!(owners(store, &CONTACT, c3, &DEAL).await, c3_deals_now);
+        // The same failure in an update changes neither values nor links.
+        let write = RecordWrite {
+            values: vec![(title, text("Never"))],
+            links: lists,
+            ..RecordWrite::default()
+        };
+        let bad = store.update_record(&DEAL, deal, write).await;
+        assert!(bad.is_err(), "{bad:?}");
+        assert_eq!(value(store, &DEAL, deal, "TITLE").await, text("Renamed"));
+        assert_eq!(
+            links(store, &DEAL, deal, &CONTACT).await,
+            vec![link(c2, 10, true)]
+        );
+        assert_eq!(
+            value(store, &DEAL, deal, "CONTACT_ID").await,
+            FieldValue::Int(c2)
+        );
+    }
+    // From the reverse side as well: a company write naming a missing contact.
+    let write = RecordWrite {
+        values: vec![(company_title, text("Never Co"))],
+        links: vec![list(&CONTACT, &[c2, 999_999])],
+        ..RecordWrite::default()
+    };
+    let companies = count(store, &COMPANY).await;
+    let bad = store.insert_record(&COMPANY, write).await;
+    assert!(matches!(bad, Err(StoreError::NotFound)), "{bad:?}");
+    assert_eq!(count(store, &COMPANY).await, companies);
+    assert_eq!(
+        links(store, &CONTACT, c2, &COMPANY).await,
+        vec![link(k1, 10, true)]
+    );
+
+    for (entity, id) in [(&DEAL, deal), (&DEAL, blank), (&DEAL, named)] {
+        assert!(store.delete_record(entity, id).await.expect("delete deal"));
+    }
+    assert!(store
+        .delete_record(&COMPANY, company)
+        .await
+        .expect("delete company"));
+    assert_eq!(owners(store, &CONTACT, c2, &DEAL).await, c2_deals);
 }

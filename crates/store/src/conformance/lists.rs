@@ -8,7 +8,7 @@ use super::records::{add, pos, text};
 use crate::crm::LEAD;
 use crate::entity::MultiType;
 use crate::list::{Condition, Direction, ListPage, ListQuery, OrderKey};
-use crate::records::FieldValue;
+use crate::records::{FieldValue, RecordWrite};
 use crate::Store;
 
 /// The marker every record of this story carries (ORIGINATOR_ID).
@@ -105,7 +105,14 @@ async fn seed(store: &dyn Store) -> [i64; 5] {
             (pos("NAME"), name),
         ];
         ids[i] = store
-            .insert_record(&LEAD, values, multi, vec![])
+            .insert_record(
+                &LEAD,
+                RecordWrite {
+                    values,
+                    multi,
+                    ..RecordWrite::default()
+                },
+            )
             .await
             .expect("seed lead");
     }

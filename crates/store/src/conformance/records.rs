@@ -5,7 +5,7 @@
 use crate::crm::LEAD;
 use crate::entity::MultiType;
 use crate::error::StoreError;
-use crate::records::{FieldValue, MultiFieldChange, MultiFieldValue, Record};
+use crate::records::{FieldValue, MultiFieldChange, MultiFieldValue, Record, RecordWrite};
 use crate::Store;
 
 /// Position of a LEAD field.
@@ -66,7 +66,14 @@ pub(super) async fn story(store: &dyn Store) {
         add(MultiType::Email, "HOME", "ann@example.com"),
     ];
     let id = store
-        .insert_record(&LEAD, values, multi, vec![])
+        .insert_record(
+            &LEAD,
+            RecordWrite {
+                values,
+                multi,
+                ..RecordWrite::default()
+            },
+        )
         .await
         .expect("insert lead");
 
@@ -107,9 +114,7 @@ pub(super) async fn story(store: &dyn Store) {
     let plain = store
         .insert_record(
             &LEAD,
-            vec![(pos("OPPORTUNITY"), FieldValue::Int(100))],
-            vec![],
-            vec![],
+            RecordWrite::values(vec![(pos("OPPORTUNITY"), FieldValue::Int(100))]),
         )
         .await
         .expect("insert plain");
@@ -120,21 +125,28 @@ pub(super) async fn story(store: &dyn Store) {
 
     // Positions without a column, or out of range, are refused.
     let bad = store
-        .insert_record(&LEAD, vec![(pos("PHONE"), text("1"))], vec![], vec![])
+        .insert_record(&LEAD, RecordWrite::values(vec![(pos("PHONE"), text("1"))]))
         .await;
     assert!(
         matches!(bad, Err(StoreError::Other(_))),
         "multi-field position: {bad:?}"
     );
     let bad = store
-        .insert_record(&LEAD, vec![(LEAD.fields.len(), text("1"))], vec![], vec![])
+        .insert_record(
+            &LEAD,
+            RecordWrite::values(vec![(LEAD.fields.len(), text("1"))]),
+        )
         .await;
     assert!(
         matches!(bad, Err(StoreError::Other(_))),
         "out of range position: {bad:?}"
     );
     let bad = store
-        .update_record(&LEAD, id, vec![(pos("WEB"), text("1"))], vec![], vec![])
+        .update_record(
+            &LEAD,
+            id,
+            RecordWrite::values(vec![(pos("WEB"), text("1"))]),
+        )
         .await;
     assert!(
         matches!(bad, Err(StoreError::Other(_))),
@@ -149,9 +161,11 @@ pub(super) async fn story(store: &dyn Store) {
     let other = store
         .insert_record(
             &LEAD,
-            vec![(pos("TITLE"), text("Other"))],
-            vec![add(MultiType::Phone, "MOBILE", "+2")],
-            vec![],
+            RecordWrite {
+                values: vec![(pos("TITLE"), text("Other"))],
+                multi: vec![add(MultiType::Phone, "MOBILE", "+2")],
+                ..RecordWrite::default()
+            },
         )
         .await
         .expect("insert other");
@@ -176,12 +190,14 @@ pub(super) async fn story(store: &dyn Store) {
         .update_record(
             &LEAD,
             id,
-            vec![
-                (pos("TITLE"), text("Renamed")),
-                (pos("NAME"), FieldValue::Null),
-            ],
-            changes,
-            vec![],
+            RecordWrite {
+                values: vec![
+                    (pos("TITLE"), text("Renamed")),
+                    (pos("NAME"), FieldValue::Null),
+                ],
+                multi: changes,
+                ..RecordWrite::default()
+            },
         )
         .await
         .expect("update");
@@ -225,7 +241,14 @@ pub(super) async fn story(store: &dyn Store) {
         add(MultiType::Im, "TELEGRAM", "@ann"),
     ];
     assert!(store
-        .update_record(&LEAD, id, vec![], changes, vec![])
+        .update_record(
+            &LEAD,
+            id,
+            RecordWrite {
+                multi: changes,
+                ..RecordWrite::default()
+            }
+        )
         .await
         .expect("multi-only update"));
     assert_eq!(get(store, id).await.multi[0].value_type, "MOBILE");
@@ -235,7 +258,14 @@ pub(super) async fn story(store: &dyn Store) {
         MultiFieldChange::Delete { id: imol_id },
     ];
     assert!(store
-        .update_record(&LEAD, id, vec![], changes, vec![])
+        .update_record(
+            &LEAD,
+            id,
+            RecordWrite {
+                multi: changes,
+                ..RecordWrite::default()
+            }
+        )
         .await
         .expect("delete entries"));
     let r = get(store, id).await;
@@ -246,9 +276,7 @@ pub(super) async fn story(store: &dyn Store) {
         .update_record(
             &LEAD,
             999_999,
-            vec![(pos("TITLE"), text("x"))],
-            vec![],
-            vec![]
+            RecordWrite::values(vec![(pos("TITLE"), text("x"))])
         )
         .await
         .expect("missing"));
@@ -256,9 +284,10 @@ pub(super) async fn story(store: &dyn Store) {
         .update_record(
             &LEAD,
             999_999,
-            vec![],
-            vec![add(MultiType::Phone, "WORK", "1")],
-            vec![]
+            RecordWrite {
+                multi: vec![add(MultiType::Phone, "WORK", "1")],
+                ..RecordWrite::default()
+            }
         )
         .await
         .expect("missing multi"));
@@ -268,7 +297,7 @@ pub(super) async fn story(store: &dyn Store) {
     assert!(!store.delete_record(&LEAD, id).await.expect("delete again"));
     // Ids are never reused, so no new record can inherit a deleted one's entries.
     let next = store
-        .insert_record(&LEAD, vec![], vec![], vec![])
+        .insert_record(&LEAD, RecordWrite::default())
         .await
         .expect("insert after delete");
     assert!(next > other, "ids grow: {next} after {other}");

@@ -13,7 +13,7 @@ use crate::crm::{DEAL, LEAD};
 use crate::entity::StorageType;
 use crate::error::StoreError;
 use crate::list::{Condition, Direction, ListQuery, OrderKey};
-use crate::records::FieldValue;
+use crate::records::{FieldValue, RecordWrite};
 use crate::user_fields::{
     EnumChange, EnumItem, Labels, LangMap, NewEnumItem, NewUserField, UserField, UserFieldChange,
     UserType, ENUM_XML_ID_CONFLICT, USER_FIELD_CONFLICT,
@@ -356,7 +356,14 @@ pub(super) async fn story(store: &dyn Store) {
         ("uf three", vec![]),
     ] {
         let id = store
-            .insert_record(&DEAL, vec![(title, text(name))], vec![], uf)
+            .insert_record(
+                &DEAL,
+                RecordWrite {
+                    values: vec![(title, text(name))],
+                    uf,
+                    ..RecordWrite::default()
+                },
+            )
             .await
             .expect("insert deal");
         ids.push(id);
@@ -387,12 +394,13 @@ pub(super) async fn story(store: &dyn Store) {
         .update_record(
             &DEAL,
             ids[0],
-            vec![],
-            vec![],
-            vec![
-                (scores_id, vec![FieldValue::Int(9), FieldValue::Int(4)]),
-                (note_id, vec![]),
-            ],
+            RecordWrite {
+                uf: vec![
+                    (scores_id, vec![FieldValue::Int(9), FieldValue::Int(4)]),
+                    (note_id, vec![]),
+                ],
+                ..RecordWrite::default()
+            }
         )
         .await
         .expect("update values"));
@@ -411,9 +419,10 @@ pub(super) async fn story(store: &dyn Store) {
         .update_record(
             &DEAL,
             999_999,
-            vec![],
-            vec![],
-            vec![(note_id, vec![text("x")])]
+            RecordWrite {
+                uf: vec![(note_id, vec![text("x")])],
+                ..RecordWrite::default()
+            }
         )
         .await
         .expect("missing deal"));
@@ -421,9 +430,10 @@ pub(super) async fn story(store: &dyn Store) {
         .update_record(
             &DEAL,
             ids[2],
-            vec![],
-            vec![],
-            vec![(note_id, vec![text("gamma")])]
+            RecordWrite {
+                uf: vec![(note_id, vec![text("gamma")])],
+                ..RecordWrite::default()
+            }
         )
         .await
         .expect("first value"));
@@ -634,12 +644,13 @@ pub(super) async fn story(store: &dyn Store) {
     let lead = store
         .insert_record(
             &LEAD,
-            vec![],
-            vec![],
-            vec![
-                (lead_note_id, vec![text("lead")]),
-                (note_id, vec![text("deal's")]),
-            ],
+            RecordWrite {
+                uf: vec![
+                    (lead_note_id, vec![text("lead")]),
+                    (note_id, vec![text("deal's")]),
+                ],
+                ..RecordWrite::default()
+            },
         )
         .await
         .expect("lead");
