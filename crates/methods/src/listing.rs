@@ -160,8 +160,7 @@ pub fn resolve_filter_with(
     };
     let mut out = Vec::with_capacity(map.len());
     for (key, value) in map {
-        let (op, name) = parse_filter_key(key)
-            .map_err(|e| invalid_arg(format!("Invalid filter: {}", e.message)))?;
+        let (op, name) = parse_filter_key(key)?;
         let upper = name.to_ascii_uppercase();
         let not_allowed = || {
             invalid_arg(format!(

@@ -85,6 +85,14 @@ pub struct FilterKeyError {
     pub message: String,
 }
 
+/// A bad filter key answers `400 INVALID_ARG_VALUE` with its message
+/// (`Invalid filter: key '…' …`).
+impl From<FilterKeyError> for crate::ApiError {
+    fn from(e: FilterKeyError) -> Self {
+        crate::ApiError::new(crate::ErrorCode::InvalidArgValue, e.message)
+    }
+}
+
 impl fmt::Display for FilterKeyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

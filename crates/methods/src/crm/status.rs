@@ -572,8 +572,7 @@ fn resolve_filter(filter: Option<&Value>) -> Result<Vec<Cond>, ApiError> {
     };
     let mut out = Vec::with_capacity(map.len());
     for (k, value) in map {
-        let (op, name) = parse_filter_key(k)
-            .map_err(|e| invalid_arg(format!("Invalid filter: {}", e.message)))?;
+        let (op, name) = parse_filter_key(k)?;
         let col = Col::parse(name).ok_or_else(|| {
             invalid_arg(format!(
                 "Invalid filter: field '{name}' is not allowed in filter"

@@ -309,6 +309,19 @@ async fn legacy_crm_errors_and_wrong_types() {
         "INVALID_ARG_VALUE",
         "Invalid filter: field 'NOPE' is not allowed in filter",
     );
+    let r = app
+        .call("crm.lead.list", json!({"filter": {"1ABC": 1}}))
+        .await;
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (400, Some("INVALID_ARG_VALUE"))
+    );
+    let text = r.json()["error_description"].as_str().unwrap().to_string();
+    assert!(
+        text.starts_with("Invalid filter: key '1ABC'")
+            && text.matches("Invalid filter").count() == 1,
+        "{text}"
+    );
     assert_error(
         &app.call("crm.lead.list", json!({"filter": {">ID": "abc"}}))
             .await,

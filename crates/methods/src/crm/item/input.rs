@@ -162,7 +162,7 @@ fn group(
             group(s, inner, offset, out)?;
             continue;
         }
-        let (_, name) = parse_filter_key(key).map_err(|e| invalid_arg(e.message))?;
+        let (_, name) = parse_filter_key(key)?;
         let not_allowed = || {
             invalid_arg(format!(
                 "Invalid filter: field '{name}' is not allowed in filter"

@@ -135,8 +135,7 @@ pub(super) async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<Metho
     let mut lang = None;
     let mut conds: Vec<(Col, bool, Vec<Key>)> = Vec::new();
     for (k, value) in &filter {
-        let (op, name) = portico_protocol::filter::parse_filter_key(k)
-            .map_err(|e| invalid_arg(format!("Invalid filter: {}", e.message)))?;
+        let (op, name) = portico_protocol::filter::parse_filter_key(k)?;
         if name.trim().eq_ignore_ascii_case("LANG") {
             lang = value_as_string(value)
                 .map(|s| s.trim().to_ascii_lowercase())
