@@ -25,7 +25,11 @@ use portico_store::{EntityDef, FieldKind, Link, LinkChange, LinkListWrite, Store
 use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
-use crate::crm::entity::Noun;
+use crate::crm::company::Company;
+use crate::crm::contact::Contact;
+use crate::crm::deal::Deal;
+use crate::crm::entity::{CrmEntity, Noun};
+use crate::crm::lead::Lead;
 use crate::crm::rights::{self, Action};
 use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
@@ -74,35 +78,6 @@ pub struct ContactCompany;
 /// from the company).
 pub struct CompanyContact;
 
-const DEAL_NOUN: Noun = Noun {
-    en: "deal",
-    en_plural: "deals",
-    pt: "negócio",
-    pt_plural: "negócios",
-    pt_feminine: false,
-};
-const LEAD_NOUN: Noun = Noun {
-    en: "lead",
-    en_plural: "leads",
-    pt: "lead",
-    pt_plural: "leads",
-    pt_feminine: false,
-};
-const CONTACT_NOUN: Noun = Noun {
-    en: "contact",
-    en_plural: "contacts",
-    pt: "contato",
-    pt_plural: "contatos",
-    pt_feminine: false,
-};
-const COMPANY_NOUN: Noun = Noun {
-    en: "company",
-    en_plural: "companies",
-    pt: "empresa",
-    pt_plural: "empresas",
-    pt_feminine: true,
-};
-
 impl LinkPair for DealContact {
     const OWNER: &'static EntityDef = &DEAL;
     const TARGET: &'static EntityDef = &CONTACT;
@@ -115,8 +90,8 @@ impl LinkPair for DealContact {
         delete: "crm.deal.contact.delete",
         fields: "crm.deal.contact.fields",
     };
-    const OWNER_NOUN: Noun = DEAL_NOUN;
-    const TARGET_NOUN: Noun = CONTACT_NOUN;
+    const OWNER_NOUN: Noun = <Deal as CrmEntity>::NOUN;
+    const TARGET_NOUN: Noun = <Contact as CrmEntity>::NOUN;
 }
 
 impl LinkPair for LeadContact {
@@ -131,8 +106,8 @@ impl LinkPair for LeadContact {
         delete: "crm.lead.contact.delete",
         fields: "crm.lead.contact.fields",
     };
-    const OWNER_NOUN: Noun = LEAD_NOUN;
-    const TARGET_NOUN: Noun = CONTACT_NOUN;
+    const OWNER_NOUN: Noun = <Lead as CrmEntity>::NOUN;
+    const TARGET_NOUN: Noun = <Contact as CrmEntity>::NOUN;
 }
 
 impl LinkPair for ContactCompany {
@@ -147,8 +122,8 @@ impl LinkPair for ContactCompany {
         delete: "crm.contact.company.delete",
         fields: "crm.contact.company.fields",
     };
-    const OWNER_NOUN: Noun = CONTACT_NOUN;
-    const TARGET_NOUN: Noun = COMPANY_NOUN;
+    const OWNER_NOUN: Noun = <Contact as CrmEntity>::NOUN;
+    const TARGET_NOUN: Noun = <Company as CrmEntity>::NOUN;
 }
 
 impl LinkPair for CompanyContact {
@@ -163,8 +138,8 @@ impl LinkPair for CompanyContact {
         delete: "crm.company.contact.delete",
         fields: "crm.company.contact.fields",
     };
-    const OWNER_NOUN: Noun = COMPANY_NOUN;
-    const TARGET_NOUN: Noun = CONTACT_NOUN;
+    const OWNER_NOUN: Noun = <Company as CrmEntity>::NOUN;
+    const TARGET_NOUN: Noun = <Contact as CrmEntity>::NOUN;
 }
 
 /// Declares the link methods of every pair.
