@@ -18,6 +18,7 @@ mod migrate;
 mod pool;
 mod records;
 mod roles;
+mod sessions;
 mod statuses;
 mod user_fields;
 mod users;

@@ -29,6 +29,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_user_fields",
         include_str!("../migrations/0005_user_fields.sql"),
     ),
+    (
+        "0006_web_sessions",
+        include_str!("../migrations/0006_web_sessions.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -2,7 +2,7 @@
 //! secret's keyed hash is the unique lookup key, joined with the owning user.
 
 use async_trait::async_trait;
-use portico_store::{NewWebhook, StoreError, User, Webhook, WebhookStore};
+use portico_store::{NewWebhook, StoreError, User, Webhook, WebhookChange, WebhookStore};
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::error::map_err;
@@ -12,12 +12,12 @@ use crate::SqliteStore;
 /// The columns [`webhook_from_row`] reads, in order, of `webhooks` aliased `w`.
 macro_rules! webhook_columns {
     () => {
-        "w.id, w.user_id, w.name, w.scopes, w.secret_hash, w.secret_encrypted, w.expires_at, w.created_at"
+        "w.id, w.user_id, w.name, w.scopes, w.secret_hash, w.secret_encrypted, w.expires_at, w.created_at, w.last_used_at"
     };
 }
 
 /// How many columns `webhook_columns!` has.
-const WEBHOOK_COLUMNS: usize = 8;
+const WEBHOOK_COLUMNS: usize = 9;
 
 /// A [`Webhook`] from the columns of `webhook_columns!`.
 fn webhook_from_row(row: &Row<'_>) -> rusqlite::Result<Webhook> {
@@ -35,6 +35,7 @@ fn webhook_from_row(row: &Row<'_>) -> rusqlite::Result<Webhook> {
         secret_encrypted: row.get(5)?,
         expires_at: row.get(6)?,
         created_at: row.get(7)?,
+        last_used_at: row.get(8)?,
     })
 }
 
@@ -127,6 +128,73 @@ impl WebhookStore for SqliteStore {
                 .map_err(map_err)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(map_err)
         })
+    }
+
+    async fn webhook_by_id(&self, id: i64) -> Result<Option<Webhook>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(concat!(
+                    "SELECT ",
+                    webhook_columns!(),
+                    " FROM webhooks w WHERE w.id = ?1"
+                ))
+                .map_err(map_err)?;
+            stmt.query_row([id], webhook_from_row)
+                .optional()
+                .map_err(map_err)
+        })
+    }
+
+    async fn update_webhook(&self, id: i64, change: WebhookChange) -> Result<bool, StoreError> {
+        self.write(move |conn| {
+            let scopes = change.scopes.join(",");
+            let n = match &change.new_secret {
+                Some((hash, sealed)) => conn
+                    .prepare_cached(
+                        "UPDATE webhooks SET user_id = ?1, name = ?2, scopes = ?3, expires_at = ?4, \
+                         secret_hash = ?5, secret_encrypted = ?6 WHERE id = ?7",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            change.user_id,
+                            change.name,
+                            scopes,
+                            change.expires_at,
+                            hash,
+                            sealed,
+                            id
+                        ])
+                    }),
+                None => conn
+                    .prepare_cached(
+                        "UPDATE webhooks SET user_id = ?1, name = ?2, scopes = ?3, expires_at = ?4 \
+                         WHERE id = ?5",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            change.user_id,
+                            change.name,
+                            scopes,
+                            change.expires_at,
+                            id
+                        ])
+                    }),
+            }
+            .map_err(map_err)?;
+            Ok(n > 0)
+        })
+        .await
+        .inspect(|_| self.inner.auth_cache.invalidate())
+    }
+
+    async fn touch_webhook(&self, id: i64, at: i64) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached("UPDATE webhooks SET last_used_at = ?1 WHERE id = ?2")
+                .and_then(|mut s| s.execute(params![at, id]))
+                .map_err(map_err)?;
+            Ok(())
+        })
+        .await
     }
 
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError> {

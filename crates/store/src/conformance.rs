@@ -12,6 +12,7 @@ mod links;
 mod lists;
 mod records;
 mod roles;
+mod sessions;
 mod statuses;
 mod user_fields;
 mod users;
@@ -24,6 +25,7 @@ use crate::Store;
 pub async fn run_all(store: &dyn Store) {
     users::story(store).await;
     webhooks::story(store).await;
+    sessions::story(store).await;
     records::story(store).await;
     lists::story(store).await;
     links::story(store).await;

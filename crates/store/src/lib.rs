@@ -14,6 +14,7 @@ pub mod list;
 pub mod records;
 pub mod roles;
 pub mod secrets;
+pub mod sessions;
 pub mod statuses;
 pub mod user_fields;
 pub mod users;
@@ -27,10 +28,11 @@ pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
 };
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
+pub use sessions::{Session, SessionStore};
 pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
 pub use user_fields::{UserField, UserFieldStore, UserType};
 pub use users::{NewUser, User, UserStore};
-pub use webhooks::{NewWebhook, Webhook, WebhookStore};
+pub use webhooks::{NewWebhook, Webhook, WebhookChange, WebhookStore};
 
 /// Everything a backend provides, gathered so it can be held as `Arc<dyn Store>`.
 pub trait Store:
@@ -41,6 +43,7 @@ pub trait Store:
     + StatusStore
     + RoleStore
     + UserFieldStore
+    + SessionStore
     + Send
     + Sync
     + 'static
@@ -55,6 +58,7 @@ impl<T> Store for T where
         + StatusStore
         + RoleStore
         + UserFieldStore
+        + SessionStore
         + Send
         + Sync
         + 'static

@@ -26,6 +26,8 @@ pub struct Webhook {
     pub expires_at: Option<i64>,
     /// Creation instant, Unix seconds.
     pub created_at: i64,
+    /// Last successful authentication, Unix seconds (recorded at most once a minute).
+    pub last_used_at: Option<i64>,
 }
 
 /// What is needed to create a webhook.
@@ -47,6 +49,22 @@ pub struct NewWebhook {
     pub created_at: i64,
 }
 
+/// A whole new state for an existing webhook: name, scopes, expiry, owner and,
+/// when the key is regenerated, its new hash and sealed secret.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebhookChange {
+    /// The user it acts as from now on.
+    pub user_id: i64,
+    /// Display name.
+    pub name: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// Optional expiry, Unix seconds.
+    pub expires_at: Option<i64>,
+    /// A new key (hash, sealed secret); `None` keeps the current one.
+    pub new_secret: Option<(Vec<u8>, Vec<u8>)>,
+}
+
 /// Webhook storage.
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
@@ -59,6 +77,13 @@ pub trait WebhookStore: Send + Sync {
     ) -> Result<Option<(Webhook, User)>, StoreError>;
     /// Webhooks of one user, or of everyone when `user_id` is `None`, ordered by id.
     async fn list_webhooks(&self, user_id: Option<i64>) -> Result<Vec<Webhook>, StoreError>;
+    /// One webhook by id.
+    async fn webhook_by_id(&self, id: i64) -> Result<Option<Webhook>, StoreError>;
+    /// Replaces a webhook's settings (and key, when given); `false` when there is no
+    /// such webhook. The old key stops working at once.
+    async fn update_webhook(&self, id: i64, change: WebhookChange) -> Result<bool, StoreError>;
+    /// Records that a webhook was used at `at` (Unix seconds).
+    async fn touch_webhook(&self, id: i64, at: i64) -> Result<(), StoreError>;
     /// Deletes a webhook; `false` when there was none with this id.
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError>;
 }

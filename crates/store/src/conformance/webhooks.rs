@@ -3,7 +3,7 @@
 
 use super::users::new_user;
 use crate::error::StoreError;
-use crate::webhooks::{NewWebhook, Webhook};
+use crate::webhooks::{NewWebhook, Webhook, WebhookChange};
 use crate::Store;
 
 /// A new webhook of `user_id` whose secret hash is `hash`.
@@ -30,6 +30,7 @@ fn stored(id: i64, new: &NewWebhook) -> Webhook {
         secret_encrypted: new.secret_encrypted.clone(),
         expires_at: new.expires_at,
         created_at: new.created_at,
+        last_used_at: None,
     }
 }
 
@@ -115,6 +116,95 @@ pub(super) async fn story(store: &dyn Store) {
             .list_webhooks(Some(owner))
             .await
             .expect("owner's after delete"),
-        vec![b_row]
+        vec![b_row.clone()]
+    );
+
+    // By id, touch, and a change that moves ownership and replaces the key.
+    assert_eq!(
+        store.webhook_by_id(b_id).await.expect("by id"),
+        Some(b_row.clone())
+    );
+    assert_eq!(
+        store.webhook_by_id(a_id).await.expect("deleted by id"),
+        None
+    );
+    store
+        .touch_webhook(b_id, 1_700_000_500)
+        .await
+        .expect("touch");
+    let touched = store
+        .webhook_by_id(b_id)
+        .await
+        .expect("touched")
+        .expect("b");
+    assert_eq!(touched.last_used_at, Some(1_700_000_500));
+    assert!(store
+        .webhook_by_hash(&[9; 32])
+        .await
+        .expect("old key before")
+        .is_some());
+    let change = WebhookChange {
+        user_id: other,
+        name: "renamed".into(),
+        scopes: vec!["user".into()],
+        expires_at: Some(1_950_000_000),
+        new_secret: Some((vec![8; 32], b"sealed-8".to_vec())),
+    };
+    assert!(store
+        .update_webhook(b_id, change.clone())
+        .await
+        .expect("update"));
+    assert!(!store
+        .update_webhook(999_999, change)
+        .await
+        .expect("update unknown"));
+    assert_eq!(
+        store
+            .webhook_by_hash(&[9; 32])
+            .await
+            .expect("old key after"),
+        None,
+        "a replaced key stops working at once"
+    );
+    let (moved, moved_owner) = store
+        .webhook_by_hash(&[8; 32])
+        .await
+        .expect("new key")
+        .expect("found by the new key");
+    assert_eq!(moved_owner.id, other);
+    assert_eq!(
+        (
+            moved.user_id,
+            moved.name.as_str(),
+            moved.scopes.clone(),
+            moved.expires_at
+        ),
+        (
+            other,
+            "renamed",
+            vec!["user".to_owned()],
+            Some(1_950_000_000)
+        )
+    );
+    assert_eq!(moved.secret_encrypted, b"sealed-8".to_vec());
+    let keep_key = WebhookChange {
+        user_id: other,
+        name: "kept key".into(),
+        scopes: vec![],
+        expires_at: None,
+        new_secret: None,
+    };
+    assert!(store
+        .update_webhook(b_id, keep_key)
+        .await
+        .expect("update, same key"));
+    let kept = store
+        .webhook_by_hash(&[8; 32])
+        .await
+        .expect("kept")
+        .expect("same key");
+    assert_eq!(
+        (kept.0.name.as_str(), kept.0.expires_at),
+        ("kept key", None)
     );
 }
