@@ -17,6 +17,8 @@ pub enum AuthKind {
         /// Webhook id.
         id: i64,
     },
+    /// The signed-in user of the web UI (CRM pages read through the same methods).
+    WebSession,
 }
 
 /// The user a call runs as and what the integration lets it do.

@@ -64,13 +64,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if let Some(password) = setup::ensure_admin(&portal).await? {
         println!("Administrator created: login 'admin', password '{password}' (shown only once)");
     }
-    let state = AppState {
-        store: portal.dyn_store(),
-        registry: Arc::new(portico_methods::registry()),
-        secrets: portal.secrets.clone(),
-        clock: Clock::new(offset),
+    let state = AppState::new(
+        portal.dyn_store(),
+        Arc::new(portico_methods::registry()),
+        portal.secrets.clone(),
+        Clock::new(offset),
         limits,
-    };
+        tls.is_some(),
+    );
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

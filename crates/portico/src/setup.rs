@@ -8,8 +8,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
-use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-use argon2::Argon2;
 use portico_store::secrets::{SecretBox, MASTER_KEY_LEN};
 use portico_store::{NewUser, Store, UserStore};
 use portico_store_sqlite::{SqliteOptions, SqliteStore};
@@ -90,11 +88,7 @@ fn load_or_create_key(path: &Path) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
 
 /// An argon2id hash of a password, in PHC string form.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+    portico_web::ui::password::hash(password).map_err(anyhow::Error::msg)
 }
 
 /// A random password for generated accounts.

@@ -9,6 +9,7 @@ pub mod respond;
 pub mod rest;
 pub mod server;
 pub mod state;
+pub mod ui;
 
 pub use server::{serve, TlsFiles};
 pub use state::{AppState, Limits};
@@ -23,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rest/{*path}", any(rest::handle))
         .route("/rest", any(rest::handle_root))
         .route("/rest/", any(rest::handle_root))
+        .merge(ui::routes())
         .fallback(respond::not_found)
         .layer(CatchPanicLayer::custom(respond::panic_response))
         .with_state(state)

@@ -120,6 +120,7 @@ async fn run(
         .map_err(|e| (e, anonymous()))?;
     let integration = match caller.auth {
         AuthKind::Webhook { id } => format!("webhook:{id}"),
+        AuthKind::WebSession => "web".to_string(),
     };
     let params = decode(query, headers, body, state.limits.max_body_bytes)
         .await

@@ -6,6 +6,8 @@ use portico_methods::{Clock, Registry};
 use portico_store::secrets::SecretBox;
 use portico_store::Store;
 
+use crate::ui::UiState;
+
 /// Request limits.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -34,4 +36,30 @@ pub struct AppState {
     pub clock: Clock,
     /// Request limits.
     pub limits: Limits,
+    /// State of the web UI (cookie flags, sign-in throttle).
+    pub ui: Arc<UiState>,
+}
+
+impl AppState {
+    /// State for a server; `secure_cookies` when it speaks HTTPS.
+    pub fn new(
+        store: Arc<dyn Store>,
+        registry: Arc<Registry>,
+        secrets: SecretBox,
+        clock: Clock,
+        limits: Limits,
+        secure_cookies: bool,
+    ) -> AppState {
+        AppState {
+            store,
+            registry,
+            secrets,
+            clock,
+            limits,
+            ui: Arc::new(UiState {
+                secure_cookies,
+                ..UiState::default()
+            }),
+        }
+    }
 }

@@ -171,7 +171,7 @@ async fn server_time(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError
 /// `app.info`: only applications have one; a webhook gets Bitrix24's 400 `ACCESS_DENIED`.
 async fn app_info(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
     match ctx.caller.auth {
-        AuthKind::Webhook { .. } => Err(ApiError::new(
+        AuthKind::Webhook { .. } | AuthKind::WebSession => Err(ApiError::new(
             ErrorCode::AccessDenied,
             "Access denied! Application context required",
         )

@@ -50,15 +50,16 @@ impl TestApp {
             .expect("open store"),
         );
         let secrets = SecretBox::new(&SecretBox::generate_master());
-        let state = AppState {
-            store: store.clone() as Arc<dyn Store>,
-            registry: Arc::new(portico_methods::registry()),
-            secrets: secrets.clone(),
-            clock: Clock::default(),
-            limits: Limits {
+        let state = AppState::new(
+            store.clone() as Arc<dyn Store>,
+            Arc::new(portico_methods::registry()),
+            secrets.clone(),
+            Clock::default(),
+            Limits {
                 max_body_bytes: TEST_BODY_LIMIT,
             },
-        };
+            false,
+        );
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();

@@ -1,0 +1,74 @@
+//! The web UI: sign-in, the portal's pages (Developer resources, CRM, Users) and
+//! their static files. Server-rendered with maud; small hand-written scripts
+//! where a page reacts without a reload (the request builder). Every form carries
+//! the session's CSRF token; every text is escaped by the templates.
+
+pub mod i18n;
+pub mod page;
+pub mod password;
+pub mod session;
+pub mod sign_in;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+use session::{cookie, SESSION_COOKIE};
+
+/// State of the UI shared by all requests.
+#[derive(Debug, Default)]
+pub struct UiState {
+    /// Mark cookies `Secure` (the server speaks HTTPS).
+    pub secure_cookies: bool,
+    /// Failed sign-in counter.
+    pub throttle: session::SignInThrottle,
+}
+
+/// The UI's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(sign_in::show).post(sign_in::submit))
+        .route("/logout", post(sign_in::sign_out))
+        .route("/settings/language", post(sign_in::set_language))
+        .route("/static/portico.css", get(stylesheet))
+}
+
+/// `/`: Developer resources when signed in, else the sign-in page.
+async fn home(State(_state): State<AppState>, headers: HeaderMap) -> Response {
+    if cookie(&headers, SESSION_COOKIE).is_some() {
+        Redirect::to("/developer").into_response()
+    } else {
+        Redirect::to("/login").into_response()
+    }
+}
+
+/// A static file with its content type, cached for an hour.
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `/static/portico.css`.
+async fn stylesheet() -> Response {
+    static_file(
+        "text/css; charset=utf-8",
+        include_str!("../../static/portico.css"),
+    )
+}

@@ -1,0 +1,192 @@
+//! The portal's page shell (top bar, left menu, main area), bare pages for
+//! signed-out screens and errors, and the HTML response with its security headers.
+//! Every text goes through maud, which escapes it.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use maud::{html, Markup, DOCTYPE};
+
+use super::i18n::{Lang, Tr};
+use super::session::{request_lang, Signed};
+
+/// The menu entry a page belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// Developer resources.
+    Developer,
+    /// A CRM list or record page; the entity's path segment (`leads`, …).
+    Crm(&'static str),
+    /// Users (administrators).
+    Users,
+}
+
+/// The CRM menu: path segment and message id of each entity's list.
+pub const CRM_MENU: [(&str, &str); 4] = [
+    ("leads", "nav-leads"),
+    ("deals", "nav-deals"),
+    ("contacts", "nav-contacts"),
+    ("companies", "nav-companies"),
+];
+
+/// A complete HTML answer: no caching, no framing, no sniffing, scripts and styles
+/// only from this origin.
+pub fn html(status: StatusCode, markup: Markup) -> Response {
+    let mut res = Response::new(Body::from(markup.into_string()));
+    *res.status_mut() = status;
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The document around a body: language, title, stylesheet, optional scripts.
+fn document(lang: Lang, title: &str, scripts: &[&str], body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Portico" }
+                link rel="stylesheet" href="/static/portico.css";
+                @for src in scripts {
+                    script src=(src) defer {}
+                }
+            }
+            body { (body) }
+        }
+    }
+}
+
+/// A page of the portal for a signed-in user.
+pub fn page(signed: &Signed, section: Section, title: &str, body: Markup) -> Response {
+    page_with_scripts(signed, section, title, &[], body)
+}
+
+/// A page of the portal that also loads `scripts` (paths under `/static/`).
+pub fn page_with_scripts(
+    signed: &Signed,
+    section: Section,
+    title: &str,
+    scripts: &[&str],
+    body: Markup,
+) -> Response {
+    let tr = &signed.tr;
+    let current = |s: Section| if s == section { Some("page") } else { None };
+    let shell = html! {
+        a.skip href="#main" { (tr.t("skip-to-content")) }
+        header.topbar {
+            a.brand href="/" { "Portico" }
+            span.who { (display_name(&signed.user)) }
+            form.inline method="post" action="/settings/language" {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                label.visually-hidden for="lang-select" { (tr.t("language")) }
+                select #lang-select name="lang" {
+                    @for lang in Lang::ALL {
+                        option value=(lang.tag()) selected[lang == tr.lang] { (lang.native_name()) }
+                    }
+                }
+                button type="submit" { (tr.t("language-apply")) }
+            }
+            form.inline method="post" action="/logout" {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                button type="submit" { (tr.t("sign-out")) }
+            }
+        }
+        div.frame {
+            nav.menu aria-label=(tr.t("nav-main")) {
+                ul {
+                    li { a href="/developer" aria-current=[current(Section::Developer)] { (tr.t("nav-developer")) } }
+                    li.group {
+                        span { (tr.t("nav-crm")) }
+                        ul {
+                            @for (segment, id) in CRM_MENU {
+                                li { a href={ "/crm/" (segment) } aria-current=[current(Section::Crm(segment))] { (tr.t(id)) } }
+                            }
+                        }
+                    }
+                    @if signed.user.is_admin {
+                        li { a href="/users" aria-current=[current(Section::Users)] { (tr.t("nav-users")) } }
+                    }
+                }
+            }
+            main #main tabindex="-1" { (body) }
+        }
+    };
+    html(StatusCode::OK, document(tr.lang, title, scripts, shell))
+}
+
+/// A page without the portal's menu (sign-in, errors).
+pub fn bare(tr: &Tr, status: StatusCode, title: &str, body: Markup) -> Response {
+    let content = html! {
+        main #main.bare {
+            p.brand { a href="/" { "Portico" } }
+            (body)
+        }
+    };
+    html(status, document(tr.lang, title, &[], content))
+}
+
+/// An error page showing message `id`.
+pub fn error_page(tr: &Tr, status: StatusCode, id: &str) -> Response {
+    let text = tr.t(id);
+    bare(
+        tr,
+        status,
+        &text,
+        html! {
+            h1 { (text) }
+            p { a href="/" { (tr.t("error-back-home")) } }
+        },
+    )
+}
+
+/// A 404 page.
+pub fn not_found(tr: &Tr) -> Response {
+    error_page(tr, StatusCode::NOT_FOUND, "error-not-found")
+}
+
+/// Logs a storage or internal failure and answers a generic 500 page.
+pub fn internal_error(headers: &HeaderMap, error: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %error, "web page failed");
+    let tr = Tr::new(request_lang(headers, None));
+    error_page(&tr, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+}
+
+/// "First Last", or the login when the user has no name.
+pub fn display_name(user: &portico_store::User) -> String {
+    let full = format!("{} {}", user.name, user.last_name);
+    let full = full.trim();
+    if full.is_empty() {
+        user.login.clone()
+    } else {
+        full.to_owned()
+    }
+}
+
+/// A Unix instant as `YYYY-MM-DD HH:MM` in UTC, or "—".
+pub fn format_instant(at: Option<i64>) -> String {
+    at.and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| "—".to_owned())
+}

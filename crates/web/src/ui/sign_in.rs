@@ -1,0 +1,273 @@
+//! `GET/POST /login`, `POST /logout` and `POST /settings/language`. Passwords are
+//! checked with argon2id off the async threads; unknown logins cost the same
+//! work; failures are throttled per login and per client address.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::request::Parts;
+use axum::extract::FromRequestParts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+
+use super::i18n::{Lang, Tr};
+use super::{page, password};
+use super::session::{
+    self, cookie, random_token, request_lang, set_cookie, tokens_match, FormData, Signed,
+    LANG_SETTING, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE,
+};
+use crate::state::AppState;
+
+/// A PHC hash verified against when the login is unknown, so that answer takes as long.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8kBPCH6ESRbyEfA7QjU6qvTJPgbYp/gbfkOQ1e7L9Kk";
+
+/// The client's address when the server recorded it (plain HTTP does).
+pub struct ClientAddr(Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
+/// Where to go after signing in: a local path only.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/developer".to_owned(),
+    }
+}
+
+/// Query of the sign-in page.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+}
+
+/// The sign-in form, with a fresh CSRF cookie.
+fn sign_in_form(
+    state: &AppState,
+    tr: &Tr,
+    status: StatusCode,
+    next: &str,
+    login: &str,
+    error: Option<String>,
+) -> Response {
+    let csrf = random_token();
+    let mut res = page::bare(
+        tr,
+        status,
+        &tr.t("sign-in-title"),
+        html! {
+            h1 { (tr.t("sign-in-title")) }
+            @if let Some(error) = &error {
+                p.error role="alert" #sign-in-error { (error) }
+            }
+            form.card.stack method="post" action="/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="next" value=(next);
+                label for="login" { (tr.t("sign-in-login")) }
+                input #login name="login" type="text" autocomplete="username" required autofocus value=(login);
+                label for="password" { (tr.t("sign-in-password")) }
+                input #password name="password" type="password" autocomplete="current-password" required;
+                button.primary type="submit" { (tr.t("sign-in-submit")) }
+            }
+            nav.langs aria-label=(tr.t("language")) {
+                @for lang in Lang::ALL {
+                    a href={ "/login?lang=" (lang.tag()) } lang=(lang.tag()) { (lang.native_name()) } " "
+                }
+            }
+        },
+    );
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(state, SIGN_IN_CSRF_COOKIE, &csrf, 3600),
+    );
+    res
+}
+
+/// The language of a signed-out page: `?lang=`, else Accept-Language.
+fn signed_out_lang(headers: &HeaderMap, lang: Option<&str>) -> Tr {
+    Tr::new(request_lang(headers, lang))
+}
+
+/// Query of the sign-in page: where to go next, and an optional language.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInPageQuery {
+    next: Option<String>,
+    lang: Option<String>,
+}
+
+/// `GET /login`.
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<SignInPageQuery>,
+) -> Response {
+    let tr = signed_out_lang(&headers, q.lang.as_deref());
+    let next = safe_next(q.next.as_deref());
+    sign_in_form(&state, &tr, StatusCode::OK, &next, "", None)
+}
+
+/// `POST /login`.
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Query(q): Query<SignInQuery>,
+    form: FormData,
+) -> Response {
+    let tr = signed_out_lang(&headers, None);
+    let login = form.text("login");
+    let next = safe_next(form.get("next").or(q.next.as_deref()));
+    let csrf_ok = match (cookie(&headers, SIGN_IN_CSRF_COOKIE), form.get("csrf")) {
+        (Some(a), Some(b)) => tokens_match(a, b),
+        _ => false,
+    };
+    if !csrf_ok {
+        return page::error_page(&tr, StatusCode::FORBIDDEN, "error-csrf");
+    }
+    let now = state.clock.now();
+    let mut keys = vec![format!("login:{}", login.to_lowercase())];
+    if let Some(ip) = client {
+        keys.push(format!("ip:{ip}"));
+    }
+    if let Some(wait) = state.ui.throttle.locked_for(&keys, now) {
+        let minutes = (wait + 59) / 60;
+        let message = tr.t_count("sign-in-throttled", "minutes", minutes);
+        let mut res = sign_in_form(
+            &state,
+            &tr,
+            StatusCode::TOO_MANY_REQUESTS,
+            &next,
+            &login,
+            Some(message),
+        );
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, wait.into());
+        return res;
+    }
+    let user = match state.store.user_by_login(&login).await {
+        Ok(user) => user,
+        Err(e) => return page::internal_error(&headers, e),
+    };
+    let password = form.get("password").unwrap_or("").to_owned();
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let verified = password::verify_blocking(password, hash).await;
+    let user = match user {
+        Some(user) if verified && user.active => user,
+        _ => {
+            state.ui.throttle.failed(&keys, now);
+            tracing::info!(target: "portico::web", "sign-in refused");
+            return sign_in_form(
+                &state,
+                &tr,
+                StatusCode::UNAUTHORIZED,
+                &next,
+                &login,
+                Some(tr.t("sign-in-failed")),
+            );
+        }
+    };
+    state.ui.throttle.succeeded(&keys);
+    let cookie = match session::start(&state, user.id).await {
+        Ok(cookie) => cookie,
+        Err(e) => return page::internal_error(&headers, e),
+    };
+    tracing::info!(target: "portico::web", user = user.id, "signed in");
+    let mut res = Redirect::to(&next).into_response();
+    res.headers_mut().append(header::SET_COOKIE, cookie);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SIGN_IN_CSRF_COOKIE, "", 0),
+    );
+    res
+}
+
+/// `POST /logout`.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    signed: Signed,
+    form: FormData,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&form) {
+        return refused;
+    }
+    if let Err(e) = state.store.delete_session(&signed.token_hash).await {
+        return page::internal_error(&headers, e);
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0));
+    res
+}
+
+/// `POST /settings/language`: stores the user's language and goes back.
+pub async fn set_language(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    signed: Signed,
+    form: FormData,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&form) {
+        return refused;
+    }
+    let Some(lang) = form.get("lang").and_then(Lang::from_tag) else {
+        return page::error_page(&signed.tr, StatusCode::BAD_REQUEST, "error-bad-form");
+    };
+    if let Err(e) = state
+        .store
+        .set_user_setting(signed.user.id, LANG_SETTING, lang.tag())
+        .await
+    {
+        return page::internal_error(&headers, e);
+    }
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url_path(r, &headers));
+    Redirect::to(&safe_next(back.as_deref())).into_response()
+}
+
+/// The path and query of a same-host referrer URL.
+fn url_path(referer: &str, headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let rest = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))?;
+    let path_at = rest.find('/')?;
+    (rest[..path_at] == *host).then(|| rest[path_at..].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_a_local_path_only() {
+        assert_eq!(safe_next(Some("/crm/leads?q=a")), "/crm/leads?q=a");
+        assert_eq!(safe_next(Some("//evil.example/")), "/developer");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/developer");
+        assert_eq!(safe_next(Some("/\\evil")), "/developer");
+        assert_eq!(safe_next(None), "/developer");
+    }
+
+    #[test]
+    fn the_dummy_hash_parses() {
+        assert!(argon2::password_hash::PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+}
