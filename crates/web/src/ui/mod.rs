@@ -3,11 +3,13 @@
 //! where a page reacts without a reload (the request builder). Every form carries
 //! the session's CSRF token; every text is escaped by the templates.
 
+pub mod crm;
 pub mod i18n;
 pub mod page;
 pub mod password;
 pub mod session;
 pub mod sign_in;
+pub mod users;
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -35,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(sign_in::sign_out))
         .route("/settings/language", post(sign_in::set_language))
         .route("/static/portico.css", get(stylesheet))
+        .merge(crm::routes())
+        .merge(users::routes())
 }
 
 /// `/`: Developer resources when signed in, else the sign-in page.
