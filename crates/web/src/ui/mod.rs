@@ -4,6 +4,7 @@
 //! the session's CSRF token; every text is escaped by the templates.
 
 pub mod crm;
+pub mod developer;
 pub mod i18n;
 pub mod page;
 pub mod password;
@@ -37,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(sign_in::sign_out))
         .route("/settings/language", post(sign_in::set_language))
         .route("/static/portico.css", get(stylesheet))
+        .route("/static/builder.js", get(builder_script))
+        .merge(developer::routes())
         .merge(crm::routes())
         .merge(users::routes())
 }
@@ -74,5 +77,13 @@ async fn stylesheet() -> Response {
     static_file(
         "text/css; charset=utf-8",
         include_str!("../../static/portico.css"),
+    )
+}
+
+/// `/static/builder.js`: the request builder.
+async fn builder_script() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/builder.js"),
     )
 }

@@ -1,0 +1,202 @@
+//! The "Integrations" tab: one list of every integration the user may see (all of
+//! them for administrators, their own for everyone else — filtered in the store
+//! query, not in the page), a ⚙ column chooser saved per user, and a ≡ menu per
+//! row with edit and delete.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use portico_store::{User, Webhook};
+use serde::Deserialize;
+
+use super::form::scope_label;
+use super::{tabs, Tab};
+use crate::state::AppState;
+use crate::ui::i18n::Tr;
+use crate::ui::page::{self, display_name, format_instant, Section};
+use crate::ui::session::{FormData, Signed};
+
+/// The user setting holding the chosen columns (comma-separated).
+const COLUMNS_SETTING: &str = "integration_columns";
+
+/// Every column: its key and heading's message id. The name is always shown.
+const COLUMNS: [(&str, &str); 6] = [
+    ("type", "col-type"),
+    ("creator", "col-creator"),
+    ("permissions", "col-permissions"),
+    ("events", "col-events"),
+    ("created", "col-created"),
+    ("last_used", "col-last-used"),
+];
+
+/// Query of the list.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    done: Option<String>,
+}
+
+/// The chosen columns from the stored setting (all when unset).
+fn chosen_columns(setting: Option<&str>) -> Vec<&'static str> {
+    match setting {
+        None => COLUMNS.iter().map(|(k, _)| *k).collect(),
+        Some(s) => COLUMNS
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| s.split(',').any(|c| c == *k))
+            .collect(),
+    }
+}
+
+/// One cell of a row.
+fn cell(tr: &Tr, column: &str, hook: &Webhook, creators: &HashMap<i64, User>) -> Markup {
+    html! {
+        @match column {
+            "type" => { (tr.t("integration-type-inbound")) },
+            "creator" => {
+                @match creators.get(&hook.user_id) {
+                    Some(user) => (display_name(user)),
+                    None => { "#" (hook.user_id) },
+                }
+            },
+            "permissions" => {
+                @if hook.scopes.is_empty() { span.muted { (tr.t("integration-no-scopes")) } }
+                @for (i, scope) in hook.scopes.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (scope_label(tr, scope))
+                }
+            },
+            "events" => { span.muted { "—" } },
+            "created" => { (format_instant(Some(hook.created_at))) },
+            "last_used" => {
+                @match hook.last_used_at {
+                    Some(at) => (format_instant(Some(at))),
+                    None => span.muted { (tr.t("integration-never-used")) },
+                }
+            },
+            _ => {},
+        }
+    }
+}
+
+/// `GET /developer/integrations`.
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    signed: Signed,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let tr = &signed.tr;
+    let scope = (!signed.user.is_admin).then_some(signed.user.id);
+    let loaded = async {
+        let hooks = state.store.list_webhooks(scope).await?;
+        let users = if signed.user.is_admin {
+            state.store.list_users().await?
+        } else {
+            vec![signed.user.clone()]
+        };
+        let setting = state
+            .store
+            .user_setting(signed.user.id, COLUMNS_SETTING)
+            .await?;
+        Ok::<_, portico_store::StoreError>((hooks, users, setting))
+    }
+    .await;
+    let (hooks, users, setting) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return page::internal_error(&headers, e),
+    };
+    let creators: HashMap<i64, User> = users.into_iter().map(|u| (u.id, u)).collect();
+    let columns = chosen_columns(setting.as_deref());
+    let body = html! {
+        h1 { (tr.t("nav-developer")) }
+        (tabs(tr, Some(Tab::Integrations)))
+        @if q.done.as_deref() == Some("deleted") { p.notice role="status" { (tr.t("integration-deleted")) } }
+        div.toolbar {
+            p.muted { @if signed.user.is_admin { (tr.t("integrations-all")) } @else { (tr.t("integrations-own")) } }
+            div.row {
+                a.button.primary #new-webhook href="/developer/webhooks/new?case=inbound-webhook" { (tr.t("integration-new-webhook")) }
+                details.menu-pop #column-chooser {
+                    summary aria-label=(tr.t("columns-choose")) title=(tr.t("columns-choose")) { "⚙" }
+                    form.pop method="post" action="/developer/integrations/columns" {
+                        input type="hidden" name="csrf" value=(signed.csrf);
+                        @for (key, id) in COLUMNS {
+                            label { input type="checkbox" name="column" value=(key) checked[columns.contains(&key)]; " " (tr.t(id)) }
+                        }
+                        button.primary #columns-save type="submit" { (tr.t("action-save")) }
+                    }
+                }
+            }
+        }
+        @if hooks.is_empty() {
+            p #no-integrations { (tr.t("integrations-empty")) }
+        } @else {
+            div.table-wrap {
+                table.data #integrations {
+                    thead { tr {
+                        th data-column="name" { (tr.t("col-name")) }
+                        @for (key, id) in COLUMNS { @if columns.contains(&key) { th data-column=(key) { (tr.t(id)) } } }
+                        th { span.visually-hidden { (tr.t("col-actions")) } }
+                    } }
+                    tbody {
+                        @for hook in &hooks {
+                            tr data-id=(hook.id) {
+                                td data-column="name" { a href={ "/developer/webhooks/" (hook.id) } { (hook.name) } }
+                                @for key in &columns { td data-column=(key) { (cell(tr, key, hook, &creators)) } }
+                                td {
+                                    details.menu-pop.row-menu {
+                                        summary aria-label=(tr.t_with("row-actions", &[("name", &hook.name)])) { "≡" }
+                                        div.pop {
+                                            a.edit-link href={ "/developer/webhooks/" (hook.id) } { (tr.t("action-edit")) }
+                                            a.delete-link href={ "/developer/webhooks/" (hook.id) "/delete" } { (tr.t("action-delete")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page::page(&signed, Section::Developer, &tr.t("tab-integrations"), body)
+}
+
+/// `POST /developer/integrations/columns`: stores the chosen columns.
+pub async fn save_columns(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    signed: Signed,
+    form: FormData,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&form) {
+        return refused;
+    }
+    let chosen: Vec<&str> = COLUMNS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| form.all("column").contains(k))
+        .collect();
+    if let Err(e) = state
+        .store
+        .set_user_setting(signed.user.id, COLUMNS_SETTING, &chosen.join(","))
+        .await
+    {
+        return page::internal_error(&headers, e);
+    }
+    Redirect::to("/developer/integrations").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chosen_columns;
+
+    #[test]
+    fn columns_come_from_the_setting_in_a_fixed_order() {
+        assert_eq!(chosen_columns(None).len(), 6);
+        assert_eq!(chosen_columns(Some("")), Vec::<&str>::new());
+        assert_eq!(chosen_columns(Some("last_used,type,bogus")), vec!["type", "last_used"]);
+    }
+}

@@ -1,0 +1,160 @@
+//! Developer resources: the "Common use cases" and "Integrations" tabs, the
+//! inbound-webhook form with its request builder, and the method catalogue the
+//! builder reads (`/developer/methods.json`, from the registry, in the page's language).
+
+pub mod cases;
+pub mod form;
+pub mod integrations;
+pub mod webhook;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use maud::{html, Markup};
+use portico_store::Webhook;
+use serde_json::{json, Value};
+
+use super::i18n::{Lang, Tr};
+use super::page::{self, Section};
+use super::session::Signed;
+use crate::state::AppState;
+
+/// The Developer resources routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/developer", get(use_cases))
+        .route("/developer/integrations", get(integrations::list))
+        .route(
+            "/developer/integrations/columns",
+            post(integrations::save_columns),
+        )
+        .route("/developer/methods.json", get(methods))
+        .route(
+            "/developer/webhooks/new",
+            get(webhook::new_form).post(webhook::create),
+        )
+        .route(
+            "/developer/webhooks/{id}",
+            get(webhook::edit_form).post(webhook::save),
+        )
+        .route(
+            "/developer/webhooks/{id}/delete",
+            get(webhook::confirm_delete).post(webhook::delete),
+        )
+}
+
+/// The tabs of the section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// Common use cases.
+    UseCases,
+    /// Integrations.
+    Integrations,
+}
+
+/// The tab bar; `current` is marked for assistive technology too.
+pub fn tabs(tr: &Tr, current: Option<Tab>) -> Markup {
+    let mark = |t: Tab| (current == Some(t)).then_some("page");
+    html! {
+        nav.tabs aria-label=(tr.t("nav-developer")) {
+            a #tab-use-cases href="/developer" aria-current=[mark(Tab::UseCases)] { (tr.t("tab-use-cases")) }
+            a #tab-integrations href="/developer/integrations" aria-current=[mark(Tab::Integrations)] { (tr.t("tab-integrations")) }
+        }
+    }
+}
+
+/// The scopes a webhook can be given (every scope of the registry; `basic` needs none).
+pub fn offered_scopes() -> Vec<&'static str> {
+    static SCOPES: std::sync::LazyLock<Vec<&'static str>> =
+        std::sync::LazyLock::new(|| portico_methods::registry().scopes());
+    SCOPES.clone()
+}
+
+/// `http(s)://host[:port]` as the browser reached this server.
+pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    let scheme = if state.ui.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}")
+}
+
+/// The webhook `id` if the signed-in user may open it (its owner, or any
+/// administrator); otherwise the same 404 as for a missing one.
+pub async fn visible_webhook(
+    state: &AppState,
+    headers: &HeaderMap,
+    signed: &Signed,
+    id: &str,
+) -> Result<Webhook, Response> {
+    let not_found = || page::not_found(&signed.tr);
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let hook = state
+        .store
+        .webhook_by_id(id)
+        .await
+        .map_err(|e| page::internal_error(headers, e))?
+        .ok_or_else(not_found)?;
+    if hook.user_id == signed.user.id || signed.user.is_admin {
+        Ok(hook)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// `GET /developer`: the use cases.
+async fn use_cases(signed: Signed) -> Response {
+    let tr = &signed.tr;
+    let body = html! {
+        h1 { (tr.t("nav-developer")) }
+        (tabs(tr, Some(Tab::UseCases)))
+        p.muted { (tr.t("use-cases-intro")) }
+        (cases::cards(tr))
+    };
+    page::page(&signed, Section::Developer, &tr.t("nav-developer"), body)
+}
+
+/// `GET /developer/methods.json`: every method with its scopes, description and
+/// parameters in the user's language, for the request builder.
+async fn methods(State(state): State<AppState>, signed: Signed) -> Response {
+    let pt = signed.tr.lang == Lang::PtBr;
+    let list: Vec<Value> = state
+        .registry
+        .all()
+        .iter()
+        .map(|m| {
+            let granted: Vec<&str> = std::iter::once(m.scope)
+                .chain(m.also_granted_by.iter().copied())
+                .collect();
+            json!({
+                "name": m.name,
+                "scope": m.scope,
+                "grantedBy": granted,
+                "description": if pt { &m.description_pt } else { &m.description },
+                "params": m.params.iter().map(|p| json!({
+                    "name": p.name,
+                    "kind": p.kind,
+                    "required": p.required,
+                    "description": if pt { p.description_pt } else { p.description },
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(Value::Array(list)),
+    )
+        .into_response()
+}
