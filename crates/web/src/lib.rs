@@ -10,6 +10,7 @@ pub mod rest;
 pub mod server;
 pub mod state;
 pub mod ui;
+pub mod usage;
 
 pub use server::{serve, TlsFiles};
 pub use state::{AppState, Limits};

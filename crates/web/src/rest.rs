@@ -119,7 +119,10 @@ async fn run(
         .await
         .map_err(|e| (e, anonymous()))?;
     let integration = match caller.auth {
-        AuthKind::Webhook { id } => format!("webhook:{id}"),
+        AuthKind::Webhook { id } => {
+            state.usage.record(&state.store, id, state.clock.now());
+            format!("webhook:{id}")
+        }
         AuthKind::WebSession => "web".to_string(),
     };
     let params = decode(query, headers, body, state.limits.max_body_bytes)

@@ -7,6 +7,7 @@ use portico_store::secrets::SecretBox;
 use portico_store::Store;
 
 use crate::ui::UiState;
+use crate::usage::UsageRecorder;
 
 /// Request limits.
 #[derive(Clone, Copy, Debug)]
@@ -38,6 +39,8 @@ pub struct AppState {
     pub limits: Limits,
     /// State of the web UI (cookie flags, sign-in throttle).
     pub ui: Arc<UiState>,
+    /// When webhooks were last used.
+    pub usage: Arc<UsageRecorder>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
                 secure_cookies,
                 ..UiState::default()
             }),
+            usage: Arc::default(),
         }
     }
 }
