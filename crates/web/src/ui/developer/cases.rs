@@ -136,10 +136,18 @@ mod tests {
                     assert_ne!(tr.t(&desc), desc, "{lang:?}");
                     let spec = registry.get(case.method).expect("suggested method exists");
                     let scopes: Vec<String> = case.scopes.iter().map(|s| s.to_string()).collect();
-                    assert!(spec.granted_by(&scopes), "{} granted by {:?}", case.method, case.scopes);
+                    assert!(
+                        spec.granted_by(&scopes),
+                        "{} granted by {:?}",
+                        case.method,
+                        case.scopes
+                    );
                 }
             }
         }
-        assert_eq!(find("import-clients").map(|c| c.method), Some("crm.contact.add"));
+        assert_eq!(
+            find("import-clients").map(|c| c.method),
+            Some("crm.contact.add")
+        );
     }
 }

@@ -197,6 +197,9 @@ mod tests {
     fn columns_come_from_the_setting_in_a_fixed_order() {
         assert_eq!(chosen_columns(None).len(), 6);
         assert_eq!(chosen_columns(Some("")), Vec::<&str>::new());
-        assert_eq!(chosen_columns(Some("last_used,type,bogus")), vec!["type", "last_used"]);
+        assert_eq!(
+            chosen_columns(Some("last_used,type,bogus")),
+            vec!["type", "last_used"]
+        );
     }
 }

@@ -32,10 +32,17 @@ pub struct FormQuery {
 }
 
 /// The page around a form.
-fn form_page(state: &AppState, headers: &HeaderMap, signed: &Signed, form: &WebhookForm) -> Response {
+fn form_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    signed: &Signed,
+    form: &WebhookForm,
+) -> Response {
     let base = public_base(state, headers);
     let title = if form.id.is_some() {
-        signed.tr.t_with("webhook-edit-title", &[("name", &form.name)])
+        signed
+            .tr
+            .t_with("webhook-edit-title", &[("name", &form.name)])
     } else {
         signed.tr.t("webhook-new-title")
     };
@@ -50,7 +57,9 @@ fn form_page(state: &AppState, headers: &HeaderMap, signed: &Signed, form: &Webh
 
 /// The expiry instant of a date: the end of that day in the portal's time zone.
 fn expiry_instant(state: &AppState, date: NaiveDate) -> Option<i64> {
-    let next = date.checked_add_signed(Duration::days(1))?.and_hms_opt(0, 0, 0)?;
+    let next = date
+        .checked_add_signed(Duration::days(1))?
+        .and_hms_opt(0, 0, 0)?;
     state
         .clock
         .offset
@@ -62,7 +71,11 @@ fn expiry_instant(state: &AppState, date: NaiveDate) -> Option<i64> {
 /// The date shown for an expiry instant.
 fn expiry_date(state: &AppState, at: Option<i64>) -> String {
     at.and_then(|s| chrono::DateTime::from_timestamp(s - 1, 0))
-        .map(|d| d.with_timezone(&state.clock.offset).format("%Y-%m-%d").to_string())
+        .map(|d| {
+            d.with_timezone(&state.clock.offset)
+                .format("%Y-%m-%d")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
@@ -287,10 +300,11 @@ pub async fn save(
     };
     let (fields, problem) = read_fields(&state, &form);
     if let Some(problem) = problem {
-        let mut view = match stored_form(&state, &headers, &signed, &hook, DEFAULT_METHOD.into()).await {
-            Ok(view) => view,
-            Err(res) => return res,
-        };
+        let mut view =
+            match stored_form(&state, &headers, &signed, &hook, DEFAULT_METHOD.into()).await {
+                Ok(view) => view,
+                Err(res) => return res,
+            };
         view.name = fields.name;
         view.scopes = fields.scopes;
         view.expires = fields.expires;
