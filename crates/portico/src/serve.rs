@@ -47,6 +47,21 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// Removes expired sign-in sessions now and then every hour.
+fn spawn_session_purge(store: Arc<dyn portico_store::Store>, clock: Clock) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match store.purge_expired_sessions(clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
+                Err(e) => tracing::warn!(error = %e, "cannot remove expired sessions"),
+            }
+        }
+    });
+}
+
 /// Runs the portal until a shutdown signal.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     init_logging(&config.log_format);
@@ -89,6 +104,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     };
     std::fs::write(portal.config.data_dir.join(BASE_URL_FILE), &base)?;
     println!("Portico listening on {scheme}://{local}");
+    println!("Web UI: {base}/ (sign in as admin)");
+    spawn_session_purge(state.store.clone(), state.clock);
     tracing::info!(%local, tls = tls.is_some(), "listening");
     portico_web::serve(
         listener,
