@@ -28,7 +28,7 @@ users-password-hint = { $min ->
 }
 users-field-admin = Administrador
 users-add-submit = Adicionar usuário
-users-done-added = O usuário foi adicionado. Ele já pode entrar.
+users-done-added = O usuário foi adicionado e já pode entrar.
 users-done-activated = O usuário foi ativado.
 users-done-deactivated = O usuário foi desativado e desconectado de todas as sessões.
 users-done-admin-granted = O usuário agora é administrador.
