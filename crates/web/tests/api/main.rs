@@ -15,4 +15,6 @@ mod links;
 mod lists;
 mod rights;
 mod statuses;
+mod ui_client;
+mod ui_pages;
 mod user_fields;

@@ -1,0 +1,171 @@
+//! `GET /crm/{entity}/{id}`: one record read with `crm.{entity}.get`, every
+//! non-empty field listed under its title from `crm.{entity}.fields`.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use maud::html;
+use serde_json::{json, Value};
+
+use super::list::record_title;
+use super::{
+    call, directory_names, failure, kind, named, short_datetime, text_of, user_names, Kind,
+};
+use crate::state::AppState;
+use crate::ui::page::{self, Section};
+use crate::ui::session::Signed;
+
+/// A record id from the path: a positive integer of at most 18 digits.
+fn parse_id(raw: &str) -> Option<i64> {
+    if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+/// One line of the record: field code, label, shown text.
+struct Line {
+    code: String,
+    label: String,
+    text: String,
+}
+
+/// The non-empty fields of `record` in its own order, labelled from the
+/// `fields` descriptors; user ids and the entity's directory field by name,
+/// date-times shortened.
+fn lines(
+    kind: &Kind,
+    record: &Value,
+    descriptors: &Value,
+    users: &HashMap<String, String>,
+    statuses: &HashMap<String, String>,
+) -> Vec<Line> {
+    let Some(fields) = record.as_object() else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|(code, value)| {
+            let raw = text_of(value);
+            if raw.trim().is_empty() {
+                return None;
+            }
+            let descriptor = descriptors.get(code);
+            let field_type = descriptor
+                .and_then(|d| d.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let label = descriptor
+                .and_then(|d| {
+                    ["title", "formLabel", "listLabel"]
+                        .iter()
+                        .find_map(|k| d.get(*k).and_then(Value::as_str))
+                })
+                .filter(|l| !l.trim().is_empty())
+                .unwrap_or(code)
+                .to_owned();
+            let text = match field_type {
+                "user" => match users.get(&raw) {
+                    Some(name) => format!("{name} (#{raw})"),
+                    None => raw,
+                },
+                "datetime" => short_datetime(&raw),
+                _ if code == kind.status.0 => named(statuses, &raw),
+                _ => raw,
+            };
+            Some(Line {
+                code: code.clone(),
+                label,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// `GET /crm/{entity}/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    signed: Signed,
+    Path((segment, id)): Path<(String, String)>,
+) -> Response {
+    let (Some(kind), Some(id)) = (kind(&segment), parse_id(&id)) else {
+        return page::not_found(&signed.tr);
+    };
+    let get = format!("crm.{}.get", kind.method);
+    let record = match call(&state, &signed, &get, json!({ "id": id })).await {
+        Ok(out) => out.result,
+        Err(e) => return failure(&signed, &headers, e, true),
+    };
+    // Titles only label the fields: without them the codes show.
+    let fields = format!("crm.{}.fields", kind.method);
+    let descriptors = call(&state, &signed, &fields, json!({}))
+        .await
+        .map(|out| out.result)
+        .unwrap_or(Value::Null);
+    let users = user_names(&state).await;
+    let statuses = directory_names(&state, &signed, kind.status.1).await;
+    let tr = &signed.tr;
+    let title = record_title(tr, kind, &record);
+    let body = html! {
+        p { a href={ "/crm/" (kind.segment) } { "← " (tr.t(kind.title_id)) } }
+        h1 { (title) }
+        dl.fields #crm-record data-id=(id) {
+            @for line in lines(kind, &record, &descriptors, &users, &statuses) {
+                dt title=(line.code) { (line.label) }
+                dd data-field=(line.code) { (line.text) }
+            }
+        }
+    };
+    page::page(&signed, Section::Crm(kind.segment), &title, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::crm::KINDS;
+
+    #[test]
+    fn ids_are_positive_integers() {
+        assert_eq!(parse_id("42"), Some(42));
+        assert_eq!(parse_id("0"), None);
+        assert_eq!(parse_id("-1"), None);
+        assert_eq!(parse_id("+1"), None);
+        assert_eq!(parse_id("1e3"), None);
+        assert_eq!(parse_id(""), None);
+        assert_eq!(parse_id("9999999999999999999999"), None);
+    }
+
+    #[test]
+    fn empty_fields_are_left_out_and_values_named() {
+        let record = json!({
+            "ID": "7", "TITLE": "<b>x</b>", "COMMENTS": "", "STATUS_ID": "NEW",
+            "ASSIGNED_BY_ID": "1", "PHONE": [{"VALUE": "+55", "VALUE_TYPE": "WORK"}],
+            "EMAIL": [], "DATE_CREATE": "2024-05-01T10:20:30+00:00"
+        });
+        let descriptors = json!({
+            "TITLE": {"type": "string", "title": "Lead Name"},
+            "ASSIGNED_BY_ID": {"type": "user", "title": "Responsible person"},
+            "DATE_CREATE": {"type": "datetime", "title": "Created on"},
+        });
+        let users = HashMap::from([("1".to_owned(), "Ana".to_owned())]);
+        let statuses = HashMap::from([("NEW".to_owned(), "Unassigned".to_owned())]);
+        let got: Vec<(String, String, String)> =
+            lines(&KINDS[0], &record, &descriptors, &users, &statuses)
+                .into_iter()
+                .map(|l| (l.code, l.label, l.text))
+                .collect();
+        let want = [
+            ("ID", "ID", "7"),
+            ("TITLE", "Lead Name", "<b>x</b>"),
+            ("STATUS_ID", "STATUS_ID", "Unassigned"),
+            ("ASSIGNED_BY_ID", "Responsible person", "Ana (#1)"),
+            ("PHONE", "PHONE", "+55 (WORK)"),
+            ("DATE_CREATE", "Created on", "2024-05-01 10:20"),
+        ]
+        .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
+        assert_eq!(got, want);
+    }
+}

@@ -1,0 +1,321 @@
+//! The changes of the users page: `POST /users` (add a user),
+//! `POST /users/{id}/active` (`active=0|1`) and `POST /users/{id}/admin`
+//! (`admin=0|1`). Each checks the CSRF token, then that the caller is an
+//! administrator; a refused form shows the page again with the reason (400, or
+//! 409 for a taken login). Administrators cannot deactivate themselves or
+//! revoke their own flag; deactivating a user ends their sessions.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use portico_store::{NewUser, StoreError};
+
+use super::{render, Draft};
+use crate::state::AppState;
+use crate::ui::page;
+use crate::ui::password::{self, MIN_PASSWORD_LEN};
+use crate::ui::session::{FormData, Signed};
+
+/// Longest login, in characters.
+const MAX_LOGIN_CHARS: usize = 50;
+/// Longest first or last name, in characters.
+const MAX_NAME_CHARS: usize = 100;
+/// Longest e-mail address, in characters.
+const MAX_EMAIL_CHARS: usize = 254;
+/// Longest password, in characters (argon2 hashes any length; this bounds the work).
+const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// Why a new user was refused.
+#[derive(Debug, PartialEq)]
+enum Invalid {
+    /// The login is empty, too long or has spaces or control characters.
+    Login,
+    /// A name is too long.
+    Name,
+    /// The e-mail address is not one.
+    Email,
+    /// The password is too short or too long.
+    Password,
+}
+
+/// Checks the add-user form; returns the draft and the password.
+fn validate(form: &FormData) -> (Draft, String, Option<Invalid>) {
+    let draft = Draft {
+        login: form.text("login"),
+        name: form.text("name"),
+        last_name: form.text("last_name"),
+        email: form.text("email"),
+        is_admin: form.get("is_admin").is_some(),
+    };
+    let password = form.get("password").unwrap_or("").to_owned();
+    let login_ok = !draft.login.is_empty()
+        && draft.login.chars().count() <= MAX_LOGIN_CHARS
+        && !draft
+            .login
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control());
+    let names_ok = [&draft.name, &draft.last_name]
+        .iter()
+        .all(|n| n.chars().count() <= MAX_NAME_CHARS && !n.chars().any(char::is_control));
+    let email_ok = draft.email.is_empty()
+        || (draft.email.chars().count() <= MAX_EMAIL_CHARS
+            && !draft
+                .email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+            && draft
+                .email
+                .split_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty()));
+    let length = password.chars().count();
+    let password_ok = (MIN_PASSWORD_LEN..=MAX_PASSWORD_CHARS).contains(&length);
+    let invalid = if !login_ok {
+        Some(Invalid::Login)
+    } else if !names_ok {
+        Some(Invalid::Name)
+    } else if !email_ok {
+        Some(Invalid::Email)
+    } else if !password_ok {
+        Some(Invalid::Password)
+    } else {
+        None
+    };
+    (draft, password, invalid)
+}
+
+/// A user id from the path: a positive integer.
+fn parse_id(raw: &str) -> Option<i64> {
+    if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+/// A `0` / `1` form field.
+fn flag(form: &FormData, name: &str) -> Option<bool> {
+    match form.get(name).map(str::trim) {
+        Some("1") => Some(true),
+        Some("0") => Some(false),
+        _ => None,
+    }
+}
+
+/// `POST /users`: adds a user.
+pub async fn add(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    signed: Signed,
+    form: FormData,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&form) {
+        return refused;
+    }
+    if let Err(refused) = signed.require_admin() {
+        return refused;
+    }
+    let tr = &signed.tr;
+    let (draft, password, invalid) = validate(&form);
+    let refuse = |status: StatusCode, message: String| {
+        render(
+            &state,
+            &headers,
+            &signed,
+            status,
+            None,
+            Some(message),
+            &draft,
+        )
+    };
+    if let Some(invalid) = invalid {
+        let message = match invalid {
+            Invalid::Login => tr.t_count("users-error-login", "max", MAX_LOGIN_CHARS as i64),
+            Invalid::Name => tr.t_count("users-error-name", "max", MAX_NAME_CHARS as i64),
+            Invalid::Email => tr.t("users-error-email"),
+            Invalid::Password => tr.t_count("users-error-password", "min", MIN_PASSWORD_LEN as i64),
+        };
+        return refuse(StatusCode::BAD_REQUEST, message).await;
+    }
+    let taken = || tr.t_with("users-error-login-taken", &[("login", &draft.login)]);
+    match state.store.user_by_login(&draft.login).await {
+        Ok(Some(_)) => return refuse(StatusCode::CONFLICT, taken()).await,
+        Ok(None) => {}
+        Err(e) => return page::internal_error(&headers, e),
+    }
+    let hash = match tokio::task::spawn_blocking(move || password::hash(&password)).await {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(e)) => return page::internal_error(&headers, e),
+        Err(e) => return page::internal_error(&headers, e),
+    };
+    let inserted = state
+        .store
+        .insert_user(NewUser {
+            login: draft.login.clone(),
+            name: draft.name.clone(),
+            last_name: draft.last_name.clone(),
+            email: draft.email.clone(),
+            is_admin: draft.is_admin,
+            password_hash: hash,
+            date_register: state.clock.now(),
+        })
+        .await;
+    match inserted {
+        Ok(id) => {
+            tracing::info!(target: "portico::web", by = signed.user.id, user = id, "user added");
+            Redirect::to("/users?done=added").into_response()
+        }
+        Err(StoreError::Conflict(_)) => refuse(StatusCode::CONFLICT, taken()).await,
+        Err(e) => page::internal_error(&headers, e),
+    }
+}
+
+/// `POST /users/{id}/active` with `active=0|1`.
+pub async fn set_active(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&form) {
+        return refused;
+    }
+    if let Err(refused) = signed.require_admin() {
+        return refused;
+    }
+    let tr = &signed.tr;
+    let Some(id) = parse_id(&id) else {
+        return page::not_found(tr);
+    };
+    let Some(active) = flag(&form, "active") else {
+        return page::error_page(tr, StatusCode::BAD_REQUEST, "error-bad-form");
+    };
+    if !active && id == signed.user.id {
+        let message = tr.t("users-error-self-deactivate");
+        return render(
+            &state,
+            &headers,
+            &signed,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some(message),
+            &Draft::default(),
+        )
+        .await;
+    }
+    match state.store.set_user_active(id, active).await {
+        Ok(true) => {}
+        Ok(false) => return page::not_found(tr),
+        Err(e) => return page::internal_error(&headers, e),
+    }
+    if !active {
+        if let Err(e) = state.store.delete_user_sessions(id).await {
+            return page::internal_error(&headers, e);
+        }
+    }
+    tracing::info!(target: "portico::web", by = signed.user.id, user = id, active, "user activation changed");
+    let done = if active { "activated" } else { "deactivated" };
+    Redirect::to(&format!("/users?done={done}")).into_response()
+}
+
+/// `POST /users/{id}/admin` with `admin=0|1`.
+pub async fn set_admin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&form) {
+        return refused;
+    }
+    if let Err(refused) = signed.require_admin() {
+        return refused;
+    }
+    let tr = &signed.tr;
+    let Some(id) = parse_id(&id) else {
+        return page::not_found(tr);
+    };
+    let Some(admin) = flag(&form, "admin") else {
+        return page::error_page(tr, StatusCode::BAD_REQUEST, "error-bad-form");
+    };
+    if !admin && id == signed.user.id {
+        let message = tr.t("users-error-self-revoke");
+        return render(
+            &state,
+            &headers,
+            &signed,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some(message),
+            &Draft::default(),
+        )
+        .await;
+    }
+    match state.store.set_user_admin(id, admin).await {
+        Ok(true) => {}
+        Ok(false) => return page::not_found(tr),
+        Err(e) => return page::internal_error(&headers, e),
+    }
+    tracing::info!(target: "portico::web", by = signed.user.id, user = id, admin, "administrator flag changed");
+    let done = if admin {
+        "admin-granted"
+    } else {
+        "admin-revoked"
+    };
+    Redirect::to(&format!("/users?done={done}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormData {
+        FormData(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn new_users_are_validated() {
+        let good = [
+            ("login", " ana "),
+            ("name", "Ana"),
+            ("email", "ana@example.com"),
+            ("password", "12345678"),
+        ];
+        let (draft, password, invalid) = validate(&form(&good));
+        assert_eq!(invalid, None);
+        assert_eq!(draft.login, "ana");
+        assert!(!draft.is_admin);
+        assert_eq!(password, "12345678");
+        let with = |k: &str, v: &str| {
+            let mut pairs = good.to_vec();
+            pairs.retain(|(n, _)| *n != k);
+            pairs.push((k, v));
+            validate(&form(&pairs)).2
+        };
+        assert_eq!(with("login", ""), Some(Invalid::Login));
+        assert_eq!(with("login", "a b"), Some(Invalid::Login));
+        assert_eq!(with("login", &"x".repeat(51)), Some(Invalid::Login));
+        assert_eq!(with("name", &"x".repeat(101)), Some(Invalid::Name));
+        assert_eq!(with("email", "nope"), Some(Invalid::Email));
+        assert_eq!(with("email", ""), None);
+        assert_eq!(with("password", "1234567"), Some(Invalid::Password));
+        assert_eq!(with("is_admin", "1"), None);
+        assert!(validate(&form(&[("is_admin", "1")])).0.is_admin);
+    }
+
+    #[test]
+    fn ids_and_flags_are_strict() {
+        assert_eq!(parse_id("3"), Some(3));
+        assert_eq!(parse_id("0"), None);
+        assert_eq!(parse_id("x"), None);
+        assert_eq!(flag(&form(&[("active", "1")]), "active"), Some(true));
+        assert_eq!(flag(&form(&[("active", "0")]), "active"), Some(false));
+        assert_eq!(flag(&form(&[("active", "yes")]), "active"), None);
+        assert_eq!(flag(&form(&[]), "active"), None);
+    }
+}
