@@ -16,5 +16,6 @@ mod lists;
 mod rights;
 mod statuses;
 mod ui_client;
+mod ui_developer;
 mod ui_pages;
 mod user_fields;
