@@ -252,8 +252,20 @@ impl FromRequest<AppState> for FormData {
     }
 }
 
-/// Failed sign-ins allowed per login (and per client address) in a window.
+/// Failed sign-ins allowed per login in a window.
 const MAX_FAILURES: u32 = 5;
+/// Failed sign-ins allowed per client address (`ip:` keys) in a window: higher,
+/// as many people may share one address.
+const MAX_ADDRESS_FAILURES: u32 = 20;
+
+/// The limit for a throttle key.
+fn limit(key: &str) -> u32 {
+    if key.starts_with("ip:") {
+        MAX_ADDRESS_FAILURES
+    } else {
+        MAX_FAILURES
+    }
+}
 /// The throttle window, in seconds.
 const WINDOW_SECONDS: i64 = 15 * 60;
 
@@ -269,8 +281,9 @@ impl SignInThrottle {
     pub fn locked_for(&self, keys: &[String], now: i64) -> Option<i64> {
         let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         keys.iter()
-            .filter_map(|k| failures.get(k))
-            .filter(|(count, since)| *count >= MAX_FAILURES && now - since < WINDOW_SECONDS)
+            .filter_map(|k| failures.get(k).map(|entry| (limit(k), entry)))
+            .filter(|(max, (count, since))| count >= max && now - since < WINDOW_SECONDS)
+            .map(|(_, entry)| entry)
             .map(|(_, since)| WINDOW_SECONDS - (now - since))
             .max()
     }
@@ -317,6 +330,15 @@ mod tests {
         assert_eq!(t.locked_for(&keys, 1000 + WINDOW_SECONDS), None);
         t.succeeded(&keys);
         assert_eq!(t.locked_for(&keys, 1010), None);
+        let address = vec!["ip:10.0.0.1".to_owned()];
+        for _ in 0..MAX_FAILURES {
+            t.failed(&address, 1000);
+        }
+        assert_eq!(t.locked_for(&address, 1000), None, "addresses allow more");
+        for _ in MAX_FAILURES..MAX_ADDRESS_FAILURES {
+            t.failed(&address, 1000);
+        }
+        assert!(t.locked_for(&address, 1000).is_some());
     }
 
     #[test]

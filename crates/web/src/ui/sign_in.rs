@@ -181,7 +181,8 @@ pub async fn submit(
             );
         }
     };
-    state.ui.throttle.succeeded(&keys);
+    // Only the login's count is forgiven: a success must not reset the address's.
+    state.ui.throttle.succeeded(&keys[..1]);
     let cookie = match session::start(&state, user.id).await {
         Ok(cookie) => cookie,
         Err(e) => return page::internal_error(&headers, e),

@@ -18,4 +18,5 @@ mod statuses;
 mod ui_client;
 mod ui_developer;
 mod ui_pages;
+mod ui_sign_in;
 mod user_fields;
