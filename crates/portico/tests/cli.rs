@@ -299,6 +299,23 @@ async fn https_with_the_generated_ca() {
     let by_name = url.replace("127.0.0.1", "localhost");
     let (status, _) = call(&client, format!("{by_name}server.time"), json!({})).await;
     assert_eq!(status, 200);
+    // The web UI's cookies are marked Secure behind HTTPS.
+    let login = client
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     // A client that does not trust the CA is refused.
     assert!(reqwest::Client::new()
         .get(format!("{url}server.time"))
