@@ -92,10 +92,11 @@ fn bundle(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     bundle.set_use_isolating(false);
     for source in sources {
-        let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(res, errors)| {
-            tracing::error!(?errors, "syntax errors in a UI translation file");
-            res
-        });
+        let resource =
+            FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(res, errors)| {
+                tracing::error!(?errors, "syntax errors in a UI translation file");
+                res
+            });
         if let Err(errors) = bundle.add_resource(resource) {
             tracing::error!(?errors, "duplicate messages in the UI translation files");
         }
@@ -176,7 +177,11 @@ mod tests {
                 .unwrap_or_else(|(_, errors)| panic!("syntax errors: {errors:?}"));
             for entry in resource.entries() {
                 if let fluent_syntax::ast::Entry::Message(m) = entry {
-                    assert!(ids.insert(m.id.name.to_owned()), "duplicate id {}", m.id.name);
+                    assert!(
+                        ids.insert(m.id.name.to_owned()),
+                        "duplicate id {}",
+                        m.id.name
+                    );
                 }
             }
         }
@@ -222,14 +227,20 @@ mod tests {
     #[test]
     fn every_message_the_code_uses_exists() {
         let en = ids(EN_SOURCES);
-        let missing: Vec<_> = used_ids().into_iter().filter(|id| !en.contains(id)).collect();
+        let missing: Vec<_> = used_ids()
+            .into_iter()
+            .filter(|id| !en.contains(id))
+            .collect();
         assert!(missing.is_empty(), "used but not defined: {missing:?}");
     }
 
     #[test]
     fn messages_format_in_each_language() {
         assert_eq!(Tr::new(Lang::En).t("nav-developer"), "Developer resources");
-        assert_eq!(Tr::new(Lang::PtBr).t("nav-developer"), "Recursos para desenvolvedores");
+        assert_eq!(
+            Tr::new(Lang::PtBr).t("nav-developer"),
+            "Recursos para desenvolvedores"
+        );
         assert_eq!(Tr::new(Lang::En).t("no-such-message"), "no-such-message");
     }
 

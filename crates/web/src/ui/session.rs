@@ -174,7 +174,10 @@ impl FromRequestParts<AppState> for Signed {
 }
 
 /// Starts a session for `user_id`; returns the `Set-Cookie` value.
-pub async fn start(state: &AppState, user_id: i64) -> Result<HeaderValue, portico_store::StoreError> {
+pub async fn start(
+    state: &AppState,
+    user_id: i64,
+) -> Result<HeaderValue, portico_store::StoreError> {
     let token = random_token();
     let now = state.clock.now();
     state
@@ -319,7 +322,10 @@ mod tests {
     #[test]
     fn cookies_are_found_among_others() {
         let mut headers = HeaderMap::new();
-        headers.append(header::COOKIE, HeaderValue::from_static("a=1; portico_session=xyz"));
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; portico_session=xyz"),
+        );
         headers.append(header::COOKIE, HeaderValue::from_static("b=2"));
         assert_eq!(cookie(&headers, SESSION_COOKIE), Some("xyz"));
         assert_eq!(cookie(&headers, "b"), Some("2"));

@@ -4,20 +4,20 @@
 
 use std::net::SocketAddr;
 
+use axum::extract::FromRequestParts;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::request::Parts;
-use axum::extract::FromRequestParts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
 use super::i18n::{Lang, Tr};
-use super::{page, password};
 use super::session::{
     self, cookie, random_token, request_lang, set_cookie, tokens_match, FormData, Signed,
     LANG_SETTING, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE,
 };
+use super::{page, password};
 use crate::state::AppState;
 
 /// A PHC hash verified against when the login is unknown, so that answer takes as long.
@@ -153,8 +153,7 @@ pub async fn submit(
             &login,
             Some(message),
         );
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, wait.into());
+        res.headers_mut().insert(header::RETRY_AFTER, wait.into());
         return res;
     }
     let user = match state.store.user_by_login(&login).await {
@@ -211,8 +210,10 @@ pub async fn sign_out(
         return page::internal_error(&headers, e);
     }
     let mut res = Redirect::to("/login").into_response();
-    res.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", 0),
+    );
     res
 }
 
