@@ -8,9 +8,10 @@
 //! - [`Browser`] wraps the session with helpers that take CSS selectors, wait with a
 //!   timeout ([`TIMEOUT`]) and panic with a message naming what was awaited, the
 //!   page's path and its title.
-//! - Every page a test reaches through [`Browser::goto`], [`Browser::click`] or
-//!   [`Browser::sign_in`] is saved as `target/screenshots/{test}-{nn}-{page}.png`;
-//!   a failing test also leaves `{test}-failed.png`.
+//! - Every page a test reaches through [`Browser::goto`],
+//!   [`Browser::click_and_load`] or [`Browser::sign_in`] is saved as
+//!   `target/screenshots/{test}-{nn}-{page}.png`; a failing test also leaves
+//!   `{test}-failed.png`. [`Browser::shot`] saves the page as it is now.
 //!
 //! The binaries are `/usr/bin/chromedriver` and `/usr/bin/chromium` (Debian's
 //! `chromium-driver` and `chromium` packages), or the paths in the environment
@@ -485,24 +486,38 @@ impl Browser {
         }
     }
 
-    /// Clicks the element matching `css` (waiting for it). When the click loads
-    /// another document (a link, a form), waits for it and saves a screenshot.
+    /// Clicks the element matching `css` (waiting for it), for what changes the
+    /// page in place. A click that loads another page (a link, a form's button)
+    /// takes [`Browser::click_and_load`], which waits for that page.
     pub async fn click(&self, css: &str) {
         let element = self.find(css).await;
-        self.execute("window.__porticoSamePage = true", vec![])
-            .await;
         if let Err(e) = element.click().await {
             panic!("cannot click {css:?} {}: {e}", self.whereabouts().await);
         }
-        let same_page = self
-            .client
-            .execute("return window.__porticoSamePage === true", vec![])
-            .await
-            .unwrap_or(json!(false));
-        if same_page != json!(true) {
-            self.wait_for_load().await;
-            self.shot().await;
+    }
+
+    /// Clicks the element matching `css` (a link, a form's button), waits up to
+    /// [`TIMEOUT`] until another document has loaded (even at the same address,
+    /// as a refused form is) and saves a screenshot of it.
+    pub async fn click_and_load(&self, css: &str) {
+        let element = self.find(css).await;
+        // A mark on the current document: the next one will not carry it.
+        self.execute("window.__porticoOldPage = true", vec![]).await;
+        if let Err(e) = element.click().await {
+            panic!("cannot click {css:?} {}: {e}", self.whereabouts().await);
         }
+        self.wait_until(&format!("a new page after clicking {css:?}"), async |b| {
+            // Fails while the documents change over: not loaded yet.
+            b.client
+                .execute(
+                    "return window.__porticoOldPage !== true && document.readyState === 'complete'",
+                    vec![],
+                )
+                .await
+                .is_ok_and(|loaded| loaded == json!(true))
+        })
+        .await;
+        self.shot().await;
     }
 
     /// Replaces the value of the field matching `css` with `text`.
@@ -558,7 +573,7 @@ impl Browser {
         self.goto("/login").await;
         self.fill("input#login", login).await;
         self.fill("input#password", password).await;
-        self.click("button.primary").await;
+        self.click_and_load("button.primary").await;
         if self.path().await == "/login" {
             let error = match self.try_find("#sign-in-error").await {
                 Some(e) => e.text().await.unwrap_or_default(),
