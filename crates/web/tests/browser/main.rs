@@ -10,6 +10,7 @@ mod common;
 mod harness;
 
 mod harness_checks;
+mod sign_in;
 
 use axum::routing::get;
 use axum::Router;
