@@ -41,11 +41,6 @@ impl Reply {
 
 impl TestApp {
     pub async fn start() -> TestApp {
-        Self::start_with(|_| axum::Router::new()).await
-    }
-
-    /// Like [`TestApp::start`], also serving the routes `extra` makes (test-only pages).
-    pub async fn start_with(extra: impl FnOnce(AppState) -> axum::Router) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Arc::new(
             SqliteStore::open(
@@ -68,10 +63,14 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();
-        let router = portico_web::router(state.clone()).merge(extra(state));
-        tokio::spawn(portico_web::serve(listener, router, None, async {
-            let _ = rx.await;
-        }));
+        tokio::spawn(portico_web::serve(
+            listener,
+            portico_web::router(state),
+            None,
+            async {
+                let _ = rx.await;
+            },
+        ));
         let mut app = TestApp {
             base,
             hook: String::new(),

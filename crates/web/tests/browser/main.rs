@@ -12,41 +12,20 @@ mod harness;
 mod harness_checks;
 mod sign_in;
 
-use axum::routing::get;
-use axum::Router;
-use maud::html;
 use portico_store::UserStore;
-use portico_web::ui::page::{self, Section};
-use portico_web::ui::session::Signed;
-use portico_web::AppState;
 
 use common::TestApp;
 
 /// The administrator's password in browser tests.
 pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 
-/// A page in the portal's shell (top bar with language and Sign out, menu), served
-/// only to the browser tests at [`SHELL_PATH`] until a real page renders it.
-pub const SHELL_PATH: &str = "/test/shell";
+/// A signed-in page in the portal's shell (top bar with language and Sign out, menu).
+pub const SHELL_PATH: &str = "/crm/leads";
 
-async fn shell_page(signed: Signed) -> axum::response::Response {
-    page::page(
-        &signed,
-        Section::Developer,
-        "Test page",
-        html! { h1 #test-page { "Test page" } },
-    )
-}
-
-/// A Portico for a browser test: [`TestApp`] plus the test-only shell page, with
-/// the administrator (`admin`) signing in with [`ADMIN_PASSWORD`].
+/// A Portico for a browser test: [`TestApp`] with the administrator (`admin`)
+/// signing in with [`ADMIN_PASSWORD`].
 pub async fn start_app() -> TestApp {
-    let app = TestApp::start_with(|state: AppState| {
-        Router::new()
-            .route(SHELL_PATH, get(shell_page))
-            .with_state(state)
-    })
-    .await;
+    let app = TestApp::start().await;
     set_password(&app, 1, ADMIN_PASSWORD).await;
     app
 }

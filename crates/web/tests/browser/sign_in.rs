@@ -53,7 +53,7 @@ async fn the_right_password_signs_in() {
     b.goto(SHELL_PATH).await;
     assert_eq!(b.path().await, SHELL_PATH);
     assert_eq!(b.text("header.topbar .who").await, "admin name admin last");
-    assert_eq!(b.text("h1#test-page").await, "Test page");
+    assert_eq!(b.text("main h1").await, "Leads");
 }
 
 #[tokio::test]
@@ -61,12 +61,12 @@ async fn signing_in_returns_to_the_page_asked_for() {
     let app = start_app().await;
     let b = Browser::start(&app.base, "sign_in_next").await;
     b.goto(SHELL_PATH).await;
-    assert_eq!(b.path_and_query().await, "/login?next=%2Ftest%2Fshell");
+    assert_eq!(b.path_and_query().await, "/login?next=%2Fcrm%2Fleads");
     b.fill("input#login", "admin").await;
     b.fill("input#password", ADMIN_PASSWORD).await;
     b.click_and_load("button.primary").await;
     assert_eq!(b.path_and_query().await, SHELL_PATH);
-    b.find("h1#test-page").await;
+    b.find("table#crm-list, p#crm-empty").await;
 }
 
 #[tokio::test]
@@ -105,7 +105,7 @@ async fn signing_out_returns_to_the_sign_in_page() {
 
     // The portal's pages ask to sign in again.
     b.goto(SHELL_PATH).await;
-    assert_eq!(b.path_and_query().await, "/login?next=%2Ftest%2Fshell");
+    assert_eq!(b.path_and_query().await, "/login?next=%2Fcrm%2Fleads");
 }
 
 #[tokio::test]
