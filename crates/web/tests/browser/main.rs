@@ -9,6 +9,7 @@ mod common;
 #[allow(dead_code)]
 mod harness;
 
+mod developer;
 mod harness_checks;
 mod sign_in;
 
