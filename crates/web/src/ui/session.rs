@@ -173,6 +173,28 @@ impl FromRequestParts<AppState> for Signed {
     }
 }
 
+/// A signed-in user's submitted form whose CSRF token matched the session's:
+/// state-changing handlers take this, so none can forget the check.
+#[derive(Clone, Debug)]
+pub struct CheckedForm {
+    /// The signed-in user.
+    pub signed: Signed,
+    /// The form's fields.
+    pub form: FormData,
+}
+
+impl FromRequest<AppState> for CheckedForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let signed = Signed::from_request_parts(&mut parts, state).await?;
+        let form = FormData::from_request(Request::from_parts(parts, body), state).await?;
+        signed.check_csrf(&form)?;
+        Ok(CheckedForm { signed, form })
+    }
+}
+
 /// Starts a session for `user_id`; returns the `Set-Cookie` value.
 pub async fn start(
     state: &AppState,

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::i18n::{Lang, Tr};
 use super::session::{
-    self, cookie, random_token, request_lang, set_cookie, tokens_match, FormData, Signed,
+    self, cookie, random_token, request_lang, set_cookie, tokens_match, CheckedForm, FormData,
     LANG_SETTING, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE,
 };
 use super::{page, password};
@@ -201,12 +201,8 @@ pub async fn submit(
 pub async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
-    signed: Signed,
-    form: FormData,
+    CheckedForm { signed, .. }: CheckedForm,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&form) {
-        return refused;
-    }
     if let Err(e) = state.store.delete_session(&signed.token_hash).await {
         return page::internal_error(&headers, e);
     }
@@ -222,12 +218,8 @@ pub async fn sign_out(
 pub async fn set_language(
     State(state): State<AppState>,
     headers: HeaderMap,
-    signed: Signed,
-    form: FormData,
+    CheckedForm { signed, form }: CheckedForm,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&form) {
-        return refused;
-    }
     let Some(lang) = form.get("lang").and_then(Lang::from_tag) else {
         return page::error_page(&signed.tr, StatusCode::BAD_REQUEST, "error-bad-form");
     };

@@ -17,7 +17,7 @@ use super::{tabs, Tab};
 use crate::state::AppState;
 use crate::ui::i18n::Tr;
 use crate::ui::page::{self, display_name, format_instant, Section};
-use crate::ui::session::{FormData, Signed};
+use crate::ui::session::{CheckedForm, Signed};
 
 /// The user setting holding the chosen columns (comma-separated).
 const COLUMNS_SETTING: &str = "integration_columns";
@@ -168,12 +168,8 @@ pub async fn list(
 pub async fn save_columns(
     State(state): State<AppState>,
     headers: HeaderMap,
-    signed: Signed,
-    form: FormData,
+    CheckedForm { signed, form }: CheckedForm,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&form) {
-        return refused;
-    }
     let chosen: Vec<&str> = COLUMNS
         .iter()
         .map(|(k, _)| *k)

@@ -16,7 +16,7 @@ use super::form::{render, WebhookForm};
 use super::{cases, offered_scopes, public_base, visible_webhook};
 use crate::state::AppState;
 use crate::ui::page::{self, Section};
-use crate::ui::session::{FormData, Signed};
+use crate::ui::session::{CheckedForm, FormData, Signed};
 
 /// The builder's method when nothing suggests one.
 const DEFAULT_METHOD: &str = "profile";
@@ -156,12 +156,8 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
-    signed: Signed,
-    form: FormData,
+    CheckedForm { signed, form }: CheckedForm,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&form) {
-        return refused;
-    }
     let (fields, problem) = read_fields(&state, &form);
     let case = form.get("case").and_then(cases::find);
     let method = case.map_or(DEFAULT_METHOD, |c| c.method).to_owned();
@@ -287,13 +283,9 @@ pub async fn edit_form(
 pub async fn save(
     State(state): State<AppState>,
     headers: HeaderMap,
-    signed: Signed,
     Path(id): Path<String>,
-    form: FormData,
+    CheckedForm { signed, form }: CheckedForm,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&form) {
-        return refused;
-    }
     let hook = match visible_webhook(&state, &headers, &signed, &id).await {
         Ok(hook) => hook,
         Err(res) => return res,
@@ -368,13 +360,9 @@ pub async fn confirm_delete(
 pub async fn delete(
     State(state): State<AppState>,
     headers: HeaderMap,
-    signed: Signed,
     Path(id): Path<String>,
-    form: FormData,
+    CheckedForm { signed, .. }: CheckedForm,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&form) {
-        return refused;
-    }
     let hook = match visible_webhook(&state, &headers, &signed, &id).await {
         Ok(hook) => hook,
         Err(res) => return res,

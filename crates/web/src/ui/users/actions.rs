@@ -14,7 +14,7 @@ use super::{render, Draft};
 use crate::state::AppState;
 use crate::ui::page;
 use crate::ui::password::{self, MIN_PASSWORD_LEN};
-use crate::ui::session::{FormData, Signed};
+use crate::ui::session::{CheckedForm, FormData};
 
 /// Longest login, in characters.
 const MAX_LOGIN_CHARS: usize = 50;
@@ -104,12 +104,8 @@ fn flag(form: &FormData, name: &str) -> Option<bool> {
 pub async fn add(
     State(state): State<AppState>,
     headers: HeaderMap,
-    signed: Signed,
-    form: FormData,
+    CheckedForm { signed, form }: CheckedForm,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&form) {
-        return refused;
-    }
     if let Err(refused) = signed.require_admin() {
         return refused;
     }
@@ -168,32 +164,66 @@ pub async fn add(
     }
 }
 
-/// `POST /users/{id}/active` with `active=0|1`.
-pub async fn set_active(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    signed: Signed,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Response {
-    if let Err(refused) = signed.check_csrf(&form) {
-        return refused;
+/// A yes/no property of a user that administrators switch from the Users page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Switch {
+    /// `active`: deactivation also ends the user's sessions.
+    Active,
+    /// `admin`: the administrator flag.
+    Admin,
+}
+
+impl Switch {
+    /// The form field carrying `0` or `1`.
+    fn field(self) -> &'static str {
+        match self {
+            Switch::Active => "active",
+            Switch::Admin => "admin",
+        }
     }
+
+    /// The message refusing to switch it off for oneself.
+    fn self_error(self) -> &'static str {
+        match self {
+            Switch::Active => "users-error-self-deactivate",
+            Switch::Admin => "users-error-self-revoke",
+        }
+    }
+
+    /// The `?done=` notice after switching it to `on`.
+    fn done(self, on: bool) -> &'static str {
+        match (self, on) {
+            (Switch::Active, true) => "activated",
+            (Switch::Active, false) => "deactivated",
+            (Switch::Admin, true) => "admin-granted",
+            (Switch::Admin, false) => "admin-revoked",
+        }
+    }
+}
+
+/// Switches `switch` of user `id` as the form says; nobody switches themselves off.
+async fn change(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    CheckedForm { signed, form }: CheckedForm,
+    switch: Switch,
+) -> Response {
     if let Err(refused) = signed.require_admin() {
         return refused;
     }
     let tr = &signed.tr;
-    let Some(id) = parse_id(&id) else {
+    let Some(id) = parse_id(id) else {
         return page::not_found(tr);
     };
-    let Some(active) = flag(&form, "active") else {
+    let Some(on) = flag(&form, switch.field()) else {
         return page::error_page(tr, StatusCode::BAD_REQUEST, "error-bad-form");
     };
-    if !active && id == signed.user.id {
-        let message = tr.t("users-error-self-deactivate");
+    if !on && id == signed.user.id {
+        let message = tr.t(switch.self_error());
         return render(
-            &state,
-            &headers,
+            state,
+            headers,
             &signed,
             StatusCode::BAD_REQUEST,
             None,
@@ -202,67 +232,42 @@ pub async fn set_active(
         )
         .await;
     }
-    match state.store.set_user_active(id, active).await {
+    let changed = match switch {
+        Switch::Active => state.store.set_user_active(id, on).await,
+        Switch::Admin => state.store.set_user_admin(id, on).await,
+    };
+    match changed {
         Ok(true) => {}
         Ok(false) => return page::not_found(tr),
-        Err(e) => return page::internal_error(&headers, e),
+        Err(e) => return page::internal_error(headers, e),
     }
-    if !active {
+    if switch == Switch::Active && !on {
         if let Err(e) = state.store.delete_user_sessions(id).await {
-            return page::internal_error(&headers, e);
+            return page::internal_error(headers, e);
         }
     }
-    tracing::info!(target: "portico::web", by = signed.user.id, user = id, active, "user activation changed");
-    let done = if active { "activated" } else { "deactivated" };
-    Redirect::to(&format!("/users?done={done}")).into_response()
+    tracing::info!(target: "portico::web", by = signed.user.id, user = id, field = switch.field(), on, "user changed");
+    Redirect::to(&format!("/users?done={}", switch.done(on))).into_response()
+}
+
+/// `POST /users/{id}/active` with `active=0|1`.
+pub async fn set_active(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    checked: CheckedForm,
+) -> Response {
+    change(&state, &headers, &id, checked, Switch::Active).await
 }
 
 /// `POST /users/{id}/admin` with `admin=0|1`.
 pub async fn set_admin(
     State(state): State<AppState>,
     headers: HeaderMap,
-    signed: Signed,
     Path(id): Path<String>,
-    form: FormData,
+    checked: CheckedForm,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&form) {
-        return refused;
-    }
-    if let Err(refused) = signed.require_admin() {
-        return refused;
-    }
-    let tr = &signed.tr;
-    let Some(id) = parse_id(&id) else {
-        return page::not_found(tr);
-    };
-    let Some(admin) = flag(&form, "admin") else {
-        return page::error_page(tr, StatusCode::BAD_REQUEST, "error-bad-form");
-    };
-    if !admin && id == signed.user.id {
-        let message = tr.t("users-error-self-revoke");
-        return render(
-            &state,
-            &headers,
-            &signed,
-            StatusCode::BAD_REQUEST,
-            None,
-            Some(message),
-            &Draft::default(),
-        )
-        .await;
-    }
-    match state.store.set_user_admin(id, admin).await {
-        Ok(true) => {}
-        Ok(false) => return page::not_found(tr),
-        Err(e) => return page::internal_error(&headers, e),
-    }
-    tracing::info!(target: "portico::web", by = signed.user.id, user = id, admin, "administrator flag changed");
-    let done = if admin {
-        "admin-granted"
-    } else {
-        "admin-revoked"
-    };
-    Redirect::to(&format!("/users?done={done}")).into_response()
+    change(&state, &headers, &id, checked, Switch::Admin).await
 }
 
 #[cfg(test)]
