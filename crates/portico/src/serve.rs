@@ -86,7 +86,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         Clock::new(offset),
         limits,
         tls.is_some(),
-    );
+    )
+    .with_public_url(portal.config.public_url.clone());
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -66,4 +66,14 @@ impl AppState {
             usage: Arc::default(),
         }
     }
+
+    /// The same state with the portal's public address (for webhook URLs shown in the UI).
+    pub fn with_public_url(mut self, url: Option<String>) -> AppState {
+        self.ui = Arc::new(UiState {
+            secure_cookies: self.ui.secure_cookies,
+            public_url: url.map(|u| u.trim_end_matches('/').to_owned()),
+            ..UiState::default()
+        });
+        self
+    }
 }

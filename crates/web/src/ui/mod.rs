@@ -32,6 +32,9 @@ pub struct UiState {
     pub secure_cookies: bool,
     /// Failed sign-in counter.
     pub throttle: session::SignInThrottle,
+    /// The portal's public address (`https://crm.example.com`) when configured;
+    /// webhook URLs on the pages use it instead of the request's `Host`.
+    pub public_url: Option<String>,
 }
 
 /// The UI's routes.

@@ -265,11 +265,25 @@ pub struct Browser {
     driver: Arc<Driver>,
 }
 
+/// Removes the screenshots an earlier run of test `test` left, so the folder
+/// shows only this run's pages.
+fn forget_screenshots(test: &str) {
+    let prefix = format!("{test}-");
+    if let Ok(entries) = std::fs::read_dir(screenshot_dir()) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
 impl Browser {
     /// Opens a browser for test `test` (the prefix of its screenshots) against the
     /// Portico at `base` (`http://127.0.0.1:PORT`), with a 1280×900 viewport, English
     /// as the preferred language, and downloads saved to [`Browser::downloads`].
     pub async fn start(base: &str, test: &str) -> Browser {
+        forget_screenshots(test);
         let driver = Driver::shared();
         let profile = tempfile::tempdir().expect("temp profile folder");
         let downloads = tempfile::tempdir().expect("temp download folder");

@@ -72,8 +72,12 @@ pub fn offered_scopes() -> Vec<&'static str> {
     SCOPES.clone()
 }
 
-/// `http(s)://host[:port]` as the browser reached this server.
+/// The configured public address, else `http(s)://host[:port]` as the browser
+/// reached this server.
 pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.ui.public_url {
+        return url.clone();
+    }
     let scheme = if state.ui.secure_cookies {
         "https"
     } else {
@@ -157,4 +161,59 @@ async fn methods(State(state): State<AppState>, signed: Signed) -> Response {
         Json(Value::Array(list)),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::http::{HeaderMap, HeaderValue};
+    use portico_methods::Clock;
+    use portico_store::secrets::SecretBox;
+
+    use super::public_base;
+    use crate::{AppState, Limits};
+
+    fn state(dir: &tempfile::TempDir, tls: bool) -> AppState {
+        let store = portico_store_sqlite::SqliteStore::open(
+            &dir.path().join("p.sqlite3"),
+            portico_store_sqlite::SqliteOptions::default(),
+        )
+        .expect("store");
+        AppState::new(
+            Arc::new(store),
+            Arc::new(portico_methods::registry()),
+            SecretBox::new(&SecretBox::generate_master()),
+            Clock::default(),
+            Limits::default(),
+            tls,
+        )
+    }
+
+    #[test]
+    fn webhook_urls_use_the_public_address_else_the_host() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut headers = HeaderMap::new();
+        headers.insert("host", HeaderValue::from_static("127.0.0.1:8080"));
+        assert_eq!(
+            public_base(&state(&dir, false), &headers),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            public_base(&state(&dir, true), &headers),
+            "https://127.0.0.1:8080"
+        );
+        let configured =
+            state(&dir, true).with_public_url(Some("https://crm.example.com/".to_owned()));
+        assert_eq!(
+            public_base(&configured, &headers),
+            "https://crm.example.com"
+        );
+        assert!(configured.ui.secure_cookies);
+        headers.insert("host", HeaderValue::from_static("evil\"><script>"));
+        assert_eq!(
+            public_base(&state(&dir, false), &headers),
+            "http://localhost"
+        );
+    }
 }
