@@ -23,12 +23,14 @@ async fn create_webhook(
         .await;
     assert_eq!(form.status, 200, "{}", form.body);
     let key = input_value(&form.body, "key").expect("the new form carries a key");
+    let proof = input_value(&form.body, "key_proof").expect("and the proof of it");
     let csrf = form.csrf();
     let mut fields = vec![
         ("csrf", csrf.as_str()),
         ("case", case),
         ("name", name),
         ("key", key.as_str()),
+        ("key_proof", proof.as_str()),
         ("expires", ""),
         ("action", "save"),
     ];
@@ -504,4 +506,38 @@ async fn the_builder_catalogue_follows_the_registry_and_the_language() {
         pt_add["description"], add["description"],
         "descriptions in Portuguese"
     );
+}
+
+#[tokio::test]
+async fn a_form_cannot_choose_its_own_key() {
+    let app = TestApp::start().await;
+    let admin = app.sign_in_as(1).await;
+    let form = admin.get("/developer/webhooks/new").await;
+    let real_proof = input_value(&form.body, "key_proof").expect("proof");
+    let chosen = "aaaaaaaaaaaaaaaa";
+    for proof in ["", "00", real_proof.as_str()] {
+        let done = admin
+            .post_form(
+                "/developer/webhooks/new",
+                &[
+                    ("csrf", &form.csrf()),
+                    ("name", "Chosen key"),
+                    ("key", chosen),
+                    ("key_proof", proof),
+                    ("scope", "crm"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, 303, "saved, with a key of the server's");
+    }
+    assert_eq!(
+        app.store
+            .webhook_by_hash(&app.secrets.lookup_hash(chosen))
+            .await
+            .unwrap(),
+        None,
+        "the chosen key was not stored"
+    );
+    let url = format!("{}/rest/1/{chosen}/", app.base);
+    assert_eq!(app.call_on(&url, "profile", json!({})).await.status, 401);
 }

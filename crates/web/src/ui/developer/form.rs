@@ -22,6 +22,9 @@ pub struct WebhookForm {
     pub name: String,
     /// The key, when the viewer may see it (the owner); `None` hides it.
     pub key: Option<String>,
+    /// For a new webhook: the server's proof that it proposed `key` to this
+    /// session, so a submitted form cannot choose its own key.
+    pub key_proof: Option<String>,
     /// Granted scopes.
     pub scopes: Vec<String>,
     /// Expiry date `YYYY-MM-DD`, or "".
@@ -104,7 +107,10 @@ pub fn render(signed: &Signed, form: &WebhookForm, base: &str) -> Markup {
             fieldset.stack {
                 legend { (tr.t("webhook-key-legend")) }
                 @if let (Some(key), Some(url)) = (&form.key, &hook_url) {
-                    @if form.id.is_none() { input type="hidden" name="key" value=(key); }
+                    @if let (None, Some(proof)) = (form.id, &form.key_proof) {
+                        input type="hidden" name="key" value=(key);
+                        input type="hidden" name="key_proof" value=(proof);
+                    }
                     label for="webhook-url" { (tr.t("webhook-url")) }
                     div.key-row {
                         input #webhook-url type="text" readonly value=(url);

@@ -16,7 +16,7 @@ use super::form::{render, WebhookForm};
 use super::{cases, offered_scopes, public_base, visible_webhook};
 use crate::state::AppState;
 use crate::ui::page::{self, Section};
-use crate::ui::session::{CheckedForm, FormData, Signed};
+use crate::ui::session::{tokens_match, CheckedForm, FormData, Signed};
 
 /// The builder's method when nothing suggests one.
 const DEFAULT_METHOD: &str = "profile";
@@ -79,6 +79,31 @@ fn expiry_date(state: &AppState, at: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
+/// The proof that the server proposed `key` to the session with CSRF token `csrf`:
+/// the portal's keyed hash of both, hex.
+fn key_proof(state: &AppState, csrf: &str, key: &str) -> String {
+    state
+        .secrets
+        .lookup_hash(&format!("proposed-webhook-key:{csrf}:{key}"))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The key a new-webhook form carries, if the server proposed it to this session;
+/// otherwise (or on "regenerate") a fresh one.
+fn proposed_key(state: &AppState, signed: &Signed, form: &FormData, regenerate: bool) -> String {
+    let proven = match (form.get("key"), form.get("key_proof")) {
+        (Some(key), Some(proof)) if is_webhook_secret_shape(key) => {
+            tokens_match(proof, &key_proof(state, &signed.csrf, key)).then(|| key.to_owned())
+        }
+        _ => None,
+    };
+    proven
+        .filter(|_| !regenerate)
+        .unwrap_or_else(new_webhook_secret)
+}
+
 /// Name, scopes and expiry read from a submitted form and checked.
 struct Submitted {
     name: String,
@@ -133,13 +158,15 @@ pub async fn new_form(
     Query(q): Query<FormQuery>,
 ) -> Response {
     let case = q.case.as_deref().and_then(cases::find);
+    let key = new_webhook_secret();
     let form = WebhookForm {
         id: None,
         case: case.map(|c| c.id.to_owned()),
         name: case
             .map(|c| signed.tr.t(c.title))
             .unwrap_or_else(|| signed.tr.t("webhook-default-name")),
-        key: Some(new_webhook_secret()),
+        key: Some(key.clone()),
+        key_proof: Some(key_proof(&state, &signed.csrf, &key)),
         scopes: case
             .map(|c| c.scopes.iter().map(|s| (*s).to_owned()).collect())
             .unwrap_or_default(),
@@ -162,16 +189,13 @@ pub async fn create(
     let case = form.get("case").and_then(cases::find);
     let method = case.map_or(DEFAULT_METHOD, |c| c.method).to_owned();
     let regenerate = form.get("action") == Some("regenerate");
-    let key = form
-        .get("key")
-        .filter(|k| is_webhook_secret_shape(k) && !regenerate)
-        .map(str::to_owned)
-        .unwrap_or_else(new_webhook_secret);
+    let key = proposed_key(&state, &signed, &form, regenerate);
     if regenerate || problem.is_some() {
         let view = WebhookForm {
             id: None,
             case: case.map(|c| c.id.to_owned()),
             name: fields.name,
+            key_proof: Some(key_proof(&state, &signed.csrf, &key)),
             key: Some(key),
             scopes: fields.scopes,
             expires: fields.expires,
@@ -240,6 +264,7 @@ async fn stored_form(
         case: None,
         name: hook.name.clone(),
         key,
+        key_proof: None,
         scopes: hook.scopes.clone(),
         expires: expiry_date(state, hook.expires_at),
         owner,
