@@ -48,12 +48,6 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Query of the sign-in page.
-#[derive(Debug, Default, Deserialize)]
-pub struct SignInQuery {
-    next: Option<String>,
-}
-
 /// The sign-in form, with a fresh CSRF cookie.
 fn sign_in_form(
     state: &AppState,
@@ -76,6 +70,7 @@ fn sign_in_form(
             form.card.stack method="post" action="/login" {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="next" value=(next);
+                input type="hidden" name="lang" value=(tr.lang.tag());
                 label for="login" { (tr.t("sign-in-login")) }
                 input #login name="login" type="text" autocomplete="username" required autofocus value=(login);
                 label for="password" { (tr.t("sign-in-password")) }
@@ -124,10 +119,10 @@ pub async fn submit(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Query(q): Query<SignInQuery>,
+    Query(q): Query<SignInPageQuery>,
     form: FormData,
 ) -> Response {
-    let tr = signed_out_lang(&headers, None);
+    let tr = signed_out_lang(&headers, form.get("lang"));
     let login = form.text("login");
     let next = safe_next(form.get("next").or(q.next.as_deref()));
     let csrf_ok = match (cookie(&headers, SIGN_IN_CSRF_COOKIE), form.get("csrf")) {

@@ -216,4 +216,25 @@ async fn signed_out_pages_follow_the_browser_language() {
         .await
         .unwrap();
     assert!(chosen.contains("Entrar no Portico"));
+
+    // A refused attempt keeps the language the form was shown in.
+    let ui = app.ui();
+    let form = ui.get("/login?lang=pt-BR").await;
+    let refused = ui
+        .post_form(
+            "/login",
+            &[
+                ("csrf", &form.csrf()),
+                ("lang", "pt-BR"),
+                ("login", "admin"),
+                ("password", "wrong"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 401);
+    assert!(
+        refused.contains("Login ou senha incorretos."),
+        "{}",
+        refused.body
+    );
 }
