@@ -184,3 +184,46 @@ async fn crm_rights_apply_to_the_pages() {
     assert_eq!(own.get(&format!("/crm/leads/{lead}")).await.status, 403);
     assert_eq!(own.get(&format!("/crm/leads/{mine}")).await.status, 200);
 }
+
+#[tokio::test]
+async fn record_pages_label_fields_in_the_users_language() {
+    let app = TestApp::start().await;
+    let field = app
+        .ok(
+            "crm.lead.userfield.add",
+            json!({"fields": {"FIELD_NAME": "BUDGET", "USER_TYPE_ID": "string",
+                "EDIT_FORM_LABEL": {"en": "Budget note"}}}),
+        )
+        .await;
+    assert!(field.as_i64().is_some(), "{field}");
+    let lead = add(
+        &app,
+        "lead",
+        json!({"TITLE": "Labelled lead", "ASSIGNED_BY_ID": 1, "UF_CRM_BUDGET": "tight"}),
+    )
+    .await;
+    let admin = app.sign_in_as(1).await;
+    let path = format!("/crm/leads/{lead}");
+
+    let en = admin.get(&path).await;
+    assert_eq!(en.status, 200, "{}", en.body);
+    assert!(en.contains(">Responsible person</dt>") && en.contains(">Lead Name</dt>"));
+    assert!(en.contains(">Budget note</dt>"), "{}", en.body);
+
+    let switched = admin
+        .post_form(
+            "/settings/language",
+            &[("csrf", &en.csrf()), ("lang", "pt-BR")],
+        )
+        .await;
+    assert_eq!(switched.status, 303, "{}", switched.body);
+    let pt = admin.get(&path).await;
+    assert_eq!(pt.status, 200, "{}", pt.body);
+    assert!(pt.contains("lang=\"pt-BR\""));
+    assert!(pt.contains(">Responsável</dt>"), "{}", pt.body);
+    assert!(pt.contains(">Nome do lead</dt>") && pt.contains(">Criado em</dt>"));
+    assert!(!pt.contains("Responsible"), "{}", pt.body);
+    assert!(!pt.contains("Lead Name"));
+    // A user field keeps the label it was given.
+    assert!(pt.contains(">Budget note</dt>"));
+}
