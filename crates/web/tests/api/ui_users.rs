@@ -1,11 +1,13 @@
 //! The administrators' Users page over real HTTP, signed in through the
 //! sign-in form: only administrators see it; adding users (taken logins,
-//! refused forms shown again), deactivation ending sessions, no self-lockout,
+//! refused forms shown again, the chosen CRM role stored and shown, unknown
+//! roles refused), deactivation ending sessions, no self-lockout,
 //! CSRF on every form.
 
-use portico_store::{SessionStore, UserStore};
+use portico_store::{RoleStore, SessionStore, UserStore};
 
 use crate::common::TestApp;
+use crate::ui_client::Page;
 use crate::ui_pages::row;
 
 #[tokio::test]
@@ -76,6 +78,13 @@ async fn administrators_add_users_who_can_then_sign_in() {
         .expect("read")
         .expect("added");
     assert!(!ana.is_admin && ana.active);
+    let role = app
+        .store
+        .user_role(ana.id)
+        .await
+        .expect("read")
+        .expect("role");
+    assert_eq!(role.id, portico_store::roles::DEFAULT_ROLE_ID);
     let listed = admin.get(done.location()).await;
     assert!(listed.contains("id=\"users-notice\"") && listed.contains(&row(ana.id)));
     assert!(listed.contains("Ana &lt;b&gt; Souza"));
@@ -120,6 +129,95 @@ async fn administrators_add_users_who_can_then_sign_in() {
             .expect("added")
             .is_admin
     );
+}
+
+/// The `<tr>` of user `id` in a users page.
+fn user_row(page: &Page, id: i64) -> &str {
+    let at = page
+        .body
+        .find(&row(id))
+        .unwrap_or_else(|| panic!("no row {id}: {}", page.body));
+    let rest = &page.body[at..];
+    &rest[..rest.find("</tr>").unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn new_users_get_the_chosen_crm_role() {
+    let app = TestApp::start().await;
+    let admin = app.sign_in_as(1).await;
+    let form = admin.get("/users").await;
+    assert!(
+        form.contains("<select id=\"new-role\" name=\"role\""),
+        "{}",
+        form.body
+    );
+    assert!(form.contains("<option value=\"1\" selected>Full access (default)</option>"));
+    assert!(form.contains("<option value=\"3\">Read only</option>"));
+    assert!(form.contains("<th scope=\"col\">Role</th>"));
+    // The administrator's own row shows their role and that it does not limit them.
+    assert!(user_row(&form, 1).contains("Full access"));
+    assert!(user_row(&form, 1).contains("Administrator: all rights"));
+
+    let fields = [
+        ("login", "rita"),
+        ("password", "rita-password-1"),
+        ("role", "3"),
+    ];
+    let done = admin.submit("/users", "/users", &fields).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let rita = app
+        .store
+        .user_by_login("rita")
+        .await
+        .expect("read")
+        .expect("added");
+    let role = app
+        .store
+        .user_role(rita.id)
+        .await
+        .expect("read")
+        .expect("role");
+    assert_eq!((role.id, role.name.as_str()), (3, "Read only"));
+    let listed = admin.get(done.location()).await;
+    let rita_row = user_row(&listed, rita.id);
+    assert!(rita_row.contains("Read only"), "{rita_row}");
+    assert!(!rita_row.contains("all rights"));
+
+    for bogus in ["999", "abc", "-2"] {
+        let fields = [
+            ("login", "ghost"),
+            ("password", "ghost-password"),
+            ("role", bogus),
+        ];
+        let refused = admin.submit("/users", "/users", &fields).await;
+        assert_eq!(refused.status, 400, "{bogus}: {}", refused.body);
+        assert!(refused.contains("Choose one of the listed roles"));
+        assert!(
+            refused.contains("value=\"ghost\""),
+            "the form keeps the login"
+        );
+        assert!(refused.contains("<option value=\"1\" selected>"));
+    }
+    assert!(app
+        .store
+        .user_by_login("ghost")
+        .await
+        .expect("read")
+        .is_none());
+    let users = app.store.list_users().await.expect("users");
+    assert_eq!(users.len(), 2, "admin and rita only");
+
+    // In Portuguese the column is "Papel".
+    let switched = admin
+        .post_form(
+            "/settings/language",
+            &[("csrf", &listed.csrf()), ("lang", "pt-BR")],
+        )
+        .await;
+    assert_eq!(switched.status, 303);
+    let pt = admin.get("/users").await;
+    assert!(pt.contains("<th scope=\"col\">Papel</th>") && pt.contains("Papel no CRM"));
+    assert!(pt.contains("Full access (padrão)"));
 }
 
 #[tokio::test]
