@@ -4,6 +4,7 @@ users-col-id = ID
 users-col-login = Login
 users-col-name = Name
 users-col-email = E-mail
+users-col-role = Role
 users-col-admin = Administrator
 users-col-active = Active
 users-col-actions = Actions
@@ -27,6 +28,10 @@ users-password-hint = { $min ->
    *[other] At least { $min } characters.
 }
 users-field-admin = Administrator
+users-field-role = CRM role
+users-role-default = { $name } (default)
+users-role-hint = The role sets which CRM records the user may see and change. Administrators have all rights whatever their role.
+users-role-admin-note = Administrator: all rights
 users-add-submit = Add user
 users-done-added = The user was added. They can sign in now.
 users-done-activated = The user was activated.
@@ -42,6 +47,7 @@ users-error-name = { $max ->
    *[other] Names may have at most { $max } characters.
 }
 users-error-email = The e-mail address is not valid.
+users-error-role = Choose one of the listed roles.
 users-error-password = { $min ->
     [one] The password must have at least one character.
    *[other] The password must have at least { $min } characters.

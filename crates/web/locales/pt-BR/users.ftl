@@ -4,6 +4,7 @@ users-col-id = ID
 users-col-login = Login
 users-col-name = Nome
 users-col-email = E-mail
+users-col-role = Papel
 users-col-admin = Administrador
 users-col-active = Ativo
 users-col-actions = Ações
@@ -27,6 +28,10 @@ users-password-hint = { $min ->
    *[other] Pelo menos { $min } caracteres.
 }
 users-field-admin = Administrador
+users-field-role = Papel no CRM
+users-role-default = { $name } (padrão)
+users-role-hint = O papel define quais registros do CRM o usuário pode ver e alterar. Administradores têm todos os direitos, qualquer que seja o papel.
+users-role-admin-note = Administrador: todos os direitos
 users-add-submit = Adicionar usuário
 users-done-added = O usuário foi adicionado e já pode entrar.
 users-done-activated = O usuário foi ativado.
@@ -42,6 +47,7 @@ users-error-name = { $max ->
    *[other] Os nomes podem ter no máximo { $max } caracteres.
 }
 users-error-email = O endereço de e-mail não é válido.
+users-error-role = Escolha um dos papéis da lista.
 users-error-password = { $min ->
     [one] A senha deve ter pelo menos um caractere.
    *[other] A senha deve ter pelo menos { $min } caracteres.

@@ -75,6 +75,7 @@ macro_rules! sources {
             include_str!(concat!("../../locales/", $dir, "/main.ftl")),
             include_str!(concat!("../../locales/", $dir, "/developer.ftl")),
             include_str!(concat!("../../locales/", $dir, "/crm.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/crm-fields.ftl")),
             include_str!(concat!("../../locales/", $dir, "/users.ftl")),
         ]
     };
@@ -149,18 +150,34 @@ impl Tr {
         self.format(id, Some(&fluent_args))
     }
 
+    /// The message `id` with named arguments, or `None` when this language
+    /// has no such message (for ids built at run time, such as a CRM field's
+    /// `field-…` label, that may have no message; nothing is logged).
+    pub fn lookup(&self, id: &str, args: &[(&str, &str)]) -> Option<String> {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, FluentValue::from(*value));
+        }
+        self.try_format(id, Some(&fluent_args))
+    }
+
     fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
-        let bundle = self.bundle();
-        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+        self.try_format(id, args).unwrap_or_else(|| {
             tracing::warn!(id, lang = self.lang.tag(), "missing UI message");
-            return id.to_owned();
-        };
+            id.to_owned()
+        })
+    }
+
+    /// The formatted message, `None` when it does not exist.
+    fn try_format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> Option<String> {
+        let bundle = self.bundle();
+        let pattern = bundle.get_message(id).and_then(|m| m.value())?;
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, args, &mut errors);
         if !errors.is_empty() {
             tracing::warn!(id, ?errors, "UI message formatted with errors");
         }
-        text.into_owned()
+        Some(text.into_owned())
     }
 }
 
@@ -243,6 +260,11 @@ mod tests {
         );
         let missing = "no-such-message";
         assert_eq!(Tr::new(Lang::En).t(missing), missing);
+        assert_eq!(Tr::new(Lang::En).lookup(missing, &[]), None);
+        assert_eq!(
+            Tr::new(Lang::PtBr).lookup("field-title", &[("entity", "LEAD")]),
+            Some("Nome do lead".to_owned())
+        );
     }
 
     #[test]

@@ -19,4 +19,5 @@ mod ui_client;
 mod ui_developer;
 mod ui_pages;
 mod ui_sign_in;
+mod ui_users;
 mod user_fields;

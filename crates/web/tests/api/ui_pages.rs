@@ -1,10 +1,10 @@
-//! The CRM and Users pages over real HTTP, signed in through the sign-in form:
-//! CRM lists and records read through the REST methods as the signed-in user
-//! (escaped, searchable, paged, refused by a role without read rights), and
-//! the administrators' Users page (adding users, taken logins, deactivation
-//! ending sessions, no self-lockout, CSRF on every form).
+//! The CRM pages over real HTTP, signed in through the sign-in form: lists and
+//! records read through the REST methods as the signed-in user (escaped,
+//! searchable, paged, refused by a role without read rights); signed-out
+//! visitors of any page are sent to the sign-in page. The Users page is in
+//! `ui_users`.
 
-use portico_store::{Levels, NewRole, RoleStore, SessionStore, UserStore};
+use portico_store::{Levels, NewRole, RoleStore};
 use serde_json::json;
 
 use crate::common::TestApp;
@@ -19,7 +19,7 @@ async fn add(app: &TestApp, entity: &str, fields: serde_json::Value) -> i64 {
 }
 
 /// `data-id="{id}"`, the mark of a table row.
-fn row(id: i64) -> String {
+pub fn row(id: i64) -> String {
     format!("data-id=\"{id}\"")
 }
 
@@ -186,240 +186,44 @@ async fn crm_rights_apply_to_the_pages() {
 }
 
 #[tokio::test]
-async fn only_administrators_see_and_change_users() {
+async fn record_pages_label_fields_in_the_users_language() {
     let app = TestApp::start().await;
-    let bob = app.add_user("bob", false).await;
-    let bob_ui = app.sign_in_as(bob).await;
-    let page = bob_ui.get("/users").await;
-    assert_eq!(page.status, 403);
-    assert!(page.contains("Only administrators"));
-    // Bob's own valid token does not make him an administrator.
-    let token = bob_ui.get("/crm/leads").await.csrf();
-    let refused = bob_ui
+    let field = app
+        .ok(
+            "crm.lead.userfield.add",
+            json!({"fields": {"FIELD_NAME": "BUDGET", "USER_TYPE_ID": "string",
+                "EDIT_FORM_LABEL": {"en": "Budget note"}}}),
+        )
+        .await;
+    assert!(field.as_i64().is_some(), "{field}");
+    let lead = add(
+        &app,
+        "lead",
+        json!({"TITLE": "Labelled lead", "ASSIGNED_BY_ID": 1, "UF_CRM_BUDGET": "tight"}),
+    )
+    .await;
+    let admin = app.sign_in_as(1).await;
+    let path = format!("/crm/leads/{lead}");
+
+    let en = admin.get(&path).await;
+    assert_eq!(en.status, 200, "{}", en.body);
+    assert!(en.contains(">Responsible person</dt>") && en.contains(">Lead Name</dt>"));
+    assert!(en.contains(">Budget note</dt>"), "{}", en.body);
+
+    let switched = admin
         .post_form(
-            "/users",
-            &[
-                ("csrf", &token),
-                ("login", "mallory"),
-                ("password", "long-enough-1"),
-            ],
+            "/settings/language",
+            &[("csrf", &en.csrf()), ("lang", "pt-BR")],
         )
         .await;
-    assert_eq!(refused.status, 403);
-    let refused = bob_ui
-        .post_form("/users/1/admin", &[("csrf", &token), ("admin", "0")])
-        .await;
-    assert_eq!(refused.status, 403);
-    assert!(app
-        .store
-        .user_by_login("mallory")
-        .await
-        .expect("read")
-        .is_none());
-    assert!(
-        app.store
-            .user_by_id(1)
-            .await
-            .expect("read")
-            .expect("admin")
-            .is_admin
-    );
-}
-
-#[tokio::test]
-async fn administrators_add_users_who_can_then_sign_in() {
-    let app = TestApp::start().await;
-    let admin = app.sign_in_as(1).await;
-    let page = admin.get("/users").await;
-    assert_eq!(page.status, 200, "{}", page.body);
-    assert!(
-        page.contains("id=\"users\"") && page.contains("id=\"add-user\"") && page.contains(&row(1))
-    );
-
-    let fields = [
-        ("login", "ana"),
-        ("name", "Ana <b>"),
-        ("last_name", "Souza"),
-        ("email", "ana@example.com"),
-        ("password", "ana-password-1"),
-    ];
-    let done = admin.submit("/users", "/users", &fields).await;
-    assert_eq!(done.status, 303, "{}", done.body);
-    assert_eq!(done.location(), "/users?done=added");
-    let ana = app
-        .store
-        .user_by_login("ana")
-        .await
-        .expect("read")
-        .expect("added");
-    assert!(!ana.is_admin && ana.active);
-    let listed = admin.get(done.location()).await;
-    assert!(listed.contains("id=\"users-notice\"") && listed.contains(&row(ana.id)));
-    assert!(listed.contains("Ana &lt;b&gt; Souza"));
-    app.sign_in("ana", "ana-password-1").await;
-
-    let taken = admin.submit("/users", "/users", &fields).await;
-    assert_eq!(taken.status, 409);
-    assert!(taken.contains("role=\"alert\"") && taken.contains("already taken"));
-    let short = admin
-        .submit(
-            "/users",
-            "/users",
-            &[("login", "zed"), ("password", "short")],
-        )
-        .await;
-    assert_eq!(short.status, 400);
-    assert!(short.contains("at least 8 characters") && short.contains("value=\"zed\""));
-    assert!(app
-        .store
-        .user_by_login("zed")
-        .await
-        .expect("read")
-        .is_none());
-
-    let boss = admin
-        .submit(
-            "/users",
-            "/users",
-            &[
-                ("login", "boss"),
-                ("password", "boss-password"),
-                ("is_admin", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(boss.status, 303, "{}", boss.body);
-    assert!(
-        app.store
-            .user_by_login("boss")
-            .await
-            .expect("read")
-            .expect("added")
-            .is_admin
-    );
-}
-
-#[tokio::test]
-async fn deactivation_ends_sessions_and_admins_cannot_lock_themselves_out() {
-    let app = TestApp::start().await;
-    let carol = app.add_user("carol", false).await;
-    let carol_ui = app.sign_in_as(carol).await;
-    assert_eq!(carol_ui.get("/crm/leads").await.status, 200);
-    let admin = app.sign_in_as(1).await;
-
-    let action = format!("/users/{carol}/active");
-    let done = admin.submit("/users", &action, &[("active", "0")]).await;
-    assert_eq!(done.location(), "/users?done=deactivated");
-    let after = carol_ui.get("/crm/leads").await;
-    assert_eq!(after.status, 303);
-    assert_eq!(after.location(), "/login?next=%2Fcrm%2Fleads");
-    assert_eq!(
-        app.store
-            .delete_user_sessions(carol)
-            .await
-            .expect("sessions"),
-        0
-    );
-    assert_eq!(
-        app.ui()
-            .sign_in("carol", crate::ui_client::TEST_PASSWORD)
-            .await
-            .status,
-        401
-    );
-
-    let done = admin.submit("/users", &action, &[("active", "1")]).await;
-    assert_eq!(done.location(), "/users?done=activated");
-    app.sign_in("carol", crate::ui_client::TEST_PASSWORD).await;
-
-    let admin_action = format!("/users/{carol}/admin");
-    let done = admin
-        .submit("/users", &admin_action, &[("admin", "1")])
-        .await;
-    assert_eq!(done.location(), "/users?done=admin-granted");
-    assert!(
-        app.store
-            .user_by_id(carol)
-            .await
-            .expect("read")
-            .expect("carol")
-            .is_admin
-    );
-    let done = admin
-        .submit("/users", &admin_action, &[("admin", "0")])
-        .await;
-    assert_eq!(done.location(), "/users?done=admin-revoked");
-
-    let own = admin
-        .submit("/users", "/users/1/active", &[("active", "0")])
-        .await;
-    assert_eq!(own.status, 400);
-    assert!(own.contains("cannot deactivate your own account"));
-    let own = admin
-        .submit("/users", "/users/1/admin", &[("admin", "0")])
-        .await;
-    assert_eq!(own.status, 400);
-    assert!(own.contains("cannot revoke your own administrator rights"));
-    let me = app.store.user_by_id(1).await.expect("read").expect("admin");
-    assert!(me.active && me.is_admin);
-    assert_eq!(admin.get("/users").await.status, 200);
-
-    assert_eq!(
-        admin
-            .submit("/users", "/users/999/active", &[("active", "0")])
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        admin
-            .submit("/users", &action, &[("active", "maybe")])
-            .await
-            .status,
-        400
-    );
-}
-
-#[tokio::test]
-async fn forms_without_the_session_token_are_refused() {
-    let app = TestApp::start().await;
-    let dave = app.add_user("dave", false).await;
-    let admin = app.sign_in_as(1).await;
-    let fields = [("login", "eve"), ("password", "eve-password-1")];
-    let missing = admin.post_form("/users", &fields).await;
-    assert_eq!(missing.status, 403);
-    assert!(missing.contains("expired or did not come from this portal"));
-    let mut wrong = vec![("csrf", "not-the-token")];
-    wrong.extend_from_slice(&fields);
-    assert_eq!(admin.post_form("/users", &wrong).await.status, 403);
-    assert!(app
-        .store
-        .user_by_login("eve")
-        .await
-        .expect("read")
-        .is_none());
-
-    let action = format!("/users/{dave}/active");
-    let r = admin
-        .post_form(&action, &[("csrf", "nope"), ("active", "0")])
-        .await;
-    assert_eq!(r.status, 403);
-    let r = admin
-        .post_form(&format!("/users/{dave}/admin"), &[("admin", "1")])
-        .await;
-    assert_eq!(r.status, 403);
-    let dave = app
-        .store
-        .user_by_id(dave)
-        .await
-        .expect("read")
-        .expect("dave");
-    assert!(dave.active && !dave.is_admin);
-    // Another session's token is not this one's.
-    let other = app.sign_in_as(1).await;
-    let foreign = other.get("/users").await.csrf();
-    let r = admin
-        .post_form(&action, &[("csrf", &foreign), ("active", "0")])
-        .await;
-    assert_eq!(r.status, 403);
+    assert_eq!(switched.status, 303, "{}", switched.body);
+    let pt = admin.get(&path).await;
+    assert_eq!(pt.status, 200, "{}", pt.body);
+    assert!(pt.contains("lang=\"pt-BR\""));
+    assert!(pt.contains(">Responsável</dt>"), "{}", pt.body);
+    assert!(pt.contains(">Nome do lead</dt>") && pt.contains(">Criado em</dt>"));
+    assert!(!pt.contains("Responsible"), "{}", pt.body);
+    assert!(!pt.contains("Lead Name"));
+    // A user field keeps the label it was given.
+    assert!(pt.contains(">Budget note</dt>"));
 }

@@ -5,6 +5,7 @@
 //! rights of their role apply exactly as they do to their webhooks: a denial
 //! becomes a 403 page, a missing record a 404 page.
 
+pub mod labels;
 mod list;
 mod record;
 
@@ -32,6 +33,8 @@ pub struct Kind {
     pub segment: &'static str,
     /// The entity's name in method names (`lead` in `crm.lead.list`).
     pub method: &'static str,
+    /// The entity's catalogue code (`LEAD`), as in `portico_store::crm::by_code`.
+    pub entity: &'static str,
     /// Message id of the plural (the page title).
     pub title_id: &'static str,
     /// The directory field shown in the list (`STATUS_ID`, …), its directory
@@ -48,6 +51,7 @@ pub const KINDS: [Kind; 4] = [
     Kind {
         segment: "leads",
         method: "lead",
+        entity: "LEAD",
         title_id: "nav-leads",
         status: ("STATUS_ID", "STATUS", "crm-col-stage"),
         person: false,
@@ -56,6 +60,7 @@ pub const KINDS: [Kind; 4] = [
     Kind {
         segment: "deals",
         method: "deal",
+        entity: "DEAL",
         title_id: "nav-deals",
         status: ("STAGE_ID", "DEAL_STAGE", "crm-col-stage"),
         person: false,
@@ -64,6 +69,7 @@ pub const KINDS: [Kind; 4] = [
     Kind {
         segment: "contacts",
         method: "contact",
+        entity: "CONTACT",
         title_id: "nav-contacts",
         status: ("TYPE_ID", "CONTACT_TYPE", "crm-col-type"),
         person: true,
@@ -72,6 +78,7 @@ pub const KINDS: [Kind; 4] = [
     Kind {
         segment: "companies",
         method: "company",
+        entity: "COMPANY",
         title_id: "nav-companies",
         status: ("COMPANY_TYPE", "COMPANY_TYPE", "crm-col-type"),
         person: false,
@@ -275,6 +282,13 @@ mod tests {
         assert!(kind("tasks").is_none());
         for (segment, id) in page::CRM_MENU {
             assert_eq!(kind(segment).map(|k| k.title_id), Some(id));
+        }
+        for k in &KINDS {
+            assert!(
+                portico_store::crm::by_code(k.entity).is_some(),
+                "{}",
+                k.entity
+            );
         }
     }
 }

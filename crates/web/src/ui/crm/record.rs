@@ -1,5 +1,7 @@
 //! `GET /crm/{entity}/{id}`: one record read with `crm.{entity}.get`, every
-//! non-empty field listed under its title from `crm.{entity}.fields`.
+//! non-empty field listed under its label in the page's language (see
+//! [`labels`](super::labels): the `field-…` message of a standard field, else
+//! the labels of its `crm.{entity}.fields` descriptor).
 
 use std::collections::HashMap;
 
@@ -11,9 +13,10 @@ use serde_json::{json, Value};
 
 use super::list::record_title;
 use super::{
-    call, directory_names, failure, kind, named, short_datetime, text_of, user_names, Kind,
+    call, directory_names, failure, kind, labels, named, short_datetime, text_of, user_names, Kind,
 };
 use crate::state::AppState;
+use crate::ui::i18n::Tr;
 use crate::ui::page::{self, Section};
 use crate::ui::session::Signed;
 
@@ -32,10 +35,11 @@ struct Line {
     text: String,
 }
 
-/// The non-empty fields of `record` in its own order, labelled from the
-/// `fields` descriptors; user ids and the entity's directory field by name,
-/// date-times shortened.
+/// The non-empty fields of `record` in its own order, labelled in `tr`'s
+/// language (descriptors from `fields` for the others); user ids and the
+/// entity's directory field by name, date-times shortened.
 fn lines(
+    tr: &Tr,
     kind: &Kind,
     record: &Value,
     descriptors: &Value,
@@ -57,15 +61,7 @@ fn lines(
                 .and_then(|d| d.get("type"))
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            let label = descriptor
-                .and_then(|d| {
-                    ["title", "formLabel", "listLabel"]
-                        .iter()
-                        .find_map(|k| d.get(*k).and_then(Value::as_str))
-                })
-                .filter(|l| !l.trim().is_empty())
-                .unwrap_or(code)
-                .to_owned();
+            let label = labels::label(tr, kind.entity, code, descriptor);
             let text = match field_type {
                 "user" => match users.get(&raw) {
                     Some(name) => format!("{name} (#{raw})"),
@@ -113,7 +109,7 @@ pub async fn show(
         p { a href={ "/crm/" (kind.segment) } { "← " (tr.t(kind.title_id)) } }
         h1 { (title) }
         dl.fields #crm-record data-id=(id) {
-            @for line in lines(kind, &record, &descriptors, &users, &statuses) {
+            @for line in lines(tr, kind, &record, &descriptors, &users, &statuses) {
                 dt title=(line.code) { (line.label) }
                 dd data-field=(line.code) { (line.text) }
             }
@@ -126,6 +122,7 @@ pub async fn show(
 mod tests {
     use super::*;
     use crate::ui::crm::KINDS;
+    use crate::ui::i18n::Lang;
 
     #[test]
     fn ids_are_positive_integers() {
@@ -143,29 +140,68 @@ mod tests {
         let record = json!({
             "ID": "7", "TITLE": "<b>x</b>", "COMMENTS": "", "STATUS_ID": "NEW",
             "ASSIGNED_BY_ID": "1", "PHONE": [{"VALUE": "+55", "VALUE_TYPE": "WORK"}],
-            "EMAIL": [], "DATE_CREATE": "2024-05-01T10:20:30+00:00"
+            "EMAIL": [], "DATE_CREATE": "2024-05-01T10:20:30+00:00",
+            "UF_CRM_PRIORITY": "3", "UF_CRM_NOTE": "n"
         });
         let descriptors = json!({
             "TITLE": {"type": "string", "title": "Lead Name"},
             "ASSIGNED_BY_ID": {"type": "user", "title": "Responsible person"},
             "DATE_CREATE": {"type": "datetime", "title": "Created on"},
+            "UF_CRM_PRIORITY": {"type": "integer", "title": "UF_CRM_PRIORITY",
+                "formLabel": "Priority", "listLabel": "Prio"},
         });
         let users = HashMap::from([("1".to_owned(), "Ana".to_owned())]);
         let statuses = HashMap::from([("NEW".to_owned(), "Unassigned".to_owned())]);
-        let got: Vec<(String, String, String)> =
-            lines(&KINDS[0], &record, &descriptors, &users, &statuses)
+        let got = |lang| -> Vec<(String, String, String)> {
+            let tr = Tr::new(lang);
+            lines(&tr, &KINDS[0], &record, &descriptors, &users, &statuses)
                 .into_iter()
                 .map(|l| (l.code, l.label, l.text))
-                .collect();
-        let want = [
-            ("ID", "ID", "7"),
-            ("TITLE", "Lead Name", "<b>x</b>"),
-            ("STATUS_ID", "STATUS_ID", "Unassigned"),
-            ("ASSIGNED_BY_ID", "Responsible person", "Ana (#1)"),
-            ("PHONE", "PHONE", "+55 (WORK)"),
-            ("DATE_CREATE", "Created on", "2024-05-01 10:20"),
-        ]
-        .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
-        assert_eq!(got, want);
+                .collect()
+        };
+        let want = |labels: [&str; 8]| {
+            let rows = [
+                ("ID", "7"),
+                ("TITLE", "<b>x</b>"),
+                ("STATUS_ID", "Unassigned"),
+                ("ASSIGNED_BY_ID", "Ana (#1)"),
+                ("PHONE", "+55 (WORK)"),
+                ("DATE_CREATE", "2024-05-01 10:20"),
+                ("UF_CRM_PRIORITY", "3"),
+                ("UF_CRM_NOTE", "n"),
+            ];
+            rows.iter()
+                .zip(labels)
+                .map(|((code, text), label)| {
+                    ((*code).to_owned(), label.to_owned(), (*text).to_owned())
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            got(Lang::En),
+            want([
+                "ID",
+                "Lead Name",
+                "Stage",
+                "Responsible person",
+                "Phone",
+                "Created on",
+                "Priority",
+                "UF_CRM_NOTE"
+            ])
+        );
+        assert_eq!(
+            got(Lang::PtBr),
+            want([
+                "ID",
+                "Nome do lead",
+                "Fase",
+                "Responsável",
+                "Telefone",
+                "Criado em",
+                "Priority",
+                "UF_CRM_NOTE"
+            ])
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! `POST /users/{id}/active` (`active=0|1`) and `POST /users/{id}/admin`
 //! (`admin=0|1`). Each checks the CSRF token, then that the caller is an
 //! administrator; a refused form shows the page again with the reason (400, or
-//! 409 for a taken login). Administrators cannot deactivate themselves or
+//! 409 for a taken login). A new user gets the CRM role the form chose, which
+//! must exist. Administrators cannot deactivate themselves or
 //! revoke their own flag; deactivating a user ends their sessions.
 
 use axum::extract::{Path, State};
@@ -36,6 +37,8 @@ enum Invalid {
     Email,
     /// The password is too short or too long.
     Password,
+    /// The role is not a role id.
+    Role,
 }
 
 /// Checks the add-user form; returns the draft and the password.
@@ -46,6 +49,7 @@ fn validate(form: &FormData) -> (Draft, String, Option<Invalid>) {
         last_name: form.text("last_name"),
         email: form.text("email"),
         is_admin: form.get("is_admin").is_some(),
+        role: form.text("role"),
     };
     let password = form.get("password").unwrap_or("").to_owned();
     let login_ok = !draft.login.is_empty()
@@ -69,6 +73,7 @@ fn validate(form: &FormData) -> (Draft, String, Option<Invalid>) {
                 .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty()));
     let length = password.chars().count();
     let password_ok = (MIN_PASSWORD_LEN..=MAX_PASSWORD_CHARS).contains(&length);
+    let role_ok = draft.role.is_empty() || parse_id(&draft.role).is_some();
     let invalid = if !login_ok {
         Some(Invalid::Login)
     } else if !names_ok {
@@ -77,6 +82,8 @@ fn validate(form: &FormData) -> (Draft, String, Option<Invalid>) {
         Some(Invalid::Email)
     } else if !password_ok {
         Some(Invalid::Password)
+    } else if !role_ok {
+        Some(Invalid::Role)
     } else {
         None
     };
@@ -128,9 +135,19 @@ pub async fn add(
             Invalid::Name => tr.t_count("users-error-name", "max", MAX_NAME_CHARS as i64),
             Invalid::Email => tr.t("users-error-email"),
             Invalid::Password => tr.t_count("users-error-password", "min", MIN_PASSWORD_LEN as i64),
+            Invalid::Role => tr.t("users-error-role"),
         };
         return refuse(StatusCode::BAD_REQUEST, message).await;
     }
+    // Roles are never deleted, so one that exists now still does after the insert.
+    let role = match parse_id(&draft.role) {
+        None => None,
+        Some(id) => match state.store.role_by_id(id).await {
+            Ok(Some(role)) => Some(role),
+            Ok(None) => return refuse(StatusCode::BAD_REQUEST, tr.t("users-error-role")).await,
+            Err(e) => return page::internal_error(&headers, e),
+        },
+    };
     let taken = || tr.t_with("users-error-login-taken", &[("login", &draft.login)]);
     match state.store.user_by_login(&draft.login).await {
         Ok(Some(_)) => return refuse(StatusCode::CONFLICT, taken()).await,
@@ -154,14 +171,21 @@ pub async fn add(
             date_register: state.clock.now(),
         })
         .await;
-    match inserted {
-        Ok(id) => {
-            tracing::info!(target: "portico::web", by = signed.user.id, user = id, "user added");
-            Redirect::to("/users?done=added").into_response()
+    let id = match inserted {
+        Ok(id) => id,
+        Err(StoreError::Conflict(_)) => return refuse(StatusCode::CONFLICT, taken()).await,
+        Err(e) => return page::internal_error(&headers, e),
+    };
+    if let Some(role) = &role {
+        match state.store.set_user_role(id, Some(role.id)).await {
+            Ok(true) => {}
+            Ok(false) => return page::not_found(tr),
+            Err(e) => return page::internal_error(&headers, e),
         }
-        Err(StoreError::Conflict(_)) => refuse(StatusCode::CONFLICT, taken()).await,
-        Err(e) => page::internal_error(&headers, e),
     }
+    let role_id = role.as_ref().map(|r| r.id);
+    tracing::info!(target: "portico::web", by = signed.user.id, user = id, role = ?role_id, "user added");
+    Redirect::to("/users?done=added").into_response()
 }
 
 /// A yes/no property of a user that administrators switch from the Users page.
@@ -310,6 +334,12 @@ mod tests {
         assert_eq!(with("email", ""), None);
         assert_eq!(with("password", "1234567"), Some(Invalid::Password));
         assert_eq!(with("is_admin", "1"), None);
+        assert_eq!(with("role", "2"), None);
+        assert_eq!(with("role", ""), None);
+        for bad in ["x", "0", "-1", "2.5", "99999999999999999999"] {
+            assert_eq!(with("role", bad), Some(Invalid::Role), "{bad}");
+        }
+        assert_eq!(validate(&form(&[("role", " 3 ")])).0.role, "3");
         assert!(validate(&form(&[("is_admin", "1")])).0.is_admin);
     }
 

@@ -1,6 +1,6 @@
-//! `/users`, for administrators only: every portal user in a table with
-//! small forms to activate / deactivate them and grant / revoke the
-//! administrator flag, and a form to add a user. The changes themselves are in
+//! `/users`, for administrators only: every portal user in a table with their
+//! CRM role and small forms to activate / deactivate them and grant / revoke
+//! the administrator flag, and a form to add a user with a role. The changes themselves are in
 //! [`actions`]; every one checks the CSRF token first, then the
 //! administrator flag, and answers a 303 back to `/users?done=…`.
 
@@ -12,7 +12,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup};
-use portico_store::User;
+use portico_store::roles::DEFAULT_ROLE_ID;
+use portico_store::{Role, StoreError, User};
 
 use super::i18n::Tr;
 use super::page::{self, Section};
@@ -41,6 +42,8 @@ pub struct Draft {
     pub email: String,
     /// The administrator box was ticked.
     pub is_admin: bool,
+    /// The chosen CRM role's id as the form sent it ("": the default role).
+    pub role: String,
 }
 
 /// The message shown after a successful change, from `?done=`.
@@ -91,8 +94,8 @@ pub async fn render(
     error: Option<String>,
     draft: &Draft,
 ) -> Response {
-    let users = match state.store.list_users().await {
-        Ok(users) => users,
+    let (users, roles) = match users_and_roles(state).await {
+        Ok(read) => read,
         Err(e) => return page::internal_error(headers, e),
     };
     let tr = &signed.tr;
@@ -106,11 +109,26 @@ pub async fn render(
             p.notice role="status" #users-notice { (notice) }
         }
         (table(signed, &users))
-        (add_form(signed, draft))
+        (add_form(signed, &roles, draft))
     };
     let mut res = page::page(signed, Section::Users, &title, body);
     *res.status_mut() = status;
     res
+}
+
+/// Every user with the name of the CRM role in force for them (`None` when
+/// the user vanished meanwhile), and every role.
+async fn users_and_roles(
+    state: &AppState,
+) -> Result<(Vec<(User, Option<String>)>, Vec<Role>), StoreError> {
+    let users = state.store.list_users().await?;
+    let roles = state.store.list_roles().await?;
+    let mut out = Vec::with_capacity(users.len());
+    for user in users {
+        let role = state.store.user_role(user.id).await?.map(|r| r.name);
+        out.push((user, role));
+    }
+    Ok((out, roles))
 }
 
 /// "Yes" / "No".
@@ -122,8 +140,8 @@ fn yes_no(tr: &Tr, value: bool) -> String {
     }
 }
 
-/// The table of users with their action forms.
-fn table(signed: &Signed, users: &[User]) -> Markup {
+/// The table of users (each with their role's name) with their action forms.
+fn table(signed: &Signed, users: &[(User, Option<String>)]) -> Markup {
     let tr = &signed.tr;
     html! {
         div.table-wrap {
@@ -134,18 +152,26 @@ fn table(signed: &Signed, users: &[User]) -> Markup {
                         th scope="col" { (tr.t("users-col-login")) }
                         th scope="col" { (tr.t("users-col-name")) }
                         th scope="col" { (tr.t("users-col-email")) }
+                        th scope="col" { (tr.t("users-col-role")) }
                         th scope="col" { (tr.t("users-col-admin")) }
                         th scope="col" { (tr.t("users-col-active")) }
                         th scope="col" { (tr.t("users-col-actions")) }
                     }
                 }
                 tbody {
-                    @for user in users {
+                    @for (user, role) in users {
                         tr data-id=(user.id) {
                             td { (user.id) }
                             td { (user.login) }
                             td { (format!("{} {}", user.name, user.last_name).trim()) }
                             td { (user.email) }
+                            td.role {
+                                (role.as_deref().unwrap_or("—"))
+                                @if user.is_admin {
+                                    br;
+                                    span.muted { (tr.t("users-role-admin-note")) }
+                                }
+                            }
                             td.admin { (yes_no(tr, user.is_admin)) }
                             td.active { (yes_no(tr, user.active)) }
                             td.actions { (row_actions(signed, user)) }
@@ -207,9 +233,13 @@ fn row_actions(signed: &Signed, user: &User) -> Markup {
     }
 }
 
-/// The "Add user" form.
-fn add_form(signed: &Signed, draft: &Draft) -> Markup {
+/// The "Add user" form; the role list preselects the draft's role, else the default one.
+fn add_form(signed: &Signed, roles: &[Role], draft: &Draft) -> Markup {
     let tr = &signed.tr;
+    let chosen = roles
+        .iter()
+        .find(|r| r.id.to_string() == draft.role)
+        .map_or(DEFAULT_ROLE_ID, |r| r.id);
     html! {
         h2 #add-user-title { (tr.t("users-add-title")) }
         form #add-user.card.stack method="post" action="/users" aria-labelledby="add-user-title" {
@@ -230,6 +260,19 @@ fn add_form(signed: &Signed, draft: &Draft) -> Markup {
                 input #new-is-admin name="is_admin" type="checkbox" value="1" checked[draft.is_admin];
                 " " (tr.t("users-field-admin"))
             }
+            label for="new-role" { (tr.t("users-field-role")) }
+            select #new-role name="role" aria-describedby="new-role-hint" {
+                @for role in roles {
+                    option value=(role.id) selected[role.id == chosen] {
+                        @if role.id == DEFAULT_ROLE_ID {
+                            (tr.t_with("users-role-default", &[("name", &role.name)]))
+                        } @else {
+                            (role.name)
+                        }
+                    }
+                }
+            }
+            p.muted #new-role-hint { (tr.t("users-role-hint")) }
             div { button.primary type="submit" { (tr.t("users-add-submit")) } }
         }
     }
