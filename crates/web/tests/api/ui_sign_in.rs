@@ -1,5 +1,5 @@
 //! Signing in and out over HTTP: cookie flags, wrong passwords, the throttle
-//! (429), the sign-in form's own CSRF check, local-only `next`,
+//! (429 with `Retry-After`), the sign-in form's own CSRF check, local-only `next`,
 //! sign-out ending the session, deactivated users, and the language of signed-out pages.
 
 use crate::common::TestApp;
@@ -105,6 +105,28 @@ async fn wrong_passwords_are_refused_then_throttled() {
         .await
         .unwrap();
     assert_eq!(page.status(), 200, "the form itself still shows");
+    let form = ui.get("/login").await;
+    let token = form.csrf();
+    let cookie = ui.cookie("portico_signin_csrf").expect("sign-in cookie");
+    let again = http
+        .post(format!("{}/login", app.base))
+        .header("cookie", format!("portico_signin_csrf={cookie}"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("login", "admin"),
+            ("password", TEST_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 429);
+    let wait: i64 = again
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=900).contains(&wait), "{wait}");
 
     // Another login from the same address is not locked by admin's failures...
     let bob = app.add_user("bob", false).await;
