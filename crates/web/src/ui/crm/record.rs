@@ -68,6 +68,8 @@ fn lines(
                     None => raw,
                 },
                 "datetime" => short_datetime(&raw),
+                "char" if raw == "Y" => tr.t("yes"),
+                "char" if raw == "N" => tr.t("no"),
                 _ if code == kind.status.0 => named(statuses, &raw),
                 _ => raw,
             };
@@ -203,5 +205,30 @@ mod tests {
                 "UF_CRM_NOTE"
             ])
         );
+    }
+
+    #[test]
+    fn yes_no_fields_read_as_words() {
+        let record = json!({"OPENED": "Y", "HAS_PHONE": "N", "SOURCE_ID": "Y"});
+        let descriptors = json!({
+            "OPENED": {"type": "char", "title": "Available to everyone"},
+            "HAS_PHONE": {"type": "char", "title": "Has phone"},
+        });
+        let texts = |lang| -> Vec<String> {
+            let tr = Tr::new(lang);
+            lines(
+                &tr,
+                &KINDS[0],
+                &record,
+                &descriptors,
+                &HashMap::new(),
+                &HashMap::new(),
+            )
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
+        };
+        assert_eq!(texts(Lang::En), ["Yes", "No", "Y"]);
+        assert_eq!(texts(Lang::PtBr), ["Sim", "Não", "Y"]);
     }
 }
