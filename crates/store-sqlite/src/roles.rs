@@ -190,4 +190,16 @@ impl RoleStore for SqliteStore {
             }
         })
     }
+
+    async fn user_role_ids(&self) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT id, COALESCE(crm_role_id, ?1) FROM users")
+                .map_err(map_err)?;
+            let rows = stmt
+                .query_map([DEFAULT_ROLE_ID], |row| Ok((row.get(0)?, row.get(1)?)))
+                .map_err(map_err)?;
+            rows.collect::<Result<_, _>>().map_err(map_err)
+        })
+    }
 }

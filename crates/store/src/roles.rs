@@ -231,6 +231,9 @@ pub trait RoleStore: Send + Sync {
     /// The role in force for a user: their own, else the default role; `None`
     /// when there is no such user.
     async fn user_role(&self, user_id: i64) -> Result<Option<Role>, StoreError>;
+    /// The id of the role in force for every user (their own, else the default
+    /// role), by user id: one read for pages that list users with their roles.
+    async fn user_role_ids(&self) -> Result<std::collections::HashMap<i64, i64>, StoreError>;
 }
 
 #[cfg(test)]

@@ -107,6 +107,20 @@ pub(super) async fn story(store: &dyn Store) {
         store.user_role(user).await.expect("user role"),
         Some(sales.clone())
     );
+    let all_roles = store.user_role_ids().await.expect("every user's role");
+    assert_eq!(all_roles.get(&user), Some(&sales_id));
+    assert_eq!(
+        all_roles.len(),
+        store.list_users().await.expect("users").len(),
+        "one entry per user"
+    );
+    assert!(
+        all_roles
+            .iter()
+            .filter(|(id, _)| **id != user)
+            .all(|(_, role)| *role == seeded[0].id),
+        "the others have the default role: {all_roles:?}"
+    );
     match store.set_user_role(user, Some(999)).await {
         Err(StoreError::NotFound) => {}
         other => panic!("unknown role: expected NotFound, got {other:?}"),

@@ -116,18 +116,24 @@ pub async fn render(
     res
 }
 
-/// Every user with the name of the CRM role in force for them (`None` when
-/// the user vanished meanwhile), and every role.
+/// Every user with the name of the CRM role in force for them, and every
+/// role: three reads, whatever the number of users.
 async fn users_and_roles(
     state: &AppState,
 ) -> Result<(Vec<(User, Option<String>)>, Vec<Role>), StoreError> {
     let users = state.store.list_users().await?;
     let roles = state.store.list_roles().await?;
-    let mut out = Vec::with_capacity(users.len());
-    for user in users {
-        let role = state.store.user_role(user.id).await?.map(|r| r.name);
-        out.push((user, role));
-    }
+    let role_ids = state.store.user_role_ids().await?;
+    let out = users
+        .into_iter()
+        .map(|user| {
+            let role = role_ids
+                .get(&user.id)
+                .and_then(|id| roles.iter().find(|r| r.id == *id))
+                .map(|r| r.name.clone());
+            (user, role)
+        })
+        .collect();
     Ok((out, roles))
 }
 
