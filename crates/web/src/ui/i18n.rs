@@ -50,15 +50,10 @@ impl Lang {
             return Lang::En;
         };
         let requested = fluent_langneg::accepted_languages::parse(header);
-        let available: Vec<LanguageIdentifier> = Lang::ALL
-            .iter()
-            .filter_map(|l| l.tag().parse().ok())
-            .collect();
-        let default: LanguageIdentifier = "en".parse().expect("valid tag");
         let chosen = fluent_langneg::negotiate_languages(
             &requested,
-            &available,
-            Some(&default),
+            &AVAILABLE,
+            AVAILABLE.first(),
             fluent_langneg::NegotiationStrategy::Filtering,
         );
         chosen
@@ -109,6 +104,23 @@ static EN: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle(Lang
 static PT: LazyLock<FluentBundle<FluentResource>> =
     LazyLock::new(|| bundle(Lang::PtBr, PT_SOURCES));
 
+/// Named text arguments for a message.
+fn fluent_args<'a>(args: &[(&'a str, &'a str)]) -> FluentArgs<'a> {
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        fluent_args.set(*name, FluentValue::from(*value));
+    }
+    fluent_args
+}
+
+/// Our languages as identifiers, for negotiation.
+static AVAILABLE: LazyLock<Vec<LanguageIdentifier>> = LazyLock::new(|| {
+    Lang::ALL
+        .iter()
+        .filter_map(|l| l.tag().parse().ok())
+        .collect()
+});
+
 /// Translations for one page in one language.
 #[derive(Clone, Copy, Debug)]
 pub struct Tr {
@@ -136,11 +148,7 @@ impl Tr {
 
     /// The message `id` with named arguments.
     pub fn t_with(&self, id: &str, args: &[(&str, &str)]) -> String {
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            fluent_args.set(*name, FluentValue::from(*value));
-        }
-        self.format(id, Some(&fluent_args))
+        self.format(id, Some(&fluent_args(args)))
     }
 
     /// The message `id` with one numeric argument (plural-aware).
@@ -154,11 +162,7 @@ impl Tr {
     /// has no such message (for ids built at run time, such as a CRM field's
     /// `field-…` label, that may have no message; nothing is logged).
     pub fn lookup(&self, id: &str, args: &[(&str, &str)]) -> Option<String> {
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            fluent_args.set(*name, FluentValue::from(*value));
-        }
-        self.try_format(id, Some(&fluent_args))
+        self.try_format(id, Some(&fluent_args(args)))
     }
 
     fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> String {

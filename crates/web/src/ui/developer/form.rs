@@ -74,8 +74,9 @@ fn builder_texts(tr: &Tr) -> String {
     .to_string()
 }
 
-/// The whole page body.
-pub fn render(signed: &Signed, form: &WebhookForm, base: &str) -> Markup {
+/// The whole page body; `scopes` are those a webhook can be given (the
+/// registry's: `basic` needs none).
+pub fn render(signed: &Signed, form: &WebhookForm, base: &str, scopes: &[&str]) -> Markup {
     let tr = &signed.tr;
     let foreign = form.foreign(&signed.user);
     let action = match form.id {
@@ -136,7 +137,7 @@ pub fn render(signed: &Signed, form: &WebhookForm, base: &str) -> Markup {
             fieldset #scopes {
                 legend { (tr.t("webhook-scopes")) }
                 div.scopes {
-                    @for scope in super::offered_scopes() {
+                    @for scope in scopes {
                         label {
                             input type="checkbox" name="scope" value=(scope) checked[form.scopes.iter().any(|s| s == scope)];
                             " " (scope_label(tr, scope)) " "

@@ -65,13 +65,6 @@ pub fn tabs(tr: &Tr, current: Option<Tab>) -> Markup {
     }
 }
 
-/// The scopes a webhook can be given (every scope of the registry; `basic` needs none).
-pub fn offered_scopes() -> Vec<&'static str> {
-    static SCOPES: std::sync::LazyLock<Vec<&'static str>> =
-        std::sync::LazyLock::new(|| portico_methods::registry().scopes());
-    SCOPES.clone()
-}
-
 /// The configured public address, else `http(s)://host[:port]` as the browser
 /// reached this server.
 pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {

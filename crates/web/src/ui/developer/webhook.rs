@@ -13,7 +13,7 @@ use portico_store::{NewWebhook, StoreError, Webhook, WebhookChange};
 use serde::Deserialize;
 
 use super::form::{render, WebhookForm};
-use super::{cases, offered_scopes, public_base, visible_webhook};
+use super::{cases, public_base, visible_webhook};
 use crate::state::AppState;
 use crate::ui::page::{self, Section};
 use crate::ui::session::{tokens_match, CheckedForm, FormData, Signed};
@@ -51,7 +51,7 @@ fn form_page(
         Section::Developer,
         &title,
         &["/static/builder.js"],
-        render(signed, form, &base),
+        render(signed, form, &base, &state.registry.scopes()),
     )
 }
 
@@ -114,7 +114,7 @@ struct Submitted {
 
 /// Reads the common fields; `Err` carries the message id of the first problem.
 fn read_fields(state: &AppState, form: &FormData) -> (Submitted, Option<&'static str>) {
-    let offered = offered_scopes();
+    let offered = state.registry.scopes();
     let mut problem = None;
     let name = form.text("name");
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
