@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::response::Response;
-use portico_methods::{AuthKind, Ctx};
+use portico_methods::AuthKind;
 use portico_protocol::envelope::TimeBlock;
 use portico_protocol::{ApiError, ErrorCode};
 
@@ -128,13 +128,7 @@ async fn run(
     let params = decode(query, headers, body, state.limits.max_body_bytes)
         .await
         .map_err(|e| (e, integration.clone()))?;
-    let ctx = Ctx {
-        store: state.store.clone(),
-        caller,
-        clock: state.clock,
-        registry: state.registry.clone(),
-        in_batch: false,
-    };
+    let ctx = state.ctx(caller);
     let processing_started = Instant::now();
     match portico_methods::call(ctx, method, params).await {
         Ok(out) => Ok((out, processing_started.elapsed(), integration)),

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use portico_methods::{Clock, Registry};
+use portico_methods::{Caller, Clock, Ctx, Registry};
 use portico_store::secrets::SecretBox;
 use portico_store::Store;
 
@@ -64,6 +64,17 @@ impl AppState {
                 ..UiState::default()
             }),
             usage: Arc::default(),
+        }
+    }
+
+    /// The context of a top-level method call made by `caller`.
+    pub fn ctx(&self, caller: Arc<Caller>) -> Ctx {
+        Ctx {
+            store: self.store.clone(),
+            caller,
+            clock: self.clock,
+            registry: self.registry.clone(),
+            in_batch: false,
         }
     }
 

@@ -17,7 +17,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use portico_methods::crm::rights;
-use portico_methods::{AuthKind, Caller, Ctx, MethodOutput};
+use portico_methods::{AuthKind, Caller, MethodOutput};
 use portico_protocol::params::Params;
 use portico_protocol::{ApiError, ErrorCode};
 use serde_json::Value;
@@ -110,17 +110,11 @@ pub async fn call(
         Value::Object(map) => map,
         _ => serde_json::Map::new(),
     };
-    let ctx = Ctx {
-        store: state.store.clone(),
-        caller: Arc::new(Caller::new(
-            signed.user.clone(),
-            vec!["crm".to_owned()],
-            AuthKind::WebSession,
-        )),
-        clock: state.clock,
-        registry: state.registry.clone(),
-        in_batch: false,
-    };
+    let ctx = state.ctx(Arc::new(Caller::new(
+        signed.user.clone(),
+        vec!["crm".to_owned()],
+        AuthKind::WebSession,
+    )));
     portico_methods::call(ctx, method, Params::new(map)).await
 }
 
