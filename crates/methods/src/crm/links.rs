@@ -68,79 +68,48 @@ pub trait LinkPair: Send + Sync + 'static {
     const TARGET_NOUN: Noun;
 }
 
-/// `crm.deal.contact.*`: a deal's contacts.
-pub struct DealContact;
-/// `crm.lead.contact.*`: a lead's contacts.
-pub struct LeadContact;
-/// `crm.contact.company.*`: a contact's companies.
-pub struct ContactCompany;
-/// `crm.company.contact.*`: a company's contacts (contact → company links read
-/// from the company).
-pub struct CompanyContact;
+/// Declares a link pair: its marker type, the two entities (catalogue and
+/// method type), the item key, and the method-name prefix (`crm.deal.contact`).
+macro_rules! link_pair {
+    ($(#[$doc:meta])* $pair:ident, $owner:ident: $owner_ty:ty, $target:ident: $target_ty:ty, $key:literal, $prefix:literal) => {
+        $(#[$doc])*
+        pub struct $pair;
 
-impl LinkPair for DealContact {
-    const OWNER: &'static EntityDef = &DEAL;
-    const TARGET: &'static EntityDef = &CONTACT;
-    const KEY: &'static str = "CONTACT_ID";
-    const NAMES: LinkNames = LinkNames {
-        items_get: "crm.deal.contact.items.get",
-        items_set: "crm.deal.contact.items.set",
-        items_delete: "crm.deal.contact.items.delete",
-        add: "crm.deal.contact.add",
-        delete: "crm.deal.contact.delete",
-        fields: "crm.deal.contact.fields",
+        impl LinkPair for $pair {
+            const OWNER: &'static EntityDef = &$owner;
+            const TARGET: &'static EntityDef = &$target;
+            const KEY: &'static str = $key;
+            const NAMES: LinkNames = LinkNames {
+                items_get: concat!($prefix, ".items.get"),
+                items_set: concat!($prefix, ".items.set"),
+                items_delete: concat!($prefix, ".items.delete"),
+                add: concat!($prefix, ".add"),
+                delete: concat!($prefix, ".delete"),
+                fields: concat!($prefix, ".fields"),
+            };
+            const OWNER_NOUN: Noun = <$owner_ty as CrmEntity>::NOUN;
+            const TARGET_NOUN: Noun = <$target_ty as CrmEntity>::NOUN;
+        }
     };
-    const OWNER_NOUN: Noun = <Deal as CrmEntity>::NOUN;
-    const TARGET_NOUN: Noun = <Contact as CrmEntity>::NOUN;
 }
 
-impl LinkPair for LeadContact {
-    const OWNER: &'static EntityDef = &LEAD;
-    const TARGET: &'static EntityDef = &CONTACT;
-    const KEY: &'static str = "CONTACT_ID";
-    const NAMES: LinkNames = LinkNames {
-        items_get: "crm.lead.contact.items.get",
-        items_set: "crm.lead.contact.items.set",
-        items_delete: "crm.lead.contact.items.delete",
-        add: "crm.lead.contact.add",
-        delete: "crm.lead.contact.delete",
-        fields: "crm.lead.contact.fields",
-    };
-    const OWNER_NOUN: Noun = <Lead as CrmEntity>::NOUN;
-    const TARGET_NOUN: Noun = <Contact as CrmEntity>::NOUN;
-}
-
-impl LinkPair for ContactCompany {
-    const OWNER: &'static EntityDef = &CONTACT;
-    const TARGET: &'static EntityDef = &COMPANY;
-    const KEY: &'static str = "COMPANY_ID";
-    const NAMES: LinkNames = LinkNames {
-        items_get: "crm.contact.company.items.get",
-        items_set: "crm.contact.company.items.set",
-        items_delete: "crm.contact.company.items.delete",
-        add: "crm.contact.company.add",
-        delete: "crm.contact.company.delete",
-        fields: "crm.contact.company.fields",
-    };
-    const OWNER_NOUN: Noun = <Contact as CrmEntity>::NOUN;
-    const TARGET_NOUN: Noun = <Company as CrmEntity>::NOUN;
-}
-
-impl LinkPair for CompanyContact {
-    const OWNER: &'static EntityDef = &COMPANY;
-    const TARGET: &'static EntityDef = &CONTACT;
-    const KEY: &'static str = "CONTACT_ID";
-    const NAMES: LinkNames = LinkNames {
-        items_get: "crm.company.contact.items.get",
-        items_set: "crm.company.contact.items.set",
-        items_delete: "crm.company.contact.items.delete",
-        add: "crm.company.contact.add",
-        delete: "crm.company.contact.delete",
-        fields: "crm.company.contact.fields",
-    };
-    const OWNER_NOUN: Noun = <Company as CrmEntity>::NOUN;
-    const TARGET_NOUN: Noun = <Contact as CrmEntity>::NOUN;
-}
+link_pair!(
+    /// `crm.deal.contact.*`: a deal's contacts.
+    DealContact, DEAL: Deal, CONTACT: Contact, "CONTACT_ID", "crm.deal.contact"
+);
+link_pair!(
+    /// `crm.lead.contact.*`: a lead's contacts.
+    LeadContact, LEAD: Lead, CONTACT: Contact, "CONTACT_ID", "crm.lead.contact"
+);
+link_pair!(
+    /// `crm.contact.company.*`: a contact's companies.
+    ContactCompany, CONTACT: Contact, COMPANY: Company, "COMPANY_ID", "crm.contact.company"
+);
+link_pair!(
+    /// `crm.company.contact.*`: a company's contacts (contact → company links read
+    /// from the company).
+    CompanyContact, COMPANY: Company, CONTACT: Contact, "CONTACT_ID", "crm.company.contact"
+);
 
 /// Declares the link methods of every pair.
 pub fn register(r: &mut Registry) {
