@@ -250,9 +250,9 @@ impl FromRequest<AppState> for FormData {
     type Rejection = Response;
 
     async fn from_request(req: Request, _state: &AppState) -> Result<Self, Response> {
-        let headers = req.headers().clone();
-        let tr = Tr::new(request_lang(&headers, None));
-        let is_form = headers
+        let tr = Tr::new(request_lang(req.headers(), None));
+        let is_form = req
+            .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));

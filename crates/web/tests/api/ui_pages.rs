@@ -58,6 +58,10 @@ async fn lead_list_escapes_searches_and_links_to_the_record() {
     assert!(list.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!list.contains("<script>alert"));
     assert!(list.contains(&format!("href=\"/crm/leads/{evil}\"")));
+    assert!(
+        list.contains("admin name admin last"),
+        "the responsible person by name"
+    );
 
     let found = admin.get("/crm/leads?q=%3Cscript").await;
     assert_eq!(found.status, 200);
@@ -73,6 +77,10 @@ async fn lead_list_escapes_searches_and_links_to_the_record() {
     let record = admin.get(&format!("/crm/leads/{evil}")).await;
     assert_eq!(record.status, 200, "{}", record.body);
     assert!(record.contains("class=\"fields\""));
+    assert!(
+        record.contains("admin name admin last (#1)"),
+        "user fields by name"
+    );
     assert!(record.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!record.contains("<script>alert"));
 

@@ -147,12 +147,20 @@ pub async fn show(
         Ok(out) => out,
         Err(e) => return failure(&signed, &headers, e, false),
     };
-    let rows = out.result.as_array().cloned().unwrap_or_default();
-    let users = user_names(&state).await;
+    let total = out.total;
+    let rows = match out.result {
+        Value::Array(rows) => rows,
+        _ => Vec::new(),
+    };
+    let assigned = rows
+        .iter()
+        .filter_map(|r| r.get("ASSIGNED_BY_ID").map(text_of))
+        .collect();
+    let users = user_names(&state, assigned).await;
     let statuses = directory_names(&state, &signed, kind.status.1).await;
     let tr = &signed.tr;
     let title = tr.t(kind.title_id);
-    let total = out.total.unwrap_or(rows.len() as i64);
+    let total = total.unwrap_or(rows.len() as i64);
     let body = html! {
         h1 { (title) }
         div.toolbar {

@@ -149,19 +149,26 @@ pub fn failure(
     page::internal_error(headers, e)
 }
 
-/// Display names of the portal's users by id, for the responsible person and
-/// other user fields (empty when the users cannot be read: the ids show instead).
-pub async fn user_names(state: &AppState) -> HashMap<String, String> {
-    match state.store.list_users().await {
-        Ok(users) => users
-            .iter()
-            .map(|u| (u.id.to_string(), page::display_name(u)))
-            .collect(),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read users for a CRM page");
-            HashMap::new()
+/// Display names of the users with these ids (the responsible person and other
+/// user fields of the records shown), read one by one: a page names at most a
+/// few dozen users, however many the portal has. Unreadable or unknown ids are
+/// left out (the ids show instead).
+pub async fn user_names(state: &AppState, ids: Vec<String>) -> HashMap<String, String> {
+    let mut names = HashMap::new();
+    for raw in ids {
+        let Ok(id) = raw.parse::<i64>() else { continue };
+        if names.contains_key(&raw) {
+            continue;
+        }
+        match state.store.user_by_id(id).await {
+            Ok(Some(user)) => {
+                names.insert(raw, page::display_name(&user));
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot read a user for a CRM page"),
         }
     }
+    names
 }
 
 /// Names of the items of directory `entity_id` (`STATUS`, …) by `STATUS_ID`,

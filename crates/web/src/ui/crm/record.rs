@@ -103,7 +103,16 @@ pub async fn show(
         .await
         .map(|out| out.result)
         .unwrap_or(Value::Null);
-    let users = user_names(&state).await;
+    let user_ids: Vec<String> = record
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(code, _)| {
+            descriptors.get(code.as_str()).and_then(|d| d.get("type")) == Some(&json!("user"))
+        })
+        .map(|(_, value)| text_of(value))
+        .collect();
+    let users = user_names(&state, user_ids).await;
     let statuses = directory_names(&state, &signed, kind.status.1).await;
     let tr = &signed.tr;
     let title = record_title(tr, kind, &record);
