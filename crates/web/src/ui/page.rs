@@ -21,14 +21,6 @@ pub enum Section {
     Users,
 }
 
-/// The CRM menu: path segment and message id of each entity's list.
-pub const CRM_MENU: [(&str, &str); 4] = [
-    ("leads", "nav-leads"),
-    ("deals", "nav-deals"),
-    ("contacts", "nav-contacts"),
-    ("companies", "nav-companies"),
-];
-
 /// A complete HTML answer: no caching, no framing, no sniffing, scripts and styles
 /// only from this origin.
 pub fn html(status: StatusCode, markup: Markup) -> Response {
@@ -120,8 +112,8 @@ pub fn page_with_scripts(
                     li.group {
                         span { (tr.t("nav-crm")) }
                         ul {
-                            @for (segment, id) in CRM_MENU {
-                                li { a href={ "/crm/" (segment) } aria-current=[current(Section::Crm(segment))] { (tr.t(id)) } }
+                            @for kind in &super::crm::KINDS {
+                                li { a href={ "/crm/" (kind.segment) } aria-current=[current(Section::Crm(kind.segment))] { (tr.t(kind.title_id)) } }
                             }
                         }
                     }
