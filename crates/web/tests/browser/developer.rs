@@ -8,7 +8,7 @@ use portico_store::WebhookStore;
 use serde_json::{json, Value};
 
 use crate::harness::Browser;
-use crate::{set_password, start_app, ADMIN_PASSWORD};
+use crate::{start_app, ADMIN_PASSWORD};
 
 /// The current value of the input matching `css` (a property, not the attribute).
 async fn value(b: &Browser, css: &str) -> String {
@@ -203,7 +203,7 @@ async fn a_user_cannot_see_or_open_another_users_webhook() {
     let app = start_app().await;
     let bob = app.add_user("bob", false).await;
     let carol = app.add_user("carol", false).await;
-    set_password(&app, carol, ADMIN_PASSWORD).await;
+    app.set_password(carol, ADMIN_PASSWORD).await;
     app.webhook(bob, &["crm"], None).await;
     let bob_hook = app.store.list_webhooks(Some(bob)).await.unwrap()[0].id;
     app.webhook(carol, &["crm"], None).await;

@@ -8,12 +8,12 @@
 mod common;
 #[allow(dead_code)]
 mod harness;
+#[path = "../api/ui_client.rs"]
+mod ui_client;
 
 mod developer;
 mod harness_checks;
 mod sign_in;
-
-use portico_store::UserStore;
 
 use common::TestApp;
 
@@ -27,17 +27,6 @@ pub const SHELL_PATH: &str = "/crm/leads";
 /// signing in with [`ADMIN_PASSWORD`].
 pub async fn start_app() -> TestApp {
     let app = TestApp::start().await;
-    set_password(&app, 1, ADMIN_PASSWORD).await;
+    app.set_password(1, ADMIN_PASSWORD).await;
     app
-}
-
-/// Gives user `id` the password `password`.
-pub async fn set_password(app: &TestApp, id: i64, password: &str) {
-    let hash = portico_web::ui::password::hash(password).expect("hash the password");
-    let changed = app
-        .store
-        .set_user_password(id, &hash)
-        .await
-        .expect("store the password");
-    assert!(changed, "no user {id}");
 }
