@@ -89,4 +89,13 @@ pub struct Ctx {
     pub registry: Arc<Registry>,
     /// Set inside `batch` sub-calls (nested `batch` is refused).
     pub in_batch: bool,
+    /// The canonical name of the method being run (set by [`crate::call`]).
+    pub method: &'static str,
+}
+
+impl Ctx {
+    /// Notes input Bitrix24 accepts and ignores (see [`crate::leniency`]).
+    pub fn ignored(&self, what: &str, key: &str) {
+        crate::leniency::ignored(self.method, what, key);
+    }
 }

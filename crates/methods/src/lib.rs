@@ -9,6 +9,7 @@ pub mod context;
 pub mod core;
 pub mod crm;
 pub mod dispatch;
+pub mod leniency;
 pub mod listing;
 pub mod registry;
 pub mod user;

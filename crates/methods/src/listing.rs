@@ -9,7 +9,7 @@
 
 use chrono::FixedOffset;
 use portico_protocol::filter::{op_for_value, parse_filter_key, FilterOp};
-use portico_protocol::params::{value_as_i64, value_as_string};
+use portico_protocol::params::{php_array, php_values, value_as_i64, value_as_string};
 use portico_protocol::ApiError;
 use portico_store::{
     Condition, Direction, EntityDef, FieldKind, FieldValue, ListQuery, MultiType, OrderKey, Record,
@@ -23,6 +23,19 @@ use crate::values::{invalid_arg, parse_field_value, render_legacy};
 
 /// Rows per page of every legacy list method.
 pub const PAGE_SIZE: u64 = 50;
+
+/// What a filter does with a key that names no field it can filter on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum UnknownKeys {
+    /// `INVALID_ARG_VALUE` naming the field (the `crm.item.*` API, `user.get`).
+    Refuse,
+    /// Skipped as the legacy CRM lists do (a list key `0`, a name of another
+    /// entity), with a leniency warning naming the method and the key.
+    Ignore {
+        /// The method, for the warning.
+        method: &'static str,
+    },
+}
 
 /// Which fields a list returns.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,15 +62,13 @@ pub fn resolve_select_with(
     defs: &[UserField],
     select: Option<&Value>,
 ) -> Result<Selection, ApiError> {
-    let names: Vec<String> = match select {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.iter().filter_map(value_as_string).collect(),
-        Some(Value::Object(map)) => map.values().filter_map(value_as_string).collect(),
-        Some(other) => value_as_string(other)
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect(),
-    };
+    let names: Vec<String> = select
+        .map(php_values)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(value_as_string)
+        .filter(|s| !s.is_empty())
+        .collect();
     let all_standard = names.is_empty() || names.iter().any(|n| n == "*");
     let all_uf = names.is_empty() || names.iter().any(|n| n.trim().eq_ignore_ascii_case("UF_*"));
     let mut wanted = vec![false; entity.fields.len()];
@@ -99,7 +110,15 @@ pub fn build_query(
     start: Option<&Value>,
     offset: FixedOffset,
 ) -> Result<(ListQuery, i64), ApiError> {
-    build_query_with(entity, &[], filter, order, start, offset)
+    build_query_with(
+        entity,
+        &[],
+        filter,
+        order,
+        start,
+        offset,
+        UnknownKeys::Refuse,
+    )
 }
 
 /// Builds the store query from `filter`, `order` and `start`, user fields
@@ -112,6 +131,7 @@ pub fn build_query_with(
     order: Option<&Value>,
     start: Option<&Value>,
     offset: FixedOffset,
+    unknown: UnknownKeys,
 ) -> Result<(ListQuery, i64), ApiError> {
     let start = match start {
         None | Some(Value::Null) => 0,
@@ -121,8 +141,8 @@ pub fn build_query_with(
             .max(-1),
     };
     let query = ListQuery {
-        conditions: resolve_filter_with(entity, defs, filter, offset)?,
-        order: resolve_order_with(entity, defs, order)?,
+        conditions: resolve_filter_lenient(entity, defs, filter, offset, unknown)?,
+        order: resolve_order_with(entity, defs, order, unknown)?,
         offset: start.max(0) as u64,
         limit: PAGE_SIZE,
         count_total: start >= 0,
@@ -151,16 +171,35 @@ pub fn resolve_filter_with(
     filter: Option<&Value>,
     offset: FixedOffset,
 ) -> Result<Vec<Condition>, ApiError> {
+    resolve_filter_lenient(entity, defs, filter, offset, UnknownKeys::Refuse)
+}
+
+/// Resolves a `filter` (a PHP array: an object or a list) into conditions,
+/// doing with unknown keys what `unknown` says.
+pub fn resolve_filter_lenient(
+    entity: &'static EntityDef,
+    defs: &[UserField],
+    filter: Option<&Value>,
+    offset: FixedOffset,
+    unknown: UnknownKeys,
+) -> Result<Vec<Condition>, ApiError> {
     let map = match filter {
         None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Object(m)) => m,
-        Some(Value::Array(a)) if a.is_empty() => return Ok(Vec::new()),
         Some(Value::String(s)) if s.is_empty() => return Ok(Vec::new()),
-        Some(_) => return Err(ApiError::legacy("Parameter 'filter' must be array.")),
+        Some(v) => {
+            php_array(v).ok_or_else(|| ApiError::legacy("Parameter 'filter' must be array."))?
+        }
     };
     let mut out = Vec::with_capacity(map.len());
-    for (key, value) in map {
-        let (op, name) = parse_filter_key(key)?;
+    for (key, value) in map.iter() {
+        let (op, name) = match (parse_filter_key(key), unknown) {
+            (Ok(parsed), _) => parsed,
+            (Err(e), UnknownKeys::Refuse) => return Err(e.into()),
+            (Err(_), UnknownKeys::Ignore { method }) => {
+                crate::leniency::ignored(method, "filter", key);
+                continue;
+            }
+        };
         let upper = name.to_ascii_uppercase();
         let not_allowed = || {
             invalid_arg(format!(
@@ -173,33 +212,30 @@ pub fn resolve_filter_with(
                 value.is_array()
                     || (value.is_object() && !value.as_object().is_some_and(|m| m.is_empty())),
             );
-            let items: Vec<&Value> = match value {
-                Value::Array(a) => a.iter().collect(),
-                Value::Object(m) => m.values().collect(),
-                v => vec![v],
-            };
+            let items = php_values(value);
             check_operands(key, op, items.len())?;
             out.push(user_fields::filter_condition(def, key, op, &items, offset)?);
             continue;
         }
-        let idx = entity
-            .index_of(&upper)
-            .filter(|i| {
-                let f = &entity.fields[*i];
-                f.is_stored() || matches!(f.kind, FieldKind::MultiField(_))
-            })
-            .ok_or_else(not_allowed)?;
+        let found = entity.index_of(&upper).filter(|i| {
+            let f = &entity.fields[*i];
+            f.is_stored() || matches!(f.kind, FieldKind::MultiField(_))
+        });
+        let idx = match (found, unknown) {
+            (Some(idx), _) => idx,
+            (None, UnknownKeys::Refuse) => return Err(not_allowed()),
+            (None, UnknownKeys::Ignore { method }) => {
+                crate::leniency::ignored(method, "filter", key);
+                continue;
+            }
+        };
         let field = &entity.fields[idx];
         let op = op_for_value(
             op,
             value.is_array()
                 || (value.is_object() && !value.as_object().is_some_and(|m| m.is_empty())),
         );
-        let items: Vec<&Value> = match value {
-            Value::Array(a) => a.iter().collect(),
-            Value::Object(m) => m.values().collect(),
-            v => vec![v],
-        };
+        let items = php_values(value);
         if op.is_like() && !matches!(field.kind, FieldKind::String | FieldKind::MultiField(_)) {
             return Err(invalid_arg(format!(
                 "Invalid filter: operator '{key}' (LIKE) is not allowed for field '{upper}'"
@@ -262,36 +298,44 @@ pub fn resolve_order(
     entity: &EntityDef,
     order: Option<&Value>,
 ) -> Result<Vec<(OrderKey, Direction)>, ApiError> {
-    resolve_order_with(entity, &[], order)
+    resolve_order_with(entity, &[], order, UnknownKeys::Refuse)
 }
 
 /// Resolves an `order` object (`{FIELD: "ASC"|"DESC"}`); single-valued user
-/// fields of `defs` can be keys too.
+/// fields of `defs` can be keys too; unknown keys as `unknown` says.
 pub fn resolve_order_with(
     entity: &EntityDef,
     defs: &[UserField],
     order: Option<&Value>,
+    unknown: UnknownKeys,
 ) -> Result<Vec<(OrderKey, Direction)>, ApiError> {
-    let map: &Map<String, Value> = match order {
+    let map = match order {
         None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Object(m)) => m,
-        Some(Value::Array(a)) if a.is_empty() => return Ok(Vec::new()),
         Some(Value::String(s)) if s.is_empty() => return Ok(Vec::new()),
-        Some(_) => return Err(ApiError::legacy("Parameter 'order' must be array.")),
+        Some(v) => {
+            php_array(v).ok_or_else(|| ApiError::legacy("Parameter 'order' must be array."))?
+        }
     };
     let mut out = Vec::with_capacity(map.len());
-    for (name, dir) in map {
+    for (name, dir) in map.iter() {
         let upper = name.trim().to_ascii_uppercase();
-        let key = entity
+        let found = entity
             .index_of(&upper)
             .filter(|i| entity.fields[*i].is_stored())
             .map(OrderKey::Field)
-            .or_else(|| user_fields::find(defs, &upper).and_then(user_fields::order_key))
-            .ok_or_else(|| {
-                invalid_arg(format!(
+            .or_else(|| user_fields::find(defs, &upper).and_then(user_fields::order_key));
+        let key = match (found, unknown) {
+            (Some(key), _) => key,
+            (None, UnknownKeys::Refuse) => {
+                return Err(invalid_arg(format!(
                     "Invalid order: field '{name}' is not allowed in order"
-                ))
-            })?;
+                )))
+            }
+            (None, UnknownKeys::Ignore { method }) => {
+                crate::leniency::ignored(method, "order", name);
+                continue;
+            }
+        };
         let dir = match value_as_string(dir)
             .unwrap_or_default()
             .to_ascii_uppercase()

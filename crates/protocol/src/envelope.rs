@@ -34,13 +34,16 @@ pub struct TimeBlock {
     pub date_start: String,
     /// `finish` as ISO 8601 in the portal offset.
     pub date_finish: String,
-    /// Unix time when the oldest operating-time bucket expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operating_reset_at: Option<i64>,
-    /// Operating seconds accumulated by this method for this client.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operating: Option<f64>,
+    /// Unix time when the oldest operating-time bucket expires; with nothing
+    /// spent, the end of the window that starts with this call.
+    pub operating_reset_at: i64,
+    /// Operating seconds accumulated by this method for this client (`0` when
+    /// nothing was spent or operating limits are off).
+    pub operating: f64,
 }
+
+/// Length of Bitrix24's operating-time window, in seconds (reference §4.2).
+pub const OPERATING_WINDOW_SECS: i64 = 600;
 
 impl TimeBlock {
     /// A block for a call that ran from `start` to `finish` (wall clock), of which
@@ -61,15 +64,15 @@ impl TimeBlock {
             processing: processing.as_secs_f64(),
             date_start: format_datetime(start_us.div_euclid(1_000_000), offset),
             date_finish: format_datetime(finish_us.div_euclid(1_000_000), offset),
-            operating_reset_at: None,
-            operating: None,
+            operating_reset_at: start_us.div_euclid(1_000_000) + OPERATING_WINDOW_SECS,
+            operating: 0.0,
         }
     }
 
-    /// Adds the cloud operating-limit fields `operating` and `operating_reset_at`.
+    /// Sets the operating-limit fields `operating` and `operating_reset_at`.
     pub fn with_operating(mut self, operating: f64, reset_at: i64) -> Self {
-        self.operating = Some(operating);
-        self.operating_reset_at = Some(reset_at);
+        self.operating = operating;
+        self.operating_reset_at = reset_at;
         self
     }
 }

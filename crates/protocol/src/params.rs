@@ -7,9 +7,11 @@
 
 mod builder;
 mod coerce;
+mod json;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -28,6 +30,9 @@ pub const MAX_DEPTH: usize = 32;
 
 /// Maximum number of `name=value` pairs one request may carry.
 pub const MAX_PAIRS: usize = 50_000;
+
+/// Maximum number of values (objects, lists and leaves) one JSON body may carry.
+pub const MAX_ELEMENTS: usize = 100_000;
 
 /// Why parameters could not be decoded; answered as 400 `INVALID_REQUEST`.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,19 +82,27 @@ pub fn decode_urlencoded_into(b: &mut ParamBuilder, input: &[u8]) -> Result<(), 
     Ok(())
 }
 
-/// Decodes an `application/json` body whose top level must be an object.
+/// Decodes an `application/json` body.
 ///
-/// An empty or whitespace-only body (and a leading UTF-8 BOM) is accepted as
-/// `{}`. JSON bodies keep their shape: no list normalisation happens here.
+/// The top level is an object, or a list read as PHP reads it: `[]` (what
+/// PHP's `json_encode([])` sends) is no parameters and `["a"]` is `{"0":"a"}`.
+/// An empty or whitespace-only body (and a leading UTF-8 BOM) is no parameters.
+/// Nested values take the canonical shape of bracket decoding: an object keyed
+/// exactly `"0".."n-1"` is a list and `{}` is `[]` (see [`normalize_lists`]).
+/// At most [`MAX_ELEMENTS`] values are decoded.
 pub fn decode_json(input: &[u8]) -> Result<ParamMap, DecodeError> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     if input.iter().all(u8::is_ascii_whitespace) {
         return Ok(ParamMap::new());
     }
-    match serde_json::from_slice::<Value>(input) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(DecodeError::new("JSON body must be an object")),
-        Err(e) => Err(DecodeError::new(format!("Invalid JSON body: {e}"))),
+    match json::parse_bounded(input)? {
+        Value::Object(map) => Ok(map),
+        Value::Array(items) => Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect()),
+        _ => Err(DecodeError::new("JSON body must be an object or a list")),
     }
 }
 
@@ -110,24 +123,46 @@ pub fn merge(base: ParamMap, overlay: ParamMap) -> ParamMap {
     out
 }
 
-/// Turns every object whose keys are exactly `"0"`, `"1"`, …, `"n-1"` in that
-/// order (n ≥ 1) into an array, recursively. For decoded form data and batch
-/// sub-queries; JSON bodies are not passed through this.
+/// The canonical shape of a PHP array tree: every object whose keys are exactly
+/// `"0"`, `"1"`, …, `"n-1"` in that order (n ≥ 1) becomes a list and every empty
+/// object becomes `[]`, recursively. Bracket decoding and [`decode_json`] already
+/// produce this shape; this is for trees built elsewhere.
 pub fn normalize_lists(v: Value) -> Value {
     match v {
         Value::Array(items) => Value::Array(items.into_iter().map(normalize_lists).collect()),
-        Value::Object(map) => {
-            if is_list_keyed(&map) {
-                Value::Array(map.into_iter().map(|(_, v)| normalize_lists(v)).collect())
-            } else {
-                Value::Object(
-                    map.into_iter()
-                        .map(|(k, v)| (k, normalize_lists(v)))
-                        .collect(),
-                )
-            }
-        }
+        Value::Object(map) => json::canonical_map(
+            map.into_iter()
+                .map(|(k, v)| (k, normalize_lists(v)))
+                .collect(),
+        ),
         other => other,
+    }
+}
+
+/// A value read as a PHP array (what Bitrix24's `is_array` accepts): an object
+/// as it is, a list keyed `"0".."n-1"`; `None` for scalars and `null`.
+pub fn php_array(v: &Value) -> Option<Cow<'_, ParamMap>> {
+    match v {
+        Value::Object(map) => Some(Cow::Borrowed(map)),
+        Value::Array(items) => Some(Cow::Owned(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v.clone()))
+                .collect(),
+        )),
+        _ => None,
+    }
+}
+
+/// The values of a PHP array in order (an object's values, a list's items);
+/// a scalar is a one-value list, `null` an empty one.
+pub fn php_values(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Object(map) => map.values().collect(),
+        Value::Array(items) => items.iter().collect(),
+        Value::Null => Vec::new(),
+        scalar => vec![scalar],
     }
 }
 
@@ -173,6 +208,30 @@ impl Params {
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v)
         })
+    }
+
+    /// An array parameter found as Bitrix24's CRM resolves it: `name` in any
+    /// case (`fields`, `FIELDS`, `Fields`), then the Hungarian `arFields`; a
+    /// `null` counts as absent.
+    pub fn resolve(&self, name: &str) -> Option<&Value> {
+        let found = self.get(name).or_else(|| {
+            let hungarian = format!("ar{name}");
+            self.get(&hungarian)
+        });
+        found.filter(|v| !v.is_null())
+    }
+
+    /// An array parameter (see [`Params::resolve`]) read as a PHP array: absent,
+    /// `null` and `""` are `None`, an object or a list is its map; any other
+    /// value is the legacy error `Parameter '{name}' must be array.`.
+    pub fn array(&self, name: &str) -> Result<Option<Cow<'_, ParamMap>>, ApiError> {
+        match self.resolve(name) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(v) => php_array(v)
+                .map(Some)
+                .ok_or_else(|| ApiError::legacy(format!("Parameter '{name}' must be array."))),
+        }
     }
 }
 

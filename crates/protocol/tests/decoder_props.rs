@@ -189,3 +189,92 @@ proptest! {
         prop_assert_eq!(Value::Object(got).to_string(), Value::Object(want).to_string());
     }
 }
+
+/// A PHP array tree as Bitrix24 sees it: string leaves, lists (keys 0..n-1) and
+/// associative arrays (non-integer keys), never empty (forms cannot carry `[]`).
+#[derive(Clone, Debug)]
+enum Php {
+    Leaf(String),
+    List(Vec<Php>),
+    Assoc(Vec<(String, Php)>),
+}
+
+fn php_tree() -> impl Strategy<Value = Php> {
+    "[a-z0-9 ]{0,6}"
+        .prop_map(Php::Leaf)
+        .prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 1..4).prop_map(Php::List),
+                prop::collection::btree_map("[a-z][a-z0-9_]{0,4}", inner, 1..4)
+                    .prop_map(|m| Php::Assoc(m.into_iter().collect())),
+            ]
+        })
+}
+
+/// The entries of a PHP array with their keys.
+fn entries(node: &Php) -> Vec<(String, &Php)> {
+    match node {
+        Php::Leaf(_) => Vec::new(),
+        Php::List(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i.to_string(), n))
+            .collect(),
+        Php::Assoc(pairs) => pairs.iter().map(|(k, n)| (k.clone(), n)).collect(),
+    }
+}
+
+/// JSON with every array as an object, or with lists as JSON lists.
+fn to_json(node: &Php, lists_as_lists: bool) -> Value {
+    match node {
+        Php::Leaf(s) => Value::String(s.clone()),
+        Php::List(items) if lists_as_lists => {
+            Value::Array(items.iter().map(|n| to_json(n, true)).collect())
+        }
+        other => Value::Object(
+            entries(other)
+                .into_iter()
+                .map(|(k, n)| (k, to_json(n, lists_as_lists)))
+                .collect(),
+        ),
+    }
+}
+
+/// Bracketed form pairs, `name[k1][k2]=leaf`.
+fn to_form(name: &str, node: &Php, out: &mut Vec<String>) {
+    match node {
+        Php::Leaf(s) => out.push(format!("{}={}", enc(name), enc(s))),
+        other => {
+            for (k, n) in entries(other) {
+                to_form(&format!("{name}[{k}]"), n, out);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// One PHP array reaches a method in one shape whichever way it was sent:
+    /// JSON objects, JSON lists or PHP brackets.
+    #[test]
+    fn every_encoding_of_a_php_array_decodes_alike(top in php_tree()) {
+        let top = match top {
+            Php::Leaf(s) => Php::Assoc(vec![("p".into(), Php::Leaf(s))]),
+            other => other,
+        };
+        let as_objects = decode_json(to_json(&top, false).to_string().as_bytes())
+            .map_err(|e| TestCaseError::fail(e.message))?;
+        let as_lists = decode_json(to_json(&top, true).to_string().as_bytes())
+            .map_err(|e| TestCaseError::fail(e.message))?;
+        let mut pairs = Vec::new();
+        for (k, n) in entries(&top) {
+            to_form(&k, n, &mut pairs);
+        }
+        let as_form = decode_urlencoded(pairs.join("&").as_bytes())
+            .map_err(|e| TestCaseError::fail(e.message))?;
+        let text = |m: ParamMap| Value::Object(m).to_string();
+        prop_assert_eq!(text(as_objects.clone()), text(as_lists));
+        prop_assert_eq!(text(as_objects), text(as_form));
+    }
+}

@@ -125,6 +125,10 @@ async fn run(
         }
         AuthKind::WebSession => "web".to_string(),
     };
+    // The method before the body: an unknown method is 404 whatever the body holds.
+    if state.registry.get(method).is_none() {
+        return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
+    }
     let params = decode(query, headers, body, state.limits.max_body_bytes)
         .await
         .map_err(|e| (e, integration.clone()))?;

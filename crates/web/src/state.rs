@@ -75,6 +75,7 @@ impl AppState {
             clock: self.clock,
             registry: self.registry.clone(),
             in_batch: false,
+            method: "",
         }
     }
 

@@ -13,6 +13,9 @@ use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry, BASIC};
 use crate::values::{param_bool, param_string};
 
+/// The portal's language, as `app.info` names it in the licence.
+const PORTAL_LANGUAGE: &str = "en";
+
 /// Declares the `basic` methods.
 pub fn register(r: &mut Registry) {
     let mut s = r.scope(BASIC, &[]);
@@ -73,8 +76,8 @@ pub fn register(r: &mut Registry) {
     );
     s.method(
         "app.info",
-        "Returns information about the calling application; webhooks have no application context.",
-        "Retorna informações sobre o aplicativo que chama; webhooks não têm contexto de aplicativo.",
+        "Returns information about the caller: for an inbound webhook its scopes (SCOPE) and the portal's licence (LICENSE).",
+        "Retorna informações sobre quem chama: para um webhook de entrada, seus escopos (SCOPE) e a licença do portal (LICENSE).",
         &[],
         r#"{}"#,
         handler!(app_info),
@@ -171,7 +174,13 @@ async fn server_time(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError
 /// `app.info`: only applications have one; a webhook gets Bitrix24's 400 `ACCESS_DENIED`.
 async fn app_info(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
     match ctx.caller.auth {
-        AuthKind::Webhook { .. } | AuthKind::WebSession => Err(ApiError::new(
+        // Bitrix24's answer for a webhook (a "password" in its terms): its scopes
+        // and the licence; a self-hosted portal's licence is `{lang}_selfhosted`.
+        AuthKind::Webhook { .. } => Ok(MethodOutput::value(json!({
+            "SCOPE": ctx.caller.scopes,
+            "LICENSE": format!("{PORTAL_LANGUAGE}_selfhosted"),
+        }))),
+        AuthKind::WebSession => Err(ApiError::new(
             ErrorCode::AccessDenied,
             "Access denied! Application context required",
         )

@@ -19,7 +19,7 @@ use crate::crm::user_fields;
 use crate::crm::write::{fields_object, parse_fields, WriteSet};
 use crate::handler;
 use crate::listing::{
-    build_query_with, page_output, render_record, resolve_select_with, Selection,
+    build_query_with, page_output, render_record, resolve_select_with, Selection, UnknownKeys,
 };
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::{param_id, store_error};
@@ -314,7 +314,7 @@ pub async fn find<E: CrmEntity>(ctx: &Ctx, query: &ListQuery) -> Result<ListPage
 
 /// `crm.{entity}.add`: creates a record, answers its id.
 pub async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
-    let fields = fields_object(params.get("fields"))?;
+    let fields = fields_object(&params)?;
     params_object(&params)?;
     let mut set = parse_fields(E::DEF, &fields, true, ctx.clock.offset)?;
     let defs = user_fields::definitions(&ctx, E::DEF).await?;
@@ -359,14 +359,15 @@ pub async fn get<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput,
 /// `crm.{entity}.list`: a page of 50 with `filter`, `order`, `select`, `start`.
 pub async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let defs = user_fields::definitions(&ctx, E::DEF).await?;
-    let selection = resolve_select_with(E::DEF, &defs, params.get("select"))?;
+    let selection = resolve_select_with(E::DEF, &defs, params.resolve("select"))?;
     let (mut query, start) = build_query_with(
         E::DEF,
         &defs,
-        params.get("filter"),
-        params.get("order"),
+        params.resolve("filter"),
+        params.resolve("order"),
         params.get("start"),
         ctx.clock.offset,
+        UnknownKeys::Ignore { method: ctx.method },
     )?;
     query.with_multi = !selection.multi.is_empty();
     query.with_uf = !selection.uf.is_empty();
@@ -382,7 +383,7 @@ pub async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput
 /// `crm.{entity}.update`: changes the given fields, answers `true`.
 pub async fn update<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
-    let fields = fields_object(params.get("fields"))?;
+    let fields = fields_object(&params)?;
     params_object(&params)?;
     let current = rights::fetch(&ctx, E::DEF, id, Action::Update)
         .await?
@@ -453,12 +454,7 @@ pub async fn load<E: CrmEntity>(ctx: &Ctx, id: i64) -> Result<Record, ApiError> 
 
 /// `params`, when given, must be an object.
 fn params_object(params: &Params) -> Result<(), ApiError> {
-    match params.get("params") {
-        None | Some(Value::Null | Value::Object(_)) => Ok(()),
-        Some(Value::Array(a)) if a.is_empty() => Ok(()),
-        Some(Value::String(s)) if s.is_empty() => Ok(()),
-        Some(_) => Err(ApiError::legacy("Parameter 'params' must be array.")),
-    }
+    params.array("params").map(|_| ())
 }
 
 /// Positions of all stored fields.

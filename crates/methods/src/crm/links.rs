@@ -17,7 +17,9 @@
 //! owner, changing them update on the owner, and every record linked (here or
 //! through a link-list field of a write) read on that record.
 
-use portico_protocol::params::{value_as_bool, value_as_i64, Params};
+use std::borrow::Cow;
+
+use portico_protocol::params::{php_array, value_as_bool, value_as_i64, Params};
 use portico_protocol::ApiError;
 use portico_store::crm::{by_code, COMPANY, CONTACT, DEAL, LEAD};
 use portico_store::links::reversed;
@@ -350,14 +352,11 @@ async fn replace_all<P: LinkPair>(
     done.map_err(link_error)
 }
 
-/// An object parameter (`fields`, an item of `items`), else the legacy error.
-fn object<'a>(v: Option<&'a Value>, what: &str) -> Result<&'a Map<String, Value>, ApiError> {
-    match v {
-        Some(Value::Object(m)) => Ok(m),
-        _ => Err(ApiError::legacy(format!(
-            "Parameter '{what}' must be array."
-        ))),
-    }
+/// An array parameter (`fields`, an item of `items`: an object or a list),
+/// else the legacy error.
+fn object<'a>(v: Option<&'a Value>, what: &str) -> Result<Cow<'a, Map<String, Value>>, ApiError> {
+    v.and_then(php_array)
+        .ok_or_else(|| ApiError::legacy(format!("Parameter '{what}' must be array.")))
 }
 
 /// One link from an object with `KEY`, `SORT`, `IS_PRIMARY` (keys in any case).
@@ -410,7 +409,7 @@ pub async fn items_set<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOu
     };
     let items = raw
         .into_iter()
-        .map(|v| object(Some(v), "items").and_then(|m| parse_link(P::KEY, m)))
+        .map(|v| object(Some(v), "items").and_then(|m| parse_link(P::KEY, &m)))
         .collect::<Result<Vec<_>, _>>()?;
     require_owner::<P>(&ctx, id, Action::Update).await?;
     let ids: Vec<i64> = items.iter().map(|l| l.id).collect();
@@ -430,7 +429,8 @@ pub async fn items_delete<P: LinkPair>(ctx: Ctx, params: Params) -> Result<Metho
 /// `crm.{o}.{t}.add`: adds (or changes) one link.
 pub async fn add<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
-    let link = parse_link(P::KEY, object(params.get("fields"), "fields")?)?;
+    let fields = object(params.resolve("fields"), "fields")?;
+    let link = parse_link(P::KEY, &fields)?;
     require_owner::<P>(&ctx, id, Action::Update).await?;
     require_targets(&ctx, P::TARGET, &[link.id]).await?;
     let done = if is_reversed::<P>()? {
@@ -448,7 +448,8 @@ pub async fn add<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutput, 
 /// `crm.{o}.{t}.delete`: removes one link (`true` also when there was none).
 pub async fn delete<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
-    let link = parse_link(P::KEY, object(params.get("fields"), "fields")?)?;
+    let fields = object(params.resolve("fields"), "fields")?;
+    let link = parse_link(P::KEY, &fields)?;
     require_owner::<P>(&ctx, id, Action::Update).await?;
     let done = if is_reversed::<P>()? {
         ctx.store

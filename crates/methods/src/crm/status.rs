@@ -27,7 +27,7 @@
 use std::cmp::Ordering;
 
 use portico_protocol::filter::{op_for_value, parse_filter_key, FilterOp};
-use portico_protocol::params::{value_as_bool, value_as_i64, value_as_string, Params};
+use portico_protocol::params::{php_values, value_as_bool, value_as_i64, value_as_string, Params};
 use portico_protocol::{ApiError, ErrorCode};
 use portico_store::statuses::{DirectoryType, DIRECTORY_TYPES, MAX_STATUS_ID_LEN};
 use portico_store::{
@@ -276,7 +276,7 @@ fn valid_code(dir: &DirectoryType, code: &str) -> Result<(), ApiError> {
 /// `crm.status.add`.
 async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     require_admin(&ctx)?;
-    let fields = fields_object(params.get("fields"))?;
+    let fields = fields_object(&params)?;
     let entity_id = text_field(&fields, "ENTITY_ID")
         .ok_or_else(|| ApiError::legacy("The field ENTITY_ID is required."))?;
     let dir = DirectoryType::get(&entity_id)
@@ -325,7 +325,7 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     require_admin(&ctx)?;
     let id = param_id(&params)?;
-    let fields = fields_object(params.get("fields"))?;
+    let fields = fields_object(&params)?;
     let name = match field(&fields, "NAME") {
         None => None,
         Some(_) => Some(
@@ -353,9 +353,9 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 async fn delete(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     require_admin(&ctx)?;
     let id = param_id(&params)?;
-    let forced = match params.get("params") {
-        Some(Value::Object(p)) => field(p, "FORCED").and_then(value_as_bool).unwrap_or(false),
-        _ => false,
+    let forced = match params.array("params")? {
+        Some(p) => field(&p, "FORCED").and_then(value_as_bool).unwrap_or(false),
+        None => false,
     };
     let item = load(&ctx, id).await?;
     if item.system && !forced {
@@ -561,23 +561,18 @@ struct Cond {
 }
 
 /// Resolves `filter`: exact matches (`=`, none), `!` negation, lists as
-/// any-of; `null` or `""` match an unset value.
-fn resolve_filter(filter: Option<&Value>) -> Result<Vec<Cond>, ApiError> {
-    let map = match filter {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Object(m)) => m,
-        Some(Value::Array(a)) if a.is_empty() => return Ok(Vec::new()),
-        Some(Value::String(s)) if s.is_empty() => return Ok(Vec::new()),
-        Some(_) => return Err(ApiError::legacy("Parameter 'filter' must be array.")),
-    };
+/// any-of; `null` or `""` match an unset value. Keys naming no column (a list
+/// key `0`, another entity's field) are ignored, as Bitrix24 does, with a
+/// leniency warning.
+fn resolve_filter(ctx: &Ctx, params: &Params) -> Result<Vec<Cond>, ApiError> {
+    let map = params.array("filter")?.unwrap_or_default();
     let mut out = Vec::with_capacity(map.len());
-    for (k, value) in map {
+    for (k, value) in map.iter() {
         let (op, name) = parse_filter_key(k)?;
-        let col = Col::parse(name).ok_or_else(|| {
-            invalid_arg(format!(
-                "Invalid filter: field '{name}' is not allowed in filter"
-            ))
-        })?;
+        let Some(col) = Col::parse(name) else {
+            ctx.ignored("filter", k);
+            continue;
+        };
         let negate = match op_for_value(op, value.is_array()) {
             FilterOp::Eq | FilterOp::In => false,
             FilterOp::NotEq | FilterOp::NotIn => true,
@@ -587,10 +582,7 @@ fn resolve_filter(filter: Option<&Value>) -> Result<Vec<Cond>, ApiError> {
                 )))
             }
         };
-        let items: Vec<&Value> = match value {
-            Value::Array(a) => a.iter().collect(),
-            v => vec![v],
-        };
+        let items = php_values(value);
         let mut values = Vec::with_capacity(items.len());
         for item in items {
             let v = match item {
@@ -618,16 +610,10 @@ fn resolve_filter(filter: Option<&Value>) -> Result<Vec<Cond>, ApiError> {
 }
 
 /// Resolves `order` (`{FIELD: "ASC"|"DESC"}`); `true` means descending.
-fn resolve_order(order: Option<&Value>) -> Result<Vec<(Col, bool)>, ApiError> {
-    let map = match order {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Object(m)) => m,
-        Some(Value::Array(a)) if a.is_empty() => return Ok(Vec::new()),
-        Some(Value::String(s)) if s.is_empty() => return Ok(Vec::new()),
-        Some(_) => return Err(ApiError::legacy("Parameter 'order' must be array.")),
-    };
+fn resolve_order(params: &Params) -> Result<Vec<(Col, bool)>, ApiError> {
+    let map = params.array("order")?.unwrap_or_default();
     let mut out = Vec::with_capacity(map.len());
-    for (name, dir) in map {
+    for (name, dir) in map.iter() {
         let col = Col::parse(name).ok_or_else(|| {
             invalid_arg(format!(
                 "Invalid order: field '{name}' is not allowed in order"
@@ -656,8 +642,8 @@ fn resolve_order(order: Option<&Value>) -> Result<Vec<(Col, bool)>, ApiError> {
 /// `SORT`, then `ID`; `ID` breaks ties), 50 per page with `total` and `next`.
 async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     rights::require_read_any(&ctx).await?;
-    let conds = resolve_filter(params.get("filter"))?;
-    let mut order = resolve_order(params.get("order"))?;
+    let conds = resolve_filter(&ctx, &params)?;
+    let mut order = resolve_order(&params)?;
     let start = match params.get("start") {
         None | Some(Value::Null) => 0,
         Some(v) if v.as_str().is_some_and(|s| s.trim().is_empty()) => 0,

@@ -5,7 +5,7 @@
 //! `CONTACT_ID` standing for them) replace the record's links.
 
 use chrono::FixedOffset;
-use portico_protocol::params::{value_as_bool, value_as_i64, value_as_string};
+use portico_protocol::params::{value_as_bool, value_as_i64, value_as_string, Params};
 use portico_protocol::{ApiError, ErrorCode};
 use portico_store::{EntityDef, FieldKind, FieldValue, MultiFieldChange, MultiType, Status};
 use serde_json::{Map, Value};
@@ -74,13 +74,14 @@ impl WriteSet {
     }
 }
 
-/// The `fields` parameter as an object (`[]` counts as empty), else the legacy error.
-pub fn fields_object(fields: Option<&Value>) -> Result<Map<String, Value>, ApiError> {
-    match fields {
-        Some(Value::Object(m)) => Ok(m.clone()),
-        Some(Value::Array(a)) if a.is_empty() => Ok(Map::new()),
-        _ => Err(ApiError::legacy("Parameter 'fields' must be array.")),
-    }
+/// The `fields` parameter as Bitrix24's CRM reads it (`fields`, `FIELDS`,
+/// `arFields`; an object or a list): absent means no fields, so an `add`
+/// creates the record with its defaults; a scalar is the legacy error.
+pub fn fields_object(params: &Params) -> Result<Map<String, Value>, ApiError> {
+    Ok(params
+        .array("fields")?
+        .map(|m| m.into_owned())
+        .unwrap_or_default())
 }
 
 /// Parses `fields` for `entity`. `creating` admits immutable fields.

@@ -40,9 +40,14 @@ fn time_block_matches_docs_example() {
             "duration",
             "processing",
             "date_start",
-            "date_finish"
+            "date_finish",
+            "operating_reset_at",
+            "operating"
         ]
     );
+    // Nothing spent: 0, and the window that starts with this call.
+    assert_eq!(v["operating"], json!(0.0));
+    assert_eq!(v["operating_reset_at"], json!(1_721_722_262 + 600));
 }
 
 #[test]

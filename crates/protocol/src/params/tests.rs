@@ -192,18 +192,35 @@ fn json_bodies() {
     assert_eq!(decode_json(b"").unwrap(), ParamMap::new());
     assert_eq!(decode_json(b" \r\n\t ").unwrap(), ParamMap::new());
     assert_eq!(decode_json(b"\xEF\xBB\xBF{}").unwrap(), ParamMap::new());
-    let m = decode_json(br#"{"fields":{"0":"a","1":"b"},"select":["*","UF_*"],"n":1.5}"#).unwrap();
-    // JSON keeps its shape: "0","1" keyed objects are not turned into lists.
+    let m = decode_json(br#"{"fields":{"0":"a","1":"b"},"select":["*","UF_*"],"n":1.5,"e":{}}"#)
+        .unwrap();
+    // The canonical shape of bracket decoding: "0","1" keyed objects are lists, {} is [].
     assert_eq!(
         Value::Object(m),
-        json!({"fields": {"0": "a", "1": "b"}, "select": ["*", "UF_*"], "n": 1.5})
+        json!({"fields": ["a", "b"], "select": ["*", "UF_*"], "n": 1.5, "e": []})
     );
-    for not_object in [&b"[1,2]"[..], b"\"x\"", b"12", b"null", b"true"] {
+    // A top-level list is a PHP array: `[]` is no parameters, items are keyed 0..n-1.
+    assert_eq!(decode_json(b"[]").unwrap(), ParamMap::new());
+    assert_eq!(
+        Value::Object(decode_json(br#"[1,{"a":2}]"#).unwrap()),
+        json!({"0": 1, "1": {"a": 2}})
+    );
+    for not_array in [&b"\"x\""[..], b"12", b"null", b"true"] {
         assert_eq!(
-            decode_json(not_object).unwrap_err().message,
-            "JSON body must be an object"
+            decode_json(not_array).unwrap_err().message,
+            "JSON body must be an object or a list"
         );
     }
+    let many = format!("[{}]", vec!["[]"; MAX_ELEMENTS].join(","));
+    assert!(decode_json(many.as_bytes())
+        .unwrap_err()
+        .message
+        .contains("too many values"));
+    let enough = format!("[{}]", vec!["1"; MAX_ELEMENTS - 1].join(","));
+    assert_eq!(
+        decode_json(enough.as_bytes()).unwrap().len(),
+        MAX_ELEMENTS - 1
+    );
     let e = decode_json(b"{\"a\":\n1,}").unwrap_err();
     assert!(e.message.contains("line 2 column"), "{}", e.message);
     assert!(decode_json(b"{\"a\":1} x").is_err());
@@ -254,9 +271,42 @@ fn normalize() {
             "b": {"1": "x", "0": "y"},
             "c": {"0": "x", "2": "y"},
             "d": [["z"]],
-            "e": {},
+            "e": [],
             "f": {"00": 1}
         })
     );
     assert_eq!(normalize_lists(json!("s")), json!("s"));
+}
+
+#[test]
+fn array_parameters_resolve_as_bitrix24_does() {
+    let p = Params::new(
+        decode_json(
+            br#"{"arFields":{"TITLE":"x"},"Filter":[""],"order":"","select":null,"params":5}"#,
+        )
+        .unwrap(),
+    );
+    assert_eq!(p.resolve("fields"), Some(&json!({"TITLE": "x"})));
+    assert_eq!(
+        p.array("fields").unwrap().unwrap().into_owned(),
+        json!({"TITLE": "x"}).as_object().unwrap().clone()
+    );
+    // A list is an array keyed 0..n-1.
+    assert_eq!(
+        Value::Object(p.array("filter").unwrap().unwrap().into_owned()),
+        json!({"0": ""})
+    );
+    assert!(p.array("order").unwrap().is_none());
+    assert!(p.array("select").unwrap().is_none());
+    assert!(p.array("missing").unwrap().is_none());
+    assert_eq!(
+        p.array("params").unwrap_err().description,
+        "Parameter 'params' must be array."
+    );
+    assert_eq!(
+        php_values(&json!({"a": 1, "b": 2})),
+        vec![&json!(1), &json!(2)]
+    );
+    assert_eq!(php_values(&json!("x")), vec![&json!("x")]);
+    assert!(php_values(&Value::Null).is_empty());
 }

@@ -41,6 +41,7 @@ impl Reply {
 
 impl TestApp {
     pub async fn start() -> TestApp {
+        crate::logs::capture();
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Arc::new(
             SqliteStore::open(

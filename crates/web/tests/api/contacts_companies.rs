@@ -287,15 +287,16 @@ async fn lists_filter_on_company_and_multi_fields() {
         json!([{"ID": b.to_string(), "COMPANY_ID": k2.to_string()}])
     );
     assert_eq!(ids(&list(json!({"EMAIL": "c@example.com"})).await), vec![c]);
+    // A link list is no filter field: ignored as Bitrix24 does, every contact listed.
     let r = app
         .call("crm.contact.list", json!({"filter": {"COMPANY_IDS": k1}}))
         .await;
-    assert_error(
-        &r,
-        400,
-        "INVALID_ARG_VALUE",
-        "Invalid filter: field 'COMPANY_IDS' is not allowed in filter",
-    );
+    assert_eq!(r.json()["total"], 3, "{}", r.text);
+    assert!(crate::logs::leniency_logged(
+        "crm.contact.list",
+        "filter",
+        "COMPANY_IDS"
+    ));
     let page = app
         .call(
             "crm.company.list",

@@ -311,15 +311,16 @@ async fn contacts_are_links_and_not_returned() {
         .await;
     assert_error(&r, 400, "", "Field 'CONTACT_IDS' must be a list of IDs.");
     // Link lists are not filterable.
+    // A link list is no filter field: ignored as Bitrix24 does.
     let r = app
         .call("crm.deal.list", json!({"filter": {"CONTACT_IDS": c1}}))
         .await;
-    assert_error(
-        &r,
-        400,
-        "INVALID_ARG_VALUE",
-        "Invalid filter: field 'CONTACT_IDS' is not allowed in filter",
-    );
+    assert_eq!(r.json()["total"], 1, "{}", r.text);
+    assert!(crate::logs::leniency_logged(
+        "crm.deal.list",
+        "filter",
+        "CONTACT_IDS"
+    ));
 }
 
 #[tokio::test]

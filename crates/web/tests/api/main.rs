@@ -13,6 +13,8 @@ mod items;
 mod leads;
 mod links;
 mod lists;
+mod logs;
+mod php_arrays;
 mod rights;
 mod statuses;
 mod ui_client;

@@ -289,18 +289,24 @@ async fn list_update_and_delete() {
         rows[0]["EDIT_FORM_LABEL"],
         json!({"br": "Alfa", "en": "Alpha"})
     );
+    // Keys Bitrix24 does not know here (other fields, other operators) are ignored.
     let r = app
         .call(
             "crm.contact.userfield.list",
-            json!({"filter": {"LABEL": "x"}}),
+            json!({"filter": {"LABEL": "x", ">ID": 0, "LANG": "ru"}}),
         )
         .await;
-    assert_error(
-        &r,
-        400,
-        "INVALID_ARG_VALUE",
-        "Invalid filter: field 'LABEL' is not allowed in filter",
-    );
+    assert_eq!(r.json()["total"], 3, "{}", r.text);
+    assert!(crate::logs::leniency_logged(
+        "crm.contact.userfield.list",
+        "filter",
+        "LABEL"
+    ));
+    assert!(crate::logs::leniency_logged(
+        "crm.contact.userfield.list",
+        "filter",
+        ">ID"
+    ));
     let r = app
         .call(
             "crm.contact.userfield.list",
@@ -765,15 +771,16 @@ async fn multiple_and_mandatory_fields() {
             .await;
         assert_eq!(ids(&rows), expect, "{filter}");
     }
+    // Sorting by a multiple field is ignored, as Bitrix24 does, and logged.
     let r = app
         .call("crm.lead.list", json!({"order": {"UF_CRM_TAGS": "ASC"}}))
         .await;
-    assert_error(
-        &r,
-        400,
-        "INVALID_ARG_VALUE",
-        "Invalid order: field 'UF_CRM_TAGS' is not allowed in order",
-    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(crate::logs::leniency_logged(
+        "crm.lead.list",
+        "order",
+        "UF_CRM_TAGS"
+    ));
 }
 
 #[tokio::test]
@@ -1025,10 +1032,6 @@ async fn filter_and_order_on_user_fields() {
             "Invalid filter: operator '>UF_CRM_VIP' is not allowed for field 'UF_CRM_VIP' of type boolean",
         ),
         (
-            json!({"UF_CRM_NOPE": 1}),
-            "Invalid filter: field 'UF_CRM_NOPE' is not allowed in filter",
-        ),
-        (
             json!({"UF_CRM_SCORE": "ten"}),
             "Invalid filter: Field 'UF_CRM_SCORE' must be an integer.",
         ),
@@ -1038,15 +1041,19 @@ async fn filter_and_order_on_user_fields() {
             .await;
         assert_error(&r, 400, "INVALID_ARG_VALUE", error);
     }
+    // Unknown filter and order keys are ignored, as Bitrix24 does.
     let r = app
-        .call("crm.deal.list", json!({"order": {"UF_CRM_NOPE": "ASC"}}))
+        .call(
+            "crm.deal.list",
+            json!({"filter": {"UF_CRM_NOPE": 1}, "order": {"UF_CRM_NOPE": "ASC"}}),
+        )
         .await;
-    assert_error(
-        &r,
-        400,
-        "INVALID_ARG_VALUE",
-        "Invalid order: field 'UF_CRM_NOPE' is not allowed in order",
-    );
+    assert_eq!(r.json()["total"], 4, "{}", r.text);
+    assert!(crate::logs::leniency_logged(
+        "crm.deal.list",
+        "order",
+        "UF_CRM_NOPE"
+    ));
     // A user field of another entity is unknown here.
     add_field(
         &app,
@@ -1060,7 +1067,7 @@ async fn filter_and_order_on_user_fields() {
             json!({"filter": {"UF_CRM_LEAD_ONLY": "x"}}),
         )
         .await;
-    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.json()["total"], 4, "{}", r.text);
 }
 
 #[tokio::test]

@@ -6,6 +6,9 @@
 #[allow(dead_code)]
 #[path = "../api/common.rs"]
 mod common;
+#[path = "../api/logs.rs"]
+#[allow(dead_code)]
+mod logs;
 #[allow(dead_code)]
 mod harness;
 #[path = "../api/ui_client.rs"]

@@ -8,7 +8,7 @@
 
 use chrono::FixedOffset;
 use portico_protocol::filter::parse_filter_key;
-use portico_protocol::params::{value_as_i64, value_as_string};
+use portico_protocol::params::{php_array, php_values, value_as_i64, value_as_string};
 use portico_protocol::{ApiError, ErrorCode};
 use portico_store::{Condition, FieldKind, MultiType};
 use serde_json::{Map, Value};
@@ -128,13 +128,13 @@ pub fn filter(
 ) -> Result<Vec<Condition>, ApiError> {
     let map = match filter {
         None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Object(m)) => m,
-        Some(Value::Array(a)) if a.is_empty() => return Ok(Vec::new()),
         Some(Value::String(s)) if s.is_empty() => return Ok(Vec::new()),
-        Some(_) => return Err(invalid_arg("Invalid filter: 'filter' must be an object")),
+        Some(v) => {
+            php_array(v).ok_or_else(|| invalid_arg("Invalid filter: 'filter' must be an object"))?
+        }
     };
     let mut out = Vec::new();
-    group(s, map, offset, &mut out)?;
+    group(s, &map, offset, &mut out)?;
     Ok(out)
 }
 
@@ -199,13 +199,13 @@ fn group(
 pub fn order(s: &Schema, order: Option<&Value>) -> Result<Option<Value>, ApiError> {
     let map = match order {
         None | Some(Value::Null) => return Ok(None),
-        Some(Value::Object(m)) => m,
-        Some(Value::Array(a)) if a.is_empty() => return Ok(None),
         Some(Value::String(s)) if s.is_empty() => return Ok(None),
-        Some(_) => return Err(invalid_arg("Invalid order: 'order' must be an object")),
+        Some(v) => {
+            php_array(v).ok_or_else(|| invalid_arg("Invalid order: 'order' must be an object"))?
+        }
     };
     let mut legacy = Map::with_capacity(map.len());
-    for (name, dir) in map {
+    for (name, dir) in map.iter() {
         let not_allowed = || {
             invalid_arg(format!(
                 "Invalid order: field '{name}' is not allowed in order"
@@ -263,15 +263,13 @@ impl ItemSelection {
 /// else the fields named (`fm` only when named); unknown names are skipped.
 /// `id` is always returned.
 pub fn select(s: &Schema, select: Option<&Value>) -> ItemSelection {
-    let names: Vec<String> = match select {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.iter().filter_map(value_as_string).collect(),
-        Some(Value::Object(map)) => map.values().filter_map(value_as_string).collect(),
-        Some(other) => value_as_string(other)
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect(),
-    };
+    let names: Vec<String> = select
+        .map(php_values)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(value_as_string)
+        .filter(|s| !s.is_empty())
+        .collect();
     if names.is_empty() || names.iter().any(|n| n.trim() == "*") {
         return ItemSelection::all(s);
     }

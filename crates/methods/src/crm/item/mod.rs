@@ -27,7 +27,7 @@ pub mod input;
 pub mod names;
 pub mod render;
 
-use portico_protocol::params::{value_as_bool, value_as_i64, Params};
+use portico_protocol::params::{php_array, value_as_bool, value_as_i64, Params};
 use portico_protocol::ApiError;
 use serde_json::{json, Map, Value};
 
@@ -44,7 +44,7 @@ use crate::crm::rights::{self, Action};
 use crate::crm::user_fields;
 use crate::crm::write::parse_fields;
 use crate::handler;
-use crate::listing::{build_query_with, page_output};
+use crate::listing::{build_query_with, page_output, UnknownKeys};
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::invalid_arg;
 use portico_store::user_fields::UserFieldWrite;
@@ -197,13 +197,13 @@ fn item_id(params: &Params) -> Result<i64, ApiError> {
     }
 }
 
-/// `fields`: required, an object (`[]` counts as empty).
+/// `fields`: required, a PHP array (an object or a list; `[]` is empty).
 fn fields_param(params: &Params) -> Result<Map<String, Value>, ApiError> {
     match params.get("fields") {
         None | Some(Value::Null) => Err(missing("fields")),
-        Some(Value::Object(m)) => Ok(m.clone()),
-        Some(Value::Array(a)) if a.is_empty() => Ok(Map::new()),
-        Some(_) => Err(invalid_arg("Parameter 'fields' must be an object")),
+        Some(v) => php_array(v)
+            .map(|m| m.into_owned())
+            .ok_or_else(|| invalid_arg("Parameter 'fields' must be an object")),
     }
 }
 
@@ -324,6 +324,7 @@ async fn list_typed<E: CrmEntity>(
         order.as_ref(),
         params.get("start"),
         ctx.clock.offset,
+        UnknownKeys::Refuse,
     )
     .map_err(|e| map(&s, e))?;
     query.conditions = conditions;

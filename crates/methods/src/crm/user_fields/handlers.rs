@@ -59,7 +59,11 @@ async fn load<E: CrmEntity>(ctx: &Ctx, id: i64) -> Result<UserField, ApiError> {
 pub(super) async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     require_admin(&ctx)?;
     let entity_id = entity_id::<E>()?;
-    let fields = fields_object(params.get("fields"))?;
+    // As Bitrix24: without a `fields` array the top-level parameters are the fields.
+    let fields = match params.resolve("fields") {
+        None => params.map().clone(),
+        Some(_) => fields_object(&params)?,
+    };
     let name = text(&fields, "FIELD_NAME")
         .ok_or_else(|| ApiError::legacy("The 'FIELD_NAME' field is not found."))?;
     let type_id = text(&fields, "USER_TYPE_ID")
@@ -135,7 +139,7 @@ pub(super) async fn update<E: CrmEntity>(
 ) -> Result<MethodOutput, ApiError> {
     require_admin(&ctx)?;
     let id = param_id(&params)?;
-    let fields = fields_object(params.get("fields"))?;
+    let fields = fields_object(&params)?;
     let current = load::<E>(&ctx, id).await?;
     let mut change = UserFieldChange {
         sort: sort(&fields)?,

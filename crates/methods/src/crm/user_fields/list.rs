@@ -2,10 +2,11 @@
 //! by, and the handler.
 
 use portico_protocol::filter::FilterOp;
+use portico_protocol::params::php_values;
 use portico_protocol::params::{value_as_bool, value_as_i64, value_as_string, Params};
 use portico_protocol::ApiError;
 use portico_store::UserField;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{definitions, render_definition};
 use crate::context::Ctx;
@@ -124,42 +125,36 @@ fn filter_key(col: Col, v: &Value, k: &str) -> Result<Key, ApiError> {
 
 /// `crm.{e}.userfield.list`: exact-match filter (`!` negates, lists match
 /// any), `LANG`, order (default `SORT`, `ID`; `ID` breaks ties), pages of 50.
+/// As in Bitrix24, filter keys it does not know — other fields, other
+/// operators (`>ID`), list keys — are ignored, with a leniency warning.
 pub(super) async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
-    let filter = match params.get("filter") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(m)) => m.clone(),
-        Some(Value::Array(a)) if a.is_empty() => Map::new(),
-        Some(Value::String(s)) if s.is_empty() => Map::new(),
-        Some(_) => return Err(ApiError::legacy("Parameter 'filter' must be array.")),
-    };
+    let filter = params.array("filter")?.unwrap_or_default();
     let mut lang = None;
     let mut conds: Vec<(Col, bool, Vec<Key>)> = Vec::new();
-    for (k, value) in &filter {
-        let (op, name) = portico_protocol::filter::parse_filter_key(k)?;
+    for (k, value) in filter.iter() {
+        let Ok((op, name)) = portico_protocol::filter::parse_filter_key(k) else {
+            ctx.ignored("filter", k);
+            continue;
+        };
         if name.trim().eq_ignore_ascii_case("LANG") {
             lang = value_as_string(value)
                 .map(|s| s.trim().to_ascii_lowercase())
                 .filter(|s| !s.is_empty());
             continue;
         }
-        let col = Col::parse(name).ok_or_else(|| {
-            invalid_arg(format!(
-                "Invalid filter: field '{name}' is not allowed in filter"
-            ))
-        })?;
+        let Some(col) = Col::parse(name) else {
+            ctx.ignored("filter", k);
+            continue;
+        };
         let negate = match portico_protocol::filter::op_for_value(op, value.is_array()) {
             FilterOp::Eq | FilterOp::In => false,
             FilterOp::NotEq | FilterOp::NotIn => true,
             _ => {
-                return Err(invalid_arg(format!(
-                    "Invalid filter: operator of '{k}' is not supported here; use =, !, @ or !@"
-                )))
+                ctx.ignored("filter", k);
+                continue;
             }
         };
-        let items: Vec<&Value> = match value {
-            Value::Array(a) => a.iter().collect(),
-            v => vec![v],
-        };
+        let items = php_values(value);
         let keys = items
             .into_iter()
             .map(|v| filter_key(col, v, k))
@@ -167,35 +162,29 @@ pub(super) async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<Metho
         conds.push((col, negate, keys));
     }
     let mut order: Vec<(Col, bool)> = Vec::new();
-    match params.get("order") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(a)) if a.is_empty() => {}
-        Some(Value::String(s)) if s.is_empty() => {}
-        Some(Value::Object(m)) => {
-            for (name, dir) in m {
-                let col = Col::parse(name).filter(|c| c.sortable()).ok_or_else(|| {
-                    invalid_arg(format!(
-                        "Invalid order: field '{name}' is not allowed in order"
+    if let Some(m) = params.array("order")? {
+        for (name, dir) in m.iter() {
+            let col = Col::parse(name).filter(|c| c.sortable()).ok_or_else(|| {
+                invalid_arg(format!(
+                    "Invalid order: field '{name}' is not allowed in order"
+                ))
+            })?;
+            let desc = match value_as_string(dir)
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_uppercase()
+                .as_str()
+            {
+                "ASC" => false,
+                "DESC" => true,
+                _ => {
+                    return Err(invalid_arg(
+                        "Invalid order: allowed sort directions are ASC, DESC",
                     ))
-                })?;
-                let desc = match value_as_string(dir)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_uppercase()
-                    .as_str()
-                {
-                    "ASC" => false,
-                    "DESC" => true,
-                    _ => {
-                        return Err(invalid_arg(
-                            "Invalid order: allowed sort directions are ASC, DESC",
-                        ))
-                    }
-                };
-                order.push((col, desc));
-            }
+                }
+            };
+            order.push((col, desc));
         }
-        Some(_) => return Err(ApiError::legacy("Parameter 'order' must be array.")),
     }
     if order.is_empty() {
         order.push((Col::Sort, false));
