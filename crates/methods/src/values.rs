@@ -61,12 +61,25 @@ pub fn parse_field_value(
                 .map(FieldValue::Int)
                 .ok_or_else(|| bad("a date and time in ISO 8601"))
         }
-        FieldKind::String | FieldKind::CrmStatus(_) | FieldKind::CrmCurrency => value_as_string(v)
-            .map(FieldValue::Text)
-            .ok_or_else(|| bad("a string")),
+        FieldKind::String | FieldKind::CrmStatus(_) | FieldKind::CrmCurrency => {
+            let s = value_as_string(v).ok_or_else(|| bad("a string"))?;
+            check_length(field.name, &s, field.max_chars())?;
+            Ok(FieldValue::Text(s))
+        }
         FieldKind::MultiField(_) => Err(bad("a list of multi-field items")),
         FieldKind::Links(_) => Err(bad("a list of IDs")),
     }
+}
+
+/// `Field '{name}' is too long …` when `text` has more than `max` characters.
+pub fn check_length(name: &str, text: &str, max: usize) -> Result<(), String> {
+    // Bytes bound characters from above: count only when it could matter.
+    if text.len() > max && text.chars().count() > max {
+        return Err(format!(
+            "Field '{name}' is too long: at most {max} characters are allowed."
+        ));
+    }
+    Ok(())
 }
 
 /// Writes a stored value the way legacy methods (`crm.lead.get`, `user.get`) do.

@@ -77,6 +77,30 @@ impl TimeBlock {
     }
 }
 
+/// Largest answer, in bytes of JSON, sent for one call (a whole `batch`
+/// included); past it the call answers `RESPONSE_TOO_LARGE`, so no request can
+/// make the server hold an unbounded answer in memory.
+pub const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
+
+/// The length of `value` written as JSON, without keeping the text.
+pub fn json_len(value: &impl Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
+    }
+}
+
 /// Microseconds since the Unix epoch (negative before it), saturating.
 fn unix_micros(t: SystemTime) -> i64 {
     match t.duration_since(UNIX_EPOCH) {

@@ -100,6 +100,8 @@ error_codes! {
     UnsupportedMediaType => ("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Content-Type"),
     /// An HTTP method other than GET or POST.
     HttpMethodNotAllowed => ("METHOD_NOT_ALLOWED", 405, "Only GET and POST are allowed"),
+    /// The answer would be larger than the server sends in one response.
+    ResponseTooLarge => ("RESPONSE_TOO_LARGE", 400, "The answer is too large: ask for fewer records or fields"),
 }
 
 impl fmt::Display for ErrorCode {
@@ -216,7 +218,7 @@ mod tests {
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 29);
+        assert_eq!(ErrorCode::ALL.len(), 30);
         assert_eq!(seen.len(), 29);
     }
 

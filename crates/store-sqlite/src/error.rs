@@ -24,11 +24,32 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
             | ErrorCode::CannotOpen
             | ErrorCode::ReadOnly
             | ErrorCode::DiskFull
-            | ErrorCode::SystemIoFailure => return StoreError::Unavailable(e.to_string()),
+            | ErrorCode::SystemIoFailure => return StoreError::Unavailable(describe(&e)),
             _ => {}
         }
     }
-    StoreError::Other(e.to_string())
+    StoreError::Other(describe(&e))
+}
+
+/// Longest error text kept: errors are logged, and a statement or its values
+/// (which can be large and hold client data) must not reach the log.
+const MAX_ERROR_TEXT: usize = 200;
+
+/// The driver's message without the statement text, at most [`MAX_ERROR_TEXT`] bytes.
+fn describe(e: &rusqlite::Error) -> String {
+    let mut text = match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        other => other.to_string(),
+    };
+    if text.len() > MAX_ERROR_TEXT {
+        let mut cut = MAX_ERROR_TEXT;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
 }
 
 /// The index name for SQLite's `UNIQUE constraint failed: users.login` (columns
@@ -53,7 +74,17 @@ fn constraint_name(msg: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::constraint_name;
+    use super::{constraint_name, map_err, MAX_ERROR_TEXT};
+
+    #[test]
+    fn error_texts_carry_no_statement_and_stay_short() {
+        let conn = rusqlite::Connection::open_in_memory().expect("open");
+        let long = format!("SELECT {} FROM nowhere_at_all", "1,".repeat(50_000));
+        let e = conn.prepare(&long).map(|_| ()).expect_err("bad SQL");
+        let text = map_err(e).to_string();
+        assert!(text.len() <= MAX_ERROR_TEXT + 40, "{} bytes", text.len());
+        assert!(!text.contains("1,1,1,"), "{text}");
+    }
 
     #[test]
     fn names_follow_the_index_convention() {

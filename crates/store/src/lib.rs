@@ -15,6 +15,7 @@ pub mod records;
 pub mod roles;
 pub mod secrets;
 pub mod sessions;
+pub mod sizes;
 pub mod statuses;
 pub mod user_fields;
 pub mod users;

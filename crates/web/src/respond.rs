@@ -9,7 +9,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use portico_methods::MethodOutput;
 use portico_protocol::envelope::{
-    error_body, success_body, to_xml, TimeBlock, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
+    error_body, success_body, to_xml, TimeBlock, JSON_CONTENT_TYPE, MAX_ANSWER_BYTES,
+    XML_CONTENT_TYPE,
 };
 use portico_protocol::{ApiError, ErrorCode};
 use serde_json::{Map, Value};
@@ -31,14 +32,17 @@ fn build(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
     res
 }
 
-/// A successful call.
+/// A successful call; an answer over [`MAX_ANSWER_BYTES`] becomes the
+/// `RESPONSE_TOO_LARGE` error.
 pub fn success(out: &MethodOutput, time: &TimeBlock, transport: Transport) -> Response {
     match transport {
-        Transport::Json => build(
-            200,
-            JSON_CONTENT_TYPE,
-            success_body(&out.result, out.total, out.next, time),
-        ),
+        Transport::Json => {
+            let body = success_body(&out.result, out.total, out.next, time);
+            if body.len() > MAX_ANSWER_BYTES {
+                return error(&too_large_answer(), transport);
+            }
+            build(200, JSON_CONTENT_TYPE, body)
+        }
         Transport::Xml => {
             let mut m = Map::new();
             m.insert("result".into(), out.result.clone());
@@ -52,11 +56,11 @@ pub fn success(out: &MethodOutput, time: &TimeBlock, transport: Transport) -> Re
                 "time".into(),
                 serde_json::to_value(time).unwrap_or(Value::Null),
             );
-            build(
-                200,
-                XML_CONTENT_TYPE,
-                to_xml(&Value::Object(m)).into_bytes(),
-            )
+            let body = to_xml(&Value::Object(m)).into_bytes();
+            if body.len() > MAX_ANSWER_BYTES {
+                return error(&too_large_answer(), transport);
+            }
+            build(200, XML_CONTENT_TYPE, body)
         }
     }
 }
@@ -90,4 +94,15 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .unwrap_or("unknown panic");
     tracing::error!(panic = text, "request handler panicked");
     error(&ApiError::internal(), Transport::Json)
+}
+
+/// The error for an answer over [`MAX_ANSWER_BYTES`].
+fn too_large_answer() -> ApiError {
+    ApiError::new(
+        ErrorCode::ResponseTooLarge,
+        format!(
+            "The answer would be larger than {} MiB: ask for fewer records or fields",
+            MAX_ANSWER_BYTES / (1024 * 1024)
+        ),
+    )
 }

@@ -1,13 +1,15 @@
 //! `batch`: up to 50 sub-calls run in order under the outer authorization, each
 //! checked for its own scope, with `$result[...]` references to earlier results.
-//! The answer always has the five sections, PHP-encoded (`[]` when empty).
+//! The answer always has the five sections, PHP-encoded (`[]` when empty),
+//! and stays under the answer-size limit: the command that would pass it gets
+//! an in-band `RESPONSE_TOO_LARGE` and the batch stops there.
 
 use std::time::{Instant, SystemTime};
 
 use portico_protocol::batch::{assemble, parse_batch, substitute};
-use portico_protocol::envelope::TimeBlock;
+use portico_protocol::envelope::{json_len, TimeBlock, MAX_ANSWER_BYTES};
 use portico_protocol::params::Params;
-use portico_protocol::ApiError;
+use portico_protocol::{ApiError, ErrorCode};
 use serde_json::{Map, Value};
 
 use crate::context::Ctx;
@@ -26,6 +28,8 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
         in_batch: true,
         ..ctx.clone()
     };
+    // What the answer holds so far, so that it stays under MAX_ANSWER_BYTES.
+    let mut answer_bytes = 0usize;
     for mut command in request.commands {
         substitute(&mut command.params, &results, &totals, &nexts);
         let started_at = SystemTime::now();
@@ -42,6 +46,15 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
             started.elapsed(),
             ctx.clock.offset,
         );
+        let outcome = outcome.and_then(|out| {
+            answer_bytes = answer_bytes.saturating_add(json_len(&out.result));
+            if answer_bytes > MAX_ANSWER_BYTES {
+                Err(too_large())
+            } else {
+                Ok(out)
+            }
+        });
+        let stop = answer_bytes > MAX_ANSWER_BYTES;
         match outcome {
             Ok(out) => {
                 results.insert(command.key.clone(), out.result);
@@ -58,7 +71,7 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
             }
             Err(e) => {
                 errors.insert(command.key, e.to_json());
-                if request.halt {
+                if request.halt || stop {
                     break;
                 }
             }
@@ -67,4 +80,16 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
     Ok(MethodOutput::value(assemble(
         results, errors, totals, nexts, times,
     )))
+}
+
+/// The in-band error of the command that would take the answer past
+/// [`MAX_ANSWER_BYTES`]; the commands after it do not run.
+fn too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::ResponseTooLarge,
+        format!(
+            "The batch answer would be larger than {} MiB: this command's answer is left out and the commands after it did not run",
+            MAX_ANSWER_BYTES / (1024 * 1024)
+        ),
+    )
 }

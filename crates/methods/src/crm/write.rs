@@ -10,7 +10,9 @@ use portico_protocol::{ApiError, ErrorCode};
 use portico_store::{EntityDef, FieldKind, FieldValue, MultiFieldChange, MultiType, Status};
 use serde_json::{Map, Value};
 
-use crate::values::parse_field_value;
+use portico_store::sizes::{MAX_MULTI_VALUE_CHARS, MAX_VALUES_PER_WRITE};
+
+use crate::values::{check_length, parse_field_value};
 
 /// The writes one `fields` object asks for.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -197,6 +199,13 @@ fn parse_multi(
             )))
         }
     };
+    if items.len() > MAX_VALUES_PER_WRITE {
+        return Err(ApiError::legacy(format!(
+            "Field '{}' has {} items: at most {MAX_VALUES_PER_WRITE} are allowed in one write.",
+            kind.as_str(),
+            items.len()
+        )));
+    }
     for item in items {
         let Value::Object(item) = item else {
             return Err(ApiError::legacy(format!(
@@ -212,6 +221,7 @@ fn parse_multi(
         let id = get("ID").and_then(value_as_i64).filter(|id| *id > 0);
         let text = get("VALUE").and_then(value_as_string).unwrap_or_default();
         let text = text.trim().to_string();
+        check_length(kind.as_str(), &text, MAX_MULTI_VALUE_CHARS).map_err(ApiError::legacy)?;
         let delete = get("DELETE").and_then(value_as_bool).unwrap_or(false);
         let value_type = match get("VALUE_TYPE").and_then(value_as_string) {
             Some(t) if !t.is_empty() => {

@@ -16,6 +16,7 @@ mod lists;
 mod logs;
 mod php_arrays;
 mod rights;
+mod sizes;
 mod statuses;
 mod ui_client;
 mod ui_developer;

@@ -6,11 +6,11 @@
 #[allow(dead_code)]
 #[path = "../api/common.rs"]
 mod common;
+#[allow(dead_code)]
+mod harness;
 #[path = "../api/logs.rs"]
 #[allow(dead_code)]
 mod logs;
-#[allow(dead_code)]
-mod harness;
 #[path = "../api/ui_client.rs"]
 mod ui_client;
 

@@ -44,7 +44,7 @@ use crate::crm::rights::{self, Action};
 use crate::crm::user_fields;
 use crate::crm::write::parse_fields;
 use crate::handler;
-use crate::listing::{build_query_with, page_output, UnknownKeys};
+use crate::listing::{build_query_with, check_filter_size, page_output, UnknownKeys};
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::invalid_arg;
 use portico_store::user_fields::UserFieldWrite;
@@ -315,7 +315,7 @@ async fn list_typed<E: CrmEntity>(
 ) -> Result<MethodOutput, ApiError> {
     let s = schema::<E>(t, &ctx, &params).await?;
     let selection = input::select(&s, params.get("select"));
-    let conditions = input::filter(&s, params.get("filter"), ctx.clock.offset)?;
+    let conditions = check_filter_size(input::filter(&s, params.get("filter"), ctx.clock.offset)?)?;
     let order = input::order(&s, params.get("order"))?;
     let (mut query, start) = build_query_with(
         E::DEF,

@@ -7,13 +7,14 @@ use chrono::FixedOffset;
 use portico_protocol::envelope::parse_datetime;
 use portico_protocol::params::{value_as_bool, value_as_f64, value_as_i64, value_as_string};
 use portico_protocol::ApiError;
+use portico_store::sizes::{MAX_TEXT_CHARS, MAX_VALUES_PER_WRITE};
 use portico_store::user_fields::UserFieldWrite;
 use portico_store::{FieldValue, UserField, UserType};
 use serde_json::{Map, Value};
 
 use super::find;
 use crate::context::Ctx;
-use crate::values::store_error;
+use crate::values::{check_length, store_error};
 
 /// The entity types a `crm` field allows (`LEAD`, `CONTACT`, `COMPANY`,
 /// `DEAL`), by its settings.
@@ -184,9 +185,19 @@ pub fn parse_values(
         Value::Object(m) => m.values().collect(),
         v => vec![v],
     };
+    if items.len() > MAX_VALUES_PER_WRITE {
+        return Err(format!(
+            "Field '{}' has {} values: at most {MAX_VALUES_PER_WRITE} are allowed in one write.",
+            def.field_name,
+            items.len()
+        ));
+    }
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let parsed = parse_value(def, item, offset)?;
+        if let FieldValue::Text(text) = &parsed {
+            check_length(&def.field_name, text, MAX_TEXT_CHARS)?;
+        }
         if !parsed.is_null() {
             out.push(parsed);
         }

@@ -1,0 +1,198 @@
+//! `filter` of the legacy list methods: keys (`>=OPPORTUNITY`, `%TITLE`,
+//! `@ID`, `UF_CRM_*`) resolved against an entity catalogue into typed store
+//! conditions, what happens to keys that name no field, and the bounds on how
+//! many values one filter may carry.
+
+use chrono::FixedOffset;
+use portico_protocol::filter::{op_for_value, parse_filter_key, FilterOp};
+use portico_protocol::params::{php_array, php_values, value_as_string};
+use portico_protocol::ApiError;
+use portico_store::{Condition, EntityDef, FieldKind, FieldValue, UserField};
+use serde_json::Value;
+
+use crate::crm::user_fields;
+use crate::values::{invalid_arg, parse_field_value};
+
+/// Most values one filter key may list (`@ID` with a list of ids).
+pub const MAX_VALUES_PER_KEY: usize = 5_000;
+
+/// Most values one whole filter may carry, all keys together; well below what
+/// a database binds in one statement (SQLite 32,766, PostgreSQL 65,535).
+pub const MAX_FILTER_VALUES: usize = 10_000;
+
+/// What a filter does with a key that names no field it can filter on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum UnknownKeys {
+    /// `INVALID_ARG_VALUE` naming the field (the `crm.item.*` API, `user.get`).
+    Refuse,
+    /// Skipped as the legacy CRM lists do (a list key `0`, a name of another
+    /// entity), with a leniency warning naming the method and the key.
+    Ignore {
+        /// The method, for the warning.
+        method: &'static str,
+    },
+}
+
+/// Resolves a `filter` object against the catalogue only (see
+/// [`resolve_filter_with`]).
+pub fn resolve_filter(
+    entity: &'static EntityDef,
+    filter: Option<&Value>,
+    offset: FixedOffset,
+) -> Result<Vec<Condition>, ApiError> {
+    resolve_filter_with(entity, &[], filter, offset)
+}
+
+/// Resolves a `filter` object into conditions; keys naming a user field of
+/// `defs` become [`Condition::UserField`] (see
+/// [`user_fields::filter_condition`]).
+pub fn resolve_filter_with(
+    entity: &'static EntityDef,
+    defs: &[UserField],
+    filter: Option<&Value>,
+    offset: FixedOffset,
+) -> Result<Vec<Condition>, ApiError> {
+    resolve_filter_lenient(entity, defs, filter, offset, UnknownKeys::Refuse)
+}
+
+/// Resolves a `filter` (a PHP array: an object or a list) into conditions,
+/// doing with unknown keys what `unknown` says.
+pub fn resolve_filter_lenient(
+    entity: &'static EntityDef,
+    defs: &[UserField],
+    filter: Option<&Value>,
+    offset: FixedOffset,
+    unknown: UnknownKeys,
+) -> Result<Vec<Condition>, ApiError> {
+    let map = match filter {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::String(s)) if s.is_empty() => return Ok(Vec::new()),
+        Some(v) => {
+            php_array(v).ok_or_else(|| ApiError::legacy("Parameter 'filter' must be array."))?
+        }
+    };
+    let mut out = Vec::with_capacity(map.len());
+    for (key, value) in map.iter() {
+        let (op, name) = match (parse_filter_key(key), unknown) {
+            (Ok(parsed), _) => parsed,
+            (Err(e), UnknownKeys::Refuse) => return Err(e.into()),
+            (Err(_), UnknownKeys::Ignore { method }) => {
+                crate::leniency::ignored(method, "filter", key);
+                continue;
+            }
+        };
+        let upper = name.to_ascii_uppercase();
+        let not_allowed = || {
+            invalid_arg(format!(
+                "Invalid filter: field '{name}' is not allowed in filter"
+            ))
+        };
+        if let Some(def) = user_fields::find(defs, &upper) {
+            let op = op_for_value(
+                op,
+                value.is_array()
+                    || (value.is_object() && !value.as_object().is_some_and(|m| m.is_empty())),
+            );
+            let items = php_values(value);
+            check_operands(key, op, items.len())?;
+            out.push(user_fields::filter_condition(def, key, op, &items, offset)?);
+            continue;
+        }
+        let found = entity.index_of(&upper).filter(|i| {
+            let f = &entity.fields[*i];
+            f.is_stored() || matches!(f.kind, FieldKind::MultiField(_))
+        });
+        let idx = match (found, unknown) {
+            (Some(idx), _) => idx,
+            (None, UnknownKeys::Refuse) => return Err(not_allowed()),
+            (None, UnknownKeys::Ignore { method }) => {
+                crate::leniency::ignored(method, "filter", key);
+                continue;
+            }
+        };
+        let field = &entity.fields[idx];
+        let op = op_for_value(
+            op,
+            value.is_array()
+                || (value.is_object() && !value.as_object().is_some_and(|m| m.is_empty())),
+        );
+        let items = php_values(value);
+        if op.is_like() && !matches!(field.kind, FieldKind::String | FieldKind::MultiField(_)) {
+            return Err(invalid_arg(format!(
+                "Invalid filter: operator '{key}' (LIKE) is not allowed for field '{upper}'"
+            )));
+        }
+        check_operands(key, op, items.len())?;
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            let parsed = match field.kind {
+                FieldKind::MultiField(_) => {
+                    value_as_string(item).map(FieldValue::Text).ok_or_else(|| {
+                        invalid_arg(format!("Invalid filter: value of '{key}' must be a string"))
+                    })?
+                }
+                _ if op.is_like() => FieldValue::Text(value_as_string(item).unwrap_or_default()),
+                _ => parse_field_value(field, item, offset)
+                    .map_err(|e| invalid_arg(format!("Invalid filter: {e}")))?,
+            };
+            if parsed.is_null() && !matches!(op, FilterOp::Eq | FilterOp::NotEq) {
+                return Err(invalid_arg(format!(
+                    "Invalid filter: '{key}' needs a value"
+                )));
+            }
+            values.push(parsed);
+        }
+        out.push(match field.kind {
+            FieldKind::MultiField(kind) => Condition::Multi { kind, op, values },
+            _ => Condition::Field {
+                field: idx,
+                op,
+                values,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The operand count of a filter key fits its operator, else `INVALID_ARG_VALUE`.
+fn check_operands(key: &str, op: FilterOp, n: usize) -> Result<(), ApiError> {
+    let expected = match op {
+        FilterOp::Between | FilterOp::NotBetween => Some(2),
+        FilterOp::In | FilterOp::NotIn => None,
+        _ => Some(1),
+    };
+    if n > MAX_VALUES_PER_KEY {
+        return Err(invalid_arg(format!(
+            "Invalid filter: '{key}' lists {n} values; at most {MAX_VALUES_PER_KEY} are allowed"
+        )));
+    }
+    if expected.is_some_and(|e| e != n) || n == 0 {
+        return Err(invalid_arg(format!(
+            "Invalid filter: '{key}' expects {}",
+            match expected {
+                Some(2) => "a list of two values".to_string(),
+                _ => "a single value".to_string(),
+            }
+        )));
+    }
+    Ok(())
+}
+
+/// The conditions unless together they carry more than [`MAX_FILTER_VALUES`]
+/// values, else `INVALID_ARG_VALUE` naming the limit.
+pub fn check_filter_size(conditions: Vec<Condition>) -> Result<Vec<Condition>, ApiError> {
+    let total: usize = conditions
+        .iter()
+        .map(|c| match c {
+            Condition::Field { values, .. }
+            | Condition::Multi { values, .. }
+            | Condition::UserField { values, .. } => values.len(),
+        })
+        .sum();
+    if total > MAX_FILTER_VALUES {
+        return Err(invalid_arg(format!(
+            "Invalid filter: {total} values in all; at most {MAX_FILTER_VALUES} are allowed"
+        )));
+    }
+    Ok(conditions)
+}
