@@ -19,6 +19,14 @@ pub async fn webhook(
     secret: &str,
 ) -> Result<Arc<Caller>, ApiError> {
     let denied = || ApiError::from_code(ErrorCode::InvalidCredentials);
+    // Only the canonical decimal form names a user: `01`, `+1`, ` 1` do not.
+    let canonical = !user_id.is_empty()
+        && user_id.len() <= 18
+        && !user_id.starts_with('0')
+        && user_id.bytes().all(|b| b.is_ascii_digit());
+    if !canonical {
+        return Err(denied());
+    }
     let user_id: i64 = user_id.parse().map_err(|_| denied())?;
     if !is_webhook_secret_shape(secret) {
         return Err(denied());

@@ -33,7 +33,7 @@ pub async fn decode(
     }
     let bytes = axum::body::to_bytes(body, max_body)
         .await
-        .map_err(|_| too_large())?;
+        .map_err(|e| body_error(e, too_large))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Params::new(from_query));
     }
@@ -82,4 +82,20 @@ async fn decode_multipart(content_type: &str, bytes: Bytes) -> Result<ParamMap, 
         builder.insert(&name, Value::String(text))?;
     }
     Ok(builder.finish())
+}
+
+/// A body that could not be read: over the limit is 413; cut off, malformed
+/// chunks or too slow is the client's malformed request, 400.
+fn body_error(e: axum::Error, too_large: impl Fn() -> ApiError) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return too_large();
+        }
+        source = err.source();
+    }
+    ApiError::new(
+        ErrorCode::InvalidRequest,
+        "The request body could not be read (malformed or cut off)",
+    )
 }

@@ -24,3 +24,4 @@ mod ui_pages;
 mod ui_sign_in;
 mod ui_users;
 mod user_fields;
+mod wire_edges;
