@@ -212,6 +212,7 @@ mod tests {
             CrmFieldRequired => 26,
             EntityTypeNotSupported => 27,
             ErrorNotFound => 28,
+            ResponseTooLarge => 29,
         }
     }
 
@@ -219,7 +220,7 @@ mod tests {
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
         assert_eq!(ErrorCode::ALL.len(), 30);
-        assert_eq!(seen.len(), 29);
+        assert_eq!(seen.len(), 30);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `http_build_query` output decodes back to the structure it came from.
 
 use portico_protocol::batch::{parse_batch, substitute};
+use portico_protocol::filter::{op_for_value, parse_filter_key};
 use portico_protocol::params::{decode_json, decode_urlencoded, ParamMap, Params};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -276,5 +277,37 @@ proptest! {
         let text = |m: ParamMap| Value::Object(m).to_string();
         prop_assert_eq!(text(as_objects.clone()), text(as_lists));
         prop_assert_eq!(text(as_objects), text(as_form));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Any filter key parses into an operator and a name that is a suffix of
+    /// the key, or is a protocol error; never a panic.
+    #[test]
+    fn filter_keys_parse_or_fail_cleanly(
+        key in "([!=<>@%]{0,4})([A-Za-z_0-9.\\[\\] -]|\\PC){0,12}",
+        listed in any::<bool>(),
+    ) {
+        match parse_filter_key(&key) {
+            Ok((op, name)) => {
+                prop_assert!(key.ends_with(name), "{key:?} -> {name:?}");
+                prop_assert!(!name.is_empty());
+                let _ = op_for_value(op, listed);
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
+
+    /// Decoding never panics on bodies built from the characters the grammar
+    /// cares about, with deep or repeated brackets.
+    #[test]
+    fn bracket_bombs_fail_cleanly(depth in 0usize..80, repeat in 1usize..40, tail in tricky_text()) {
+        let key = format!("a{}", "[]".repeat(depth));
+        let body = format!("{}&{tail}", vec![format!("{key}=1"); repeat].join("&"));
+        let _ = decode_urlencoded(body.as_bytes());
+        let json = format!("{{\"a\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
+        let _ = decode_json(json.as_bytes());
     }
 }
