@@ -87,18 +87,21 @@ pub fn inspect(path: &Path) -> Result<DatabaseFile, StoreError> {
 }
 
 /// Runs SQLite's consistency checks on the existing database at `path`; returns
-/// the problems found (none: the database is sound), at most 100. An error means
-/// the file could not be read far enough to check it.
+/// the problems found (none: the database is sound), at most 100. A check that
+/// stops on a damaged page reports that as a problem; an error means the file
+/// could not be opened.
 pub fn check(path: &Path, thoroughness: Thoroughness) -> Result<Vec<String>, StoreError> {
     let conn = open_existing(path)?;
     let pragma = match thoroughness {
         Thoroughness::Quick => "PRAGMA quick_check",
         Thoroughness::Full => "PRAGMA integrity_check",
     };
-    let mut problems: Vec<String> = rows(&conn, pragma, |r| r.get(0))?;
-    if problems == ["ok"] {
-        problems.clear();
-    }
+    let mut problems = match rows(&conn, pragma, |r| r.get::<_, String>(0)) {
+        Ok(rows) if rows == ["ok"] => Vec::new(),
+        Ok(rows) => rows,
+        Err(e) if is_damage(&e) => return Ok(vec![e.to_string()]),
+        Err(e) => return Err(map_err(e)),
+    };
     if thoroughness == Thoroughness::Full {
         let orphans = rows(&conn, "PRAGMA foreign_key_check", |r| {
             let table: String = r.get(0)?;
@@ -108,11 +111,23 @@ pub fn check(path: &Path, thoroughness: Thoroughness) -> Result<Vec<String>, Sto
             Ok(format!(
                 "foreign key: {row} of {table} refers to a missing row of {parent}"
             ))
-        })?;
-        problems.extend(orphans);
+        });
+        match orphans {
+            Ok(orphans) => problems.extend(orphans),
+            Err(e) if is_damage(&e) => problems.push(e.to_string()),
+            Err(e) => return Err(map_err(e)),
+        }
     }
     problems.truncate(MAX_PROBLEMS);
     Ok(problems)
+}
+
+/// Whether SQLite stopped because the file is damaged or not a database.
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
 }
 
 /// The first [`MAX_PROBLEMS`] rows of `sql`, each mapped by `f`.
@@ -120,13 +135,10 @@ fn rows<T>(
     conn: &Connection,
     sql: &str,
     f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>, StoreError> {
-    let mut stmt = conn.prepare(sql).map_err(map_err)?;
-    let mapped = stmt.query_map([], f).map_err(map_err)?;
-    mapped
-        .take(MAX_PROBLEMS)
-        .collect::<rusqlite::Result<_>>()
-        .map_err(map_err)
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let mapped = stmt.query_map([], f)?;
+    mapped.take(MAX_PROBLEMS).collect()
 }
 
 #[cfg(test)]
