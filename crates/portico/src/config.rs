@@ -115,7 +115,11 @@ impl Config {
             bail!("tls_cert and tls_key must be given together");
         }
         if self.admin_password.is_some() && self.admin_password_file.is_some() {
-            bail!("give the administrator password either directly or in a file, not both");
+            bail!(
+                "admin_password (--admin-password, PORTICO_ADMIN_PASSWORD) and \
+                 admin_password_file (--admin-password-file, PORTICO_ADMIN_PASSWORD_FILE) \
+                 exclude each other: give one"
+            );
         }
         if !matches!(self.sqlite_synchronous.as_str(), "full" | "normal") {
             bail!("sqlite_synchronous must be 'full' or 'normal'");

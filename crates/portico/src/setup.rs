@@ -83,7 +83,12 @@ fn load_or_create_key(
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         return bytes
             .try_into()
-            .map_err(|_| anyhow::anyhow!("{} is not a {MASTER_KEY_LEN}-byte key", path.display()));
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "{} is not a {MASTER_KEY_LEN}-byte key; restore the portal's key file from a backup",
+                    path.display()
+                )
+            });
     }
     if holds_portal {
         bail!(
