@@ -32,6 +32,9 @@ pub struct Config {
     pub tls_key: Option<PathBuf>,
     /// Password of the administrator created on first start (default: random, printed once).
     pub admin_password: Option<String>,
+    /// File whose first line is the password of the administrator created on first
+    /// start; read only then.
+    pub admin_password_file: Option<PathBuf>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// The portal's UTC offset for dates, e.g. `+00:00` or `-03:00`.
@@ -52,6 +55,7 @@ impl Default for Config {
             tls_cert: None,
             tls_key: None,
             admin_password: None,
+            admin_password_file: None,
             max_body_bytes: 16 * 1024 * 1024,
             timezone: "+00:00".into(),
             log_format: "text".into(),
@@ -73,6 +77,7 @@ impl std::fmt::Debug for Config {
                 "admin_password",
                 &self.admin_password.as_ref().map(|_| "<redacted>"),
             )
+            .field("admin_password_file", &self.admin_password_file)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("timezone", &self.timezone)
             .field("log_format", &self.log_format)
@@ -109,6 +114,13 @@ impl Config {
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             bail!("tls_cert and tls_key must be given together");
         }
+        if self.admin_password.is_some() && self.admin_password_file.is_some() {
+            bail!(
+                "admin_password (--admin-password, PORTICO_ADMIN_PASSWORD) and \
+                 admin_password_file (--admin-password-file, PORTICO_ADMIN_PASSWORD_FILE) \
+                 exclude each other: give one"
+            );
+        }
         if !matches!(self.sqlite_synchronous.as_str(), "full" | "normal") {
             bail!("sqlite_synchronous must be 'full' or 'normal'");
         }
@@ -116,6 +128,21 @@ impl Config {
             bail!("log_format must be 'text' or 'json'");
         }
         Ok(())
+    }
+
+    /// The password for the administrator created on first start: the
+    /// `admin_password` setting, or the first line of `admin_password_file`.
+    pub fn admin_password(&self) -> anyhow::Result<Option<String>> {
+        let Some(path) = &self.admin_password_file else {
+            return Ok(self.admin_password.clone());
+        };
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read the administrator password file {}",
+                path.display()
+            )
+        })?;
+        Ok(Some(text.lines().next().unwrap_or_default().to_owned()))
     }
 
     /// The address to listen on.

@@ -1,8 +1,10 @@
 //! The `portico` binary: `serve` runs the portal; `user`, `role` and `webhook`
-//! manage accounts, CRM roles and inbound webhooks from scripts and CI.
+//! manage accounts, CRM roles and inbound webhooks from scripts and CI; `check`
+//! verifies the database.
 
 mod commands;
 mod config;
+mod data_dir;
 mod roles;
 mod serve;
 mod setup;
@@ -54,10 +56,20 @@ enum Command {
         /// Base URL used in printed webhook URLs.
         #[arg(long, value_name = "URL")]
         public_url: Option<String>,
-        /// Password of the administrator created on first start (env PORTICO_ADMIN_PASSWORD).
-        #[arg(long, value_name = "PASSWORD")]
+        /// Password of the administrator created on first start. Other users of the
+        /// machine can read it in the process list: prefer the environment variable
+        /// PORTICO_ADMIN_PASSWORD or --admin-password-file.
+        #[arg(long, value_name = "PASSWORD", conflicts_with = "admin_password_file")]
         admin_password: Option<String>,
+        /// File whose first line is the password of the administrator created on
+        /// first start (env PORTICO_ADMIN_PASSWORD_FILE).
+        #[arg(long, value_name = "FILE")]
+        admin_password_file: Option<PathBuf>,
     },
+    /// Check the database: SQLite's full integrity check and the foreign keys.
+    /// Prints the result; exits non-zero on any problem. May run while the
+    /// server runs.
+    Check,
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -204,6 +216,7 @@ fn overrides(cli: &Cli) -> Dict {
         tls_key,
         public_url,
         admin_password,
+        admin_password_file,
     } = &cli.command
     {
         set(&mut d, "listen", listen.clone().map(Value::from));
@@ -216,6 +229,7 @@ fn overrides(cli: &Cli) -> Dict {
             "admin_password",
             admin_password.clone().map(Value::from),
         );
+        set(&mut d, "admin_password_file", path(admin_password_file));
     }
     d
 }
@@ -224,6 +238,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref(), &overrides(&cli))?;
     match cli.command {
         Command::Serve { .. } => serve::run(config).await,
+        Command::Check => data_dir::check(&config.data_dir),
         Command::User(UserCommand::Add {
             login,
             name,
@@ -233,7 +248,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             password,
             role,
         }) => {
-            let portal = setup::open(config)?;
+            let portal = setup::open(config, setup::DatabaseCheck::None).await?;
             let opts = commands::UserAdd {
                 login,
                 name,
@@ -246,11 +261,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             commands::user_add(&portal, opts).await
         }
         Command::User(UserCommand::SetRole { login, role }) => {
-            let portal = setup::open(config)?;
+            let portal = setup::open(config, setup::DatabaseCheck::None).await?;
             roles::user_set_role(&portal, &login, &role).await
         }
         Command::Role(cmd) => {
-            let portal = setup::open(config)?;
+            let portal = setup::open(config, setup::DatabaseCheck::None).await?;
             match cmd {
                 RoleCommand::List => roles::role_list(&portal).await,
                 RoleCommand::Add { name, levels } => {
@@ -262,7 +277,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Webhook(cmd) => {
-            let portal = setup::open(config)?;
+            let portal = setup::open(config, setup::DatabaseCheck::None).await?;
             match cmd {
                 WebhookCommand::Add {
                     user,

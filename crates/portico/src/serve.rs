@@ -1,5 +1,6 @@
-//! `portico serve`: logging, the data folder, the first administrator, TLS, the
-//! router, and a clean shutdown on SIGINT or SIGTERM.
+//! `portico serve`: logging, the data folder (locked for this server, the
+//! database checked), the first administrator, TLS, the router, and a clean
+//! shutdown on SIGINT or SIGTERM.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use portico_web::{AppState, Limits};
 use tokio::net::TcpListener;
 
 use crate::config::{Config, BASE_URL_FILE};
-use crate::{setup, tls};
+use crate::{data_dir, setup, tls};
 
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -24,27 +25,27 @@ fn init_logging(format: &str) {
     };
 }
 
-/// Resolves when SIGINT or SIGTERM arrives.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Listens for SIGINT and SIGTERM from now on (so a signal sent as soon as the
+/// server says it listens is not lost); the future resolves when one arrives.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+        let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+            tracing::info!("shutting down");
+        })
     }
-    tracing::info!("shutting down");
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }
 
 /// Removes expired sign-in sessions now and then every hour.
@@ -70,12 +71,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let limits = Limits {
         max_body_bytes: config.max_body_bytes,
     };
-    let tls = if config.tls {
-        Some(tls::prepare(&config)?)
+    let lock = data_dir::lock(&config.data_dir)?;
+    let portal = setup::open(config, setup::DatabaseCheck::Quick).await?;
+    let tls = if portal.config.tls {
+        Some(tls::prepare(&portal.config)?)
     } else {
         None
     };
-    let portal = setup::open(config)?;
     if let Some(password) = setup::ensure_admin(&portal).await? {
         println!("Administrator created: login 'admin', password '{password}' (shown only once)");
     }
@@ -104,6 +106,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         None => format!("{scheme}://{local}"),
     };
     std::fs::write(portal.config.data_dir.join(BASE_URL_FILE), &base)?;
+    let shutdown = shutdown_signal()?;
     println!("Portico listening on {scheme}://{local}");
     println!("Web UI: {base}/ (sign in as admin)");
     spawn_session_purge(state.store.clone(), state.clock);
@@ -112,9 +115,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         listener,
         portico_web::router(state),
         tls.map(|t| t.files),
-        shutdown_signal(),
+        shutdown,
     )
     .await?;
     drop(portal);
+    drop(lock);
     Ok(())
 }

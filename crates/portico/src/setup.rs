@@ -1,6 +1,7 @@
-//! Opening a portal's data folder: the folder itself (private), the master key file
-//! (created once, mode 0600), the SQLite database with its migrations, and the
-//! administrator created on first start.
+//! Opening a portal's data folder: the folder itself (private), the database with
+//! its migrations, the master key file (created once, mode 0600) and the check
+//! that key and database belong together, and the administrator created on
+//! first start.
 
 use std::fs;
 use std::io::Write;
@@ -8,12 +9,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
-use portico_store::secrets::{SecretBox, MASTER_KEY_LEN};
-use portico_store::{NewUser, Store, UserStore};
-use portico_store_sqlite::{SqliteOptions, SqliteStore};
+use portico_store::secrets::{SecretBox, KEY_CHECK_NAME, MASTER_KEY_LEN};
+use portico_store::{MetaStore, NewUser, Store, UserStore};
+use portico_store_sqlite::{DatabaseFile, SqliteOptions, SqliteStore};
 use rand::distributions::{Alphanumeric, DistString};
 
 use crate::config::Config;
+use crate::data_dir::{self, KEY_FILE};
 
 /// An opened portal: its configuration, store and secret box.
 pub struct Portal {
@@ -32,17 +34,36 @@ impl Portal {
     }
 }
 
+/// How much [`open`] checks the database before using it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseCheck {
+    /// No consistency check (administration commands).
+    None,
+    /// SQLite's `quick_check` (`portico serve`).
+    Quick,
+}
+
 /// Opens (creating on first use) the data folder named by the configuration.
-pub fn open(config: Config) -> anyhow::Result<Portal> {
+/// Refuses a folder whose database was lost, a damaged database (with
+/// [`DatabaseCheck::Quick`]), and a key file that is missing or another one
+/// while the database holds a portal.
+pub async fn open(config: Config, check: DatabaseCheck) -> anyhow::Result<Portal> {
     let dir = config.data_dir.clone();
-    create_private_dir(&dir)?;
-    let secrets = SecretBox::new(&load_or_create_key(&dir.join("secret.key"))?);
+    data_dir::create_private(&dir)?;
+    let (db, state) = data_dir::inspect_database(&dir)?;
+    if check == DatabaseCheck::Quick && matches!(state, DatabaseFile::Tables { .. }) {
+        data_dir::quick_check(&db)?;
+    }
     let options = SqliteOptions {
         synchronous_full: config.sqlite_synchronous == "full",
         ..SqliteOptions::default()
     };
-    let store = SqliteStore::open(&dir.join("portico.sqlite3"), options)
-        .with_context(|| format!("cannot open the database in {}", dir.display()))?;
+    let store = SqliteStore::open(&db, options)
+        .with_context(|| format!("cannot open the database {}", db.display()))?;
+    let holds_portal = !store.list_users().await?.is_empty();
+    let key_path = dir.join(KEY_FILE);
+    let secrets = SecretBox::new(&load_or_create_key(&key_path, &db, holds_portal)?);
+    verify_key_check(&store, &secrets, holds_portal, &key_path, &db).await?;
     Ok(Portal {
         config,
         store: Arc::new(store),
@@ -50,25 +71,34 @@ pub fn open(config: Config) -> anyhow::Result<Portal> {
     })
 }
 
-fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
-    if !dir.exists() {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
-        }
-    }
-    Ok(())
-}
-
-/// Reads the master key, or creates it (mode 0600) from the OS CSPRNG.
-fn load_or_create_key(path: &Path) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
+/// Reads the master key; creates it (mode 0600, from the OS CSPRNG) only when
+/// the database holds no portal yet.
+fn load_or_create_key(
+    path: &Path,
+    db: &Path,
+    holds_portal: bool,
+) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
     if path.exists() {
+        tighten_key_file(path);
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         return bytes
             .try_into()
-            .map_err(|_| anyhow::anyhow!("{} is not a {MASTER_KEY_LEN}-byte key", path.display()));
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "{} is not a {MASTER_KEY_LEN}-byte key; restore the portal's key file from a backup",
+                    path.display()
+                )
+            });
+    }
+    if holds_portal {
+        bail!(
+            "the key file {key} is missing, but the database {db} holds a portal whose \
+             webhook and application secrets can only be read with it. Restore {key} from the \
+             backup that goes with this database; Portico does not create a new key over an \
+             existing portal.",
+            key = path.display(),
+            db = db.display()
+        );
     }
     let key = SecretBox::generate_master();
     let mut options = fs::OpenOptions::new();
@@ -84,6 +114,50 @@ fn load_or_create_key(path: &Path) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
     file.write_all(&key)?;
     file.sync_all()?;
     Ok(key)
+}
+
+/// Removes the group and other bits of a key file copied in with wider ones.
+fn tighten_key_file(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(mode) = fs::metadata(path).map(|m| m.permissions().mode()) else {
+            return;
+        };
+        if mode & 0o077 != 0 {
+            if let Err(e) = fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o600)) {
+                tracing::warn!(file = %path.display(), error = %e, "cannot make the key file private (mode 0600)");
+            }
+        }
+    }
+}
+
+/// Compares the key with the check value the database keeps; writes the value
+/// when there is none yet (a new portal, or one from before check values) or
+/// when the database holds no portal. Refuses a key that is not the portal's.
+async fn verify_key_check(
+    store: &SqliteStore,
+    secrets: &SecretBox,
+    holds_portal: bool,
+    key_path: &Path,
+    db: &Path,
+) -> anyhow::Result<()> {
+    match store.portal_meta(KEY_CHECK_NAME).await? {
+        Some(stored) if secrets.matches_key_check(&stored) => return Ok(()),
+        Some(_) if holds_portal => bail!(
+            "the key file {key} does not belong to the database {db}: the key check value \
+             stored in the database differs, so every webhook would be refused. Restore the \
+             portal's own {key} from a backup (or the database that belongs to this key).",
+            key = key_path.display(),
+            db = db.display()
+        ),
+        Some(_) => tracing::info!("key check value replaced in a database without users"),
+        None => tracing::info!("key check value written to the database"),
+    }
+    store
+        .set_portal_meta(KEY_CHECK_NAME, &secrets.key_check())
+        .await?;
+    Ok(())
 }
 
 /// An argon2id hash of a password, in PHC string form.
@@ -102,8 +176,8 @@ pub async fn ensure_admin(portal: &Portal) -> anyhow::Result<Option<String>> {
     if !portal.store.list_users().await?.is_empty() {
         return Ok(None);
     }
-    let (password, generated) = match &portal.config.admin_password {
-        Some(p) if p.len() >= 8 => (p.clone(), false),
+    let (password, generated) = match portal.config.admin_password()? {
+        Some(p) if p.len() >= 8 => (p, false),
         Some(_) => bail!("the administrator password must have at least 8 characters"),
         None => (random_password(), true),
     };

@@ -35,7 +35,7 @@ pub fn prepare(config: &Config) -> anyhow::Result<TlsSetup> {
             ca_path: None,
         });
     }
-    let dir = config.data_dir.join("tls");
+    let dir = config.data_dir.join(crate::data_dir::TLS_DIR);
     let (ca, cert, key) = (
         dir.join("ca.pem"),
         dir.join("cert.pem"),

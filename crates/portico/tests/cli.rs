@@ -3,88 +3,15 @@
 //! request logs without secrets, clean shutdown on SIGTERM, restart on the same
 //! data, and HTTPS with the generated CA.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_portico");
+mod common;
 
-/// A running `portico serve` whose output is collected.
-struct Server {
-    child: Child,
-    output: Arc<Mutex<Vec<String>>>,
-    base: String,
-}
-
-impl Server {
-    fn start(data: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data)
-            .args(extra)
-            .env("RUST_LOG", "info")
-            .env_remove("PORTICO_LISTEN")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start portico");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let (tx, rx) = mpsc::channel::<String>();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let output = output.clone();
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if let Some(rest) = line.strip_prefix("Portico listening on ") {
-                        let _ = tx.send(rest.to_string());
-                    }
-                    output.lock().unwrap().push(line);
-                }
-            });
-        }
-        let base = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("server did not start");
-        Server {
-            child,
-            output,
-            base,
-        }
-    }
-
-    fn log(&self) -> String {
-        self.output.lock().unwrap().join("\n")
-    }
-
-    /// SIGTERM, then wait for a clean exit.
-    fn stop(mut self) -> String {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
-        for _ in 0..100 {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "exit status {status}: {}", self.log());
-                std::thread::sleep(Duration::from_millis(100));
-                return self.log();
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        panic!("portico did not stop on SIGTERM: {}", self.log());
-    }
-}
+use common::{Server, BIN};
 
 fn portico(data: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)

@@ -5,15 +5,20 @@
 //! queries on tokio's blocking pool. Every write goes to one writer thread
 //! ([`writer`]) that commits queued writes together, a savepoint per write, and
 //! answers each only after `COMMIT`. The schema lives in `migrations/`, applied at
-//! open and tracked with `PRAGMA user_version`.
+//! open and tracked with `PRAGMA user_version`. The database's files are private
+//! to the account ([`files`]); [`inspect`] and [`check`] look at a database file
+//! before or without opening the store.
 
 mod cache;
 mod connection;
 mod duplicates;
 mod entity_sql;
 mod error;
+mod files;
+mod integrity;
 mod links;
 mod list;
+mod meta;
 mod migrate;
 mod pool;
 mod records;
@@ -37,6 +42,8 @@ use crate::connection::{open, Role};
 use crate::entity_sql::EntitySql;
 use crate::pool::ReadPool;
 use crate::writer::Writer;
+
+pub use crate::integrity::{check, inspect, DatabaseFile, Thoroughness};
 
 /// How [`SqliteStore::open`] sets up the database.
 #[derive(Clone, Debug)]
@@ -99,9 +106,10 @@ struct Inner {
 }
 
 impl SqliteStore {
-    /// Opens (creating when missing) the database at `path`, switches it to WAL,
-    /// applies pending migrations and starts the writer thread.
+    /// Opens (creating when missing, mode 0600) the database at `path`, switches
+    /// it to WAL, applies pending migrations and starts the writer thread.
     pub fn open(path: &Path, opts: SqliteOptions) -> Result<Self, StoreError> {
+        files::create_private(path)?;
         let mut conn = open(path, Role::Writer, &opts)?;
         migrate::migrate(&mut conn)?;
         let readers = ReadPool::open(path, &opts)?;

@@ -33,6 +33,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_web_sessions",
         include_str!("../migrations/0006_web_sessions.sql"),
     ),
+    (
+        "0008_portal_meta",
+        include_str!("../migrations/0008_portal_meta.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -10,6 +10,7 @@
 mod duplicates;
 mod links;
 mod lists;
+mod meta;
 mod records;
 mod roles;
 mod sessions;
@@ -33,4 +34,5 @@ pub async fn run_all(store: &dyn Store) {
     statuses::story(store).await;
     roles::story(store).await;
     user_fields::story(store).await;
+    meta::story(store).await;
 }

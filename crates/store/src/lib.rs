@@ -11,6 +11,7 @@ pub mod entity;
 pub mod error;
 pub mod links;
 pub mod list;
+pub mod meta;
 pub mod records;
 pub mod roles;
 pub mod secrets;
@@ -25,6 +26,7 @@ pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
 pub use links::{Link, LinkChange, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
+pub use meta::MetaStore;
 pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
 };
@@ -45,6 +47,7 @@ pub trait Store:
     + RoleStore
     + UserFieldStore
     + SessionStore
+    + MetaStore
     + Send
     + Sync
     + 'static
@@ -60,6 +63,7 @@ impl<T> Store for T where
         + RoleStore
         + UserFieldStore
         + SessionStore
+        + MetaStore
         + Send
         + Sync
         + 'static

@@ -2,6 +2,10 @@
 //! keys: one encrypts secrets (XChaCha20-Poly1305, so their owner can see them
 //! again), the other makes the keyed lookup hash (HMAC-SHA256) by which a
 //! presented secret finds its row. Hashes are compared in constant time.
+//!
+//! A third derived value, the key check value, is stored in the database so that
+//! a database and a master key that do not belong together are noticed at start
+//! rather than by every webhook failing; it reveals nothing about the key.
 
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -16,6 +20,10 @@ type HmacSha256 = Hmac<Sha256>;
 /// Length of the master key, in bytes.
 pub const MASTER_KEY_LEN: usize = 32;
 
+/// Name under which the database keeps the key check value
+/// ([`SecretBox::key_check`]).
+pub const KEY_CHECK_NAME: &str = "secret_key_check";
+
 /// Alphabet of webhook secrets: lower-case Latin letters and digits, as Bitrix24's.
 const SECRET_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -27,6 +35,7 @@ pub const WEBHOOK_SECRET_LEN: usize = 16;
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
     mac_key: [u8; 32],
+    key_check: [u8; 32],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -48,7 +57,19 @@ impl SecretBox {
         SecretBox {
             cipher: XChaCha20Poly1305::new(&enc.into()),
             mac_key: derive(master, b"portico secret lookup v1"),
+            key_check: derive(master, b"portico key check v1"),
         }
+    }
+
+    /// The key check value: an HMAC of a fixed label under the master key, kept
+    /// in the database to recognise the key that belongs to it.
+    pub fn key_check(&self) -> [u8; 32] {
+        self.key_check
+    }
+
+    /// Whether `stored` is this key's check value, compared in constant time.
+    pub fn matches_key_check(&self, stored: &[u8]) -> bool {
+        self.key_check.ct_eq(stored).into()
     }
 
     /// A fresh master key from the operating system's CSPRNG.
@@ -132,6 +153,19 @@ mod tests {
         let last = tampered.len() - 1;
         tampered[last] ^= 1;
         assert_eq!(b.decrypt(&tampered), None);
+    }
+
+    #[test]
+    fn key_check_recognises_its_key_only() {
+        let master = SecretBox::generate_master();
+        let b = SecretBox::new(&master);
+        assert_eq!(b.key_check(), SecretBox::new(&master).key_check());
+        assert!(b.matches_key_check(&b.key_check()));
+        assert_ne!(b.key_check(), master);
+        assert_ne!(b.key_check().to_vec(), b.lookup_hash(""));
+        let other = SecretBox::new(&SecretBox::generate_master());
+        assert!(!other.matches_key_check(&b.key_check()));
+        assert!(!b.matches_key_check(&b.key_check()[..16]));
     }
 
     #[test]
