@@ -3,6 +3,7 @@
 //! work on the data folder directly and may run while `portico serve` is
 //! running.
 
+use crate::output::out;
 use anyhow::{bail, Context};
 use chrono::Utc;
 use portico_protocol::envelope::parse_datetime;
@@ -64,12 +65,12 @@ pub async fn user_add(portal: &Portal, opts: UserAdd) -> anyhow::Result<()> {
     if let Some(role) = &role {
         crate::roles::set_role(portal, id, role).await?;
     }
-    println!("user {login} created with id {id}");
+    out!("user {login} created with id {id}");
     if let Some(role) = &role {
-        println!("role: {}", role.name);
+        out!("role: {}", role.name);
     }
     if generated {
-        println!("password: {password}");
+        out!("password: {password}");
     }
     Ok(())
 }
@@ -125,8 +126,8 @@ pub async fn webhook_add(
             created_at: Utc::now().timestamp(),
         })
         .await?;
-    println!("webhook {id} created");
-    println!("{}/rest/{}/{}/", portal.config.base_url(), user.id, secret);
+    out!("webhook {id} created");
+    out!("{}/rest/{}/{}/", portal.config.base_url(), user.id, secret);
     Ok(())
 }
 
@@ -143,16 +144,19 @@ pub async fn webhook_list(portal: &Portal, login: Option<&str>) -> anyhow::Resul
         ),
         None => None,
     };
-    println!(
+    out!(
         "{:<6} {:<8} {:<30} {:<24} expires",
-        "id", "user", "name", "scopes"
+        "id",
+        "user",
+        "name",
+        "scopes"
     );
     for w in portal.store.list_webhooks(user_id).await? {
         let expires = w
             .expires_at
             .map(|t| t.to_string())
             .unwrap_or_else(|| "never".into());
-        println!(
+        out!(
             "{:<6} {:<8} {:<30} {:<24} {}",
             w.id,
             w.user_id,
@@ -169,6 +173,6 @@ pub async fn webhook_remove(portal: &Portal, id: i64) -> anyhow::Result<()> {
     if !portal.store.delete_webhook(id).await? {
         bail!("no webhook with id {id}");
     }
-    println!("webhook {id} removed");
+    out!("webhook {id} removed");
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! portal over the traces of an earlier one whose database is gone, and the
 //! database's consistency checks (`quick_check` at start, `portico check`).
 
+use crate::output::out;
 use std::fs::{self, File};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -178,11 +179,11 @@ pub fn check(dir: &Path) -> anyhow::Result<()> {
     let problems = portico_store_sqlite::check(&db, Thoroughness::Full)
         .with_context(|| format!("the database {} cannot be read", db.display()))?;
     if problems.is_empty() {
-        println!("{}: ok (integrity and foreign keys)", db.display());
+        out!("{}: ok (integrity and foreign keys)", db.display());
         return Ok(());
     }
     for problem in &problems {
-        println!("{problem}");
+        out!("{problem}");
     }
     bail!(
         "the database {} has problems ({} listed above); restore it from a backup",

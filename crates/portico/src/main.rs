@@ -5,6 +5,7 @@
 mod commands;
 mod config;
 mod data_dir;
+mod output;
 mod roles;
 mod serve;
 mod setup;

@@ -3,6 +3,7 @@
 //! administration commands they work on the data folder directly; a running
 //! server sees a changed role on the user's next request.
 
+use crate::output::out;
 use anyhow::{bail, Context};
 use portico_store::roles::{entity_code, CRM_ENTITIES, DEFAULT_ROLE_ID, ROLE_CONFLICT};
 use portico_store::{Action, Level, Levels, NewRole, Role, RoleStore, StoreError, UserStore};
@@ -78,9 +79,9 @@ pub async fn user_set_role(portal: &Portal, login: &str, role: &str) -> anyhow::
         .await?
         .with_context(|| format!("no user with login '{login}'"))?;
     set_role(portal, user.id, &role).await?;
-    println!("user {} has the role '{}'", user.login, role.name);
+    out!("user {} has the role '{}'", user.login, role.name);
     if user.is_admin {
-        println!("(an administrator has full CRM access whatever the role)");
+        out!("(an administrator has full CRM access whatever the role)");
     }
     Ok(())
 }
@@ -109,9 +110,14 @@ pub async fn role_list(portal: &Portal) -> anyhow::Result<()> {
         .max()
         .unwrap_or(0)
         .max(4);
-    println!(
+    out!(
         "{:<4} {:<width$} {:<8} {:<6} {:<6} {:<6} delete",
-        "id", "name", "entity", "read", "add", "update"
+        "id",
+        "name",
+        "entity",
+        "read",
+        "add",
+        "update"
     );
     for role in &roles {
         for (i, entity) in CRM_ENTITIES.into_iter().enumerate() {
@@ -121,7 +127,7 @@ pub async fn role_list(portal: &Portal) -> anyhow::Result<()> {
                 (String::new(), String::new())
             };
             let l = |a| role.level(entity, a).as_str();
-            println!(
+            out!(
                 "{:<4} {:<width$} {:<8} {:<6} {:<6} {:<6} {}",
                 id,
                 name,
@@ -168,7 +174,7 @@ pub async fn role_add(
         }
         Err(e) => return Err(e.into()),
     };
-    println!("role '{name}' created with id {id}");
+    out!("role '{name}' created with id {id}");
     Ok(())
 }
 
@@ -191,6 +197,6 @@ pub async fn role_set(
                 .await?;
         }
     }
-    println!("role '{}' changed", role.name);
+    out!("role '{}' changed", role.name);
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! database checked), the first administrator, TLS, the router, and a clean
 //! shutdown on SIGINT or SIGTERM.
 
+use crate::output::out;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -79,7 +80,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         None
     };
     if let Some(password) = setup::ensure_admin(&portal).await? {
-        println!("Administrator created: login 'admin', password '{password}' (shown only once)");
+        out!("Administrator created: login 'admin', password '{password}' (shown only once)");
     }
     let state = AppState::new(
         portal.dyn_store(),
@@ -95,7 +96,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     if let Some(ca) = tls.as_ref().and_then(|t| t.ca_path.as_ref()) {
-        println!(
+        out!(
             "HTTPS certificate authority: {} (trust it in clients)",
             ca.display()
         );
@@ -107,8 +108,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     };
     std::fs::write(portal.config.data_dir.join(BASE_URL_FILE), &base)?;
     let shutdown = shutdown_signal()?;
-    println!("Portico listening on {scheme}://{local}");
-    println!("Web UI: {base}/ (sign in as admin)");
+    out!("Portico listening on {scheme}://{local}");
+    out!("Web UI: {base}/ (sign in as admin)");
     spawn_session_purge(state.store.clone(), state.clock);
     tracing::info!(%local, tls = tls.is_some(), "listening");
     portico_web::serve(

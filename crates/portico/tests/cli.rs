@@ -251,3 +251,44 @@ async fn https_with_the_generated_ca() {
         .is_err());
     server.stop();
 }
+
+/// `portico user add … | head -0`: the reader is gone before the first line;
+/// the command still does its work and ends quietly, without a panic.
+#[test]
+fn a_closed_output_pipe_ends_commands_quietly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    portico(
+        &data,
+        &["user", "add", "--login", "first", "--name", "First"],
+    );
+    let mut child = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            "--login",
+            "piped",
+            "--name",
+            "Piped",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run portico");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let (_, listing) = common::run(
+        &data,
+        &["user", "add", "--login", "piped", "--name", "Again"],
+    );
+    assert!(
+        listing.contains("taken") || listing.contains("exists"),
+        "the user was created: {listing}"
+    );
+}
