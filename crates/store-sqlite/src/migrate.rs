@@ -34,8 +34,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0006_web_sessions.sql"),
     ),
     (
-        "0008_portal_meta",
-        include_str!("../migrations/0008_portal_meta.sql"),
+        "0007_portal_meta",
+        include_str!("../migrations/0007_portal_meta.sql"),
     ),
 ];
 
