@@ -33,6 +33,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_web_sessions",
         include_str!("../migrations/0006_web_sessions.sql"),
     ),
+    (
+        "0007_sign_in_attempts",
+        include_str!("../migrations/0007_sign_in_attempts.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,7 @@ pub mod records;
 pub mod roles;
 pub mod secrets;
 pub mod sessions;
+pub mod sign_in_attempts;
 pub mod statuses;
 pub mod user_fields;
 pub mod users;
@@ -29,6 +30,7 @@ pub use records::{
 };
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use sessions::{Session, SessionStore};
+pub use sign_in_attempts::{Admission, AttemptCount, AttemptRule, SignInAttemptStore};
 pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
 pub use user_fields::{UserField, UserFieldStore, UserType};
 pub use users::{NewUser, User, UserStore};
@@ -44,6 +46,7 @@ pub trait Store:
     + RoleStore
     + UserFieldStore
     + SessionStore
+    + SignInAttemptStore
     + Send
     + Sync
     + 'static
@@ -59,6 +62,7 @@ impl<T> Store for T where
         + RoleStore
         + UserFieldStore
         + SessionStore
+        + SignInAttemptStore
         + Send
         + Sync
         + 'static
