@@ -128,8 +128,8 @@ pub trait SignInAttemptStore: Send + Sync {
 
 /// The longest wait over `rules` at `now` from the stored counts, without
 /// counting anything: a cheap refusal before [`SignInAttemptStore::begin_sign_in_attempt`].
-pub async fn sign_in_wait(
-    store: &dyn SignInAttemptStore,
+pub async fn sign_in_wait<S: SignInAttemptStore + ?Sized>(
+    store: &S,
     rules: &[AttemptRule],
     now: i64,
 ) -> Result<Admission, StoreError> {
