@@ -211,21 +211,27 @@ async fn wrong_passwords_from_one_address_do_not_lock_out_another() {
 
 #[tokio::test]
 async fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
-    let app = TestApp::start_with(|state| {
-        state.with_trusted_proxies(TrustedProxies::parse(&["10.0.0.0/8"]).expect("proxies"))
-    })
-    .await;
+    let app = Arc::new(
+        TestApp::start_with(|state| {
+            state.with_trusted_proxies(TrustedProxies::parse(&["10.0.0.0/8"]).expect("proxies"))
+        })
+        .await,
+    );
     app.set_password(1, TEST_PASSWORD).await;
     let http = http();
-    for i in 0..5 {
-        let from = format!("203.0.113.{i}");
-        assert_eq!(
-            guess(&app, &http, Some(&from), "admin", "wrong")
-                .await
-                .status,
-            401
-        );
+    // Forty guesses at once, each naming another address: the peer (127.0.0.1)
+    // is no trusted proxy, so all count under it and five are checked.
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (app, http) = (app.clone(), http.clone());
+        guesses.spawn(async move {
+            let from = format!("203.0.113.{i}");
+            guess(&app, &http, Some(&from), "admin", "wrong").await
+        });
     }
+    let answers = guesses.join_all().await;
+    assert_eq!(answers.iter().filter(|a| a.status == 401).count(), 5);
+    assert!(answers.iter().all(|a| a.status == 401 || a.status == 429));
     let elsewhere = guess(&app, &http, Some("198.51.100.9"), "admin", TEST_PASSWORD).await;
     assert_eq!(elsewhere.status, 429, "counted under the peer, 127.0.0.1");
     assert_eq!(pair_attempts(&app, "admin", "127.0.0.1").await, 5);
@@ -234,10 +240,8 @@ async fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
     // A forged address per guess does not escape the address's limit either.
     for i in 5..20 {
         let (from, login) = (format!("203.0.113.{i}"), format!("guess{i}"));
-        assert_eq!(
-            guess(&app, &http, Some(&from), &login, "x").await.status,
-            401
-        );
+        let status = guess(&app, &http, Some(&from), &login, "x").await.status;
+        assert_eq!(status, 401, "{login}");
     }
     let fresh = guess(&app, &http, Some("192.0.2.1"), "someone", "x").await;
     assert_eq!(fresh.status, 429);
