@@ -43,6 +43,29 @@ pub struct Config {
     pub log_format: String,
     /// SQLite durability: `full` (fsync at every commit) or `normal`.
     pub sqlite_synchronous: String,
+    /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the
+    /// client; a list, or one comma-separated string (as in the environment).
+    #[serde(deserialize_with = "list_or_commas")]
+    pub trusted_proxies: Vec<String>,
+}
+
+/// A list of strings given as a list or as one comma-separated string.
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrCommas {
+        List(Vec<String>),
+        Commas(String),
+    }
+    Ok(match ListOrCommas::deserialize(de)? {
+        ListOrCommas::List(list) => list,
+        ListOrCommas::Commas(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 impl Default for Config {
@@ -60,6 +83,7 @@ impl Default for Config {
             timezone: "+00:00".into(),
             log_format: "text".into(),
             sqlite_synchronous: "full".into(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -82,6 +106,7 @@ impl std::fmt::Debug for Config {
             .field("timezone", &self.timezone)
             .field("log_format", &self.log_format)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -111,6 +136,7 @@ impl Config {
     fn validate(&self) -> anyhow::Result<()> {
         self.listen_addr()?;
         self.offset()?;
+        self.trusted_proxies()?;
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             bail!("tls_cert and tls_key must be given together");
         }
@@ -152,6 +178,12 @@ impl Config {
             .with_context(|| format!("listen address '{}' is not IP:PORT", self.listen))
     }
 
+    /// The proxies whose `X-Forwarded-For` is believed.
+    pub fn trusted_proxies(&self) -> anyhow::Result<portico_web::TrustedProxies> {
+        portico_web::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))
+    }
+
     /// The portal's UTC offset.
     pub fn offset(&self) -> anyhow::Result<FixedOffset> {
         self.timezone
@@ -179,5 +211,30 @@ impl Config {
         }
         let scheme = if self.tls { "https" } else { "http" };
         format!("{scheme}://{}", self.listen)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_toml(text: &str) -> Config {
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(text))
+            .extract()
+            .expect("config")
+    }
+
+    #[test]
+    fn trusted_proxies_come_as_a_list_or_comma_separated() {
+        assert!(Config::default().trusted_proxies.is_empty());
+        let listed = with_toml(r#"trusted_proxies = ["127.0.0.1", "10.0.0.0/8"]"#);
+        let commas = with_toml(r#"trusted_proxies = " 127.0.0.1, 10.0.0.0/8,""#);
+        assert_eq!(listed.trusted_proxies, ["127.0.0.1", "10.0.0.0/8"]);
+        assert_eq!(commas.trusted_proxies, listed.trusted_proxies);
+        assert!(listed.validate().is_ok());
+        let bad = with_toml(r#"trusted_proxies = "10.0.0.0/40""#);
+        let err = bad.validate().expect_err("refused").to_string();
+        assert!(err.contains("trusted_proxies: '10.0.0.0/40'"), "{err}");
     }
 }

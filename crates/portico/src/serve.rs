@@ -49,8 +49,9 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-/// Removes expired sign-in sessions now and then every hour.
-fn spawn_session_purge(store: Arc<dyn portico_store::Store>, clock: Clock) {
+/// Removes expired sign-in sessions and sign-in attempt counts now and then
+/// every hour.
+fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -59,6 +60,13 @@ fn spawn_session_purge(store: Arc<dyn portico_store::Store>, clock: Clock) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
                 Err(e) => tracing::warn!(error = %e, "cannot remove expired sessions"),
+            }
+            match store.purge_expired_sign_in_attempts(clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(counts = n, "expired sign-in attempt counts removed"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot remove expired sign-in attempt counts")
+                }
             }
         }
     });
@@ -69,6 +77,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     init_logging(&config.log_format);
     let addr = config.listen_addr()?;
     let offset = config.offset()?;
+    let trusted_proxies = config.trusted_proxies()?;
     let limits = Limits {
         max_body_bytes: config.max_body_bytes,
     };
@@ -90,7 +99,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         limits,
         tls.is_some(),
     )
-    .with_public_url(portal.config.public_url.clone());
+    .with_public_url(portal.config.public_url.clone())
+    .with_trusted_proxies(trusted_proxies);
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -110,7 +120,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let shutdown = shutdown_signal()?;
     out!("Portico listening on {scheme}://{local}");
     out!("Web UI: {base}/ (sign in as admin)");
-    spawn_session_purge(state.store.clone(), state.clock);
+    spawn_purge(state.store.clone(), state.clock);
     tracing::info!(%local, tls = tls.is_some(), "listening");
     portico_web::serve(
         listener,

@@ -1,7 +1,8 @@
 //! The `portico` binary end to end: first start (administrator, private key file,
 //! WAL database), `webhook add/list/remove`, `user add`, calls over the printed URL,
 //! request logs without secrets, clean shutdown on SIGTERM, restart on the same
-//! data, and HTTPS with the generated CA.
+//! data, HTTPS with the generated CA, and `PORTICO_TRUSTED_PROXIES` deciding
+//! whose `X-Forwarded-For` the sign-in limits believe.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -291,4 +292,104 @@ fn a_closed_output_pipe_ends_commands_quietly() {
         listing.contains("taken") || listing.contains("exists"),
         "the user was created: {listing}"
     );
+}
+
+/// One sign-in through the running server as a browser behind a proxy that
+/// reports the client as `from`; returns the status of `POST /login`.
+async fn sign_in_from(base: &str, from: &str, password: &str) -> u16 {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = http
+        .get(format!("{base}/login"))
+        .header("x-forwarded-for", from)
+        .send()
+        .await
+        .unwrap();
+    let cookie = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("portico_signin_csrf="))
+        .and_then(|v| v.split(';').next())
+        .expect("sign-in cookie")
+        .to_owned();
+    let page = form.text().await.unwrap();
+    let token = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf input")
+        .to_owned();
+    http.post(format!("{base}/login"))
+        .header("x-forwarded-for", from)
+        .header("cookie", format!("portico_signin_csrf={cookie}"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("login", "admin"),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn trusted_proxies_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut bad = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .env("PORTICO_TRUSTED_PROXIES", "10.0.0.0/8,proxy.example")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let exited = (0..300).find_map(|_| {
+        let status = bad.try_wait().unwrap();
+        if status.is_none() {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        status
+    });
+    let Some(status) = exited else {
+        let _ = bad.kill();
+        panic!("serve started with an unreadable trusted proxy");
+    };
+    assert!(!status.success(), "an unreadable proxy is refused");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut bad.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("trusted_proxies: 'proxy.example' is not an IP address or a CIDR block"),
+        "{err}"
+    );
+
+    let password = "proxied admin password";
+    let server = Server::start_with_env(
+        &data,
+        &["--admin-password", password],
+        &[("PORTICO_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")],
+    );
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in_from(&server.base, "203.0.113.7", "wrong").await,
+            401
+        );
+    }
+    assert_eq!(
+        sign_in_from(&server.base, "203.0.113.7", password).await,
+        429,
+        "the guessing address is locked for this login"
+    );
+    assert_eq!(
+        sign_in_from(&server.base, "198.51.100.9", password).await,
+        303,
+        "the user behind the same proxy is not"
+    );
+    server.stop();
 }

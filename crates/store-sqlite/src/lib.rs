@@ -24,6 +24,7 @@ mod pool;
 mod records;
 mod roles;
 mod sessions;
+mod sign_in_attempts;
 mod statuses;
 mod user_fields;
 mod users;

@@ -37,6 +37,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_portal_meta",
         include_str!("../migrations/0007_portal_meta.sql"),
     ),
+    (
+        "0008_sign_in_attempts",
+        include_str!("../migrations/0008_sign_in_attempts.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,7 @@ mod meta;
 mod records;
 mod roles;
 mod sessions;
+mod sign_in_attempts;
 mod statuses;
 mod user_fields;
 mod users;
@@ -27,6 +28,7 @@ pub async fn run_all(store: &dyn Store) {
     users::story(store).await;
     webhooks::story(store).await;
     sessions::story(store).await;
+    sign_in_attempts::story(store).await;
     records::story(store).await;
     lists::story(store).await;
     links::story(store).await;

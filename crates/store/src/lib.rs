@@ -16,6 +16,7 @@ pub mod records;
 pub mod roles;
 pub mod secrets;
 pub mod sessions;
+pub mod sign_in_attempts;
 pub mod sizes;
 pub mod statuses;
 pub mod user_fields;
@@ -32,6 +33,7 @@ pub use records::{
 };
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use sessions::{Session, SessionStore};
+pub use sign_in_attempts::{Admission, AttemptCount, AttemptRule, SignInAttemptStore};
 pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
 pub use user_fields::{UserField, UserFieldStore, UserType};
 pub use users::{NewUser, User, UserStore};
@@ -48,6 +50,7 @@ pub trait Store:
     + UserFieldStore
     + SessionStore
     + MetaStore
+    + SignInAttemptStore
     + Send
     + Sync
     + 'static
@@ -64,6 +67,7 @@ impl<T> Store for T where
         + UserFieldStore
         + SessionStore
         + MetaStore
+        + SignInAttemptStore
         + Send
         + Sync
         + 'static

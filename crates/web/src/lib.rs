@@ -4,6 +4,7 @@
 //! with a clean shutdown.
 
 pub mod auth;
+pub mod client_addr;
 pub mod decode;
 pub mod respond;
 pub mod rest;
@@ -12,6 +13,7 @@ pub mod state;
 pub mod ui;
 pub mod usage;
 
+pub use client_addr::{ClientAddr, TrustedProxies};
 pub use server::{serve, TlsFiles};
 pub use state::{AppState, Limits};
 

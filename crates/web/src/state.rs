@@ -6,6 +6,8 @@ use portico_methods::{Caller, Clock, Ctx, Registry};
 use portico_store::secrets::SecretBox;
 use portico_store::Store;
 
+use crate::client_addr::TrustedProxies;
+use crate::ui::sign_in_limits::PasswordCheckGate;
 use crate::ui::UiState;
 use crate::usage::UsageRecorder;
 
@@ -37,8 +39,10 @@ pub struct AppState {
     pub clock: Clock,
     /// Request limits.
     pub limits: Limits,
-    /// State of the web UI (cookie flags, sign-in throttle).
+    /// State of the web UI (cookie flags, password-check gate).
     pub ui: Arc<UiState>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// When webhooks were last used.
     pub usage: Arc<UsageRecorder>,
 }
@@ -64,6 +68,7 @@ impl AppState {
                 ..UiState::default()
             }),
             usage: Arc::default(),
+            trusted_proxies: Arc::default(),
         }
     }
 
@@ -79,13 +84,33 @@ impl AppState {
         }
     }
 
-    /// The same state with the portal's public address (for webhook URLs shown in the UI).
-    pub fn with_public_url(mut self, url: Option<String>) -> AppState {
-        self.ui = Arc::new(UiState {
-            secure_cookies: self.ui.secure_cookies,
-            public_url: url.map(|u| u.trim_end_matches('/').to_owned()),
+    /// The same state with its UI state changed by `edit` (a copy of the
+    /// settings when the UI state is already shared).
+    fn edit_ui(mut self, edit: impl FnOnce(&mut UiState)) -> AppState {
+        let mut ui = Arc::try_unwrap(self.ui).unwrap_or_else(|shared| UiState {
+            secure_cookies: shared.secure_cookies,
+            public_url: shared.public_url.clone(),
             ..UiState::default()
         });
+        edit(&mut ui);
+        self.ui = Arc::new(ui);
+        self
+    }
+
+    /// The same state with the portal's public address (for webhook URLs shown in the UI).
+    pub fn with_public_url(self, url: Option<String>) -> AppState {
+        self.edit_ui(|ui| ui.public_url = url.map(|u| u.trim_end_matches('/').to_owned()))
+    }
+
+    /// The same state with its own password-check gate (sizes other than the
+    /// cores').
+    pub fn with_password_checks(self, gate: PasswordCheckGate) -> AppState {
+        self.edit_ui(|ui| ui.password_checks = gate)
+    }
+
+    /// The same state believing `X-Forwarded-For` from `proxies`.
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
         self
     }
 }

@@ -22,10 +22,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(data: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(data, extra, &[])
+    }
+
+    /// [`Server::start`] with environment variables `env` set.
+    pub fn start_with_env(data: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data)
             .args(extra)
+            .envs(env.iter().copied())
             .env("RUST_LOG", "info")
             .env_remove("PORTICO_LISTEN")
             .stdin(Stdio::null())

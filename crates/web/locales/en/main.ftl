@@ -20,6 +20,7 @@ sign-in-throttled = { $minutes ->
     [one] Too many failed attempts. Try again in a minute.
    *[other] Too many failed attempts. Try again in { $minutes } minutes.
 }
+sign-in-busy = The portal is busy checking other sign-ins. Try again in a moment.
 error-back-home = Back to the portal
 error-not-found = Page not found.
 error-internal = Something went wrong on the server. The error was logged.

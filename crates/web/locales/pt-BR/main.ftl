@@ -20,6 +20,7 @@ sign-in-throttled = { $minutes ->
     [one] Muitas tentativas sem sucesso. Tente novamente em um minuto.
    *[other] Muitas tentativas sem sucesso. Tente novamente em { $minutes } minutos.
 }
+sign-in-busy = O portal está ocupado verificando outros acessos. Tente novamente em instantes.
 error-back-home = Voltar ao portal
 error-not-found = Página não encontrada.
 error-internal = Algo deu errado no servidor. O erro foi registrado.

@@ -10,10 +10,12 @@
 pub mod crm;
 pub mod developer;
 pub mod i18n;
+pub mod local_path;
 pub mod page;
 pub mod password;
 pub mod session;
 pub mod sign_in;
+pub mod sign_in_limits;
 pub mod users;
 
 use axum::extract::State;
@@ -30,8 +32,8 @@ use session::{cookie, SESSION_COOKIE};
 pub struct UiState {
     /// Mark cookies `Secure` (the server speaks HTTPS).
     pub secure_cookies: bool,
-    /// Failed sign-in counter.
-    pub throttle: session::SignInThrottle,
+    /// Bounds the password checks running and waiting at once.
+    pub password_checks: sign_in_limits::PasswordCheckGate,
     /// The portal's public address (`https://crm.example.com`) when configured;
     /// webhook URLs on the pages use it instead of the request's `Host`.
     pub public_url: Option<String>,

@@ -1,9 +1,6 @@
 //! Signing in: session cookies (a random token whose SHA-256 is the stored key),
 //! the [`Signed`] extractor every page uses, CSRF tokens for every form, the
-//! url-encoded [`FormData`] body, and the throttle on failed sign-ins.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! url-encoded [`FormData`] body.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -274,94 +271,9 @@ impl FromRequest<AppState> for FormData {
     }
 }
 
-/// Failed sign-ins allowed per login in a window.
-const MAX_FAILURES: u32 = 5;
-/// Failed sign-ins allowed per client address (`ip:` keys) in a window: higher,
-/// as many people may share one address.
-const MAX_ADDRESS_FAILURES: u32 = 20;
-
-/// The limit for a throttle key.
-fn limit(key: &str) -> u32 {
-    if key.starts_with("ip:") {
-        MAX_ADDRESS_FAILURES
-    } else {
-        MAX_FAILURES
-    }
-}
-/// The throttle window, in seconds.
-const WINDOW_SECONDS: i64 = 15 * 60;
-
-/// Counts failed sign-ins per key (`login:…`, `ip:…`) and refuses further tries
-/// for the rest of the window once a key reaches the limit.
-#[derive(Debug, Default)]
-pub struct SignInThrottle {
-    failures: Mutex<HashMap<String, (u32, i64)>>,
-}
-
-impl SignInThrottle {
-    /// Seconds to wait before `keys` may try again, if any of them is locked at `now`.
-    pub fn locked_for(&self, keys: &[String], now: i64) -> Option<i64> {
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        keys.iter()
-            .filter_map(|k| failures.get(k).map(|entry| (limit(k), entry)))
-            .filter(|(max, (count, since))| count >= max && now - since < WINDOW_SECONDS)
-            .map(|(_, entry)| entry)
-            .map(|(_, since)| WINDOW_SECONDS - (now - since))
-            .max()
-    }
-
-    /// Records a failed attempt for each key.
-    pub fn failed(&self, keys: &[String], now: i64) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > 100_000 {
-            failures.retain(|_, (_, since)| now - *since < WINDOW_SECONDS);
-        }
-        for key in keys {
-            let entry = failures.entry(key.clone()).or_insert((0, now));
-            if now - entry.1 >= WINDOW_SECONDS {
-                *entry = (0, now);
-            }
-            entry.0 += 1;
-        }
-    }
-
-    /// Forgets the failures of `keys` after a successful sign-in.
-    pub fn succeeded(&self, keys: &[String]) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for key in keys {
-            failures.remove(key);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn throttle_locks_after_the_limit_and_unlocks_after_the_window() {
-        let t = SignInThrottle::default();
-        let keys = vec!["login:bob".to_owned()];
-        for _ in 0..MAX_FAILURES - 1 {
-            t.failed(&keys, 1000);
-        }
-        assert_eq!(t.locked_for(&keys, 1000), None);
-        t.failed(&keys, 1000);
-        assert_eq!(t.locked_for(&keys, 1010), Some(WINDOW_SECONDS - 10));
-        assert_eq!(t.locked_for(&["login:alice".to_owned()], 1010), None);
-        assert_eq!(t.locked_for(&keys, 1000 + WINDOW_SECONDS), None);
-        t.succeeded(&keys);
-        assert_eq!(t.locked_for(&keys, 1010), None);
-        let address = vec!["ip:10.0.0.1".to_owned()];
-        for _ in 0..MAX_FAILURES {
-            t.failed(&address, 1000);
-        }
-        assert_eq!(t.locked_for(&address, 1000), None, "addresses allow more");
-        for _ in MAX_FAILURES..MAX_ADDRESS_FAILURES {
-            t.failed(&address, 1000);
-        }
-        assert!(t.locked_for(&address, 1000).is_some());
-    }
 
     #[test]
     fn cookies_are_found_among_others() {

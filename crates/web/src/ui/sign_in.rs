@@ -1,52 +1,30 @@
-//! `GET/POST /login`, `POST /logout` and `POST /settings/language`. Passwords are
-//! checked with argon2id off the async threads; unknown logins cost the same
-//! work; failures are throttled per login and per client address.
+//! `GET/POST /login`, `POST /logout` and `POST /settings/language`. A sign-in is
+//! counted in the store before its password is checked (see [`super::sign_in_limits`]),
+//! and waits for a place in the bounded password-check gate; unknown logins cost
+//! the same work. After signing in, the browser goes to a local path only.
 
-use std::net::SocketAddr;
-
-use axum::extract::FromRequestParts;
-use axum::extract::{ConnectInfo, Query, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
+use portico_store::sign_in_attempts::sign_in_wait;
+use portico_store::Admission;
 use serde::Deserialize;
 
 use super::i18n::{Lang, Tr};
+use super::local_path::local_path_or_default;
+use super::page;
 use super::session::{
     self, cookie, random_token, request_lang, set_cookie, tokens_match, CheckedForm, FormData,
     LANG_SETTING, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE,
 };
-use super::{page, password};
+use super::sign_in_limits::{AttemptKeys, BUSY_RETRY_SECONDS};
+use crate::client_addr::ClientAddr;
 use crate::state::AppState;
 
 /// A PHC hash verified against when the login is unknown, so that answer takes as long.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8kBPCH6ESRbyEfA7QjU6qvTJPgbYp/gbfkOQ1e7L9Kk";
-
-/// The client's address when the server recorded it (plain HTTP does).
-pub struct ClientAddr(Option<std::net::IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
-    }
-}
-
-/// Where to go after signing in: a local path only.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/developer".to_owned(),
-    }
-}
 
 /// The sign-in form, with a fresh CSRF cookie.
 fn sign_in_form(
@@ -110,8 +88,39 @@ pub async fn show(
     Query(q): Query<SignInPageQuery>,
 ) -> Response {
     let tr = signed_out_lang(&headers, q.lang.as_deref());
-    let next = safe_next(q.next.as_deref());
+    let next = local_path_or_default(q.next.as_deref());
     sign_in_form(&state, &tr, StatusCode::OK, &next, "", None)
+}
+
+/// The sign-in form again with a 429 and `Retry-After: wait` (seconds), saying
+/// `message`.
+fn refused_for_now(
+    state: &AppState,
+    tr: &Tr,
+    next: &str,
+    login: &str,
+    wait: i64,
+    message: String,
+) -> Response {
+    let mut res = sign_in_form(
+        state,
+        tr,
+        StatusCode::TOO_MANY_REQUESTS,
+        next,
+        login,
+        Some(message),
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait.max(1)));
+    res
+}
+
+/// The answer to an attempt refused by the limits: wait `wait` seconds.
+fn throttled(state: &AppState, tr: &Tr, next: &str, login: &str, wait: i64) -> Response {
+    tracing::info!(target: "portico::web", wait, "sign-in throttled");
+    let minutes = (wait + 59) / 60;
+    let message = tr.t_count("sign-in-throttled", "minutes", minutes);
+    refused_for_now(state, tr, next, login, wait, message)
 }
 
 /// `POST /login`.
@@ -124,7 +133,7 @@ pub async fn submit(
 ) -> Response {
     let tr = signed_out_lang(&headers, form.get("lang"));
     let login = form.text("login");
-    let next = safe_next(form.get("next").or(q.next.as_deref()));
+    let next = local_path_or_default(form.get("next").or(q.next.as_deref()));
     let csrf_ok = match (cookie(&headers, SIGN_IN_CSRF_COOKIE), form.get("csrf")) {
         (Some(a), Some(b)) => tokens_match(a, b),
         _ => false,
@@ -133,23 +142,23 @@ pub async fn submit(
         return page::error_page(&tr, StatusCode::FORBIDDEN, "error-csrf");
     }
     let now = state.clock.now();
-    let mut keys = vec![format!("login:{}", login.to_lowercase())];
-    if let Some(ip) = client {
-        keys.push(format!("ip:{ip}"));
+    let keys = AttemptKeys::new(&state.secrets, &login, client);
+    let rules = keys.rules();
+    // A locked key is refused with reads only, before taking a place or writing.
+    match sign_in_wait(&*state.store, &rules, now).await {
+        Ok(Admission::Allowed) => {}
+        Ok(Admission::RetryAfter(wait)) => return throttled(&state, &tr, &next, &login, wait),
+        Err(e) => return page::internal_error(&headers, e),
     }
-    if let Some(wait) = state.ui.throttle.locked_for(&keys, now) {
-        let minutes = (wait + 59) / 60;
-        let message = tr.t_count("sign-in-throttled", "minutes", minutes);
-        let mut res = sign_in_form(
-            &state,
-            &tr,
-            StatusCode::TOO_MANY_REQUESTS,
-            &next,
-            &login,
-            Some(message),
-        );
-        res.headers_mut().insert(header::RETRY_AFTER, wait.into());
-        return res;
+    let Some(place) = state.ui.password_checks.enter() else {
+        tracing::warn!(target: "portico::web", "sign-in refused: password checks busy");
+        let message = tr.t("sign-in-busy");
+        return refused_for_now(&state, &tr, &next, &login, BUSY_RETRY_SECONDS, message);
+    };
+    match state.store.begin_sign_in_attempt(&rules, now).await {
+        Ok(Admission::Allowed) => {}
+        Ok(Admission::RetryAfter(wait)) => return throttled(&state, &tr, &next, &login, wait),
+        Err(e) => return page::internal_error(&headers, e),
     }
     let user = match state.store.user_by_login(&login).await {
         Ok(user) => user,
@@ -160,11 +169,10 @@ pub async fn submit(
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let verified = password::verify_blocking(password, hash).await;
+    let verified = place.verify(password, hash).await;
     let user = match user {
         Some(user) if verified && user.active => user,
         _ => {
-            state.ui.throttle.failed(&keys, now);
             tracing::info!(target: "portico::web", "sign-in refused");
             return sign_in_form(
                 &state,
@@ -176,8 +184,15 @@ pub async fn submit(
             );
         }
     };
-    // Only the login's count is forgiven: a success must not reset the address's.
-    state.ui.throttle.succeeded(&keys[..1]);
+    // The pair is forgiven; the address and the login only lose this attempt,
+    // so a success does not wipe failures of others.
+    if let Err(e) = state
+        .store
+        .forgive_sign_in_attempt(&[keys.pair], &[keys.address, keys.login])
+        .await
+    {
+        return page::internal_error(&headers, e);
+    }
     let cookie = match session::start(&state, user.id).await {
         Ok(cookie) => cookie,
         Err(e) => return page::internal_error(&headers, e),
@@ -229,7 +244,7 @@ pub async fn set_language(
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| url_path(r, &headers));
-    Redirect::to(&safe_next(back.as_deref())).into_response()
+    Redirect::to(&local_path_or_default(back.as_deref())).into_response()
 }
 
 /// The path and query of a same-host referrer URL.
@@ -245,15 +260,6 @@ fn url_path(referer: &str, headers: &HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn next_is_a_local_path_only() {
-        assert_eq!(safe_next(Some("/crm/leads?q=a")), "/crm/leads?q=a");
-        assert_eq!(safe_next(Some("//evil.example/")), "/developer");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/developer");
-        assert_eq!(safe_next(Some("/\\evil")), "/developer");
-        assert_eq!(safe_next(None), "/developer");
-    }
 
     #[test]
     fn the_dummy_hash_parses() {

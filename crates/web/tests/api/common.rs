@@ -1,6 +1,6 @@
 //! A real Portico for tests: a fresh SQLite file in a temp folder, the router served
 //! on a loopback port, an administrator with a `crm,user` webhook, and helpers that
-//! call it over HTTP.
+//! call it over HTTP. [`TestApp::restart`] serves a new router on the same file.
 
 use std::sync::Arc;
 
@@ -12,9 +12,13 @@ use portico_web::{AppState, Limits};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 /// Largest body the test server accepts (small, to test the limit).
 pub const TEST_BODY_LIMIT: usize = 256 * 1024;
+
+/// Changes the server's state before it serves (e.g. trusted proxies).
+pub type Configure = Arc<dyn Fn(AppState) -> AppState + Send + Sync>;
 
 pub struct TestApp {
     pub base: String,
@@ -23,8 +27,56 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub store: Arc<SqliteStore>,
     pub secrets: SecretBox,
-    _shutdown: oneshot::Sender<()>,
-    _dir: tempfile::TempDir,
+    configure: Configure,
+    shutdown: oneshot::Sender<()>,
+    server: JoinHandle<std::io::Result<()>>,
+    dir: tempfile::TempDir,
+}
+
+/// A running router on a loopback port.
+struct Served {
+    base: String,
+    store: Arc<SqliteStore>,
+    shutdown: oneshot::Sender<()>,
+    server: JoinHandle<std::io::Result<()>>,
+}
+
+/// Serves a router on the SQLite file in `dir` (created when missing).
+async fn serve(dir: &tempfile::TempDir, secrets: &SecretBox, configure: &Configure) -> Served {
+    let store = Arc::new(
+        SqliteStore::open(
+            &dir.path().join("portico.sqlite3"),
+            SqliteOptions::default(),
+        )
+        .expect("open store"),
+    );
+    let state = configure(AppState::new(
+        store.clone() as Arc<dyn Store>,
+        Arc::new(portico_methods::registry()),
+        secrets.clone(),
+        Clock::default(),
+        Limits {
+            max_body_bytes: TEST_BODY_LIMIT,
+        },
+        false,
+    ));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (shutdown, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(portico_web::serve(
+        listener,
+        portico_web::router(state),
+        None,
+        async {
+            let _ = rx.await;
+        },
+    ));
+    Served {
+        base,
+        store,
+        shutdown,
+        server,
+    }
 }
 
 pub struct Reply {
@@ -41,50 +93,70 @@ impl Reply {
 
 impl TestApp {
     pub async fn start() -> TestApp {
+        TestApp::start_with(|state| state).await
+    }
+
+    /// [`TestApp::start`] with the server's state changed by `configure`
+    /// (again at each [`TestApp::restart`]).
+    pub async fn start_with(
+        configure: impl Fn(AppState) -> AppState + Send + Sync + 'static,
+    ) -> TestApp {
         crate::logs::capture();
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Arc::new(
-            SqliteStore::open(
-                &dir.path().join("portico.sqlite3"),
-                SqliteOptions::default(),
-            )
-            .expect("open store"),
-        );
         let secrets = SecretBox::new(&SecretBox::generate_master());
-        let state = AppState::new(
-            store.clone() as Arc<dyn Store>,
-            Arc::new(portico_methods::registry()),
-            secrets.clone(),
-            Clock::default(),
-            Limits {
-                max_body_bytes: TEST_BODY_LIMIT,
-            },
-            false,
-        );
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(portico_web::serve(
-            listener,
-            portico_web::router(state),
-            None,
-            async {
-                let _ = rx.await;
-            },
-        ));
+        let configure: Configure = Arc::new(configure);
+        let served = serve(&dir, &secrets, &configure).await;
         let mut app = TestApp {
-            base,
+            base: served.base,
             hook: String::new(),
             client: reqwest::Client::new(),
-            store,
+            store: served.store,
             secrets,
-            _shutdown: tx,
-            _dir: dir,
+            configure,
+            shutdown: served.shutdown,
+            server: served.server,
+            dir,
         };
         let admin = app.add_user("admin", true).await;
         assert_eq!(admin, 1);
         app.hook = app.webhook(admin, &["crm", "user"], None).await;
         app
+    }
+
+    /// Stops the server, closes the store, and serves a new router (fresh
+    /// in-memory state) on the same database file and a new port.
+    pub async fn restart(self) -> TestApp {
+        let TestApp {
+            hook,
+            client,
+            store,
+            secrets,
+            configure,
+            shutdown,
+            server,
+            dir,
+            ..
+        } = self;
+        let _ = shutdown.send(());
+        tokio::time::timeout(std::time::Duration::from_secs(15), server)
+            .await
+            .expect("server stopped")
+            .expect("server task")
+            .expect("server result");
+        drop(store);
+        let served = serve(&dir, &secrets, &configure).await;
+        let path = hook.splitn(4, '/').nth(3).unwrap_or_default();
+        TestApp {
+            hook: format!("{}/{path}", served.base),
+            base: served.base,
+            client,
+            store: served.store,
+            secrets,
+            configure,
+            shutdown: served.shutdown,
+            server: served.server,
+            dir,
+        }
     }
 
     pub async fn add_user(&self, login: &str, admin: bool) -> i64 {
