@@ -33,6 +33,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_web_sessions",
         include_str!("../migrations/0006_web_sessions.sql"),
     ),
+    (
+        "0009_whole_field_lists",
+        include_str!("../migrations/0009_whole_field_lists.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,7 @@ mod roles;
 mod sessions;
 mod statuses;
 mod user_fields;
+mod user_profiles;
 mod users;
 mod webhooks;
 
@@ -24,6 +25,7 @@ use crate::Store;
 /// difference from the expected behaviour.
 pub async fn run_all(store: &dyn Store) {
     users::story(store).await;
+    user_profiles::story(store).await;
     webhooks::story(store).await;
     sessions::story(store).await;
     records::story(store).await;
