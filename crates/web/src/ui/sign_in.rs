@@ -156,11 +156,15 @@ pub async fn submit(
         Err(e) => return page::internal_error(&headers, e),
     };
     let password = form.get("password").unwrap_or("").to_owned();
+    // A user without a password (invited through `user.add`) cannot sign in,
+    // and the refusal takes as long as a wrong password's.
+    let has_password = user.as_ref().is_some_and(|u| !u.password_hash.is_empty());
     let hash = user
         .as_ref()
         .map(|u| u.password_hash.clone())
+        .filter(|_| has_password)
         .unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let verified = password::verify_blocking(password, hash).await;
+    let verified = password::verify_blocking(password, hash).await && has_password;
     let user = match user {
         Some(user) if verified && user.active => user,
         _ => {
