@@ -1,7 +1,7 @@
 //! The `portico` binary end to end: first start (administrator, private key file,
-//! WAL database), `webhook add/list/remove`, `user add`, calls over the printed URL,
-//! request logs without secrets, clean shutdown on SIGTERM, restart on the same
-//! data, and HTTPS with the generated CA.
+//! WAL database), `webhook add/list/remove`, `user add`, `user set-password`,
+//! calls over the printed URL, request logs without secrets, clean shutdown on
+//! SIGTERM, restart on the same data, and HTTPS with the generated CA.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -174,6 +174,17 @@ async fn first_start_webhooks_logs_shutdown_restart() {
         out.contains("user bob created with id 2") && out.contains("password: "),
         "{out}"
     );
+    let out = portico(&data, &["user", "set-password", "--login", "bob"]);
+    assert!(
+        out.contains("password of bob set") && out.contains("password: "),
+        "{out}"
+    );
+    let unknown = Command::new(BIN)
+        .args(["user", "set-password", "--login", "nobody", "--data-dir"])
+        .arg(&data)
+        .output()
+        .expect("run portico");
+    assert!(!unknown.status.success());
     let bob = webhook_url(&portico(
         &data,
         &["webhook", "add", "--user", "bob", "--scope", "user"],
