@@ -1,6 +1,8 @@
 //! `GET/POST /login`, `POST /logout` and `POST /settings/language`. Passwords are
-//! checked with argon2id off the async threads; unknown logins cost the same
-//! work; failures are throttled per login and per client address.
+//! checked with argon2id off the async threads; unknown logins and users
+//! without a password cost the same work; failures are throttled per login and
+//! per client address. A sign-in is recorded as the user's last login and
+//! activity.
 
 use std::net::SocketAddr;
 
@@ -10,6 +12,8 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
+use portico_store::users::USER;
+use portico_store::FieldValue;
 use serde::Deserialize;
 
 use super::i18n::{Lang, Tr};
@@ -186,6 +190,7 @@ pub async fn submit(
         Ok(cookie) => cookie,
         Err(e) => return page::internal_error(&headers, e),
     };
+    record_sign_in(&state, user.id, now).await;
     tracing::info!(target: "portico::web", user = user.id, "signed in");
     let mut res = Redirect::to(&next).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);
@@ -194,6 +199,20 @@ pub async fn submit(
         set_cookie(&state, SIGN_IN_CSRF_COOKIE, "", 0),
     );
     res
+}
+
+/// Records a sign-in as the user's `LAST_LOGIN` and `LAST_ACTIVITY_DATE`
+/// (which makes them online for a while, `IS_ONLINE`); a failure is logged and
+/// does not stop the sign-in.
+async fn record_sign_in(state: &AppState, user_id: i64, now: i64) {
+    let at = |name: &str| USER.index_of(name).map(|p| (p, FieldValue::Int(now)));
+    let values = [at("LAST_LOGIN"), at("LAST_ACTIVITY_DATE")]
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Err(e) = state.store.update_user(user_id, values).await {
+        tracing::warn!(target: "portico::web", user = user_id, error = %e, "could not record the sign-in");
+    }
 }
 
 /// `POST /logout`.

@@ -235,6 +235,15 @@ async fn user_add_invites_a_colleague_for_administrators_only() {
     assert_eq!(refused.status, 401, "{}", refused.body);
     app.set_password(ana, TEST_PASSWORD).await;
     app.sign_in("ana@example.com", TEST_PASSWORD).await;
+    // The sign-in is her last login and activity: she is online.
+    let row = &get(&app, json!({"ID": ana})).await["result"][0];
+    assert_ne!(row["LAST_LOGIN"], "");
+    assert_ne!(row["LAST_ACTIVITY_DATE"], "");
+    assert_eq!(row["IS_ONLINE"], "Y");
+    assert_eq!(
+        ids(&get(&app, json!({"IS_ONLINE": "Y"})).await),
+        [ana.to_string()]
+    );
 
     let guest = app
         .ok(
