@@ -22,4 +22,5 @@ mod ui_pages;
 mod ui_sign_in;
 mod ui_users;
 mod user_fields;
+mod user_writes;
 mod users;
