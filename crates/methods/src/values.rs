@@ -8,6 +8,7 @@ use portico_protocol::params::{
     value_as_bool, value_as_f64, value_as_i64, value_as_string, Params,
 };
 use portico_protocol::{ApiError, ErrorCode};
+use portico_store::users::{department_ids, department_text};
 use portico_store::{FieldDef, FieldKind, FieldValue};
 use serde_json::Value;
 
@@ -27,7 +28,10 @@ pub fn parse_field_value(
         | FieldKind::User
         | FieldKind::CrmCompany
         | FieldKind::CrmContact
-        | FieldKind::CrmLead => value_as_i64(v)
+        | FieldKind::CrmLead
+        | FieldKind::CrmCategory
+        | FieldKind::CrmQuote
+        | FieldKind::File => value_as_i64(v)
             .map(FieldValue::Int)
             .ok_or_else(|| bad("an integer")),
         FieldKind::Double => value_as_f64(v)
@@ -61,10 +65,35 @@ pub fn parse_field_value(
                 .map(FieldValue::Int)
                 .ok_or_else(|| bad("a date and time in ISO 8601"))
         }
-        FieldKind::String | FieldKind::CrmStatus(_) | FieldKind::CrmCurrency => {
+        FieldKind::String
+        | FieldKind::CrmStatus(_)
+        | FieldKind::CrmCurrency
+        | FieldKind::Location => {
             let s = value_as_string(v).ok_or_else(|| bad("a string"))?;
             check_length(field.name, &s, field.max_chars())?;
             Ok(FieldValue::Text(s))
+        }
+        FieldKind::DepartmentIds => {
+            let items: Vec<&Value> = match v {
+                Value::Array(a) => a.iter().collect(),
+                Value::Object(m) => m.values().collect(),
+                v => vec![v],
+            };
+            let mut ids = Vec::with_capacity(items.len());
+            for item in items {
+                if item.is_null() || item.as_str().is_some_and(|s| s.trim().is_empty()) {
+                    continue;
+                }
+                match value_as_i64(item) {
+                    Some(id) if id > 0 => {
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                    _ => return Err(bad("a list of department IDs")),
+                }
+            }
+            Ok(department_text(&ids).map_or(FieldValue::Null, FieldValue::Text))
         }
         FieldKind::MultiField(_) => Err(bad("a list of multi-field items")),
         FieldKind::Links(_) => Err(bad("a list of IDs")),
@@ -87,6 +116,10 @@ pub fn render_legacy(field: &FieldDef, v: &FieldValue, offset: FixedOffset) -> V
     match (field.kind, v) {
         (FieldKind::Date | FieldKind::DateTime, FieldValue::Null) => Value::String(String::new()),
         (FieldKind::Boolean, FieldValue::Null) => Value::Bool(false),
+        (FieldKind::DepartmentIds, FieldValue::Null) => Value::Array(Vec::new()),
+        (FieldKind::DepartmentIds, FieldValue::Text(ids)) => {
+            Value::Array(department_ids(ids).into_iter().map(Value::from).collect())
+        }
         (_, FieldValue::Null) => Value::Null,
         (FieldKind::Boolean, FieldValue::Int(i)) => Value::Bool(*i != 0),
         (FieldKind::Double, FieldValue::Float(f)) => Value::String(format!("{f:.2}")),
@@ -102,7 +135,7 @@ pub fn render_legacy(field: &FieldDef, v: &FieldValue, offset: FixedOffset) -> V
 }
 
 /// Legacy CRM writes dates as midnight of that day with the portal offset.
-fn render_date(date: &str, offset: FixedOffset) -> String {
+pub fn render_date(date: &str, offset: FixedOffset) -> String {
     match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
         Ok(d) => {
             let secs = d

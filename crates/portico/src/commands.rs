@@ -1,5 +1,6 @@
-//! Administrative subcommands for scripts and CI: `user add`, `webhook add`,
-//! `webhook list`, `webhook remove` (the role commands are in `roles`). They
+//! Administrative subcommands for scripts and CI: `user add`,
+//! `user set-password`, `webhook add`, `webhook list`, `webhook remove` (the
+//! role commands are in `roles`). They
 //! work on the data folder directly and may run while `portico serve` is
 //! running.
 
@@ -36,11 +37,7 @@ pub async fn user_add(portal: &Portal, opts: UserAdd) -> anyhow::Result<()> {
     if login.is_empty() || login.len() > 50 || login.chars().any(char::is_whitespace) {
         bail!("a login is 1 to 50 characters without spaces");
     }
-    let (password, generated) = match opts.password {
-        Some(p) if p.len() >= 8 => (p, false),
-        Some(_) => bail!("a password has at least 8 characters"),
-        None => (random_password(), true),
-    };
+    let (password, generated) = chosen_password(opts.password)?;
     let role = match &opts.role {
         Some(name) => Some(crate::roles::find_role(portal, name).await?),
         None => None,
@@ -69,6 +66,40 @@ pub async fn user_add(portal: &Portal, opts: UserAdd) -> anyhow::Result<()> {
     if let Some(role) = &role {
         out!("role: {}", role.name);
     }
+    if generated {
+        out!("password: {password}");
+    }
+    Ok(())
+}
+
+/// The password given (at least 8 characters), or a random one; `true` when
+/// generated (it must then be printed).
+fn chosen_password(given: Option<String>) -> anyhow::Result<(String, bool)> {
+    match given {
+        Some(p) if p.len() >= 8 => Ok((p, false)),
+        Some(_) => bail!("a password has at least 8 characters"),
+        None => Ok((random_password(), true)),
+    }
+}
+
+/// Sets the password of the user with this login (users invited through
+/// `user.add` have none) and prints a generated one.
+pub async fn user_set_password(
+    portal: &Portal,
+    login: &str,
+    password: Option<String>,
+) -> anyhow::Result<()> {
+    let user = portal
+        .store
+        .user_by_login(login)
+        .await?
+        .with_context(|| format!("no user with login '{login}'"))?;
+    let (password, generated) = chosen_password(password)?;
+    portal
+        .store
+        .set_user_password(user.id, &hash_password(&password)?)
+        .await?;
+    out!("password of {login} set");
     if generated {
         out!("password: {password}");
     }

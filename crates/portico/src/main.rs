@@ -108,6 +108,15 @@ enum UserCommand {
         #[arg(long, value_name = "NAME")]
         role: Option<String>,
     },
+    /// Set a user's password (users invited through `user.add` have none).
+    SetPassword {
+        /// The user's login (for invited users, their e-mail).
+        #[arg(long)]
+        login: String,
+        /// Password (default: random, printed once).
+        #[arg(long)]
+        password: Option<String>,
+    },
     /// Give a user a CRM role.
     SetRole {
         /// The user's login.
@@ -260,6 +269,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 role,
             };
             commands::user_add(&portal, opts).await
+        }
+        Command::User(UserCommand::SetPassword { login, password }) => {
+            let portal = setup::open(config, setup::DatabaseCheck::None).await?;
+            commands::user_set_password(&portal, &login, password).await
         }
         Command::User(UserCommand::SetRole { login, role }) => {
             let portal = setup::open(config, setup::DatabaseCheck::None).await?;

@@ -1,8 +1,9 @@
 //! The `portico` binary end to end: first start (administrator, private key file,
-//! WAL database), `webhook add/list/remove`, `user add`, calls over the printed URL,
-//! request logs without secrets, clean shutdown on SIGTERM, restart on the same
-//! data, HTTPS with the generated CA, and `PORTICO_TRUSTED_PROXIES` deciding
-//! whose `X-Forwarded-For` the sign-in limits believe.
+//! WAL database), `webhook add/list/remove`, `user add`, `user set-password`,
+//! calls over the printed URL, request logs without secrets, clean shutdown on
+//! SIGTERM, restart on the same data, HTTPS with the generated CA, and
+//! `PORTICO_TRUSTED_PROXIES` deciding whose `X-Forwarded-For` the sign-in limits
+//! believe.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -102,6 +103,17 @@ async fn first_start_webhooks_logs_shutdown_restart() {
         out.contains("user bob created with id 2") && out.contains("password: "),
         "{out}"
     );
+    let out = portico(&data, &["user", "set-password", "--login", "bob"]);
+    assert!(
+        out.contains("password of bob set") && out.contains("password: "),
+        "{out}"
+    );
+    let unknown = Command::new(BIN)
+        .args(["user", "set-password", "--login", "nobody", "--data-dir"])
+        .arg(&data)
+        .output()
+        .expect("run portico");
+    assert!(!unknown.status.success());
     let bob = webhook_url(&portico(
         &data,
         &["webhook", "add", "--user", "bob", "--scope", "user"],

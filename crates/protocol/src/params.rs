@@ -156,12 +156,11 @@ pub fn php_array(v: &Value) -> Option<Cow<'_, ParamMap>> {
 }
 
 /// The values of a PHP array in order (an object's values, a list's items);
-/// a scalar is a one-value list, `null` an empty one.
+/// a scalar, `null` included, is a one-value list.
 pub fn php_values(v: &Value) -> Vec<&Value> {
     match v {
         Value::Object(map) => map.values().collect(),
         Value::Array(items) => items.iter().collect(),
-        Value::Null => Vec::new(),
         scalar => vec![scalar],
     }
 }

@@ -41,6 +41,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_sign_in_attempts",
         include_str!("../migrations/0008_sign_in_attempts.sql"),
     ),
+    (
+        "0009_whole_field_lists",
+        include_str!("../migrations/0009_whole_field_lists.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -109,7 +109,7 @@ fn insert(conn: &Connection, sql: &EntitySql, write: RecordWrite) -> Result<i64,
 }
 
 /// Sets columns of record `id`; `false` when the record does not exist.
-fn set_columns(
+pub(crate) fn set_columns(
     conn: &Connection,
     sql: &EntitySql,
     id: i64,

@@ -1,12 +1,76 @@
-//! [`UserStore`]: the `users` table as the typed [`User`] model. Lookups run
-//! inline on a pool connection; writes go through the writer.
+//! [`UserStore`]: the `users` table as the typed [`User`] model, and the
+//! writes of `user.add` / `user.update` through the `USER` catalogue. Lookups
+//! run inline on a pool connection; writes go through the writer.
 
 use async_trait::async_trait;
-use portico_store::{NewUser, StoreError, User, UserStore};
+use portico_store::users::{USER, USER_EMAIL_CONFLICT};
+use portico_store::{FieldValue, NewUser, StoreError, User, UserStore};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::entity_sql::EntitySql;
 use crate::error::map_err;
+use crate::records::set_columns;
 use crate::SqliteStore;
+
+/// Whether `email` is the e-mail or login of a user other than `except`
+/// (compared without case).
+const EMAIL_TAKEN: &str = "SELECT 1 FROM users WHERE id <> ?2 \
+     AND (lower(email) = lower(?1) OR lower(login) = lower(?1))";
+
+/// The `EMAIL` text among catalogue values, if they set it.
+fn email_of(values: &[(usize, FieldValue)]) -> Option<&str> {
+    let pos = USER.index_of("EMAIL")?;
+    values
+        .iter()
+        .rev()
+        .find(|(p, _)| *p == pos)
+        .and_then(|(_, v)| v.as_str())
+}
+
+/// Refuses an e-mail another user already has as e-mail or login.
+fn check_email_free(conn: &Connection, email: &str, except: i64) -> Result<(), StoreError> {
+    let taken = conn
+        .prepare_cached(EMAIL_TAKEN)
+        .and_then(|mut s| s.exists(params![email, except]))
+        .map_err(map_err)?;
+    if taken {
+        return Err(StoreError::Conflict(USER_EMAIL_CONFLICT.to_owned()));
+    }
+    Ok(())
+}
+
+/// `user.add`: the row with its login and no password, then its values.
+fn add(
+    conn: &Connection,
+    sql: &EntitySql,
+    values: Vec<(usize, FieldValue)>,
+) -> Result<i64, StoreError> {
+    let email = email_of(&values)
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| StoreError::Other("a user added by e-mail needs EMAIL".to_owned()))?
+        .to_owned();
+    check_email_free(conn, &email, 0)?;
+    conn.prepare_cached("INSERT INTO users (login, password_hash) VALUES (?1, '')")
+        .and_then(|mut s| s.execute([&email]))
+        .map_err(map_err)?;
+    let id = conn.last_insert_rowid();
+    set_columns(conn, sql, id, values)?;
+    Ok(id)
+}
+
+/// `user.update`: the values, once a new e-mail is checked to be free.
+fn update(
+    conn: &Connection,
+    sql: &EntitySql,
+    id: i64,
+    values: Vec<(usize, FieldValue)>,
+) -> Result<bool, StoreError> {
+    if let Some(email) = email_of(&values).map(str::trim).filter(|e| !e.is_empty()) {
+        check_email_free(conn, email, id)?;
+    }
+    set_columns(conn, sql, id, values)
+}
 
 /// The columns [`user_from_row`] reads, in order, of `users` aliased `u`.
 macro_rules! user_columns {
@@ -162,5 +226,21 @@ impl UserStore for SqliteStore {
             id,
         )
         .await
+    }
+
+    async fn add_user(&self, values: Vec<(usize, FieldValue)>) -> Result<i64, StoreError> {
+        let sql = self.entity_sql(&USER);
+        self.write(move |conn| add(conn, &sql, values)).await
+    }
+
+    async fn update_user(
+        &self,
+        id: i64,
+        values: Vec<(usize, FieldValue)>,
+    ) -> Result<bool, StoreError> {
+        let sql = self.entity_sql(&USER);
+        self.write(move |conn| update(conn, &sql, id, values))
+            .await
+            .inspect(|_| self.inner.auth_cache.invalidate())
     }
 }

@@ -17,6 +17,7 @@ mod sessions;
 mod sign_in_attempts;
 mod statuses;
 mod user_fields;
+mod user_profiles;
 mod users;
 mod webhooks;
 
@@ -26,6 +27,7 @@ use crate::Store;
 /// difference from the expected behaviour.
 pub async fn run_all(store: &dyn Store) {
     users::story(store).await;
+    user_profiles::story(store).await;
     webhooks::story(store).await;
     sessions::story(store).await;
     sign_in_attempts::story(store).await;

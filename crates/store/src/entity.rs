@@ -30,6 +30,18 @@ pub enum FieldKind {
     CrmContact,
     /// A lead id (`crm_lead`).
     CrmLead,
+    /// A deal pipeline id (`crm_category`).
+    CrmCategory,
+    /// An estimate (quote) id (`crm_quote`).
+    CrmQuote,
+    /// A location code (`location`).
+    Location,
+    /// A stored file's id (`file`).
+    File,
+    /// A list of department ids (`iblock_section`, the user's `UF_DEPARTMENT`),
+    /// stored in one text column as `,1,3,` (ids between commas, so one `LIKE
+    /// '%,3,%'` finds the members of department 3); no departments is NULL.
+    DepartmentIds,
     /// A true/false flag (`boolean` in user records, `true`/`false` on the wire).
     Boolean,
     /// A multi-field (`crm_multifield`): PHONE, EMAIL, WEB, IM, LINK.
@@ -57,6 +69,11 @@ impl FieldKind {
             FieldKind::CrmCompany => "crm_company",
             FieldKind::CrmContact => "crm_contact",
             FieldKind::CrmLead => "crm_lead",
+            FieldKind::CrmCategory => "crm_category",
+            FieldKind::CrmQuote => "crm_quote",
+            FieldKind::Location => "location",
+            FieldKind::File => "file",
+            FieldKind::DepartmentIds => "iblock_section",
             FieldKind::Boolean => "boolean",
             FieldKind::MultiField(_) => "crm_multifield",
             FieldKind::Links(target) => match target {
@@ -88,6 +105,9 @@ impl FieldKind {
             | FieldKind::CrmCompany
             | FieldKind::CrmContact
             | FieldKind::CrmLead
+            | FieldKind::CrmCategory
+            | FieldKind::CrmQuote
+            | FieldKind::File
             | FieldKind::DateTime
             | FieldKind::Boolean => StorageType::Integer,
             FieldKind::Double => StorageType::Real,
@@ -95,7 +115,9 @@ impl FieldKind {
             | FieldKind::Char
             | FieldKind::Date
             | FieldKind::CrmStatus(_)
-            | FieldKind::CrmCurrency => StorageType::Text,
+            | FieldKind::CrmCurrency
+            | FieldKind::Location
+            | FieldKind::DepartmentIds => StorageType::Text,
             FieldKind::MultiField(_) | FieldKind::Links(_) => StorageType::None,
         }
     }
@@ -235,6 +257,12 @@ impl FieldDef {
     /// Marks the field deprecated.
     pub const fn deprecated(mut self) -> Self {
         self.deprecated = true;
+        self
+    }
+
+    /// Marks the field's value a list.
+    pub const fn multiple(mut self) -> Self {
+        self.multiple = true;
         self
     }
 

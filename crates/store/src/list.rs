@@ -9,10 +9,12 @@ use crate::entity::{MultiType, StorageType};
 use crate::records::{FieldValue, Record};
 
 mod build;
+mod check;
 #[cfg(test)]
 mod tests;
 
-pub use build::{build_count, build_select, select_fields, validate, MULTI_TABLE, UF_VALUES_TABLE};
+pub use build::{build_count, build_select, select_fields, MULTI_TABLE, UF_VALUES_TABLE};
+pub use check::validate;
 
 /// Sort direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +67,9 @@ pub enum Condition {
         /// Operand(s).
         values: Vec<FieldValue>,
     },
+    /// At least one of the conditions holds (an OR group, as `user.get`'s
+    /// `NAME_SEARCH` needs); an empty group matches nothing.
+    Any(Vec<Condition>),
 }
 
 /// What a list is sorted by.

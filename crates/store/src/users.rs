@@ -1,11 +1,19 @@
 //! Portal users: the typed model used for authentication and administration, the
-//! [`UserStore`] trait, and the `USER` catalogue through which `user.get` lists them
-//! with the shared list machinery.
+//! [`UserStore`] trait, and the `USER` catalogue ([`catalogue`]) through which
+//! `user.get` lists them with the shared list machinery and `user.add` /
+//! `user.update` write them.
 
 use async_trait::async_trait;
 
-use crate::entity::{EntityDef, FieldDef, FieldKind};
 use crate::error::StoreError;
+use crate::records::FieldValue;
+
+mod catalogue;
+
+pub use catalogue::{department_ids, department_text, ONLINE_SECONDS, USER, USER_ID};
+
+/// The conflict reported when an e-mail is already some user's e-mail or login.
+pub const USER_EMAIL_CONFLICT: &str = "users_email";
 
 /// A portal user.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,78 +74,19 @@ pub trait UserStore: Send + Sync {
     async fn set_user_admin(&self, id: i64, is_admin: bool) -> Result<bool, StoreError>;
     /// Replaces the password hash; `false` when there is no such user.
     async fn set_user_password(&self, id: i64, password_hash: &str) -> Result<bool, StoreError>;
+    /// Creates a user from values of [`USER`] fields, by position (`user.add`),
+    /// in one transaction. Its login is its e-mail (the `EMAIL` value, which must
+    /// not be empty) and it has no password, so it cannot sign in until one is
+    /// set. An e-mail that is already a user's e-mail or login (compared without
+    /// case) is `Conflict(USER_EMAIL_CONFLICT)` and nothing is written.
+    async fn add_user(&self, values: Vec<(usize, FieldValue)>) -> Result<i64, StoreError>;
+    /// Changes values of [`USER`] fields of user `id` (`user.update`) in one
+    /// transaction; `false` when there is no such user. A new `EMAIL` that is
+    /// another user's e-mail or login (compared without case) is
+    /// `Conflict(USER_EMAIL_CONFLICT)` and nothing is written.
+    async fn update_user(
+        &self,
+        id: i64,
+        values: Vec<(usize, FieldValue)>,
+    ) -> Result<bool, StoreError>;
 }
-
-/// Position of `ID` in [`USER`].
-pub const USER_ID: usize = 0;
-
-/// The user record type as `user.get` / `user.fields` expose it (table `users`).
-/// The login, password hash and admin flag are columns of the same table but not
-/// wire fields.
-pub static USER: EntityDef = EntityDef {
-    code: "USER",
-    table: "users",
-    fields: &[
-        FieldDef::new("ID", "id", FieldKind::Integer, "ID").read_only(),
-        FieldDef::new("XML_ID", "xml_id", FieldKind::String, "External ID"),
-        FieldDef::new("ACTIVE", "active", FieldKind::Boolean, "Active"),
-        FieldDef::new("NAME", "name", FieldKind::String, "First name"),
-        FieldDef::new("LAST_NAME", "last_name", FieldKind::String, "Last name"),
-        FieldDef::new(
-            "SECOND_NAME",
-            "second_name",
-            FieldKind::String,
-            "Second name",
-        ),
-        FieldDef::new("EMAIL", "email", FieldKind::String, "E-mail"),
-        FieldDef::new(
-            "LAST_LOGIN",
-            "last_login",
-            FieldKind::DateTime,
-            "Last login",
-        )
-        .read_only(),
-        FieldDef::new(
-            "DATE_REGISTER",
-            "date_register",
-            FieldKind::DateTime,
-            "Registration date",
-        )
-        .read_only(),
-        FieldDef::new("TIME_ZONE", "time_zone", FieldKind::String, "Time zone"),
-        FieldDef::new(
-            "PERSONAL_GENDER",
-            "personal_gender",
-            FieldKind::String,
-            "Gender",
-        ),
-        FieldDef::new(
-            "PERSONAL_BIRTHDAY",
-            "personal_birthday",
-            FieldKind::Date,
-            "Date of birth",
-        ),
-        FieldDef::new(
-            "PERSONAL_PHONE",
-            "personal_phone",
-            FieldKind::String,
-            "Phone",
-        ),
-        FieldDef::new(
-            "PERSONAL_MOBILE",
-            "personal_mobile",
-            FieldKind::String,
-            "Mobile",
-        ),
-        FieldDef::new("PERSONAL_CITY", "personal_city", FieldKind::String, "City"),
-        FieldDef::new(
-            "WORK_POSITION",
-            "work_position",
-            FieldKind::String,
-            "Position",
-        ),
-        FieldDef::new("WORK_PHONE", "work_phone", FieldKind::String, "Work phone"),
-        FieldDef::new("WORK_COMPANY", "work_company", FieldKind::String, "Company"),
-        FieldDef::new("USER_TYPE", "user_type", FieldKind::String, "User type").read_only(),
-    ],
-};

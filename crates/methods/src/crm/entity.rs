@@ -432,6 +432,7 @@ pub fn describe_fields(entity: &EntityDef) -> Value {
             FieldKind::CrmLead => Some(1),
             FieldKind::CrmContact => Some(3),
             FieldKind::CrmCompany => Some(4),
+            FieldKind::CrmQuote => Some(7),
             _ => None,
         };
         if let Some(parent) = parent {

@@ -103,6 +103,11 @@ pub fn parse_fields(
         };
         let field = &entity.fields[idx];
         if field.read_only || (field.immutable && !creating) {
+            tracing::debug!(
+                entity = entity.code,
+                field = field.name,
+                "ignored a field that cannot be written"
+            );
             continue;
         }
         match field.kind {
@@ -271,7 +276,7 @@ fn default_value_type(kind: MultiType) -> &'static str {
 }
 
 /// A light e-mail shape check: one `@`, both sides non-empty, no spaces.
-fn looks_like_email(s: &str) -> bool {
+pub(crate) fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

@@ -181,18 +181,24 @@ fn check_operands(key: &str, op: FilterOp, n: usize) -> Result<(), ApiError> {
 /// The conditions unless together they carry more than [`MAX_FILTER_VALUES`]
 /// values, else `INVALID_ARG_VALUE` naming the limit.
 pub fn check_filter_size(conditions: Vec<Condition>) -> Result<Vec<Condition>, ApiError> {
-    let total: usize = conditions
-        .iter()
-        .map(|c| match c {
-            Condition::Field { values, .. }
-            | Condition::Multi { values, .. }
-            | Condition::UserField { values, .. } => values.len(),
-        })
-        .sum();
+    let total = value_count(&conditions);
     if total > MAX_FILTER_VALUES {
         return Err(invalid_arg(format!(
             "Invalid filter: {total} values in all; at most {MAX_FILTER_VALUES} are allowed"
         )));
     }
     Ok(conditions)
+}
+
+/// How many values the conditions bind, OR groups included.
+fn value_count(conditions: &[Condition]) -> usize {
+    conditions
+        .iter()
+        .map(|c| match c {
+            Condition::Field { values, .. }
+            | Condition::Multi { values, .. }
+            | Condition::UserField { values, .. } => values.len(),
+            Condition::Any(group) => value_count(group),
+        })
+        .sum()
 }

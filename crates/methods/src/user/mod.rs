@@ -1,35 +1,61 @@
-//! The `user` scope (also granted by `user_basic` and `user_brief`): `user.current`,
-//! `user.get` and `user.fields`. With only `user_brief`, contact fields (e-mail,
-//! phones) are left out, as Bitrix24 drops fields a scope does not allow.
+//! The `user` scope: `user.current`, `user.get` and `user.fields` (also granted
+//! by `user_basic` and `user_brief`), and `user.add` / `user.update` (only by
+//! `user`). What a caller sees follows its scope, as in Bitrix24: `user_brief`
+//! the name-and-position fields without contacts, `user_basic` those and the
+//! contacts, `user` every field.
 
-use portico_protocol::params::Params;
+use portico_protocol::params::{value_as_string, Params};
 use portico_protocol::ApiError;
 use portico_store::users::USER;
-use portico_store::{Condition, Record};
+use portico_store::OrderKey;
 use serde_json::{Map, Value};
 
 use crate::context::Ctx;
 use crate::handler;
-use crate::listing::{
-    build_query, page_output, render_record, resolve_filter, resolve_order, resolve_select,
-    Selection,
-};
+use crate::listing::{build_query, page_output, resolve_order};
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::{invalid_arg, param_string, store_error};
 
-/// Fields only `user` and `user_basic` may read.
-const CONTACT_FIELDS: [&str; 4] = ["EMAIL", "PERSONAL_PHONE", "PERSONAL_MOBILE", "WORK_PHONE"];
+mod filter;
+mod render;
+mod write;
 
-/// Parameters of `user.get` that are not filter fields.
-const USER_GET_PARAMS: [&str; 7] = [
-    "SORT",
-    "ORDER",
-    "FILTER",
-    "START",
-    "ADMIN_MODE",
-    "SELECT",
-    "IMAGE_RESIZE",
+/// The fields `user_brief` shows.
+const BRIEF_FIELDS: [&str; 30] = [
+    "ID",
+    "XML_ID",
+    "ACTIVE",
+    "NAME",
+    "LAST_NAME",
+    "SECOND_NAME",
+    "TITLE",
+    "IS_ONLINE",
+    "TIME_ZONE",
+    "PERSONAL_PHOTO",
+    "TIMESTAMP_X",
+    "DATE_REGISTER",
+    "PERSONAL_PROFESSION",
+    "PERSONAL_GENDER",
+    "PERSONAL_BIRTHDAY",
+    "PERSONAL_CITY",
+    "PERSONAL_STATE",
+    "PERSONAL_COUNTRY",
+    "WORK_POSITION",
+    "WORK_CITY",
+    "WORK_STATE",
+    "WORK_COUNTRY",
+    "LAST_ACTIVITY_DATE",
+    "UF_EMPLOYMENT_DATE",
+    "UF_TIMEMAN",
+    "UF_SKILLS",
+    "UF_INTERESTS",
+    "UF_DEPARTMENT",
+    "UF_PHONE_INNER",
+    "USER_TYPE",
 ];
+
+/// The fields `user_basic` does not show (it shows every other one).
+const NOT_BASIC_FIELDS: [&str; 3] = ["LAST_LOGIN", "PERSONAL_WWW", "PERSONAL_ICQ"];
 
 /// Declares the `user.*` methods.
 pub fn register(r: &mut Registry) {
@@ -44,12 +70,13 @@ pub fn register(r: &mut Registry) {
     );
     s.method(
         "user.get",
-        "Lists users, 50 per page, filtered by FILTER (field operators as in CRM lists) and sorted by sort/order.",
-        "Lista usuários, 50 por página, filtrados por FILTER (operadores como nas listas do CRM) e ordenados por sort/order.",
+        "Lists users, 50 per page, filtered by FILTER (every user field with the CRM list operators, and UF_DEPARTMENT, IS_ONLINE, NAME_SEARCH, USER_TYPE; unknown keys are ignored) and sorted by sort/order.",
+        "Lista usuários, 50 por página, filtrados por FILTER (todo campo de usuário com os operadores das listas do CRM, e UF_DEPARTMENT, IS_ONLINE, NAME_SEARCH, USER_TYPE; chaves desconhecidas são ignoradas) e ordenados por sort/order.",
         &[
-            ParamSpec { name: "FILTER", kind: "object", required: false, description: "Conditions, e.g. {\"ACTIVE\": true}.", description_pt: "Condições, p. ex. {\"ACTIVE\": true}." },
+            ParamSpec { name: "FILTER", kind: "object", required: false, description: "Conditions, e.g. {\"ACTIVE\": true, \"UF_DEPARTMENT\": 1}.", description_pt: "Condições, p. ex. {\"ACTIVE\": true, \"UF_DEPARTMENT\": 1}." },
             ParamSpec { name: "sort", kind: "string", required: false, description: "Field to sort by (default ID).", description_pt: "Campo de ordenação (padrão ID)." },
             ParamSpec { name: "order", kind: "string", required: false, description: "ASC or DESC.", description_pt: "ASC ou DESC." },
+            ParamSpec { name: "select", kind: "array", required: false, description: "Fields to return; * or UF_* for groups of fields (default: all).", description_pt: "Campos a retornar; * ou UF_* para grupos de campos (padrão: todos)." },
             ParamSpec { name: "start", kind: "integer", required: false, description: "Offset; -1 skips counting.", description_pt: "Deslocamento; -1 dispensa a contagem." },
         ],
         r#"{"FILTER": {"ACTIVE": true}, "sort": "ID", "order": "ASC"}"#,
@@ -63,34 +90,55 @@ pub fn register(r: &mut Registry) {
         r#"{}"#,
         handler!(fields),
     );
+    write::register(r);
 }
 
-/// The fields the caller's scopes let it read.
-fn visible(ctx: &Ctx) -> Selection {
-    let full = ctx
-        .caller
-        .scopes
+/// Catalogue positions of the fields the caller's scopes let it read.
+fn visible(ctx: &Ctx) -> Vec<usize> {
+    let has = |scope: &str| ctx.caller.scopes.iter().any(|s| s == scope);
+    let shown = |name: &str| {
+        if has("user") {
+            true
+        } else if has("user_basic") {
+            !NOT_BASIC_FIELDS.contains(&name)
+        } else {
+            BRIEF_FIELDS.contains(&name)
+        }
+    };
+    USER.fields
         .iter()
-        .any(|s| s == "user" || s == "user_basic");
-    let mut sel = resolve_select(&USER, None).unwrap_or(Selection {
-        fields: Vec::new(),
-        multi: Vec::new(),
-        uf: Vec::new(),
-    });
-    if !full {
-        sel.fields
-            .retain(|i| !CONTACT_FIELDS.contains(&USER.fields[*i].name));
-    }
-    sel
+        .enumerate()
+        .filter(|(_, f)| shown(f.name))
+        .map(|(i, _)| i)
+        .collect()
 }
 
-/// A user row in the wire shape.
-fn render(ctx: &Ctx, record: &Record, sel: &Selection) -> Value {
-    let mut row = render_record(&USER, record, sel, ctx.clock.offset);
-    if let Value::Object(m) = &mut row {
-        m.insert("IS_ONLINE".into(), Value::from("N"));
+/// The visible fields `select` names: `*` all, `UF_*` the `UF_` fields, names
+/// one each (unknown ones skipped); absent or empty, all. `ID` always.
+fn selected(visible: &[usize], select: Option<&Value>) -> Vec<usize> {
+    let names: Vec<String> = match select {
+        Some(Value::Array(items)) => items.iter().filter_map(value_as_string).collect(),
+        Some(Value::Object(map)) => map.values().filter_map(value_as_string).collect(),
+        Some(other) => value_as_string(other).into_iter().collect(),
+        None => Vec::new(),
+    };
+    let names: Vec<String> = names
+        .iter()
+        .map(|n| n.trim().to_ascii_uppercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() || names.iter().any(|n| n == "*") {
+        return visible.to_vec();
     }
-    row
+    let all_uf = names.iter().any(|n| n == "UF_*");
+    visible
+        .iter()
+        .copied()
+        .filter(|&p| {
+            let name = USER.fields[p].name;
+            name == "ID" || (all_uf && name.starts_with("UF_")) || names.iter().any(|n| n == name)
+        })
+        .collect()
 }
 
 /// `user.current`.
@@ -101,71 +149,50 @@ async fn current(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
         .await
         .map_err(store_error)?
         .ok_or_else(|| ApiError::from_code(portico_protocol::ErrorCode::AuthorizationError))?;
-    Ok(MethodOutput::value(render(&ctx, &record, &visible(&ctx))))
+    let row = render::row(&record, &visible(&ctx), ctx.clock.now(), ctx.clock.offset);
+    Ok(MethodOutput::value(row))
 }
 
 /// `user.get`.
 async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+    let visible = visible(&ctx);
     let (mut query, start) = build_query(&USER, None, None, params.get("start"), ctx.clock.offset)?;
-    query.conditions = resolve_filter(&USER, params.get("FILTER"), ctx.clock.offset)?;
-    // Older clients put filter fields at the top level (`user.get?ID=5`).
-    let top_level: Map<String, Value> = params
-        .map()
-        .iter()
-        .filter(|(k, _)| {
-            let upper = k.to_ascii_uppercase();
-            !USER_GET_PARAMS.contains(&upper.as_str()) && USER.index_of(&upper).is_some()
-        })
-        .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
-        .collect();
-    query.conditions.extend(resolve_filter(
-        &USER,
-        Some(&Value::Object(top_level)),
-        ctx.clock.offset,
-    )?);
-    let sel = visible(&ctx);
-    let hidden = USER
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !sel.fields.contains(i));
-    for (i, f) in hidden {
-        if query
-            .conditions
-            .iter()
-            .any(|c| matches!(c, Condition::Field { field, .. } if *field == i))
-        {
-            return Err(invalid_arg(format!(
-                "Invalid filter: field '{}' is not allowed in filter",
-                f.name
-            )));
-        }
-    }
+    query.conditions = filter::conditions(&ctx, &visible, &params)?;
     if let Some(sort) = param_string(&params, "sort").filter(|s| !s.is_empty()) {
         let dir = param_string(&params, "order").unwrap_or_else(|| "ASC".into());
         let order = Value::Object(Map::from_iter([(sort, Value::String(dir))]));
         query.order = resolve_order(&USER, Some(&order))?;
+        if let Some((OrderKey::Field(p), _)) = query.order.first() {
+            if !visible.contains(p) {
+                return Err(invalid_arg(format!(
+                    "Invalid order: field '{}' is not allowed in order",
+                    USER.fields[*p].name
+                )));
+            }
+        }
     }
     let page = ctx
         .store
         .list_records(&USER, &query)
         .await
         .map_err(store_error)?;
-    let rows = page.records.iter().map(|r| render(&ctx, r, &sel)).collect();
+    let fields = selected(&visible, params.get("select"));
+    let (now, offset) = (ctx.clock.now(), ctx.clock.offset);
+    let rows = page
+        .records
+        .iter()
+        .map(|r| render::row(r, &fields, now, offset))
+        .collect();
     Ok(page_output(rows, page.total, start))
 }
 
-/// `user.fields`: field → caption.
+/// `user.fields`: field → caption, for the fields the caller may read.
 async fn fields(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
-    let sel = visible(&ctx);
-    let map: Map<String, Value> = sel
-        .fields
-        .iter()
+    let map: Map<String, Value> = visible(&ctx)
+        .into_iter()
         .map(|i| {
-            (
-                USER.fields[*i].name.to_string(),
-                Value::from(USER.fields[*i].title),
-            )
+            let f = &USER.fields[i];
+            (f.name.to_string(), Value::from(f.title))
         })
         .collect();
     Ok(MethodOutput::value(Value::Object(map)))

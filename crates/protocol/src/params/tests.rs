@@ -308,5 +308,5 @@ fn array_parameters_resolve_as_bitrix24_does() {
         vec![&json!(1), &json!(2)]
     );
     assert_eq!(php_values(&json!("x")), vec![&json!("x")]);
-    assert!(php_values(&Value::Null).is_empty());
+    assert_eq!(php_values(&Value::Null), vec![&Value::Null]);
 }

@@ -2,8 +2,10 @@
 //!
 //! `CONTACT_ID` is the list of contacts linked to the company: the contact →
 //! company links read from the company's side. The backend keeps `HAS_PHONE`,
-//! `HAS_EMAIL`, `HAS_IMOL` in step with the multi-fields. Left out: `LOGO` (a
-//! file) and the `PARENT_ID_{n}` links of smart processes.
+//! `HAS_EMAIL`, `HAS_IMOL` in step with the multi-fields. `LOGO` (a file) is
+//! listed and answered empty, hence read-only: files are not stored. Left out:
+//! the `PARENT_ID_{n}` links of smart processes (they exist only with smart
+//! processes).
 
 use crate::entity::{EntityDef, FieldDef as F, FieldKind as K};
 
@@ -15,6 +17,7 @@ pub static COMPANY: EntityDef = EntityDef {
         F::new("ID", "id", K::Integer, "ID").read_only(),
         F::new("TITLE", "title", K::String, "Company name").required(),
         F::new("COMPANY_TYPE", "company_type", K::CrmStatus("COMPANY_TYPE"), "Company type"),
+        F::new("LOGO", "logo", K::File, "Logo").read_only(),
         @address,
         F::new("ADDRESS_LEGAL", "address_legal", K::String, "Legal address"),
         F::new("REG_ADDRESS", "reg_address", K::String, "Legal address"),

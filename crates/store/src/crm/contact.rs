@@ -2,8 +2,10 @@
 //!
 //! `COMPANY_IDS` is a link list (contact → company links); the backend keeps
 //! `COMPANY_ID` equal to the primary linked company, and `HAS_PHONE`,
-//! `HAS_EMAIL`, `HAS_IMOL` in step with the multi-fields. Left out: `PHOTO`
-//! (a file), `FACE_ID` and the `PARENT_ID_{n}` links of smart processes.
+//! `HAS_EMAIL`, `HAS_IMOL` in step with the multi-fields. `PHOTO` (a file) is
+//! listed and answered empty, hence read-only: files are not stored. Left out,
+//! as `crm.contact.fields` does not list them: `FACE_ID` and the
+//! `PARENT_ID_{n}` links of smart processes.
 
 use crate::entity::{EntityDef, FieldDef as F, FieldKind as K};
 
@@ -17,6 +19,7 @@ pub static CONTACT: EntityDef = EntityDef {
         F::new("NAME", "name", K::String, "First name"),
         F::new("SECOND_NAME", "second_name", K::String, "Middle name"),
         F::new("LAST_NAME", "last_name", K::String, "Last name"),
+        F::new("PHOTO", "photo", K::File, "Photo").read_only(),
         F::new("BIRTHDATE", "birthdate", K::Date, "Date of birth"),
         F::new("TYPE_ID", "type_id", K::CrmStatus("CONTACT_TYPE"), "Contact type"),
         F::new("SOURCE_ID", "source_id", K::CrmStatus("SOURCE"), "Source"),

@@ -1,8 +1,10 @@
 //! The deal catalogue (`crm.deal.fields`), table `crm_deals`.
 //!
 //! `CONTACT_IDS` is a link list (deal → contact links); the backend keeps
-//! `CONTACT_ID` equal to the primary linked contact. Left out: `QUOTE_ID`,
-//! `LOCATION_ID` and the `PARENT_ID_{n}` links of smart processes.
+//! `CONTACT_ID` equal to the primary linked contact. `QUOTE_ID` and
+//! `LOCATION_ID` are listed and answered empty (estimates and locations do not
+//! exist here), hence read-only. Left out: the `PARENT_ID_{n}` links of smart
+//! processes (they exist only with smart processes).
 
 use crate::entity::{EntityDef, FieldDef as F, FieldKind as K};
 
@@ -14,7 +16,7 @@ pub static DEAL: EntityDef = EntityDef {
         F::new("ID", "id", K::Integer, "ID").read_only(),
         F::new("TITLE", "title", K::String, "Name"),
         F::new("TYPE_ID", "type_id", K::CrmStatus("DEAL_TYPE"), "Type"),
-        F::new("CATEGORY_ID", "category_id", K::Integer, "Pipeline").immutable(),
+        F::new("CATEGORY_ID", "category_id", K::CrmCategory, "Pipeline").immutable(),
         F::new("STAGE_ID", "stage_id", K::CrmStatus("DEAL_STAGE"), "Deal stage"),
         F::new("STAGE_SEMANTIC_ID", "stage_semantic_id", K::String, "Stage group").read_only(),
         F::new("IS_NEW", "is_new", K::Char, "New deal").read_only(),
@@ -29,6 +31,7 @@ pub static DEAL: EntityDef = EntityDef {
         F::new("COMPANY_ID", "company_id", K::CrmCompany, "Company"),
         F::new("CONTACT_ID", "contact_id", K::CrmContact, "Contact").deprecated(),
         F::links("CONTACT_IDS", "CONTACT", "Contacts"),
+        F::new("QUOTE_ID", "quote_id", K::CrmQuote, "Estimate").read_only(),
         F::new("BEGINDATE", "begindate", K::Date, "Start date"),
         F::new("CLOSEDATE", "closedate", K::Date, "End date"),
         F::new("OPENED", "opened", K::Char, "Available to everyone"),
@@ -45,6 +48,7 @@ pub static DEAL: EntityDef = EntityDef {
         F::new("SOURCE_DESCRIPTION", "source_description", K::String, "Source information"),
         F::new("LEAD_ID", "lead_id", K::CrmLead, "Lead").read_only(),
         F::new("ADDITIONAL_INFO", "additional_info", K::String, "Additional information"),
+        F::new("LOCATION_ID", "location_id", K::Location, "Location").read_only(),
         @origin,
         @utm_activity,
     ],

@@ -34,8 +34,11 @@
 //! - Order: NULLs first when ascending and last when descending (MySQL's order,
 //!   which Bitrix24 clients see), then `id ASC` unless `id` is already a key.
 //!
-//! A malformed condition (see [`validate`]) matches nothing; backends call
-//! [`validate`] first so callers get an error instead.
+//! - A group ([`Condition::Any`]) is its conditions OR-ed in parentheses; an
+//!   empty group matches nothing.
+//!
+//! A malformed condition (see [`super::validate`]) matches nothing; backends call
+//! [`super::validate`] first so callers get an error instead.
 
 use portico_protocol::filter::FilterOp;
 use sea_query::{
@@ -45,7 +48,6 @@ use sea_query::{
 
 use super::{Condition, Direction, ListQuery, OrderKey};
 use crate::entity::{EntityDef, MultiType, StorageType};
-use crate::error::StoreError;
 use crate::records::FieldValue;
 
 /// The shared table of CRM multi-fields (`entity`, `owner_id`, `type_id`, `value_type`, `value`).
@@ -62,7 +64,7 @@ pub const UF_VALUES_TABLE: &str = "crm_uf_values";
 const UF_ALIAS: &str = "u";
 
 /// The value column of a storage class in [`UF_VALUES_TABLE`].
-fn uf_column(storage: StorageType) -> Option<&'static str> {
+pub(super) fn uf_column(storage: StorageType) -> Option<&'static str> {
     match storage {
         StorageType::Integer => Some("value_int"),
         StorageType::Real => Some("value_real"),
@@ -83,60 +85,8 @@ pub fn select_fields(entity: &EntityDef) -> impl Iterator<Item = usize> + '_ {
         .map(|(i, _)| i)
 }
 
-/// Checks that the query fits the catalogue: conditions and sort keys address
-/// stored fields (any multi-field kind for `Multi`), operand counts fit the
-/// operator. Backends call it before running [`build_select`].
-pub fn validate(entity: &EntityDef, q: &ListQuery) -> Result<(), StoreError> {
-    let bad = |what: String| {
-        Err(StoreError::Other(format!(
-            "invalid list query on {}: {what}",
-            entity.code
-        )))
-    };
-    for c in &q.conditions {
-        let (op, values) = match c {
-            Condition::Field { field, op, values } => {
-                if !entity.fields.get(*field).is_some_and(|f| f.is_stored()) {
-                    return bad(format!("field position {field} has no column"));
-                }
-                (op, values)
-            }
-            Condition::Multi { op, values, .. } => (op, values),
-            Condition::UserField {
-                storage,
-                op,
-                values,
-                ..
-            } => {
-                if uf_column(*storage).is_none() {
-                    return bad("user-field condition without storage".to_string());
-                }
-                (op, values)
-            }
-        };
-        if !operand_count_ok(op, values.len()) {
-            return bad(format!("{op:?} with {} operand(s)", values.len()));
-        }
-    }
-    for (key, _) in &q.order {
-        match key {
-            OrderKey::Field(field) => {
-                if !entity.fields.get(*field).is_some_and(|f| f.is_stored()) {
-                    return bad(format!("sort position {field} has no column"));
-                }
-            }
-            OrderKey::UserField { storage, .. } => {
-                if uf_column(*storage).is_none() {
-                    return bad("user-field sort key without storage".to_string());
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Whether `n` operands fit `op`.
-fn operand_count_ok(op: &FilterOp, n: usize) -> bool {
+pub(super) fn operand_count_ok(op: &FilterOp, n: usize) -> bool {
     match op {
         FilterOp::In | FilterOp::NotIn => true,
         FilterOp::Between | FilterOp::NotBetween => n == 2,
@@ -201,19 +151,30 @@ pub fn build_count(entity: &EntityDef, q: &ListQuery) -> SelectStatement {
 
 /// All conditions AND-ed.
 fn where_cond(entity: &EntityDef, conditions: &[Condition]) -> Cond {
-    conditions.iter().fold(Cond::all(), |cond, c| {
-        let expr = match c {
-            Condition::Field { field, op, values } => field_expr(entity, *field, op, values),
-            Condition::Multi { kind, op, values } => multi_expr(entity, *kind, op, values),
-            Condition::UserField {
-                field_id,
-                storage,
-                op,
-                values,
-            } => uf_expr(entity, *field_id, *storage, op, values),
-        };
-        cond.add(expr.unwrap_or_else(never))
-    })
+    conditions
+        .iter()
+        .fold(Cond::all(), |cond, c| cond.add(condition(entity, c)))
+}
+
+/// One condition; a malformed one matches nothing.
+fn condition(entity: &EntityDef, c: &Condition) -> Cond {
+    let expr = match c {
+        Condition::Field { field, op, values } => field_expr(entity, *field, op, values),
+        Condition::Multi { kind, op, values } => multi_expr(entity, *kind, op, values),
+        Condition::UserField {
+            field_id,
+            storage,
+            op,
+            values,
+        } => uf_expr(entity, *field_id, *storage, op, values),
+        Condition::Any(group) if group.is_empty() => None,
+        Condition::Any(group) => {
+            return group
+                .iter()
+                .fold(Cond::any(), |any, c| any.add(condition(entity, c)))
+        }
+    };
+    Cond::all().add(expr.unwrap_or_else(never))
 }
 
 /// A condition that is always false, as bound values.

@@ -364,3 +364,25 @@ fn user_field_order_is_a_correlated_first_value() {
     );
     assert_eq!(strings(&values)[..3], ["LEAD", "4", "1"]);
 }
+
+#[test]
+fn groups_or_their_conditions_and_empty_ones_match_nothing() {
+    let group = Condition::Any(vec![
+        field("NAME", FilterOp::Like, vec![text("an")]),
+        field("LAST_NAME", FilterOp::Eq, vec![text("x")]),
+    ]);
+    let (w, values) = where_of(&query(vec![
+        group.clone(),
+        field("TITLE", FilterOp::Eq, vec![text("t")]),
+    ]));
+    assert_eq!(
+        w,
+        r#"(LOWER("crm_leads"."name") LIKE LOWER(?) ESCAPE '\' OR "crm_leads"."last_name" = ?) AND "crm_leads"."title" = ?"#
+    );
+    assert_eq!(strings(&values)[..3], ["%an%", "x", "t"]);
+    let (w, _) = where_of(&query(vec![Condition::Any(vec![])]));
+    assert_eq!(w, "? = ?");
+    assert!(validate(&LEAD, &query(vec![group])).is_ok());
+    let bad = Condition::Any(vec![field("TITLE", FilterOp::Between, vec![text("a")])]);
+    assert!(validate(&LEAD, &query(vec![bad])).is_err());
+}

@@ -50,6 +50,8 @@ field-contact-id = { $entity ->
    *[other] Contact
 }
 field-contact-ids = Contacts
+field-quote-id = Estimate
+field-photo = Photo
 field-is-return-customer = { $entity ->
     [LEAD] Repeat lead
    *[other] Repeat deal
@@ -85,10 +87,12 @@ field-closedate = End date
 field-closed = Closed
 field-lead-id = Lead
 field-additional-info = Additional information
+field-location-id = Location
 field-export = Included in export
 field-company-ids = Companies
 field-origin-version = Original version
 field-company-type = Company type
+field-logo = Logo
 field-address-legal = Legal address
 field-reg-address = Legal address
 field-reg-address-2 = Legal address (line 2)

@@ -50,6 +50,8 @@ field-contact-id = { $entity ->
    *[other] Contato
 }
 field-contact-ids = Contatos
+field-quote-id = Orçamento
+field-photo = Foto
 field-is-return-customer = { $entity ->
     [LEAD] Lead repetido
    *[other] Negócio repetido
@@ -85,10 +87,12 @@ field-closedate = Data de término
 field-closed = Fechado
 field-lead-id = Lead
 field-additional-info = Informações adicionais
+field-location-id = Localização
 field-export = Incluído na exportação
 field-company-ids = Empresas
 field-origin-version = Versão original
 field-company-type = Tipo de empresa
+field-logo = Logotipo
 field-address-legal = Endereço jurídico
 field-reg-address = Endereço jurídico
 field-reg-address-2 = Endereço jurídico (linha 2)

@@ -1,14 +1,18 @@
 //! `GET/POST /login`, `POST /logout` and `POST /settings/language`. A sign-in is
 //! counted in the store before its password is checked (see [`super::sign_in_limits`]),
-//! and waits for a place in the bounded password-check gate; unknown logins cost
-//! the same work. After signing in, the browser goes to a local path only.
+//! and waits for a place in the bounded password-check gate; unknown logins and
+//! users without a password cost the same work. After signing in, the browser
+//! goes to a local path only, and the sign-in is recorded as the user's last
+//! login and activity.
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use portico_store::sign_in_attempts::sign_in_wait;
+use portico_store::users::USER;
 use portico_store::Admission;
+use portico_store::FieldValue;
 use serde::Deserialize;
 
 use super::i18n::{Lang, Tr};
@@ -165,11 +169,15 @@ pub async fn submit(
         Err(e) => return page::internal_error(&headers, e),
     };
     let password = form.get("password").unwrap_or("").to_owned();
+    // A user without a password (invited through `user.add`) cannot sign in,
+    // and the refusal takes as long as a wrong password's.
+    let has_password = user.as_ref().is_some_and(|u| !u.password_hash.is_empty());
     let hash = user
         .as_ref()
         .map(|u| u.password_hash.clone())
+        .filter(|_| has_password)
         .unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let verified = place.verify(password, hash).await;
+    let verified = place.verify(password, hash).await && has_password;
     let user = match user {
         Some(user) if verified && user.active => user,
         _ => {
@@ -197,6 +205,7 @@ pub async fn submit(
         Ok(cookie) => cookie,
         Err(e) => return page::internal_error(&headers, e),
     };
+    record_sign_in(&state, user.id, now).await;
     tracing::info!(target: "portico::web", user = user.id, "signed in");
     let mut res = Redirect::to(&next).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);
@@ -205,6 +214,20 @@ pub async fn submit(
         set_cookie(&state, SIGN_IN_CSRF_COOKIE, "", 0),
     );
     res
+}
+
+/// Records a sign-in as the user's `LAST_LOGIN` and `LAST_ACTIVITY_DATE`
+/// (which makes them online for a while, `IS_ONLINE`); a failure is logged and
+/// does not stop the sign-in.
+async fn record_sign_in(state: &AppState, user_id: i64, now: i64) {
+    let at = |name: &str| USER.index_of(name).map(|p| (p, FieldValue::Int(now)));
+    let values = [at("LAST_LOGIN"), at("LAST_ACTIVITY_DATE")]
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Err(e) = state.store.update_user(user_id, values).await {
+        tracing::warn!(target: "portico::web", user = user_id, error = %e, "could not record the sign-in");
+    }
 }
 
 /// `POST /logout`.

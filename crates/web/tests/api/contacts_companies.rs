@@ -61,7 +61,12 @@ async fn contact_add_get_update_delete() {
     assert_eq!(c["EMAIL"][0]["VALUE"], "ana@example.com");
     assert_eq!(c["EMAIL"][0]["TYPE_ID"], "EMAIL");
     assert_eq!(c["PHONE"][0]["VALUE_TYPE"], "WORK");
-    assert!(c.get("PHOTO").is_none() && c.get("FACE_ID").is_none());
+    assert_eq!(
+        c.get("PHOTO"),
+        Some(&Value::Null),
+        "read-only, answered empty"
+    );
+    assert!(c.get("FACE_ID").is_none());
 
     // A last name alone is enough; clearing both names is refused.
     let other = contact(&app, json!({"LAST_NAME": "Only"})).await;
@@ -133,7 +138,11 @@ async fn company_add_get_update_delete() {
     assert_eq!(k["LAST_COMMUNICATION_TIME"], Value::Null);
     assert_eq!(k["CONTACT_ID"], json!([]));
     assert_eq!(k["PHONE"][0]["VALUE"], "+551130000000");
-    assert!(k.get("LOGO").is_none());
+    assert_eq!(
+        k.get("LOGO"),
+        Some(&Value::Null),
+        "read-only, answered empty"
+    );
 
     for fields in [json!({}), json!({"TITLE": ""}), json!({"COMMENTS": "x"})] {
         let r = app
@@ -360,8 +369,12 @@ async fn fields_describe_contacts_and_companies() {
     assert_eq!(f["BIRTHDATE"]["type"], "date");
     assert_eq!(f["EMAIL"]["type"], "crm_multifield");
     assert_eq!(f["HAS_PHONE"]["isReadOnly"], true);
-    assert!(f.get("PHOTO").is_none() && f.get("FACE_ID").is_none());
-    assert_eq!(f.as_object().unwrap().len(), 48);
+    assert_eq!(
+        (&f["PHOTO"]["type"], &f["PHOTO"]["isReadOnly"]),
+        (&json!("file"), &json!(true))
+    );
+    assert!(f.get("FACE_ID").is_none());
+    assert_eq!(f.as_object().unwrap().len(), 49);
 
     let f = app.ok("crm.company.fields", json!({})).await;
     assert_eq!(
@@ -379,6 +392,9 @@ async fn fields_describe_contacts_and_companies() {
     assert_eq!(f["EMPLOYEES"]["statusType"], "EMPLOYEES");
     assert_eq!(f["REVENUE"]["type"], "double");
     assert_eq!(f["LAST_COMMUNICATION_TIME"]["isReadOnly"], true);
-    assert!(f.get("LOGO").is_none());
-    assert_eq!(f.as_object().unwrap().len(), 56);
+    assert_eq!(
+        (&f["LOGO"]["type"], &f["LOGO"]["isReadOnly"]),
+        (&json!("file"), &json!(true))
+    );
+    assert_eq!(f.as_object().unwrap().len(), 57);
 }

@@ -34,7 +34,13 @@ async fn methods_method_get_scope_profile() {
         .json();
     assert_eq!(
         user_scope["result"],
-        json!(["user.current", "user.get", "user.fields"])
+        json!([
+            "user.current",
+            "user.get",
+            "user.fields",
+            "user.add",
+            "user.update"
+        ])
     );
     assert_eq!(
         app.call_on(&crm_only, "method.get", json!({"name": "USER.GET"}))

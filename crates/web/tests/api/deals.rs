@@ -70,7 +70,16 @@ async fn add_fills_defaults_and_the_default_title() {
     );
     assert_eq!(d["CLOSEDATE"], "");
     assert!(d.get("CONTACT_IDS").is_none());
-    assert!(d.get("QUOTE_ID").is_none() && d.get("LOCATION_ID").is_none());
+    assert_eq!(
+        d.get("QUOTE_ID"),
+        Some(&Value::Null),
+        "read-only, answered empty"
+    );
+    assert_eq!(
+        d.get("LOCATION_ID"),
+        Some(&Value::Null),
+        "read-only, answered empty"
+    );
 
     // Given values are kept; money as "1500.00", dates at midnight.
     let id = deal(
@@ -406,7 +415,7 @@ async fn fields_describe_the_deal() {
     let f = app.ok("crm.deal.fields", json!({})).await;
     assert_eq!(
         f["CATEGORY_ID"],
-        json!({"type": "integer", "isRequired": false, "isReadOnly": false, "isImmutable": true,
+        json!({"type": "crm_category", "isRequired": false, "isReadOnly": false, "isImmutable": true,
                "isMultiple": false, "isDynamic": false, "title": "Pipeline"})
     );
     assert_eq!(f["STAGE_ID"]["type"], "crm_status");
@@ -431,10 +440,20 @@ async fn fields_describe_the_deal() {
         f["COMPANY_ID"]["settings"],
         json!({"parentEntityTypeId": 4})
     );
-    for absent in ["QUOTE_ID", "LOCATION_ID", "PHONE", "STATUS_ID"] {
+    assert_eq!(
+        f["QUOTE_ID"],
+        json!({"type": "crm_quote", "isRequired": false, "isReadOnly": true, "isImmutable": false,
+               "isMultiple": false, "isDynamic": false, "title": "Estimate",
+               "settings": {"parentEntityTypeId": 7}})
+    );
+    assert_eq!(
+        (&f["LOCATION_ID"]["type"], &f["LOCATION_ID"]["isReadOnly"]),
+        (&json!("location"), &json!(true))
+    );
+    for absent in ["PHONE", "STATUS_ID"] {
         assert!(f.get(absent).is_none(), "{absent}");
     }
-    assert_eq!(f.as_object().unwrap().len(), 43);
+    assert_eq!(f.as_object().unwrap().len(), 45);
 }
 
 #[tokio::test]

@@ -221,6 +221,7 @@ async fn deal_items_with_contact_ids() {
         "companyId": co,
         "contactId": c2,
         "contactIds": [c2, c1],
+        "quoteId": null,
         "begindate": today_midnight(&created),
         "closedate": null,
     });
@@ -239,6 +240,7 @@ async fn deal_items_with_contact_ids() {
         "sourceDescription": null,
         "leadId": null,
         "additionalInfo": null,
+        "locationId": null,
         "originatorId": null,
         "originId": null,
         "utmSource": null,
