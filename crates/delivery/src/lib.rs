@@ -1,4 +1,5 @@
-//! Outbound delivery: SSRF guard for handler URLs.
+//! Outbound delivery: the body handlers receive ([`encode_event_body`]) and the SSRF guard
+//! for handler URLs.
 //!
 //! Event handlers are URLs chosen by users; Portico POSTs to them from inside the server's
 //! network. Following svix's approach, the [`ssrf`] module refuses every destination that is
@@ -10,7 +11,9 @@
 //!    the caller connects only to the addresses it returns.
 
 pub mod ip;
+pub mod payload;
 pub mod ssrf;
 
 pub use ip::is_forbidden;
+pub use payload::{encode_event_body, EventPayload, HandlerAuth};
 pub use ssrf::{parse_handler_url, resolve_checked, SsrfError, SsrfPolicy};
