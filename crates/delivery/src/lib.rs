@@ -1,5 +1,6 @@
 //! Outbound delivery: the body handlers receive ([`encode_event_body`]), its Standard
-//! Webhooks signature ([`SigningSecret`]) and the SSRF guard for handler URLs.
+//! Webhooks signature ([`SigningSecret`]), when a failed delivery is tried again
+//! ([`RetrySchedule`]) and the SSRF guard for handler URLs.
 //!
 //! Event handlers are URLs chosen by users; Portico POSTs to them from inside the server's
 //! network. Following svix's approach, the [`ssrf`] module refuses every destination that is
@@ -12,11 +13,13 @@
 
 pub mod ip;
 pub mod payload;
+pub mod schedule;
 pub mod signing;
 pub mod ssrf;
 
 pub use ip::is_forbidden;
 pub use payload::{encode_event_body, EventPayload, HandlerAuth};
+pub use schedule::RetrySchedule;
 pub use signing::{
     verify_signature, SecretError, SigningSecret, VerifyError, DEFAULT_TOLERANCE_SECS,
     HEADER_WEBHOOK_ID, HEADER_WEBHOOK_SIGNATURE, HEADER_WEBHOOK_TIMESTAMP,
