@@ -1,16 +1,36 @@
-//! Outbound delivery: SSRF guard for handler URLs.
+//! Outbound delivery: everything about POSTing an event to a handler URL except storage.
 //!
-//! Event handlers are URLs chosen by users; Portico POSTs to them from inside the server's
-//! network. Following svix's approach, the [`ssrf`] module refuses every destination that is
-//! not a globally routable address unless the operator's [`SsrfPolicy`] allows it:
+//! A worker claims a delivery from the store and, with this crate:
 //!
-//! 1. [`parse_handler_url`] when a handler is registered (syntax, scheme, credentials, port,
-//!    IP-literal hosts);
-//! 2. [`resolve_checked`] right before each delivery (DNS resolution, every address checked);
-//!    the caller connects only to the addresses it returns.
+//! 1. builds the body Bitrix24 handlers expect with [`encode_event_body`] (reference §9.8);
+//! 2. sends one [`Attempt`] with [`Sender::send`], which signs it with Standard Webhooks
+//!    headers ([`SigningSecret`]), goes only to addresses the SSRF guard accepts, follows no
+//!    redirect and keeps the first bytes of the answer; the [`Outcome`] says whether the
+//!    delivery is done, should be retried (and after what `Retry-After`), should disable
+//!    the handler or has failed for good;
+//! 3. asks the [`RetrySchedule`] when the next attempt is due, if any.
+//!
+//! The SSRF guard itself, following svix's approach, refuses every destination that is not
+//! a globally routable address unless the operator's [`SsrfPolicy`] allows it:
+//! [`parse_handler_url`] when a handler is registered (syntax, scheme, credentials, port,
+//! IP-literal hosts) and [`resolve_checked`] right before connecting (DNS resolution, every
+//! address checked; the caller connects only to the addresses it returns).
 
 pub mod ip;
+pub mod outcome;
+pub mod payload;
+pub mod schedule;
+pub mod sender;
+pub mod signing;
 pub mod ssrf;
 
 pub use ip::is_forbidden;
+pub use outcome::{parse_retry_after, Outcome, Verdict};
+pub use payload::{encode_event_body, EventPayload, HandlerAuth};
+pub use schedule::RetrySchedule;
+pub use sender::{Attempt, Sender, SenderConfig, SenderError, DEFAULT_USER_AGENT};
+pub use signing::{
+    verify_signature, SecretError, SigningSecret, VerifyError, DEFAULT_TOLERANCE_SECS,
+    HEADER_WEBHOOK_ID, HEADER_WEBHOOK_SIGNATURE, HEADER_WEBHOOK_TIMESTAMP,
+};
 pub use ssrf::{parse_handler_url, resolve_checked, SsrfError, SsrfPolicy};

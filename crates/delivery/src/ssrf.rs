@@ -162,6 +162,35 @@ pub fn parse_handler_url(url: &str, policy: &SsrfPolicy) -> Result<Url, SsrfErro
 pub async fn resolve_checked(url: &Url, policy: &SsrfPolicy) -> Result<Vec<SocketAddr>, SsrfError> {
     let (host, port) = check_url(url, policy)?;
     let host_text = url.host_str().unwrap_or_default();
+    resolve_host_checked(host, host_text, port, policy).await
+}
+
+/// Resolves a host name handed to an HTTP connector's resolver and checks every address
+/// as [`resolve_checked`] does; the addresses carry port 0 (the connector sets the URL's).
+///
+/// The caller must already have run [`parse_handler_url`] on the URL (scheme, credentials,
+/// port and IP-literal hosts, which connectors do not resolve).
+pub(crate) async fn resolve_name_checked(
+    name: &str,
+    policy: &SsrfPolicy,
+) -> Result<Vec<SocketAddr>, SsrfError> {
+    let host = Host::parse(name).map_err(|e| SsrfError::BadUrl(e.to_string()))?;
+    let host_ref = match &host {
+        Host::Domain(d) => Host::Domain(d.as_str()),
+        Host::Ipv4(ip) => Host::Ipv4(*ip),
+        Host::Ipv6(ip) => Host::Ipv6(*ip),
+    };
+    resolve_host_checked(host_ref, name, 0, policy).await
+}
+
+/// Resolves `host` (IP literals are used as they are), refusing with
+/// [`SsrfError::ForbiddenAddress`] if any address is forbidden by `policy`.
+async fn resolve_host_checked(
+    host: Host<&str>,
+    host_text: &str,
+    port: u16,
+    policy: &SsrfPolicy,
+) -> Result<Vec<SocketAddr>, SsrfError> {
     let resolved: Vec<SocketAddr> = match host {
         Host::Ipv4(ip) => vec![SocketAddr::new(ip.into(), port)],
         Host::Ipv6(ip) => vec![SocketAddr::new(ip.into(), port)],
