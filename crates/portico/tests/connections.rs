@@ -2,9 +2,9 @@
 //! open-file limit at 1,024, a client holding ~1,100 half-sent requests (or TLS
 //! handshakes) neither locks out a fresh client nor keeps its sockets past the
 //! header timeout; idle keep-alive connections close after the idle timeout and
-//! stalled bodies after the body timeout; the per-address sign-in limit applies
-//! under TLS; HSTS is sent under TLS only; REST answers are marked no-store and
-//! nosniff.
+//! stalled bodies after the body timeout; under TLS the sign-in limit counts each
+//! client address on its own; HSTS is sent under TLS only; REST answers are marked
+//! no-store and nosniff.
 
 mod common;
 
@@ -329,40 +329,60 @@ async fn sign_in_token(client: &reqwest::Client, base: &str) -> String {
         .to_string()
 }
 
+/// Posts the sign-in form (with a fresh CSRF token) as `login`.
+async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    let token = sign_in_token(client, base).await;
+    client
+        .post(format!("{base}/login"))
+        .header("cookie", format!("portico_signin_csrf={token}"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("login", login),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn under_tls_the_per_address_sign_in_limit_applies() {
+async fn under_tls_the_sign_in_limit_counts_each_client_address() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let server = Server::start(&data, &["--tls"]);
+    let password = "correct horse battery";
+    let server = Server::start(&data, &["--tls", "--admin-password", password]);
     let client = tls_client(&data);
     let mut statuses = Vec::new();
-    let mut retry_after = None;
-    for i in 1..=21 {
-        let token = sign_in_token(&client, &server.base).await;
-        let login = format!("guess{i}");
-        let answer = client
-            .post(format!("{}/login", server.base))
-            .header("cookie", format!("portico_signin_csrf={token}"))
-            .form(&[
-                ("csrf", token.as_str()),
-                ("login", login.as_str()),
-                ("password", "wrong"),
-            ])
-            .send()
-            .await
-            .unwrap();
+    for i in 1..=20 {
+        let answer = sign_in(&client, &server.base, &format!("guess{i}"), "wrong").await;
         statuses.push(answer.status().as_u16());
-        retry_after = answer
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
     }
-    assert_eq!(statuses[..20], [401; 20], "one failure per login");
-    assert_eq!(statuses[20], 429, "the address has failed 20 times");
+    assert_eq!(statuses, [401; 20], "one failure per login");
+    let locked = sign_in(&client, &server.base, "admin", password).await;
+    assert_eq!(locked.status(), 429, "this address has failed 20 times");
+    let retry_after = locked
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     assert!(
         retry_after.is_some_and(|s| (1..=900).contains(&s)),
         "{retry_after:?}"
     );
+
+    // Another client address (still to 127.0.0.1) is counted on its own.
+    let elsewhere = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&generated_ca(&data)).unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let signed_in = sign_in(&elsewhere, &server.base, "admin", password).await;
+    assert_eq!(signed_in.status(), 303, "another address is not locked");
     server.stop();
 }
