@@ -47,6 +47,14 @@ pub struct Config {
     /// client; a list, or one comma-separated string (as in the environment).
     #[serde(deserialize_with = "list_or_commas")]
     pub trusted_proxies: Vec<String>,
+    /// Seconds a client has to send a whole request head (and, under TLS, finish the handshake).
+    pub header_timeout_secs: u64,
+    /// Seconds a keep-alive connection may wait for its next request.
+    pub idle_timeout_secs: u64,
+    /// Seconds a client has to send a whole request body after its head.
+    pub body_timeout_secs: u64,
+    /// Most client connections open at once (default: derived from the open-file limit).
+    pub max_connections: Option<usize>,
 }
 
 /// A list of strings given as a list or as one comma-separated string.
@@ -84,6 +92,10 @@ impl Default for Config {
             log_format: "text".into(),
             sqlite_synchronous: "full".into(),
             trusted_proxies: Vec::new(),
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            body_timeout_secs: 30,
+            max_connections: None,
         }
     }
 }
@@ -107,6 +119,10 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -153,6 +169,18 @@ impl Config {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be 'text' or 'json'");
         }
+        for (name, secs) in [
+            ("header_timeout_secs", self.header_timeout_secs),
+            ("idle_timeout_secs", self.idle_timeout_secs),
+            ("body_timeout_secs", self.body_timeout_secs),
+        ] {
+            if secs == 0 {
+                bail!("{name} must be at least 1");
+            }
+        }
+        if self.max_connections == Some(0) {
+            bail!("max_connections must be at least 1");
+        }
         Ok(())
     }
 
@@ -169,6 +197,16 @@ impl Config {
             )
         })?;
         Ok(Some(text.lines().next().unwrap_or_default().to_owned()))
+    }
+
+    /// The per-connection timeouts.
+    pub fn timeouts(&self) -> portico_web::Timeouts {
+        use std::time::Duration;
+        portico_web::Timeouts {
+            header: Duration::from_secs(self.header_timeout_secs),
+            idle: Duration::from_secs(self.idle_timeout_secs),
+            body: Duration::from_secs(self.body_timeout_secs),
+        }
     }
 
     /// The address to listen on.

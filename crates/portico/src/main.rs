@@ -5,6 +5,7 @@
 mod commands;
 mod config;
 mod data_dir;
+mod limits;
 mod output;
 mod roles;
 mod serve;
@@ -66,6 +67,8 @@ enum Command {
         /// first start (env PORTICO_ADMIN_PASSWORD_FILE).
         #[arg(long, value_name = "FILE")]
         admin_password_file: Option<PathBuf>,
+        #[command(flatten)]
+        connections: ConnectionArgs,
     },
     /// Check the database: SQLite's full integrity check and the foreign keys.
     /// Prints the result; exits non-zero on any problem. May run while the
@@ -126,6 +129,23 @@ enum UserCommand {
         #[arg(long, value_name = "NAME")]
         role: String,
     },
+}
+
+/// The connection flags of `serve`.
+#[derive(clap::Args)]
+struct ConnectionArgs {
+    /// Seconds a client has to send a request head (default 10; env PORTICO_HEADER_TIMEOUT_SECS).
+    #[arg(long, value_name = "SECS")]
+    header_timeout_secs: Option<u64>,
+    /// Seconds an idle keep-alive connection stays open (default 60; env PORTICO_IDLE_TIMEOUT_SECS).
+    #[arg(long, value_name = "SECS")]
+    idle_timeout_secs: Option<u64>,
+    /// Seconds a client has to send a request body (default 30; env PORTICO_BODY_TIMEOUT_SECS).
+    #[arg(long, value_name = "SECS")]
+    body_timeout_secs: Option<u64>,
+    /// Most connections at once (default: from the open-file limit; env PORTICO_MAX_CONNECTIONS).
+    #[arg(long, value_name = "N")]
+    max_connections: Option<u64>,
 }
 
 /// The level flags of `role add` / `role set`.
@@ -227,6 +247,7 @@ fn overrides(cli: &Cli) -> Dict {
         public_url,
         admin_password,
         admin_password_file,
+        connections,
     } = &cli.command
     {
         set(&mut d, "listen", listen.clone().map(Value::from));
@@ -240,6 +261,14 @@ fn overrides(cli: &Cli) -> Dict {
             admin_password.clone().map(Value::from),
         );
         set(&mut d, "admin_password_file", path(admin_password_file));
+        for (key, value) in [
+            ("header_timeout_secs", connections.header_timeout_secs),
+            ("idle_timeout_secs", connections.idle_timeout_secs),
+            ("body_timeout_secs", connections.body_timeout_secs),
+            ("max_connections", connections.max_connections),
+        ] {
+            set(&mut d, key, value.map(Value::from));
+        }
     }
     d
 }

@@ -1,6 +1,6 @@
 //! `portico serve`: logging, the data folder (locked for this server, the
-//! database checked), the first administrator, TLS, the router, and a clean
-//! shutdown on SIGINT or SIGTERM.
+//! database checked), the first administrator, TLS, the open-file limit and
+//! connection cap, the router, and a clean shutdown on SIGINT or SIGTERM.
 
 use crate::output::out;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use portico_web::{AppState, Limits};
 use tokio::net::TcpListener;
 
 use crate::config::{Config, BASE_URL_FILE};
-use crate::{data_dir, setup, tls};
+use crate::{data_dir, limits, setup, tls};
 
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -81,6 +81,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let limits = Limits {
         max_body_bytes: config.max_body_bytes,
     };
+    let timeouts = config.timeouts();
+    let max_connections = limits::max_connections(config.max_connections);
     let lock = data_dir::lock(&config.data_dir)?;
     let portal = setup::open(config, setup::DatabaseCheck::Quick).await?;
     let tls = if portal.config.tls {
@@ -122,13 +124,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     out!("Web UI: {base}/ (sign in as admin)");
     spawn_purge(state.store.clone(), state.clock);
     tracing::info!(%local, tls = tls.is_some(), "listening");
-    portico_web::serve(
-        listener,
-        portico_web::router(state),
-        tls.map(|t| t.files),
-        shutdown,
-    )
-    .await?;
+    let options = portico_web::ServeOptions {
+        tls: tls.map(|t| t.files),
+        timeouts,
+        max_connections,
+    };
+    portico_web::serve(listener, portico_web::router(state), options, shutdown).await?;
     drop(portal);
     drop(lock);
     Ok(())

@@ -96,6 +96,8 @@ error_codes! {
     Legacy => ("", 400, "Not found"),
     /// The request body exceeds the configured limit.
     PayloadTooLarge => ("REQUEST_ENTITY_TOO_LARGE", 413, "Request body is too large"),
+    /// The request body did not arrive within the server's body timeout.
+    RequestTimeout => ("REQUEST_TIMEOUT", 408, "The request body was not received in time"),
     /// The request body has a Content-Type the server cannot decode.
     UnsupportedMediaType => ("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Content-Type"),
     /// An HTTP method other than GET or POST.
@@ -213,14 +215,15 @@ mod tests {
             EntityTypeNotSupported => 27,
             ErrorNotFound => 28,
             ResponseTooLarge => 29,
+            RequestTimeout => 30,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 30);
-        assert_eq!(seen.len(), 30);
+        assert_eq!(ErrorCode::ALL.len(), 31);
+        assert_eq!(seen.len(), 31);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Decoding a request's parameters once: the query string and the body (JSON,
 //! form-urlencoded or multipart), PHP bracket syntax, merged with the body winning.
-//! Every failure is a protocol error: 413 for an oversized body, 415 for an
-//! unknown body type, 400 for malformed JSON or brackets.
+//! Every failure is a protocol error: 413 for an oversized body, 408 for a body
+//! that did not arrive within the body timeout, 415 for an unknown body type, 400
+//! for malformed JSON or brackets.
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap};
@@ -84,13 +85,17 @@ async fn decode_multipart(content_type: &str, bytes: Bytes) -> Result<ParamMap, 
     Ok(builder.finish())
 }
 
-/// A body that could not be read: over the limit is 413; cut off, malformed
-/// chunks or too slow is the client's malformed request, 400.
+/// A body that could not be read: over the limit is 413; not received within the
+/// body timeout is 408; cut off or malformed chunks is the client's malformed
+/// request, 400.
 fn body_error(e: axum::Error, too_large: impl Fn() -> ApiError) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(err) = source {
         if err.is::<http_body_util::LengthLimitError>() {
             return too_large();
+        }
+        if err.is::<crate::server::BodyTimeout>() {
+            return ApiError::from_code(ErrorCode::RequestTimeout);
         }
         source = err.source();
     }

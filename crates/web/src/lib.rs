@@ -1,7 +1,7 @@
 //! HTTP for Portico: the `/rest/...` endpoint that decodes a request once,
 //! authenticates the inbound webhook in its path, dispatches through the method
 //! registry and answers the Bitrix24 envelope; plus serving over plain HTTP or TLS
-//! with a clean shutdown.
+//! with connection timeouts, a connection cap and a clean shutdown.
 
 pub mod auth;
 pub mod client_addr;
@@ -14,7 +14,7 @@ pub mod ui;
 pub mod usage;
 
 pub use client_addr::{ClientAddr, TrustedProxies};
-pub use server::{serve, TlsFiles};
+pub use server::{serve, ServeOptions, Timeouts, TlsFiles};
 pub use state::{AppState, Limits};
 
 use axum::routing::any;
@@ -30,5 +30,6 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::routes())
         .fallback(respond::not_found)
         .layer(CatchPanicLayer::custom(respond::panic_response))
+        .layer(axum::middleware::from_fn(respond::rest_headers))
         .with_state(state)
 }

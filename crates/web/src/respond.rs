@@ -1,11 +1,14 @@
 //! Building HTTP answers: the success envelope and `{"error","error_description"}`
 //! errors, as JSON (or XML for `.xml`), always with the protocol's status and
-//! content type — never HTML, never a stack trace.
+//! content type — never HTML, never a stack trace. Every answer under `/rest`
+//! is marked not to be stored by caches nor content-sniffed by browsers.
 
 use std::any::Any;
 
 use axum::body::Body;
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::Response;
 use portico_methods::MethodOutput;
 use portico_protocol::envelope::{
@@ -105,4 +108,22 @@ fn too_large_answer() -> ApiError {
             MAX_ANSWER_BYTES / (1024 * 1024)
         ),
     )
+}
+
+/// Adds `Cache-Control: no-store` and `X-Content-Type-Options: nosniff` to every
+/// answer under `/rest` (success, error, panic): answers carry CRM data and are
+/// never to be kept by caches, nor read as anything but their content type.
+pub async fn rest_headers(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let rest = path == "/rest" || path.starts_with("/rest/");
+    let mut res = next.run(req).await;
+    if rest {
+        let headers = res.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+    }
+    res
 }

@@ -1,5 +1,7 @@
 //! Helpers shared by the end-to-end tests of the `portico` binary: a running
-//! `portico serve` whose output is collected, and one-shot commands.
+//! `portico serve` whose output is collected (optionally with settings in its
+//! environment and a lower open-file limit), one-shot commands, and an HTTPS
+//! client trusting the generated CA.
 
 #![allow(dead_code)]
 
@@ -22,12 +24,33 @@ pub struct Server {
 
 impl Server {
     pub fn start(data: &Path, extra: &[&str]) -> Server {
-        Server::start_with_env(data, extra, &[])
+        Server::start_with(data, extra, &[], None)
     }
 
     /// [`Server::start`] with environment variables `env` set.
     pub fn start_with_env(data: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(BIN)
+        Server::start_with(data, extra, env, None)
+    }
+
+    /// Starts with `env` set and, when given, the open-file limit (soft and hard)
+    /// lowered to `open_files`.
+    pub fn start_with(
+        data: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        open_files: Option<u64>,
+    ) -> Server {
+        let mut command = match open_files {
+            None => Command::new(BIN),
+            Some(n) => {
+                let mut c = Command::new("bash");
+                c.arg("-c")
+                    .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                    .arg(BIN);
+                c
+            }
+        };
+        let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data)
             .args(extra)
@@ -70,6 +93,14 @@ impl Server {
         self.output.lock().unwrap().join("\n")
     }
 
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> String {
+        self.base
+            .split_once("://")
+            .map(|(_, addr)| addr.to_string())
+            .expect("scheme in the base URL")
+    }
+
     /// SIGTERM, then wait for a clean exit.
     pub fn stop(mut self) -> String {
         let pid = self.child.id().to_string();
@@ -88,6 +119,16 @@ impl Server {
         }
         let _ = self.child.kill();
         panic!("portico did not stop on SIGTERM: {}", self.log());
+    }
+}
+
+impl Drop for Server {
+    /// A test that failed half-way leaves no server behind.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
@@ -139,4 +180,26 @@ pub fn serve_refused(data: &Path, extra: &[&str]) -> String {
         Some(status) => assert!(!status.success(), "portico serve succeeded: {text}"),
     }
     text
+}
+
+/// Creates a webhook with `portico webhook add ARGS` and returns its URL.
+pub fn add_webhook(data: &Path, args: &[&str]) -> String {
+    let (ok, out) = run(data, &[&["webhook", "add"], args].concat());
+    assert!(ok, "portico webhook add failed: {out}");
+    out.lines().last().expect("url line").trim().to_string()
+}
+
+/// The PEM of the CA generated into the data folder by `serve --tls`.
+pub fn generated_ca(data: &Path) -> Vec<u8> {
+    std::fs::read(data.join("tls/ca.pem")).expect("generated CA")
+}
+
+/// An HTTPS client that trusts the generated CA and follows no redirects.
+pub fn tls_client(data: &Path) -> reqwest::Client {
+    let ca = reqwest::Certificate::from_pem(&generated_ca(data)).unwrap();
+    reqwest::Client::builder()
+        .add_root_certificate(ca)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }

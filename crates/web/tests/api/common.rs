@@ -66,7 +66,7 @@ async fn serve(dir: &tempfile::TempDir, secrets: &SecretBox, configure: &Configu
     let server = tokio::spawn(portico_web::serve(
         listener,
         portico_web::router(state),
-        None,
+        portico_web::ServeOptions::default(),
         async {
             let _ = rx.await;
         },
