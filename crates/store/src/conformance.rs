@@ -7,10 +7,12 @@
 //! directory items exist) and leave their data behind; records of the list
 //! story carry a marker so other stories' rows do not disturb it.
 
+mod deliveries;
 mod duplicates;
 mod links;
 mod lists;
 mod meta;
+mod outbox;
 mod records;
 mod roles;
 mod sessions;
@@ -39,4 +41,6 @@ pub async fn run_all(store: &dyn Store) {
     roles::story(store).await;
     user_fields::story(store).await;
     meta::story(store).await;
+    outbox::story(store).await;
+    deliveries::story(store).await;
 }
