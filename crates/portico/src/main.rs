@@ -5,6 +5,7 @@
 mod commands;
 mod config;
 mod data_dir;
+mod outbound;
 mod output;
 mod roles;
 mod serve;
@@ -80,6 +81,9 @@ enum Command {
     /// Manage inbound webhooks.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Manage outbound webhooks (CRM events POSTed to a handler URL).
+    #[command(subcommand)]
+    Outbound(OutboundCommand),
 }
 
 #[derive(Subcommand)]
@@ -209,6 +213,39 @@ enum WebhookCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum OutboundCommand {
+    /// Create an outbound webhook; prints its application token and signing secret once.
+    Add {
+        /// Login of the user who owns it.
+        #[arg(long)]
+        user: String,
+        /// Handler URL (http or https) the events are POSTed to.
+        #[arg(long)]
+        url: String,
+        /// Event codes, comma-separated (e.g. ONCRMLEADADD,ONCRMDEALUPDATE).
+        #[arg(long = "event", value_delimiter = ',', required = true)]
+        events: Vec<String>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Accept a handler on a loopback, private or link-local address (development).
+        #[arg(long)]
+        allow_private: bool,
+    },
+    /// List outbound webhooks (never their secrets).
+    List {
+        /// Only this user's outbound webhooks.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Delete an outbound webhook and its deliveries.
+    Remove {
+        /// Outbound webhook id.
+        id: i64,
+    },
+}
+
 fn set(dict: &mut Dict, key: &str, value: Option<Value>) {
     if let Some(v) = value {
         dict.insert(key.into(), v);
@@ -307,6 +344,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     commands::webhook_list(&portal, user.as_deref()).await
                 }
                 WebhookCommand::Remove { id } => commands::webhook_remove(&portal, id).await,
+            }
+        }
+        Command::Outbound(cmd) => {
+            let portal = setup::open(config, setup::DatabaseCheck::None).await?;
+            match cmd {
+                OutboundCommand::Add {
+                    user,
+                    url,
+                    events,
+                    name,
+                    allow_private,
+                } => {
+                    let opts = outbound::OutboundAdd {
+                        user,
+                        url,
+                        events,
+                        name,
+                        allow_private,
+                    };
+                    outbound::outbound_add(&portal, opts).await
+                }
+                OutboundCommand::List { user } => {
+                    outbound::outbound_list(&portal, user.as_deref()).await
+                }
+                OutboundCommand::Remove { id } => outbound::outbound_remove(&portal, id).await,
             }
         }
     }

@@ -1,0 +1,144 @@
+//! Outbound webhook subcommands: `outbound add` (handler URL checked against
+//! the SSRF rules, event codes checked against those Portico raises; prints
+//! the application token and the signing secret once), `outbound list`
+//! (never secrets) and `outbound remove`. Like the other administration
+//! commands they work on the data folder directly; a running server delivers
+//! to a new outbound webhook from the next CRM change on.
+
+use anyhow::{bail, Context};
+use base64::prelude::{Engine as _, BASE64_STANDARD};
+use chrono::Utc;
+use portico_delivery::{parse_handler_url, SsrfPolicy};
+use portico_store::events::record_event_codes;
+use portico_store::outbound::normalize_events;
+use portico_store::{NewOutboundWebhook, OutboundWebhookStore, UserStore};
+use rand::distributions::{Alphanumeric, DistString};
+use rand::RngCore;
+
+use crate::output::out;
+use crate::setup::Portal;
+
+/// Options of `portico outbound add`.
+pub struct OutboundAdd {
+    /// Login of the owner.
+    pub user: String,
+    /// Handler URL.
+    pub url: String,
+    /// Event codes (any case, comma-separated lists allowed).
+    pub events: Vec<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Accept a handler on a loopback, private or link-local address.
+    pub allow_private: bool,
+}
+
+/// A new application token: 32 lower-case letters and digits, as Bitrix24 shows them.
+fn new_application_token() -> String {
+    Alphanumeric
+        .sample_string(&mut rand::rngs::OsRng, 32)
+        .to_ascii_lowercase()
+}
+
+/// A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64.
+fn new_signing_secret() -> String {
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    format!("whsec_{}", BASE64_STANDARD.encode(key))
+}
+
+/// The event codes asked for, each known, upper case, once.
+fn chosen_events(given: &[String]) -> anyhow::Result<Vec<String>> {
+    let known = record_event_codes();
+    let split: Vec<String> = given
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::to_owned)
+        .collect();
+    let events = normalize_events(&split);
+    if events.is_empty() {
+        bail!(
+            "give at least one event with --event (available: {})",
+            known.join(", ")
+        );
+    }
+    if let Some(unknown) = events.iter().find(|e| !known.contains(e)) {
+        bail!("unknown event '{unknown}'; available: {}", known.join(", "));
+    }
+    Ok(events)
+}
+
+/// Creates an outbound webhook and prints its id, application token and signing secret.
+pub async fn outbound_add(portal: &Portal, opts: OutboundAdd) -> anyhow::Result<()> {
+    let user = portal
+        .store
+        .user_by_login(&opts.user)
+        .await?
+        .with_context(|| format!("no user with login '{}'", opts.user))?;
+    let policy = SsrfPolicy {
+        allow_private: opts.allow_private,
+        ..SsrfPolicy::default()
+    };
+    let url = parse_handler_url(opts.url.trim(), &policy)
+        .with_context(|| format!("the handler URL '{}' cannot be used", opts.url.trim()))?;
+    let events = chosen_events(&opts.events)?;
+    let token = new_application_token();
+    let secret = new_signing_secret();
+    let id = portal
+        .store
+        .insert_outbound_webhook(NewOutboundWebhook {
+            user_id: user.id,
+            name: opts.name.unwrap_or_else(|| "Outbound webhook".into()),
+            handler_url: url.to_string(),
+            events,
+            application_token_sealed: portal.secrets.encrypt(&token),
+            signing_secret_sealed: portal.secrets.encrypt(&secret),
+            created_at: Utc::now().timestamp(),
+        })
+        .await?;
+    out!("outbound webhook {id} created");
+    out!("application token: {token}");
+    out!("signing secret: {secret}");
+    Ok(())
+}
+
+/// Lists outbound webhooks (of one user when `login` is given) without secrets.
+pub async fn outbound_list(portal: &Portal, login: Option<&str>) -> anyhow::Result<()> {
+    let user_id = match login {
+        Some(l) => Some(
+            portal
+                .store
+                .user_by_login(l)
+                .await?
+                .with_context(|| format!("no user with login '{l}'"))?
+                .id,
+        ),
+        None => None,
+    };
+    out!(
+        "{:<6} {:<8} {:<8} {:<40} events",
+        "id",
+        "user",
+        "active",
+        "url"
+    );
+    for w in portal.store.list_outbound_webhooks(user_id).await? {
+        out!(
+            "{:<6} {:<8} {:<8} {:<40} {}",
+            w.id,
+            w.user_id,
+            if w.active { "yes" } else { "no" },
+            w.handler_url,
+            w.events.join(",")
+        );
+    }
+    Ok(())
+}
+
+/// Deletes an outbound webhook with its deliveries.
+pub async fn outbound_remove(portal: &Portal, id: i64) -> anyhow::Result<()> {
+    if !portal.store.delete_outbound_webhook(id).await? {
+        bail!("no outbound webhook with id {id}");
+    }
+    out!("outbound webhook {id} removed");
+    Ok(())
+}

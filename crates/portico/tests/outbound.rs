@@ -1,0 +1,179 @@
+//! The outbound webhook commands of the `portico` binary: `outbound add`
+//! refuses private handler addresses (unless allowed) and unknown events,
+//! prints the application token and signing secret once and stores them
+//! sealed; `outbound list` never shows them; a CRM change made through a
+//! running server becomes a pending delivery to it; `outbound remove` deletes it.
+
+use std::path::Path;
+
+use portico_store::{DeliveryState, DeliveryStore, OutboundWebhookStore};
+use portico_store_sqlite::{SqliteOptions, SqliteStore};
+use serde_json::{json, Value};
+
+mod common;
+
+use common::{run, Server};
+
+fn ok(data: &Path, args: &[&str]) -> String {
+    let (success, text) = run(data, args);
+    assert!(success, "portico {args:?} failed: {text}");
+    text
+}
+
+fn fails(data: &Path, args: &[&str]) -> String {
+    let (success, text) = run(data, args);
+    assert!(!success, "portico {args:?} should fail: {text}");
+    text
+}
+
+/// The value after `label: ` on its line of `output`.
+fn printed(output: &str, label: &str) -> String {
+    output
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{label}: ")))
+        .unwrap_or_else(|| panic!("no '{label}' in {output}"))
+        .trim()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data, &[]);
+
+    let local = "http://127.0.0.1:9/hook";
+    let refused = fails(
+        &data,
+        &[
+            "outbound",
+            "add",
+            "--user",
+            "admin",
+            "--url",
+            local,
+            "--event",
+            "ONCRMLEADADD",
+        ],
+    );
+    assert!(refused.contains("cannot be used"), "{refused}");
+    let metadata = "http://169.254.169.254/latest";
+    fails(
+        &data,
+        &[
+            "outbound",
+            "add",
+            "--user",
+            "admin",
+            "--url",
+            metadata,
+            "--event",
+            "ONCRMLEADADD",
+        ],
+    );
+    let unknown = fails(
+        &data,
+        &[
+            "outbound",
+            "add",
+            "--user",
+            "admin",
+            "--url",
+            "https://example.com/h",
+            "--event",
+            "ONCRMLEADADD,ONSOMETHING",
+        ],
+    );
+    assert!(unknown.contains("unknown event 'ONSOMETHING'"), "{unknown}");
+
+    let added = ok(
+        &data,
+        &[
+            "outbound",
+            "add",
+            "--user",
+            "admin",
+            "--url",
+            local,
+            "--allow-private",
+            "--event",
+            "onCrmLeadAdd,ONCRMDEALADD",
+            "--name",
+            "Local receiver",
+        ],
+    );
+    let id: i64 = added
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("outbound webhook ")?
+                .strip_suffix(" created")
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {added}"));
+    let token = printed(&added, "application token");
+    let secret = printed(&added, "signing secret");
+    assert_eq!(token.len(), 32, "{token}");
+    assert!(token
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    assert!(
+        secret.starts_with("whsec_") && secret.len() == 6 + 44,
+        "{secret}"
+    );
+
+    let list = ok(&data, &["outbound", "list"]);
+    assert!(
+        list.contains(local) && list.contains("ONCRMDEALADD,ONCRMLEADADD"),
+        "{list}"
+    );
+    assert!(!list.contains(&token) && !list.contains(&secret), "{list}");
+
+    // A lead added through the running server becomes a delivery to it.
+    let hook_out = ok(
+        &data,
+        &["webhook", "add", "--user", "admin", "--scope", "crm"],
+    );
+    let hook = hook_out.lines().last().expect("url").trim().to_owned();
+    let reply: Value = reqwest::Client::new()
+        .post(format!("{hook}crm.lead.add.json"))
+        .json(&json!({"fields": {"TITLE": "To the receiver"}}))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert!(reply["result"].as_i64().is_some(), "{reply}");
+    server.stop();
+
+    let db = data.join("portico.sqlite3");
+    let raw = std::fs::read(&db).expect("database");
+    let wal = std::fs::read(data.join("portico.sqlite3-wal")).unwrap_or_default();
+    for bytes in [&raw, &wal] {
+        for plain in [&token, &secret] {
+            assert!(
+                !bytes.windows(plain.len()).any(|w| w == plain.as_bytes()),
+                "a secret is stored in plain text"
+            );
+        }
+    }
+    let store = SqliteStore::open(&db, SqliteOptions::default()).expect("open");
+    let stored = store
+        .outbound_webhook_by_id(id)
+        .await
+        .expect("read")
+        .expect("stored");
+    assert_eq!(stored.name, "Local receiver");
+    assert_eq!(stored.events, vec!["ONCRMDEALADD", "ONCRMLEADADD"]);
+    let deliveries = store.list_deliveries(id, 10).await.expect("deliveries");
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(deliveries[0].state, DeliveryState::Pending);
+    store.close();
+
+    ok(&data, &["outbound", "remove", &id.to_string()]);
+    let again = fails(&data, &["outbound", "remove", &id.to_string()]);
+    assert!(
+        again.contains(&format!("no outbound webhook with id {id}")),
+        "{again}"
+    );
+}
