@@ -50,6 +50,8 @@ CREATE TABLE event_deliveries (
     finished_at                 INTEGER
 ) STRICT;
 
+CREATE INDEX events_created_at ON events (created_at);
+
 CREATE INDEX event_deliveries_due ON event_deliveries (next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX event_deliveries_webhook_id ON event_deliveries (webhook_id, id);
 CREATE INDEX event_deliveries_event_id ON event_deliveries (event_id);

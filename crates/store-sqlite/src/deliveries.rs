@@ -151,6 +151,19 @@ fn record(conn: &Connection, a: &AttemptRecord) -> Result<bool, StoreError> {
     Ok(true)
 }
 
+/// Makes finished delivery `?1` pending again, due at `?2`.
+const REDELIVER: &str = "UPDATE event_deliveries SET state = 'pending', attempts = 0, \
+     next_attempt_at = ?2, finished_at = NULL, lease_token = NULL, lease_until = NULL \
+     WHERE id = ?1 AND state != 'pending'";
+
+/// Removes deliveries finished before `?1`.
+const PRUNE_DELIVERIES: &str =
+    "DELETE FROM event_deliveries WHERE state != 'pending' AND finished_at < ?1";
+
+/// Removes events older than `?1` that no delivery refers to.
+const PRUNE_EVENTS: &str = "DELETE FROM events WHERE created_at < ?1 \
+     AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = events.id)";
+
 #[async_trait]
 impl DeliveryStore for SqliteStore {
     async fn claim_deliveries(
@@ -218,5 +231,29 @@ impl DeliveryStore for SqliteStore {
                 .map_err(map_err)?;
             rows.collect::<Result<_, _>>().map_err(map_err)
         })
+    }
+
+    async fn redeliver(&self, delivery_id: i64, now: i64) -> Result<bool, StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(REDELIVER)
+                .and_then(|mut s| s.execute(params![delivery_id, now]))
+                .map(|n| n > 0)
+                .map_err(map_err)
+        })
+        .await
+    }
+
+    async fn prune_outbox(&self, before: i64) -> Result<u64, StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(PRUNE_DELIVERIES)
+                .and_then(|mut s| s.execute([before]))
+                .map_err(map_err)?;
+            let events = conn
+                .prepare_cached(PRUNE_EVENTS)
+                .and_then(|mut s| s.execute([before]))
+                .map_err(map_err)?;
+            Ok(events as u64)
+        })
+        .await
     }
 }

@@ -14,6 +14,7 @@ mod lists;
 mod meta;
 mod outbox;
 mod records;
+mod replay;
 mod roles;
 mod sessions;
 mod sign_in_attempts;
@@ -43,4 +44,5 @@ pub async fn run_all(store: &dyn Store) {
     meta::story(store).await;
     outbox::story(store).await;
     deliveries::story(store).await;
+    replay::story(store).await;
 }

@@ -190,4 +190,16 @@ pub trait DeliveryStore: Send + Sync {
     /// The attempts of a delivery, in order.
     async fn delivery_attempts(&self, delivery_id: i64)
         -> Result<Vec<DeliveryAttempt>, StoreError>;
+
+    /// Sends a finished (delivered or failed) delivery again: pending, due at
+    /// `now`, its attempt count back to zero (a whole retry schedule), same
+    /// event and so the same message id. `false` when there is no such
+    /// delivery or it is still pending.
+    async fn redeliver(&self, delivery_id: i64, now: i64) -> Result<bool, StoreError>;
+
+    /// Forgets what is older than `before` (Unix seconds): finished
+    /// deliveries with their attempts, then events left without deliveries.
+    /// Pending deliveries and their events are kept whatever their age.
+    /// Returns how many events were removed.
+    async fn prune_outbox(&self, before: i64) -> Result<u64, StoreError>;
 }
