@@ -83,7 +83,7 @@ enum Command {
     Webhook(WebhookCommand),
     /// Manage outbound webhooks (CRM events POSTed to a handler URL).
     #[command(subcommand)]
-    Outbound(OutboundCommand),
+    Outbound(outbound::OutboundCommand),
 }
 
 #[derive(Subcommand)]
@@ -213,39 +213,6 @@ enum WebhookCommand {
     },
 }
 
-#[derive(Subcommand)]
-enum OutboundCommand {
-    /// Create an outbound webhook; prints its application token and signing secret once.
-    Add {
-        /// Login of the user who owns it.
-        #[arg(long)]
-        user: String,
-        /// Handler URL (http or https) the events are POSTed to.
-        #[arg(long)]
-        url: String,
-        /// Event codes, comma-separated (e.g. ONCRMLEADADD,ONCRMDEALUPDATE).
-        #[arg(long = "event", value_delimiter = ',', required = true)]
-        events: Vec<String>,
-        /// Display name.
-        #[arg(long)]
-        name: Option<String>,
-        /// Accept a handler on a loopback, private or link-local address (development).
-        #[arg(long)]
-        allow_private: bool,
-    },
-    /// List outbound webhooks (never their secrets).
-    List {
-        /// Only this user's outbound webhooks.
-        #[arg(long)]
-        user: Option<String>,
-    },
-    /// Delete an outbound webhook and its deliveries.
-    Remove {
-        /// Outbound webhook id.
-        id: i64,
-    },
-}
-
 fn set(dict: &mut Dict, key: &str, value: Option<Value>) {
     if let Some(v) = value {
         dict.insert(key.into(), v);
@@ -348,28 +315,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Outbound(cmd) => {
             let portal = setup::open(config, setup::DatabaseCheck::None).await?;
-            match cmd {
-                OutboundCommand::Add {
-                    user,
-                    url,
-                    events,
-                    name,
-                    allow_private,
-                } => {
-                    let opts = outbound::OutboundAdd {
-                        user,
-                        url,
-                        events,
-                        name,
-                        allow_private,
-                    };
-                    outbound::outbound_add(&portal, opts).await
-                }
-                OutboundCommand::List { user } => {
-                    outbound::outbound_list(&portal, user.as_deref()).await
-                }
-                OutboundCommand::Remove { id } => outbound::outbound_remove(&portal, id).await,
-            }
+            outbound::run(&portal, cmd).await
         }
     }
 }

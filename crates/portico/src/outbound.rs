@@ -1,22 +1,106 @@
 //! Outbound webhook subcommands: `outbound add` (handler URL checked against
 //! the SSRF rules, event codes checked against those Portico raises; prints
 //! the application token and the signing secret once), `outbound list`
-//! (never secrets) and `outbound remove`. Like the other administration
+//! (never secrets), `outbound enable` / `outbound disable` (a handler that
+//! answered 410 Gone was switched off), `outbound log` (its newest deliveries)
+//! and `outbound remove`. Like the other administration
 //! commands they work on the data folder directly; a running server delivers
 //! to a new outbound webhook from the next CRM change on.
 
 use anyhow::{bail, Context};
 use base64::prelude::{Engine as _, BASE64_STANDARD};
 use chrono::Utc;
+use clap::Subcommand;
 use portico_delivery::{parse_handler_url, SsrfPolicy};
 use portico_store::events::record_event_codes;
 use portico_store::outbound::normalize_events;
-use portico_store::{NewOutboundWebhook, OutboundWebhookStore, UserStore};
+use portico_store::{
+    DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore, UserStore,
+};
 use rand::distributions::{Alphanumeric, DistString};
 use rand::RngCore;
 
 use crate::output::out;
 use crate::setup::Portal;
+
+/// `portico outbound …`.
+#[derive(Subcommand)]
+pub enum OutboundCommand {
+    /// Create an outbound webhook; prints its application token and signing secret once.
+    Add {
+        /// Login of the user who owns it.
+        #[arg(long)]
+        user: String,
+        /// Handler URL (http or https) the events are POSTed to.
+        #[arg(long)]
+        url: String,
+        /// Event codes, comma-separated (e.g. ONCRMLEADADD,ONCRMDEALUPDATE).
+        #[arg(long = "event", value_delimiter = ',', required = true)]
+        events: Vec<String>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Accept a handler on a loopback, private or link-local address (development).
+        #[arg(long)]
+        allow_private: bool,
+    },
+    /// List outbound webhooks (never their secrets).
+    List {
+        /// Only this user's outbound webhooks.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Switch an outbound webhook on (again): its pending deliveries resume.
+    Enable {
+        /// Outbound webhook id.
+        id: i64,
+    },
+    /// Switch an outbound webhook off: its deliveries wait until it is on again.
+    Disable {
+        /// Outbound webhook id.
+        id: i64,
+    },
+    /// Show the newest deliveries to an outbound webhook.
+    Log {
+        /// Outbound webhook id.
+        id: i64,
+        /// How many deliveries to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Delete an outbound webhook and its deliveries.
+    Remove {
+        /// Outbound webhook id.
+        id: i64,
+    },
+}
+
+/// Runs one `portico outbound` subcommand.
+pub async fn run(portal: &Portal, cmd: OutboundCommand) -> anyhow::Result<()> {
+    match cmd {
+        OutboundCommand::Add {
+            user,
+            url,
+            events,
+            name,
+            allow_private,
+        } => {
+            let opts = OutboundAdd {
+                user,
+                url,
+                events,
+                name,
+                allow_private,
+            };
+            outbound_add(portal, opts).await
+        }
+        OutboundCommand::List { user } => outbound_list(portal, user.as_deref()).await,
+        OutboundCommand::Enable { id } => outbound_set_active(portal, id, true).await,
+        OutboundCommand::Disable { id } => outbound_set_active(portal, id, false).await,
+        OutboundCommand::Log { id, limit } => outbound_log(portal, id, limit).await,
+        OutboundCommand::Remove { id } => outbound_remove(portal, id).await,
+    }
+}
 
 /// Options of `portico outbound add`.
 pub struct OutboundAdd {
@@ -140,5 +224,61 @@ pub async fn outbound_remove(portal: &Portal, id: i64) -> anyhow::Result<()> {
         bail!("no outbound webhook with id {id}");
     }
     out!("outbound webhook {id} removed");
+    Ok(())
+}
+
+/// Switches an outbound webhook on or off; pending deliveries wait while it is off.
+pub async fn outbound_set_active(portal: &Portal, id: i64, active: bool) -> anyhow::Result<()> {
+    let hook = portal
+        .store
+        .outbound_webhook_by_id(id)
+        .await?
+        .with_context(|| format!("no outbound webhook with id {id}"))?;
+    let change = OutboundWebhookChange {
+        name: hook.name,
+        handler_url: hook.handler_url,
+        events: hook.events,
+        active,
+    };
+    if !portal.store.update_outbound_webhook(id, change).await? {
+        bail!("no outbound webhook with id {id}");
+    }
+    out!(
+        "outbound webhook {id} {}",
+        if active { "enabled" } else { "disabled" }
+    );
+    Ok(())
+}
+
+/// Prints the newest `limit` deliveries to an outbound webhook.
+pub async fn outbound_log(portal: &Portal, id: i64, limit: usize) -> anyhow::Result<()> {
+    if portal.store.outbound_webhook_by_id(id).await?.is_none() {
+        bail!("no outbound webhook with id {id}");
+    }
+    out!(
+        "{:<8} {:<8} {:<10} {:<8} {:<8} next attempt",
+        "id",
+        "event",
+        "state",
+        "attempts",
+        "status"
+    );
+    for d in portal.store.list_deliveries(id, limit).await? {
+        let status = d.last_status.map(|s| s.to_string()).unwrap_or_default();
+        let next = d
+            .next_attempt_at
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_default();
+        out!(
+            "{:<8} {:<8} {:<10} {:<8} {:<8} {}",
+            d.id,
+            d.event_id,
+            d.state.as_str(),
+            d.attempts,
+            status,
+            next
+        );
+    }
     Ok(())
 }

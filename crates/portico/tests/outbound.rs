@@ -2,11 +2,15 @@
 //! refuses private handler addresses (unless allowed) and unknown events,
 //! prints the application token and signing secret once and stores them
 //! sealed; `outbound list` never shows them; a CRM change made through a
-//! running server becomes a pending delivery to it; `outbound remove` deletes it.
+//! running server becomes a pending delivery to it, shown by `outbound log`;
+//! a handler switched off by a 410 is switched on again by `outbound enable`;
+//! `outbound remove` deletes it.
 
 use std::path::Path;
 
-use portico_store::{DeliveryState, DeliveryStore, OutboundWebhookStore};
+use portico_store::{
+    AttemptRecord, AttemptVerdict, DeliveryState, DeliveryStore, OutboundWebhookStore,
+};
 use portico_store_sqlite::{SqliteOptions, SqliteStore};
 use serde_json::{json, Value};
 
@@ -168,7 +172,46 @@ async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {
     let deliveries = store.list_deliveries(id, 10).await.expect("deliveries");
     assert_eq!(deliveries.len(), 1);
     assert_eq!(deliveries[0].state, DeliveryState::Pending);
-    store.close();
+    let log = ok(&data, &["outbound", "log", &id.to_string()]);
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with(&deliveries[0].id.to_string()) && l.contains("pending")),
+        "{log}"
+    );
+
+    // The handler answers 410 Gone: it is switched off, until enabled again.
+    let claimed = store
+        .claim_deliveries(i64::MAX / 2, 30, 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    let gone = AttemptRecord {
+        delivery_id: claimed[0].delivery_id,
+        lease_token: claimed[0].lease_token.clone(),
+        attempt: 1,
+        started_at: 0,
+        duration_ms: 3,
+        status: Some(410),
+        response: String::new(),
+        error: None,
+        verdict: AttemptVerdict::Disable,
+        recorded_at: 0,
+    };
+    assert!(store.record_attempt(gone).await.expect("record"));
+    let active = |store: SqliteStore| async move {
+        let hook = store.outbound_webhook_by_id(id).await.expect("read");
+        store.close();
+        hook.expect("stored").active
+    };
+    assert!(!active(store).await);
+    let log = ok(&data, &["outbound", "log", &id.to_string()]);
+    assert!(log.contains("failed") && log.contains("410"), "{log}");
+    ok(&data, &["outbound", "enable", &id.to_string()]);
+    let reopen = || SqliteStore::open(&db, SqliteOptions::default()).expect("open");
+    assert!(active(reopen()).await);
+    ok(&data, &["outbound", "disable", &id.to_string()]);
+    assert!(!active(reopen()).await);
+    fails(&data, &["outbound", "enable", "999999"]);
 
     ok(&data, &["outbound", "remove", &id.to_string()]);
     let again = fails(&data, &["outbound", "remove", &id.to_string()]);
