@@ -47,6 +47,9 @@ pub struct Config {
     /// client; a list, or one comma-separated string (as in the environment).
     #[serde(deserialize_with = "list_or_commas")]
     pub trusted_proxies: Vec<String>,
+    /// Days finished event deliveries and events without pending deliveries
+    /// are kept; 0 keeps them for ever.
+    pub event_retention_days: u32,
 }
 
 /// A list of strings given as a list or as one comma-separated string.
@@ -84,6 +87,7 @@ impl Default for Config {
             log_format: "text".into(),
             sqlite_synchronous: "full".into(),
             trusted_proxies: Vec::new(),
+            event_retention_days: 30,
         }
     }
 }
@@ -107,6 +111,7 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("event_retention_days", &self.event_retention_days)
             .finish()
     }
 }

@@ -4,7 +4,8 @@
 //! sealed; `outbound list` never shows them; a CRM change made through a
 //! running server becomes a pending delivery to it, shown by `outbound log`;
 //! a handler switched off by a 410 is switched on again by `outbound enable`;
-//! `outbound remove` deletes it.
+//! `outbound remove` deletes it. `portico serve` removes events older than
+//! `event_retention_days`.
 
 use std::path::Path;
 
@@ -219,4 +220,45 @@ async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {
         again.contains(&format!("no outbound webhook with id {id}")),
         "{again}"
     );
+}
+
+#[tokio::test]
+async fn serve_removes_events_older_than_the_retention() {
+    use portico_store::crm::LEAD;
+    use portico_store::{EventStamp, EventStore, RecordStore, RecordWrite};
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["user", "add", "--login", "ana"]);
+    let db = data.join("portico.sqlite3");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let store = SqliteStore::open(&db, SqliteOptions::default()).expect("open");
+    for at in [now - 3 * 86_400, now - 3_600] {
+        let write = RecordWrite {
+            event: Some(EventStamp { at, user_id: None }),
+            ..RecordWrite::default()
+        };
+        store.insert_record(&LEAD, write).await.expect("lead");
+    }
+    let events = store.events_after(0, 10).await.expect("events");
+    assert_eq!(events.len(), 2);
+    store.close();
+
+    let server = Server::start_with_env(&data, &[], &[("PORTICO_EVENT_RETENTION_DAYS", "2")]);
+    let mut left = Vec::new();
+    for _ in 0..100 {
+        let store = SqliteStore::open(&db, SqliteOptions::default()).expect("open");
+        left = store.events_after(0, 10).await.expect("events");
+        store.close();
+        if left.len() < 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let log = server.stop();
+    assert_eq!(left, vec![events[1].clone()], "{log}");
+    assert!(log.contains("old events and deliveries removed"), "{log}");
 }
