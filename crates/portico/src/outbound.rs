@@ -256,7 +256,7 @@ pub async fn outbound_log(portal: &Portal, id: i64, limit: usize) -> anyhow::Res
         bail!("no outbound webhook with id {id}");
     }
     out!(
-        "{:<8} {:<8} {:<10} {:<8} {:<8} next attempt",
+        "{:<8} {:<20} {:<10} {:<8} {:<8} next attempt",
         "id",
         "event",
         "state",
@@ -271,9 +271,9 @@ pub async fn outbound_log(portal: &Portal, id: i64, limit: usize) -> anyhow::Res
             .map(|t| t.to_rfc3339())
             .unwrap_or_default();
         out!(
-            "{:<8} {:<8} {:<10} {:<8} {:<8} {}",
+            "{:<8} {:<20} {:<10} {:<8} {:<8} {}",
             d.id,
-            d.event_id,
+            d.event_code,
             d.state.as_str(),
             d.attempts,
             status,

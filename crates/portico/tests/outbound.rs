@@ -176,7 +176,9 @@ async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {
     let log = ok(&data, &["outbound", "log", &id.to_string()]);
     assert!(
         log.lines()
-            .any(|l| l.starts_with(&deliveries[0].id.to_string()) && l.contains("pending")),
+            .any(|l| l.starts_with(&deliveries[0].id.to_string())
+                && l.contains("ONCRMLEADADD")
+                && l.contains("pending")),
         "{log}"
     );
 

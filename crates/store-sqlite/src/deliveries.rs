@@ -36,8 +36,8 @@ const CLAIMED_PARTS: &str = concat!(
 );
 
 /// The columns [`delivery_from_row`] reads.
-const DELIVERY_COLUMNS: &str = "id, event_id, webhook_id, state, attempts, next_attempt_at, \
-     last_status, created_at, finished_at";
+const DELIVERY_COLUMNS: &str = "d.id, d.event_id, d.webhook_id, d.state, d.attempts, \
+     d.next_attempt_at, d.last_status, d.created_at, d.finished_at, e.code";
 
 /// A [`Delivery`] from the columns of [`DELIVERY_COLUMNS`].
 fn delivery_from_row(row: &Row<'_>) -> rusqlite::Result<Delivery> {
@@ -52,6 +52,7 @@ fn delivery_from_row(row: &Row<'_>) -> rusqlite::Result<Delivery> {
         last_status: row.get(6)?,
         created_at: row.get(7)?,
         finished_at: row.get(8)?,
+        event_code: row.get(9)?,
     })
 }
 
@@ -192,8 +193,9 @@ impl DeliveryStore for SqliteStore {
         self.read(|conn| {
             let mut stmt = conn
                 .prepare_cached(&format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM event_deliveries \
-                     WHERE webhook_id = ?1 ORDER BY id DESC LIMIT ?2"
+                    "SELECT {DELIVERY_COLUMNS} FROM event_deliveries d \
+                     JOIN events e ON e.id = d.event_id \
+                     WHERE d.webhook_id = ?1 ORDER BY d.id DESC LIMIT ?2"
                 ))
                 .map_err(map_err)?;
             let rows = stmt

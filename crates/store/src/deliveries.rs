@@ -50,6 +50,8 @@ pub struct Delivery {
     pub id: i64,
     /// The event delivered.
     pub event_id: i64,
+    /// That event's code (`ONCRMLEADADD`).
+    pub event_code: String,
     /// The outbound webhook it goes to.
     pub webhook_id: i64,
     /// Where it stands.

@@ -340,6 +340,17 @@ pub(super) async fn story(store: &dyn Store) {
         ),
         vec![(events[3].id, pending, 0, Some(1_004), 1_004)]
     );
+    let codes: Vec<String> = store
+        .list_deliveries(leads, 10)
+        .await
+        .expect("codes")
+        .into_iter()
+        .map(|d| d.event_code)
+        .collect();
+    assert_eq!(
+        codes,
+        ["ONCRMLEADDELETE", "ONCRMLEADUPDATE", "ONCRMLEADADD"]
+    );
     assert_eq!(store.list_deliveries(off, 10).await.expect("off"), vec![]);
     assert_eq!(
         store.list_deliveries(leads, 1).await.expect("newest").len(),
