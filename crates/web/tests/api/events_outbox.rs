@@ -1,12 +1,15 @@
 //! The transactional outbox over HTTP: every CRM write through the legacy
 //! methods, `crm.item.*` and `batch` records its Bitrix24 event (by the calling
 //! user, at the server's clock) and one pending delivery per subscribed
-//! outbound webhook; refused writes record nothing; workers claim them.
+//! outbound webhook; refused writes record nothing; workers claim them. The
+//! Integrations list shows outbound webhooks to those who may see them.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use portico_store::events::record_event_codes;
-use portico_store::{DeliveryStore, EventStore, NewOutboundWebhook, OutboundWebhookStore};
+use portico_store::{
+    DeliveryStore, EventStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
+};
 use serde_json::{json, Value};
 
 use crate::common::TestApp;
@@ -20,10 +23,15 @@ fn now() -> i64 {
 
 /// Subscribes an outbound webhook of user 1 to `events`; returns its id.
 async fn subscribe(app: &TestApp, events: Vec<String>) -> i64 {
+    subscribe_as(app, 1, "receiver", events).await
+}
+
+/// Subscribes an outbound webhook of `user_id` named `name` to `events`.
+async fn subscribe_as(app: &TestApp, user_id: i64, name: &str, events: Vec<String>) -> i64 {
     app.store
         .insert_outbound_webhook(NewOutboundWebhook {
-            user_id: 1,
-            name: "receiver".into(),
+            user_id,
+            name: name.into(),
             handler_url: "https://receiver.example/hook".into(),
             events,
             application_token_sealed: app.secrets.encrypt("app-token"),
@@ -206,4 +214,66 @@ async fn an_event_names_the_user_whose_webhook_made_the_change() {
             .len(),
         1
     );
+}
+
+#[tokio::test]
+async fn the_integrations_list_shows_outbound_webhooks_to_whom_may_see_them() {
+    let app = TestApp::start().await;
+    let bob = app.add_user("bob", false).await;
+    let carol = app.add_user("carol", false).await;
+    let bobs = subscribe_as(
+        &app,
+        bob,
+        "<script>bob</script>",
+        vec!["ONCRMLEADADD".into(), "ONCRMDEALUPDATE".into()],
+    )
+    .await;
+    let carols = subscribe_as(
+        &app,
+        carol,
+        "Carol receiver",
+        vec!["ONCRMCONTACTADD".into()],
+    )
+    .await;
+    let off = OutboundWebhookChange {
+        name: "Carol receiver".into(),
+        handler_url: "https://receiver.example/hook".into(),
+        events: vec!["ONCRMCONTACTADD".into()],
+        active: false,
+    };
+    assert!(app
+        .store
+        .update_outbound_webhook(carols, off)
+        .await
+        .unwrap());
+
+    let bob_ui = app.sign_in_as(bob).await;
+    let list = bob_ui.get("/developer/integrations").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(
+        list.contains(&format!("data-outbound-id=\"{bobs}\"")),
+        "{}",
+        list.body
+    );
+    assert!(list.contains("Outbound webhook"));
+    assert!(list.contains("ONCRMDEALUPDATE, ONCRMLEADADD"));
+    assert!(list.contains("&lt;script&gt;bob") && !list.contains("<script>bob"));
+    assert!(!list.contains(&format!("data-outbound-id=\"{carols}\"")));
+    assert!(!list.contains("Carol receiver"));
+    assert!(
+        !list.contains("receiver.example"),
+        "handler URLs are not listed"
+    );
+
+    let admin = app.sign_in_as(1).await;
+    let all = admin.get("/developer/integrations").await;
+    for id in [bobs, carols] {
+        assert!(
+            all.contains(&format!("data-outbound-id=\"{id}\"")),
+            "{}",
+            all.body
+        );
+    }
+    assert!(all.contains("ONCRMCONTACTADD") && all.contains("(switched off)"));
+    assert!(all.contains("carol name carol last"));
 }
