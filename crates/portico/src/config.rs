@@ -43,13 +43,13 @@ pub struct Config {
     pub log_format: String,
     /// SQLite durability: `full` (fsync at every commit) or `normal`.
     pub sqlite_synchronous: String,
+    /// Days finished event deliveries and events without pending deliveries
+    /// are kept; 0 keeps them for ever.
+    pub event_retention_days: u32,
     /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the
     /// client; a list, or one comma-separated string (as in the environment).
     #[serde(deserialize_with = "list_or_commas")]
     pub trusted_proxies: Vec<String>,
-    /// Days finished event deliveries and events without pending deliveries
-    /// are kept; 0 keeps them for ever.
-    pub event_retention_days: u32,
 }
 
 /// A list of strings given as a list or as one comma-separated string.
@@ -86,8 +86,8 @@ impl Default for Config {
             timezone: "+00:00".into(),
             log_format: "text".into(),
             sqlite_synchronous: "full".into(),
-            trusted_proxies: Vec::new(),
             event_retention_days: 30,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -110,8 +110,8 @@ impl std::fmt::Debug for Config {
             .field("timezone", &self.timezone)
             .field("log_format", &self.log_format)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
-            .field("trusted_proxies", &self.trusted_proxies)
             .field("event_retention_days", &self.event_retention_days)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
