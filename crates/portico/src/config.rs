@@ -43,6 +43,9 @@ pub struct Config {
     pub log_format: String,
     /// SQLite durability: `full` (fsync at every commit) or `normal`.
     pub sqlite_synchronous: String,
+    /// Days finished event deliveries and events without pending deliveries
+    /// are kept; 0 keeps them for ever.
+    pub event_retention_days: u32,
     /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the
     /// client; a list, or one comma-separated string (as in the environment).
     #[serde(deserialize_with = "list_or_commas")]
@@ -91,6 +94,7 @@ impl Default for Config {
             timezone: "+00:00".into(),
             log_format: "text".into(),
             sqlite_synchronous: "full".into(),
+            event_retention_days: 30,
             trusted_proxies: Vec::new(),
             header_timeout_secs: 10,
             idle_timeout_secs: 60,
@@ -118,6 +122,7 @@ impl std::fmt::Debug for Config {
             .field("timezone", &self.timezone)
             .field("log_format", &self.log_format)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
+            .field("event_retention_days", &self.event_retention_days)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("idle_timeout_secs", &self.idle_timeout_secs)

@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod data_dir;
 mod limits;
+mod outbound;
 mod output;
 mod roles;
 mod serve;
@@ -83,6 +84,9 @@ enum Command {
     /// Manage inbound webhooks.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Manage outbound webhooks (CRM events POSTed to a handler URL).
+    #[command(subcommand)]
+    Outbound(outbound::OutboundCommand),
 }
 
 #[derive(Subcommand)]
@@ -337,6 +341,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 WebhookCommand::Remove { id } => commands::webhook_remove(&portal, id).await,
             }
+        }
+        Command::Outbound(cmd) => {
+            let portal = setup::open(config, setup::DatabaseCheck::None).await?;
+            outbound::run(&portal, cmd).await
         }
     }
 }

@@ -49,9 +49,10 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-/// Removes expired sign-in sessions and sign-in attempt counts now and then
-/// every hour.
-fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock) {
+/// Removes expired sign-in sessions, sign-in attempt counts and, when
+/// `event_retention_days` is not 0, finished deliveries and events older than
+/// that, now and then every hour.
+fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retention_days: u32) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -66,6 +67,14 @@ fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock) {
                 Ok(n) => tracing::info!(counts = n, "expired sign-in attempt counts removed"),
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot remove expired sign-in attempt counts")
+                }
+            }
+            if event_retention_days > 0 {
+                let before = clock.now() - i64::from(event_retention_days) * 86_400;
+                match store.prune_outbox(before).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(events = n, "old events and deliveries removed"),
+                    Err(e) => tracing::warn!(error = %e, "cannot remove old events"),
                 }
             }
         }
@@ -122,7 +131,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let shutdown = shutdown_signal()?;
     out!("Portico listening on {scheme}://{local}");
     out!("Web UI: {base}/ (sign in as admin)");
-    spawn_purge(state.store.clone(), state.clock);
+    spawn_purge(
+        state.store.clone(),
+        state.clock,
+        portal.config.event_retention_days,
+    );
     tracing::info!(%local, tls = tls.is_some(), "listening");
     let options = portico_web::ServeOptions {
         tls: tls.map(|t| t.files),

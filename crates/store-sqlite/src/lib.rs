@@ -11,15 +11,18 @@
 
 mod cache;
 mod connection;
+mod deliveries;
 mod duplicates;
 mod entity_sql;
 mod error;
+mod events;
 mod files;
 mod integrity;
 mod links;
 mod list;
 mod meta;
 mod migrate;
+mod outbound;
 mod pool;
 mod records;
 mod roles;

@@ -45,6 +45,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_whole_field_lists",
         include_str!("../migrations/0009_whole_field_lists.sql"),
     ),
+    (
+        "0010_events_outbox",
+        include_str!("../migrations/0010_events_outbox.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use portico_store::user_fields::entity_id_of;
 use portico_store::{
-    EntityDef, FieldValue, ListPage, ListQuery, MultiFieldChange, MultiFieldValue, MultiType,
-    Record, RecordStore, RecordWrite, StoreError,
+    EntityDef, EventStamp, FieldValue, ListPage, ListQuery, MultiFieldChange, MultiFieldValue,
+    MultiType, Record, RecordChange, RecordStore, RecordWrite, StoreError,
 };
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
@@ -71,6 +71,7 @@ fn insert(conn: &Connection, sql: &EntitySql, write: RecordWrite) -> Result<i64,
         multi,
         uf,
         links,
+        event,
         ..
     } = write;
     let mut cols = sql.columns(values, true)?;
@@ -105,6 +106,7 @@ fn insert(conn: &Connection, sql: &EntitySql, write: RecordWrite) -> Result<i64,
     for list in &links {
         crate::links::write_list(conn, sql.entity, id, list)?;
     }
+    crate::events::raise(conn, sql.entity, RecordChange::Add, id, event.as_ref())?;
     Ok(id)
 }
 
@@ -187,6 +189,7 @@ fn update(
         multi,
         uf,
         links,
+        event,
         ..
     } = write;
     if !set_columns(conn, sql, id, values)? {
@@ -200,12 +203,18 @@ fn update(
     for list in &links {
         crate::links::write_list(conn, sql.entity, id, list)?;
     }
+    crate::events::raise(conn, sql.entity, RecordChange::Update, id, event.as_ref())?;
     Ok(true)
 }
 
 /// Deletes a record, its multi-fields, its user-field values and its links
-/// (both directions).
-fn delete(conn: &Connection, sql: &EntitySql, id: i64) -> Result<bool, StoreError> {
+/// (both directions), and records the event it raises.
+fn delete(
+    conn: &Connection,
+    sql: &EntitySql,
+    id: i64,
+    event: Option<EventStamp>,
+) -> Result<bool, StoreError> {
     let n = conn
         .prepare_cached(&sql.delete)
         .and_then(|mut s| s.execute([id]))
@@ -218,6 +227,7 @@ fn delete(conn: &Connection, sql: &EntitySql, id: i64) -> Result<bool, StoreErro
     crate::user_fields::delete_values(conn, sql.entity, id)?;
     if n > 0 {
         crate::links::forget(conn, sql.entity, id)?;
+        crate::events::raise(conn, sql.entity, RecordChange::Delete, id, event.as_ref())?;
     }
     Ok(n > 0)
 }
@@ -328,9 +338,14 @@ impl RecordStore for SqliteStore {
             .inspect(|_| self.forget_auth_of(entity))
     }
 
-    async fn delete_record(&self, entity: &'static EntityDef, id: i64) -> Result<bool, StoreError> {
+    async fn delete_record(
+        &self,
+        entity: &'static EntityDef,
+        id: i64,
+        event: Option<EventStamp>,
+    ) -> Result<bool, StoreError> {
         let sql = self.entity_sql(entity);
-        self.write(move |conn| delete(conn, &sql, id))
+        self.write(move |conn| delete(conn, &sql, id, event))
             .await
             .inspect(|_| self.forget_auth_of(entity))
     }

@@ -7,11 +7,14 @@
 //! directory items exist) and leave their data behind; records of the list
 //! story carry a marker so other stories' rows do not disturb it.
 
+mod deliveries;
 mod duplicates;
 mod links;
 mod lists;
 mod meta;
+mod outbox;
 mod records;
+mod replay;
 mod roles;
 mod sessions;
 mod sign_in_attempts;
@@ -39,4 +42,7 @@ pub async fn run_all(store: &dyn Store) {
     roles::story(store).await;
     user_fields::story(store).await;
     meta::story(store).await;
+    outbox::story(store).await;
+    deliveries::story(store).await;
+    replay::story(store).await;
 }

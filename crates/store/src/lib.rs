@@ -7,11 +7,14 @@
 
 pub mod conformance;
 pub mod crm;
+pub mod deliveries;
 pub mod entity;
 pub mod error;
+pub mod events;
 pub mod links;
 pub mod list;
 pub mod meta;
+pub mod outbound;
 pub mod records;
 pub mod roles;
 pub mod secrets;
@@ -23,11 +26,19 @@ pub mod user_fields;
 pub mod users;
 pub mod webhooks;
 
+pub use deliveries::{
+    AttemptRecord, AttemptVerdict, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryState,
+    DeliveryStore,
+};
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
+pub use events::{Event, EventStamp, EventStore, RecordChange};
 pub use links::{Link, LinkChange, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use meta::MetaStore;
+pub use outbound::{
+    NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
+};
 pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
 };
@@ -51,6 +62,9 @@ pub trait Store:
     + SessionStore
     + MetaStore
     + SignInAttemptStore
+    + EventStore
+    + OutboundWebhookStore
+    + DeliveryStore
     + Send
     + Sync
     + 'static
@@ -68,6 +82,9 @@ impl<T> Store for T where
         + SessionStore
         + MetaStore
         + SignInAttemptStore
+        + EventStore
+        + OutboundWebhookStore
+        + DeliveryStore
         + Send
         + Sync
         + 'static

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 
 use crate::entity::{EntityDef, MultiType};
 use crate::error::StoreError;
+use crate::events::EventStamp;
 use crate::links::LinkChange;
 use crate::list::{ListPage, ListQuery};
 use crate::user_fields::UserFieldWrite;
@@ -150,6 +151,10 @@ pub struct RecordWrite {
     /// write leaves them empty (absent, NULL or blank text) — the deal's
     /// default title `Deal #{id}`.
     pub id_defaults: Vec<(usize, String)>,
+    /// When given, the write records the event it raises (see
+    /// [`crate::events::record_event_code`]) and that event's deliveries in
+    /// its own transaction.
+    pub event: Option<EventStamp>,
 }
 
 impl RecordWrite {
@@ -179,7 +184,8 @@ pub trait RecordStore: Send + Sync {
     /// Inserts a record with everything `write` carries (see [`RecordWrite`]):
     /// its field values, multi-field additions (only `Add` changes are
     /// meaningful here), user-field values (see [`crate::user_fields`]), its id
-    /// defaults and its link lists, in one transaction, and returns its id.
+    /// defaults, its link lists and the event `write.event` asks for, in one
+    /// transaction, and returns its id.
     /// Values of a user field that is not the entity's (or no longer exists)
     /// are dropped. When any part fails (a link to a missing record:
     /// [`StoreError::NotFound`]; a link list the entity cannot have:
@@ -201,8 +207,9 @@ pub trait RecordStore: Send + Sync {
     /// Updates the given fields, applies the multi-field changes, replaces the
     /// values of the user fields named in `write.uf` and replaces the link
     /// lists of `write.links`, in one transaction (`write.id_defaults` are for
-    /// inserts and ignored here). Returns `false` when the record does not
-    /// exist (nothing changed); when any part fails nothing is changed.
+    /// inserts and ignored here), with the event `write.event` asks for.
+    /// Returns `false` when the record does not exist (nothing changed, no
+    /// event); when any part fails nothing is changed.
     async fn update_record(
         &self,
         entity: &'static EntityDef,
@@ -211,9 +218,15 @@ pub trait RecordStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 
     /// Deletes a record, its multi-fields, its user-field values and its links
-    /// in both directions (see [`crate::links`]), in one transaction. Returns
-    /// `false` when it did not exist.
-    async fn delete_record(&self, entity: &'static EntityDef, id: i64) -> Result<bool, StoreError>;
+    /// in both directions (see [`crate::links`]), in one transaction, with the
+    /// event it raises when `event` is given. Returns `false` when it did not
+    /// exist (no event then).
+    async fn delete_record(
+        &self,
+        entity: &'static EntityDef,
+        id: i64,
+        event: Option<EventStamp>,
+    ) -> Result<bool, StoreError>;
 
     /// Runs a list query (filter, order, page) and returns the page and, when
     /// asked for, the total count of matching records.

@@ -96,7 +96,7 @@ pub(super) async fn story(store: &dyn Store) {
     );
     assert_eq!(find(&LEAD, MultiType::Phone, &[]).await, Vec::<i64>::new());
 
-    store.delete_record(&LEAD, a).await.expect("delete a");
+    store.delete_record(&LEAD, a, None).await.expect("delete a");
     let phone_of_b = store
         .get_record(&LEAD, b)
         .await

@@ -281,7 +281,10 @@ pub(super) async fn story(store: &dyn Store) {
     );
 
     // Deleting a contact takes its links both ways and fixes the owners' primary.
-    assert!(store.delete_record(&CONTACT, c1).await.expect("delete c1"));
+    assert!(store
+        .delete_record(&CONTACT, c1, None)
+        .await
+        .expect("delete c1"));
     assert_eq!(
         links(store, &DEAL, deal, &CONTACT).await,
         vec![link(c2, 10, true)]
@@ -293,17 +296,26 @@ pub(super) async fn story(store: &dyn Store) {
     assert_eq!(owners(store, &COMPANY, k1, &CONTACT).await, vec![c2]);
     assert_eq!(links(store, &CONTACT, c1, &COMPANY).await, vec![]);
     // Deleting a company empties its contacts' lists and mirror columns.
-    assert!(store.delete_record(&COMPANY, k2).await.expect("delete k2"));
+    assert!(store
+        .delete_record(&COMPANY, k2, None)
+        .await
+        .expect("delete k2"));
     assert_eq!(links(store, &CONTACT, c3, &COMPANY).await, vec![]);
     assert_eq!(
         value(store, &CONTACT, c3, "COMPANY_ID").await,
         FieldValue::Null
     );
     // Deleting an owner takes its own links.
-    assert!(store.delete_record(&DEAL, deal).await.expect("delete deal"));
+    assert!(store
+        .delete_record(&DEAL, deal, None)
+        .await
+        .expect("delete deal"));
     assert_eq!(owners(store, &CONTACT, c2, &DEAL).await, Vec::<i64>::new());
     assert_eq!(owners(store, &CONTACT, c2, &LEAD).await, vec![lead]);
-    assert!(store.delete_record(&LEAD, lead).await.expect("delete lead"));
+    assert!(store
+        .delete_record(&LEAD, lead, None)
+        .await
+        .expect("delete lead"));
     assert_eq!(owners(store, &CONTACT, c2, &LEAD).await, Vec::<i64>::new());
 
     record_writes(store, c2, c3, k1).await;
@@ -479,10 +491,13 @@ async fn record_writes(store: &dyn Store, c2: i64, c3: i64, k1: i64) {
     );
 
     for (entity, id) in [(&DEAL, deal), (&DEAL, blank), (&DEAL, named)] {
-        assert!(store.delete_record(entity, id).await.expect("delete deal"));
+        assert!(store
+            .delete_record(entity, id, None)
+            .await
+            .expect("delete deal"));
     }
     assert!(store
-        .delete_record(&COMPANY, company)
+        .delete_record(&COMPANY, company, None)
         .await
         .expect("delete company"));
     assert_eq!(owners(store, &CONTACT, c2, &DEAL).await, c2_deals);

@@ -292,9 +292,12 @@ pub(super) async fn story(store: &dyn Store) {
         .await
         .expect("missing multi"));
 
-    assert!(store.delete_record(&LEAD, id).await.expect("delete"));
+    assert!(store.delete_record(&LEAD, id, None).await.expect("delete"));
     assert_eq!(store.get_record(&LEAD, id).await.expect("deleted"), None);
-    assert!(!store.delete_record(&LEAD, id).await.expect("delete again"));
+    assert!(!store
+        .delete_record(&LEAD, id, None)
+        .await
+        .expect("delete again"));
     // Ids are never reused, so no new record can inherit a deleted one's entries.
     let next = store
         .insert_record(&LEAD, RecordWrite::default())

@@ -623,7 +623,7 @@ pub(super) async fn story(store: &dyn Store) {
 
     // A deleted record takes its values with it.
     assert!(store
-        .delete_record(&DEAL, ids[2])
+        .delete_record(&DEAL, ids[2], None)
         .await
         .expect("delete deal"));
     assert_eq!(

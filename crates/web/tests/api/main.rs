@@ -10,6 +10,7 @@ mod deals;
 mod decoding;
 mod duplicates;
 mod errors;
+mod events_outbox;
 mod field_lists;
 mod items;
 mod leads;

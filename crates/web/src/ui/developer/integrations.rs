@@ -1,7 +1,8 @@
 //! The "Integrations" tab: one list of every integration the user may see (all of
 //! them for administrators, their own for everyone else — filtered in the store
-//! query, not in the page), a ⚙ column chooser saved per user, and a ≡ menu per
-//! row with edit and delete.
+//! query, not in the page): inbound webhooks, then outbound webhooks with the
+//! events they receive (managed with `portico outbound`). A ⚙ column chooser
+//! saved per user, and a ≡ menu per inbound webhook with edit and delete.
 
 use std::collections::HashMap;
 
@@ -9,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use portico_store::{User, Webhook};
+use portico_store::{OutboundWebhook, User, Webhook};
 use serde::Deserialize;
 
 use super::form::scope_label;
@@ -50,17 +51,12 @@ fn chosen_columns(setting: Option<&str>) -> Vec<&'static str> {
     }
 }
 
-/// One cell of a row.
+/// One cell of an inbound webhook's row.
 fn cell(tr: &Tr, column: &str, hook: &Webhook, creators: &HashMap<i64, User>) -> Markup {
     html! {
         @match column {
             "type" => { (tr.t("integration-type-inbound")) },
-            "creator" => {
-                @match creators.get(&hook.user_id) {
-                    Some(user) => (display_name(user)),
-                    None => { "#" (hook.user_id) },
-                }
-            },
+            "creator" => { (creator(creators, hook.user_id)) },
             "permissions" => {
                 @if hook.scopes.is_empty() { span.muted { (tr.t("integration-no-scopes")) } }
                 @for (i, scope) in hook.scopes.iter().enumerate() {
@@ -81,6 +77,38 @@ fn cell(tr: &Tr, column: &str, hook: &Webhook, creators: &HashMap<i64, User>) ->
     }
 }
 
+/// One cell of an outbound webhook's row.
+fn outbound_cell(
+    tr: &Tr,
+    column: &str,
+    hook: &OutboundWebhook,
+    creators: &HashMap<i64, User>,
+) -> Markup {
+    html! {
+        @match column {
+            "type" => {
+                (tr.t("integration-type-outbound"))
+                @if !hook.active { " " span.muted { (tr.t("integration-switched-off")) } }
+            },
+            "creator" => { (creator(creators, hook.user_id)) },
+            "events" => { (hook.events.join(", ")) },
+            "created" => { (format_instant(Some(hook.created_at))) },
+            "permissions" | "last_used" => { span.muted { "—" } },
+            _ => {},
+        }
+    }
+}
+
+/// The display name of user `id`, else `#id`.
+fn creator(creators: &HashMap<i64, User>, id: i64) -> Markup {
+    html! {
+        @match creators.get(&id) {
+            Some(user) => (display_name(user)),
+            None => { "#" (id) },
+        }
+    }
+}
+
 /// `GET /developer/integrations`.
 pub async fn list(
     State(state): State<AppState>,
@@ -92,6 +120,7 @@ pub async fn list(
     let scope = (!signed.user.is_admin).then_some(signed.user.id);
     let loaded = async {
         let hooks = state.store.list_webhooks(scope).await?;
+        let outbound = state.store.list_outbound_webhooks(scope).await?;
         let users = if signed.user.is_admin {
             state.store.list_users().await?
         } else {
@@ -101,10 +130,10 @@ pub async fn list(
             .store
             .user_setting(signed.user.id, COLUMNS_SETTING)
             .await?;
-        Ok::<_, portico_store::StoreError>((hooks, users, setting))
+        Ok::<_, portico_store::StoreError>((hooks, outbound, users, setting))
     }
     .await;
-    let (hooks, users, setting) = match loaded {
+    let (hooks, outbound, users, setting) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return page::internal_error(&headers, e),
     };
@@ -130,7 +159,7 @@ pub async fn list(
                 }
             }
         }
-        @if hooks.is_empty() {
+        @if hooks.is_empty() && outbound.is_empty() {
             p #no-integrations { (tr.t("integrations-empty")) }
         } @else {
             div.table-wrap {
@@ -154,6 +183,13 @@ pub async fn list(
                                         }
                                     }
                                 }
+                            }
+                        }
+                        @for hook in &outbound {
+                            tr data-outbound-id=(hook.id) {
+                                td data-column="name" { (hook.name) }
+                                @for key in &columns { td data-column=(key) { (outbound_cell(tr, key, hook, &creators)) } }
+                                td {}
                             }
                         }
                     }

@@ -1,0 +1,284 @@
+//! Outbound webhook subcommands: `outbound add` (handler URL checked against
+//! the SSRF rules, event codes checked against those Portico raises; prints
+//! the application token and the signing secret once), `outbound list`
+//! (never secrets), `outbound enable` / `outbound disable` (a handler that
+//! answered 410 Gone was switched off), `outbound log` (its newest deliveries)
+//! and `outbound remove`. Like the other administration
+//! commands they work on the data folder directly; a running server delivers
+//! to a new outbound webhook from the next CRM change on.
+
+use anyhow::{bail, Context};
+use base64::prelude::{Engine as _, BASE64_STANDARD};
+use chrono::Utc;
+use clap::Subcommand;
+use portico_delivery::{parse_handler_url, SsrfPolicy};
+use portico_store::events::record_event_codes;
+use portico_store::outbound::normalize_events;
+use portico_store::{
+    DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore, UserStore,
+};
+use rand::distributions::{Alphanumeric, DistString};
+use rand::RngCore;
+
+use crate::output::out;
+use crate::setup::Portal;
+
+/// `portico outbound …`.
+#[derive(Subcommand)]
+pub enum OutboundCommand {
+    /// Create an outbound webhook; prints its application token and signing secret once.
+    Add {
+        /// Login of the user who owns it.
+        #[arg(long)]
+        user: String,
+        /// Handler URL (http or https) the events are POSTed to.
+        #[arg(long)]
+        url: String,
+        /// Event codes, comma-separated (e.g. ONCRMLEADADD,ONCRMDEALUPDATE).
+        #[arg(long = "event", value_delimiter = ',', required = true)]
+        events: Vec<String>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Accept a handler on a loopback, private or link-local address (development).
+        #[arg(long)]
+        allow_private: bool,
+    },
+    /// List outbound webhooks (never their secrets).
+    List {
+        /// Only this user's outbound webhooks.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Switch an outbound webhook on (again): its pending deliveries resume.
+    Enable {
+        /// Outbound webhook id.
+        id: i64,
+    },
+    /// Switch an outbound webhook off: its deliveries wait until it is on again.
+    Disable {
+        /// Outbound webhook id.
+        id: i64,
+    },
+    /// Show the newest deliveries to an outbound webhook.
+    Log {
+        /// Outbound webhook id.
+        id: i64,
+        /// How many deliveries to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Delete an outbound webhook and its deliveries.
+    Remove {
+        /// Outbound webhook id.
+        id: i64,
+    },
+}
+
+/// Runs one `portico outbound` subcommand.
+pub async fn run(portal: &Portal, cmd: OutboundCommand) -> anyhow::Result<()> {
+    match cmd {
+        OutboundCommand::Add {
+            user,
+            url,
+            events,
+            name,
+            allow_private,
+        } => {
+            let opts = OutboundAdd {
+                user,
+                url,
+                events,
+                name,
+                allow_private,
+            };
+            outbound_add(portal, opts).await
+        }
+        OutboundCommand::List { user } => outbound_list(portal, user.as_deref()).await,
+        OutboundCommand::Enable { id } => outbound_set_active(portal, id, true).await,
+        OutboundCommand::Disable { id } => outbound_set_active(portal, id, false).await,
+        OutboundCommand::Log { id, limit } => outbound_log(portal, id, limit).await,
+        OutboundCommand::Remove { id } => outbound_remove(portal, id).await,
+    }
+}
+
+/// Options of `portico outbound add`.
+pub struct OutboundAdd {
+    /// Login of the owner.
+    pub user: String,
+    /// Handler URL.
+    pub url: String,
+    /// Event codes (any case, comma-separated lists allowed).
+    pub events: Vec<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Accept a handler on a loopback, private or link-local address.
+    pub allow_private: bool,
+}
+
+/// A new application token: 32 lower-case letters and digits, as Bitrix24 shows them.
+fn new_application_token() -> String {
+    Alphanumeric
+        .sample_string(&mut rand::rngs::OsRng, 32)
+        .to_ascii_lowercase()
+}
+
+/// A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64.
+fn new_signing_secret() -> String {
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    format!("whsec_{}", BASE64_STANDARD.encode(key))
+}
+
+/// The event codes asked for, each known, upper case, once.
+fn chosen_events(given: &[String]) -> anyhow::Result<Vec<String>> {
+    let known = record_event_codes();
+    let split: Vec<String> = given
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::to_owned)
+        .collect();
+    let events = normalize_events(&split);
+    if events.is_empty() {
+        bail!(
+            "give at least one event with --event (available: {})",
+            known.join(", ")
+        );
+    }
+    if let Some(unknown) = events.iter().find(|e| !known.contains(e)) {
+        bail!("unknown event '{unknown}'; available: {}", known.join(", "));
+    }
+    Ok(events)
+}
+
+/// Creates an outbound webhook and prints its id, application token and signing secret.
+pub async fn outbound_add(portal: &Portal, opts: OutboundAdd) -> anyhow::Result<()> {
+    let user = portal
+        .store
+        .user_by_login(&opts.user)
+        .await?
+        .with_context(|| format!("no user with login '{}'", opts.user))?;
+    let policy = SsrfPolicy {
+        allow_private: opts.allow_private,
+        ..SsrfPolicy::default()
+    };
+    let url = parse_handler_url(opts.url.trim(), &policy)
+        .with_context(|| format!("the handler URL '{}' cannot be used", opts.url.trim()))?;
+    let events = chosen_events(&opts.events)?;
+    let token = new_application_token();
+    let secret = new_signing_secret();
+    let id = portal
+        .store
+        .insert_outbound_webhook(NewOutboundWebhook {
+            user_id: user.id,
+            name: opts.name.unwrap_or_else(|| "Outbound webhook".into()),
+            handler_url: url.to_string(),
+            events,
+            application_token_sealed: portal.secrets.encrypt(&token),
+            signing_secret_sealed: portal.secrets.encrypt(&secret),
+            created_at: Utc::now().timestamp(),
+        })
+        .await?;
+    out!("outbound webhook {id} created");
+    out!("application token: {token}");
+    out!("signing secret: {secret}");
+    Ok(())
+}
+
+/// Lists outbound webhooks (of one user when `login` is given) without secrets.
+pub async fn outbound_list(portal: &Portal, login: Option<&str>) -> anyhow::Result<()> {
+    let user_id = match login {
+        Some(l) => Some(
+            portal
+                .store
+                .user_by_login(l)
+                .await?
+                .with_context(|| format!("no user with login '{l}'"))?
+                .id,
+        ),
+        None => None,
+    };
+    out!(
+        "{:<6} {:<8} {:<8} {:<40} events",
+        "id",
+        "user",
+        "active",
+        "url"
+    );
+    for w in portal.store.list_outbound_webhooks(user_id).await? {
+        out!(
+            "{:<6} {:<8} {:<8} {:<40} {}",
+            w.id,
+            w.user_id,
+            if w.active { "yes" } else { "no" },
+            w.handler_url,
+            w.events.join(",")
+        );
+    }
+    Ok(())
+}
+
+/// Deletes an outbound webhook with its deliveries.
+pub async fn outbound_remove(portal: &Portal, id: i64) -> anyhow::Result<()> {
+    if !portal.store.delete_outbound_webhook(id).await? {
+        bail!("no outbound webhook with id {id}");
+    }
+    out!("outbound webhook {id} removed");
+    Ok(())
+}
+
+/// Switches an outbound webhook on or off; pending deliveries wait while it is off.
+pub async fn outbound_set_active(portal: &Portal, id: i64, active: bool) -> anyhow::Result<()> {
+    let hook = portal
+        .store
+        .outbound_webhook_by_id(id)
+        .await?
+        .with_context(|| format!("no outbound webhook with id {id}"))?;
+    let change = OutboundWebhookChange {
+        name: hook.name,
+        handler_url: hook.handler_url,
+        events: hook.events,
+        active,
+    };
+    if !portal.store.update_outbound_webhook(id, change).await? {
+        bail!("no outbound webhook with id {id}");
+    }
+    out!(
+        "outbound webhook {id} {}",
+        if active { "enabled" } else { "disabled" }
+    );
+    Ok(())
+}
+
+/// Prints the newest `limit` deliveries to an outbound webhook.
+pub async fn outbound_log(portal: &Portal, id: i64, limit: usize) -> anyhow::Result<()> {
+    if portal.store.outbound_webhook_by_id(id).await?.is_none() {
+        bail!("no outbound webhook with id {id}");
+    }
+    out!(
+        "{:<8} {:<20} {:<10} {:<8} {:<8} next attempt",
+        "id",
+        "event",
+        "state",
+        "attempts",
+        "status"
+    );
+    for d in portal.store.list_deliveries(id, limit).await? {
+        let status = d.last_status.map(|s| s.to_string()).unwrap_or_default();
+        let next = d
+            .next_attempt_at
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_default();
+        out!(
+            "{:<8} {:<20} {:<10} {:<8} {:<8} {}",
+            d.id,
+            d.event_code,
+            d.state.as_str(),
+            d.attempts,
+            status,
+            next
+        );
+    }
+    Ok(())
+}

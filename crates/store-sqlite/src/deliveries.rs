@@ -1,0 +1,261 @@
+//! [`DeliveryStore`]: claiming due rows of `event_deliveries` with a lease in
+//! one `UPDATE … RETURNING` (the single writer serialises claimers of this
+//! process; SQLite's write lock those of other processes), and recording
+//! attempts in `delivery_attempts` fenced by the lease token.
+
+use async_trait::async_trait;
+use portico_store::{
+    AttemptRecord, AttemptVerdict, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryState,
+    DeliveryStore, StoreError,
+};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::error::map_err;
+use crate::events::{event_columns, event_from_row, EVENT_COLUMNS};
+use crate::outbound::{outbound_columns, outbound_from_row};
+use crate::SqliteStore;
+
+/// Leases the due deliveries: `?1` now, `?2` lease end, `?3` how many.
+const CLAIM: &str = "UPDATE event_deliveries \
+     SET lease_token = lower(hex(randomblob(16))), lease_until = ?2, attempts = attempts + 1 \
+     WHERE id IN (SELECT d.id FROM event_deliveries d \
+       JOIN outbound_webhooks w ON w.id = d.webhook_id \
+       WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 \
+         AND (d.lease_until IS NULL OR d.lease_until <= ?1) AND w.active = 1 \
+       ORDER BY d.next_attempt_at, d.id LIMIT ?3) \
+     RETURNING id, lease_token, lease_until, attempts";
+
+/// The event and the outbound webhook of delivery `?1`.
+const CLAIMED_PARTS: &str = concat!(
+    "SELECT ",
+    event_columns!(),
+    ", ",
+    outbound_columns!(),
+    " FROM event_deliveries d JOIN events e ON e.id = d.event_id \
+     JOIN outbound_webhooks w ON w.id = d.webhook_id WHERE d.id = ?1"
+);
+
+/// The columns [`delivery_from_row`] reads.
+const DELIVERY_COLUMNS: &str = "d.id, d.event_id, d.webhook_id, d.state, d.attempts, \
+     d.next_attempt_at, d.last_status, d.created_at, d.finished_at, e.code";
+
+/// A [`Delivery`] from the columns of [`DELIVERY_COLUMNS`].
+fn delivery_from_row(row: &Row<'_>) -> rusqlite::Result<Delivery> {
+    let state: String = row.get(3)?;
+    Ok(Delivery {
+        id: row.get(0)?,
+        event_id: row.get(1)?,
+        webhook_id: row.get(2)?,
+        state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Failed),
+        attempts: row.get(4)?,
+        next_attempt_at: row.get(5)?,
+        last_status: row.get(6)?,
+        created_at: row.get(7)?,
+        finished_at: row.get(8)?,
+        event_code: row.get(9)?,
+    })
+}
+
+/// Claims due deliveries and loads what sending them needs.
+fn claim(
+    conn: &Connection,
+    now: i64,
+    lease_secs: i64,
+    limit: usize,
+) -> Result<Vec<ClaimedDelivery>, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let leased: Vec<(i64, String, i64, u32)> = {
+        let mut stmt = conn.prepare_cached(CLAIM).map_err(map_err)?;
+        let rows = stmt
+            .query_map(
+                params![now, now.saturating_add(lease_secs.max(1)), limit],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .map_err(map_err)?;
+        rows.collect::<Result<_, _>>().map_err(map_err)?
+    };
+    let mut parts = conn.prepare_cached(CLAIMED_PARTS).map_err(map_err)?;
+    let mut claimed = Vec::with_capacity(leased.len());
+    for (delivery_id, lease_token, lease_until, attempt) in leased {
+        let (event, webhook) = parts
+            .query_row([delivery_id], |row| {
+                Ok((
+                    event_from_row(row, 0)?,
+                    outbound_from_row(row, EVENT_COLUMNS)?,
+                ))
+            })
+            .map_err(map_err)?;
+        claimed.push(ClaimedDelivery {
+            delivery_id,
+            lease_token,
+            lease_until,
+            attempt,
+            event,
+            webhook,
+        });
+    }
+    claimed.sort_by_key(|c| (c.event.created_at, c.delivery_id));
+    Ok(claimed)
+}
+
+/// Logs an attempt and applies its verdict when the lease still holds.
+fn record(conn: &Connection, a: &AttemptRecord) -> Result<bool, StoreError> {
+    let current: Option<(Option<String>, String, i64)> = conn
+        .prepare_cached("SELECT lease_token, state, webhook_id FROM event_deliveries WHERE id = ?1")
+        .and_then(|mut s| {
+            s.query_row([a.delivery_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()
+        })
+        .map_err(map_err)?;
+    let Some((token, state, webhook_id)) = current else {
+        return Ok(false);
+    };
+    let duration_ms = i64::try_from(a.duration_ms).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, status, \
+         response, error, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            a.delivery_id,
+            a.attempt,
+            a.started_at,
+            duration_ms,
+            a.status,
+            a.response,
+            a.error,
+            a.verdict.outcome()
+        ])
+    })
+    .map_err(map_err)?;
+    if token.as_deref() != Some(a.lease_token.as_str()) || state != "pending" {
+        return Ok(false);
+    }
+    let (state, next, finished) = match a.verdict {
+        AttemptVerdict::Delivered => (DeliveryState::Delivered, None, Some(a.recorded_at)),
+        AttemptVerdict::RetryAt(at) => (DeliveryState::Pending, Some(at), None),
+        AttemptVerdict::GiveUp | AttemptVerdict::Disable => {
+            (DeliveryState::Failed, None, Some(a.recorded_at))
+        }
+    };
+    conn.prepare_cached(
+        "UPDATE event_deliveries SET state = ?1, next_attempt_at = ?2, finished_at = ?3, \
+         last_status = COALESCE(?4, last_status), lease_token = NULL, lease_until = NULL WHERE id = ?5",
+    )
+    .and_then(|mut s| s.execute(params![state.as_str(), next, finished, a.status, a.delivery_id]))
+    .map_err(map_err)?;
+    if a.verdict == AttemptVerdict::Disable {
+        conn.prepare_cached("UPDATE outbound_webhooks SET active = 0 WHERE id = ?1")
+            .and_then(|mut s| s.execute([webhook_id]))
+            .map_err(map_err)?;
+    }
+    Ok(true)
+}
+
+/// Makes finished delivery `?1` pending again, due at `?2`.
+const REDELIVER: &str = "UPDATE event_deliveries SET state = 'pending', attempts = 0, \
+     next_attempt_at = ?2, finished_at = NULL, lease_token = NULL, lease_until = NULL \
+     WHERE id = ?1 AND state != 'pending'";
+
+/// Removes deliveries finished before `?1`.
+const PRUNE_DELIVERIES: &str =
+    "DELETE FROM event_deliveries WHERE state != 'pending' AND finished_at < ?1";
+
+/// Removes events older than `?1` that no delivery refers to.
+const PRUNE_EVENTS: &str = "DELETE FROM events WHERE created_at < ?1 \
+     AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = events.id)";
+
+#[async_trait]
+impl DeliveryStore for SqliteStore {
+    async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease_secs: i64,
+        limit: usize,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        self.write(move |conn| claim(conn, now, lease_secs, limit))
+            .await
+    }
+
+    async fn record_attempt(&self, attempt: AttemptRecord) -> Result<bool, StoreError> {
+        self.write(move |conn| record(conn, &attempt)).await
+    }
+
+    async fn list_deliveries(
+        &self,
+        webhook_id: i64,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(&format!(
+                    "SELECT {DELIVERY_COLUMNS} FROM event_deliveries d \
+                     JOIN events e ON e.id = d.event_id \
+                     WHERE d.webhook_id = ?1 ORDER BY d.id DESC LIMIT ?2"
+                ))
+                .map_err(map_err)?;
+            let rows = stmt
+                .query_map(params![webhook_id, limit], delivery_from_row)
+                .map_err(map_err)?;
+            rows.collect::<Result<_, _>>().map_err(map_err)
+        })
+    }
+
+    async fn delivery_attempts(
+        &self,
+        delivery_id: i64,
+    ) -> Result<Vec<DeliveryAttempt>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT id, delivery_id, attempt, started_at, duration_ms, status, response, \
+                     error, outcome FROM delivery_attempts WHERE delivery_id = ?1 ORDER BY id",
+                )
+                .map_err(map_err)?;
+            let rows = stmt
+                .query_map([delivery_id], |r| {
+                    Ok(DeliveryAttempt {
+                        id: r.get(0)?,
+                        delivery_id: r.get(1)?,
+                        attempt: r.get(2)?,
+                        started_at: r.get(3)?,
+                        duration_ms: r.get::<_, i64>(4)?.max(0).unsigned_abs(),
+                        status: r.get(5)?,
+                        response: r.get(6)?,
+                        error: r.get(7)?,
+                        outcome: r.get(8)?,
+                    })
+                })
+                .map_err(map_err)?;
+            rows.collect::<Result<_, _>>().map_err(map_err)
+        })
+    }
+
+    async fn redeliver(&self, delivery_id: i64, now: i64) -> Result<bool, StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(REDELIVER)
+                .and_then(|mut s| s.execute(params![delivery_id, now]))
+                .map(|n| n > 0)
+                .map_err(map_err)
+        })
+        .await
+    }
+
+    async fn prune_outbox(&self, before: i64) -> Result<u64, StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(PRUNE_DELIVERIES)
+                .and_then(|mut s| s.execute([before]))
+                .map_err(map_err)?;
+            let events = conn
+                .prepare_cached(PRUNE_EVENTS)
+                .and_then(|mut s| s.execute([before]))
+                .map_err(map_err)?;
+            Ok(events as u64)
+        })
+        .await
+    }
+}

@@ -1,0 +1,101 @@
+//! The outbox side of record writes: [`raise`] records the event a write raises
+//! and one pending delivery per active outbound webhook subscribed to its code,
+//! on the write's own connection (so in its transaction); [`EventStore`] reads
+//! events back.
+
+use async_trait::async_trait;
+use portico_store::events::record_event_code;
+use portico_store::{EntityDef, Event, EventStamp, EventStore, RecordChange, StoreError};
+use rusqlite::{params, Connection, Row};
+
+use crate::error::map_err;
+use crate::SqliteStore;
+
+/// Inserts an event; the message id is `msg_` and 24 random hex digits.
+const EVENT_INSERT: &str =
+    "INSERT INTO events (code, message_id, entity, entity_id, data, user_id, created_at) \
+     VALUES (?1, 'msg_' || lower(hex(randomblob(12))), ?2, ?3, ?4, ?5, ?6)";
+
+/// One pending delivery of event `?1` per active outbound webhook subscribed to `?2`.
+const FAN_OUT: &str = "INSERT INTO event_deliveries (event_id, webhook_id, state, attempts, next_attempt_at, created_at) \
+     SELECT ?1, w.id, 'pending', 0, ?3, ?3 FROM outbound_webhook_events s \
+     JOIN outbound_webhooks w ON w.id = s.webhook_id \
+     WHERE s.event = ?2 AND w.active = 1 ORDER BY w.id";
+
+/// The columns [`event_from_row`] reads, of `events` aliased `e`.
+macro_rules! event_columns {
+    () => {
+        "e.id, e.code, e.message_id, e.entity, e.entity_id, e.data, e.user_id, e.created_at"
+    };
+}
+pub(crate) use event_columns;
+
+/// How many columns `event_columns!` has.
+pub(crate) const EVENT_COLUMNS: usize = 8;
+
+/// An [`Event`] from the columns of `event_columns!` starting at column `at`.
+pub(crate) fn event_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<Event> {
+    let data: String = row.get(at + 5)?;
+    Ok(Event {
+        id: row.get(at)?,
+        code: row.get(at + 1)?,
+        message_id: row.get(at + 2)?,
+        entity: row.get(at + 3)?,
+        entity_id: row.get(at + 4)?,
+        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+        user_id: row.get(at + 6)?,
+        created_at: row.get(at + 7)?,
+    })
+}
+
+/// Records the event `change` of record `id` of `entity` raises (if its type
+/// raises events and the write carries a stamp) and its deliveries.
+pub(crate) fn raise(
+    conn: &Connection,
+    entity: &EntityDef,
+    change: RecordChange,
+    id: i64,
+    stamp: Option<&EventStamp>,
+) -> Result<(), StoreError> {
+    let (Some(stamp), Some(code)) = (stamp, record_event_code(entity, change)) else {
+        return Ok(());
+    };
+    let data = serde_json::json!({ "FIELDS": { "ID": id } }).to_string();
+    conn.prepare_cached(EVENT_INSERT)
+        .and_then(|mut s| {
+            s.execute(params![
+                code,
+                entity.code,
+                id,
+                data,
+                stamp.user_id,
+                stamp.at
+            ])
+        })
+        .map_err(map_err)?;
+    let event_id = conn.last_insert_rowid();
+    conn.prepare_cached(FAN_OUT)
+        .and_then(|mut s| s.execute(params![event_id, code, stamp.at]))
+        .map_err(map_err)?;
+    Ok(())
+}
+
+#[async_trait]
+impl EventStore for SqliteStore {
+    async fn events_after(&self, after_id: i64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(concat!(
+                    "SELECT ",
+                    event_columns!(),
+                    " FROM events e WHERE e.id > ?1 ORDER BY e.id LIMIT ?2"
+                ))
+                .map_err(map_err)?;
+            let rows = stmt
+                .query_map(params![after_id, limit], |row| event_from_row(row, 0))
+                .map_err(map_err)?;
+            rows.collect::<Result<_, _>>().map_err(map_err)
+        })
+    }
+}

@@ -1,0 +1,207 @@
+//! The delivery queue: one delivery per (event, subscribed outbound webhook),
+//! created in the transaction that raised the event. Workers of any number of
+//! processes sharing the database claim due deliveries with a lease, send them
+//! outside any transaction, then record the attempt with the lease token they
+//! got; a lease that ran out (a worker that died mid-attempt) lets another
+//! worker claim the delivery again.
+
+use async_trait::async_trait;
+
+use crate::error::StoreError;
+use crate::events::Event;
+use crate::outbound::OutboundWebhook;
+
+/// Where a delivery stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryState {
+    /// Waiting for its next attempt (or being attempted under a lease).
+    Pending,
+    /// A handler answered 2xx.
+    Delivered,
+    /// Given up: retries exhausted, or the handler is gone (410).
+    Failed,
+}
+
+impl DeliveryState {
+    /// The stored name (`pending`, `delivered`, `failed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Failed => "failed",
+        }
+    }
+
+    /// The state with this stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "pending" => Some(DeliveryState::Pending),
+            "delivered" => Some(DeliveryState::Delivered),
+            "failed" => Some(DeliveryState::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A delivery as the log shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivery {
+    /// Delivery id.
+    pub id: i64,
+    /// The event delivered.
+    pub event_id: i64,
+    /// That event's code (`ONCRMLEADADD`).
+    pub event_code: String,
+    /// The outbound webhook it goes to.
+    pub webhook_id: i64,
+    /// Where it stands.
+    pub state: DeliveryState,
+    /// Attempts claimed so far (an attempt counts from its claim, so a
+    /// worker dying mid-attempt still uses one up).
+    pub attempts: u32,
+    /// When the next attempt is due, Unix seconds; `None` once finished.
+    pub next_attempt_at: Option<i64>,
+    /// HTTP status of the last answer, if one came.
+    pub last_status: Option<u16>,
+    /// Creation instant, Unix seconds.
+    pub created_at: i64,
+    /// When it was delivered or given up, Unix seconds.
+    pub finished_at: Option<i64>,
+}
+
+/// A delivery claimed by a worker: everything needed to send it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimedDelivery {
+    /// Delivery id.
+    pub delivery_id: i64,
+    /// Proof of the claim; [`AttemptRecord::lease_token`] must carry it.
+    pub lease_token: String,
+    /// Until when the claim holds, Unix seconds.
+    pub lease_until: i64,
+    /// This attempt's number, from 1.
+    pub attempt: u32,
+    /// The event to send.
+    pub event: Event,
+    /// Where to send it (URL, sealed token and signing secret).
+    pub webhook: OutboundWebhook,
+}
+
+/// What an attempt decided about its delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptVerdict {
+    /// Delivered (2xx): done.
+    Delivered,
+    /// Failed; try again at this instant (Unix seconds).
+    RetryAt(i64),
+    /// Failed for good (retries exhausted, or a policy that does not retry).
+    GiveUp,
+    /// The handler is gone (410): give up and switch the outbound webhook off.
+    Disable,
+}
+
+impl AttemptVerdict {
+    /// The outcome name kept in the attempt log (`delivered`, `retry`, `failed`, `disabled`).
+    pub fn outcome(self) -> &'static str {
+        match self {
+            AttemptVerdict::Delivered => "delivered",
+            AttemptVerdict::RetryAt(_) => "retry",
+            AttemptVerdict::GiveUp => "failed",
+            AttemptVerdict::Disable => "disabled",
+        }
+    }
+}
+
+/// One finished attempt, as a worker reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttemptRecord {
+    /// The delivery attempted.
+    pub delivery_id: i64,
+    /// The token [`ClaimedDelivery::lease_token`] gave.
+    pub lease_token: String,
+    /// The attempt's number ([`ClaimedDelivery::attempt`]).
+    pub attempt: u32,
+    /// When the request started, Unix seconds.
+    pub started_at: i64,
+    /// How long it took, milliseconds.
+    pub duration_ms: u64,
+    /// The answer's HTTP status, if one came.
+    pub status: Option<u16>,
+    /// The first bytes of the answer (kept short by the sender).
+    pub response: String,
+    /// Why it failed without an answer (timeout, refused address, …).
+    pub error: Option<String>,
+    /// What happens to the delivery next.
+    pub verdict: AttemptVerdict,
+    /// Now, Unix seconds (the finish instant of a delivered or failed delivery).
+    pub recorded_at: i64,
+}
+
+/// One attempt as the log shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeliveryAttempt {
+    /// Attempt log id.
+    pub id: i64,
+    /// The delivery attempted.
+    pub delivery_id: i64,
+    /// Attempt number, from 1.
+    pub attempt: u32,
+    /// When the request started, Unix seconds.
+    pub started_at: i64,
+    /// How long it took, milliseconds.
+    pub duration_ms: u64,
+    /// The answer's HTTP status, if one came.
+    pub status: Option<u16>,
+    /// The first bytes of the answer.
+    pub response: String,
+    /// Why it failed without an answer.
+    pub error: Option<String>,
+    /// `delivered`, `retry`, `failed` or `disabled` ([`AttemptVerdict::outcome`]).
+    pub outcome: String,
+}
+
+/// The delivery queue and its log.
+#[async_trait]
+pub trait DeliveryStore: Send + Sync {
+    /// Claims up to `limit` pending deliveries due at `now` (oldest due first)
+    /// whose outbound webhook is active and that no live lease holds, for
+    /// `lease_secs` seconds: each gets a new lease token and its attempt count
+    /// goes up by one. Concurrent claimers (other workers, other processes)
+    /// never get the same delivery while a lease holds.
+    async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease_secs: i64,
+        limit: usize,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError>;
+
+    /// Logs an attempt and, when the lease token still holds the delivery,
+    /// applies its verdict (delivered, retry at, failed; `Disable` also
+    /// switches the outbound webhook off) and releases the lease. Returns
+    /// `false` when the lease was lost (the delivery was claimed again after
+    /// the lease ran out, or is gone): the attempt is logged when the
+    /// delivery still exists, but its state is left to the newer claim.
+    async fn record_attempt(&self, attempt: AttemptRecord) -> Result<bool, StoreError>;
+
+    /// The newest `limit` deliveries to an outbound webhook, newest first.
+    async fn list_deliveries(
+        &self,
+        webhook_id: i64,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError>;
+
+    /// The attempts of a delivery, in order.
+    async fn delivery_attempts(&self, delivery_id: i64)
+        -> Result<Vec<DeliveryAttempt>, StoreError>;
+
+    /// Sends a finished (delivered or failed) delivery again: pending, due at
+    /// `now`, its attempt count back to zero (a whole retry schedule), same
+    /// event and so the same message id. `false` when there is no such
+    /// delivery or it is still pending.
+    async fn redeliver(&self, delivery_id: i64, now: i64) -> Result<bool, StoreError>;
+
+    /// Forgets what is older than `before` (Unix seconds): finished
+    /// deliveries with their attempts, then events left without deliveries.
+    /// Pending deliveries and their events are kept whatever their age.
+    /// Returns how many events were removed.
+    async fn prune_outbox(&self, before: i64) -> Result<u64, StoreError>;
+}

@@ -1,0 +1,125 @@
+//! Events raised by CRM writes (the transactional outbox): which writes raise
+//! which Bitrix24 event code, the stamp a write carries so its event is
+//! recorded in the same transaction, and reading recorded events back.
+
+use async_trait::async_trait;
+
+use crate::entity::EntityDef;
+use crate::error::StoreError;
+
+/// What a record write did, as far as events are concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordChange {
+    /// A record was created (`…ADD`).
+    Add,
+    /// A record was changed (`…UPDATE`).
+    Update,
+    /// A record was deleted (`…DELETE`).
+    Delete,
+}
+
+impl RecordChange {
+    /// The suffix of the event code (`ADD`, `UPDATE`, `DELETE`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            RecordChange::Add => "ADD",
+            RecordChange::Update => "UPDATE",
+            RecordChange::Delete => "DELETE",
+        }
+    }
+}
+
+/// Codes of the entities whose writes raise events (`ONCRM{code}{ADD|UPDATE|DELETE}`).
+const EVENT_ENTITIES: [&str; 4] = ["LEAD", "DEAL", "CONTACT", "COMPANY"];
+
+/// Every event code a record write can raise, upper case, entity by entity.
+pub fn record_event_codes() -> Vec<String> {
+    EVENT_ENTITIES
+        .iter()
+        .flat_map(|code| {
+            [
+                RecordChange::Add,
+                RecordChange::Update,
+                RecordChange::Delete,
+            ]
+            .map(|change| format!("ONCRM{code}{}", change.suffix()))
+        })
+        .collect()
+}
+
+/// The event code a `change` to a record of `entity` raises (`ONCRMLEADADD`,
+/// `ONCRMDEALDELETE`, …); `None` for record types without events (users).
+pub fn record_event_code(entity: &EntityDef, change: RecordChange) -> Option<String> {
+    EVENT_ENTITIES
+        .contains(&entity.code)
+        .then(|| format!("ONCRM{}{}", entity.code, change.suffix()))
+}
+
+/// Asks a record write to record the event it raises, in its own transaction:
+/// when and by whom. A write without a stamp raises nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EventStamp {
+    /// Instant of the change, Unix seconds (the caller's clock).
+    pub at: i64,
+    /// The user who made the change, when a user did.
+    pub user_id: Option<i64>,
+}
+
+/// A recorded event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Event id, increasing in commit order of one backend.
+    pub id: i64,
+    /// Upper-case event code (`ONCRMLEADADD`).
+    pub code: String,
+    /// Stable message id (`msg_` and random hex): the `webhook-id` of every
+    /// delivery and retry of this event; unique across databases in practice,
+    /// so a receiver's deduplication survives a reset database.
+    pub message_id: String,
+    /// Code of the entity changed (`LEAD`, …).
+    pub entity: String,
+    /// Id of the record changed.
+    pub entity_id: i64,
+    /// The event's `data` as Bitrix24 sends it: `{"FIELDS": {"ID": 5}}`.
+    pub data: serde_json::Value,
+    /// The user who made the change, if any.
+    pub user_id: Option<i64>,
+    /// Instant of the change, Unix seconds.
+    pub created_at: i64,
+}
+
+/// Reading recorded events (they are written only by record writes).
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// Up to `limit` events with an id greater than `after_id`, ascending.
+    async fn events_after(&self, after_id: i64, limit: usize) -> Result<Vec<Event>, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crm::{COMPANY, CONTACT, DEAL, LEAD};
+    use crate::users::USER;
+
+    #[test]
+    fn crm_writes_raise_bitrix24_codes_and_users_raise_none() {
+        assert_eq!(
+            record_event_code(&LEAD, RecordChange::Add).as_deref(),
+            Some("ONCRMLEADADD")
+        );
+        assert_eq!(
+            record_event_code(&DEAL, RecordChange::Update).as_deref(),
+            Some("ONCRMDEALUPDATE")
+        );
+        assert_eq!(
+            record_event_code(&CONTACT, RecordChange::Delete).as_deref(),
+            Some("ONCRMCONTACTDELETE")
+        );
+        assert_eq!(
+            record_event_code(&COMPANY, RecordChange::Add).as_deref(),
+            Some("ONCRMCOMPANYADD")
+        );
+        assert_eq!(record_event_code(&USER, RecordChange::Add), None);
+        assert_eq!(record_event_codes().len(), 12);
+    }
+}

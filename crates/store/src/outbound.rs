@@ -1,0 +1,119 @@
+//! Outbound webhooks: a handler URL chosen by a user and the event codes it is
+//! subscribed to. Each event of a subscribed code becomes one delivery to it
+//! (see [`crate::deliveries`]), created in the transaction that raised the
+//! event. Its application token (sent as `auth[application_token]`) and its
+//! signing secret (Standard Webhooks signature) are kept sealed with the data
+//! folder's key: the worker must read them back to sign and send.
+
+use async_trait::async_trait;
+
+use crate::error::StoreError;
+
+/// A stored outbound webhook.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboundWebhook {
+    /// Outbound webhook id (`event_handler_id` in the payload).
+    pub id: i64,
+    /// The user who owns it.
+    pub user_id: i64,
+    /// Display name.
+    pub name: String,
+    /// The URL deliveries are POSTed to (checked when saved).
+    pub handler_url: String,
+    /// Subscribed event codes, upper case, ascending.
+    pub events: Vec<String>,
+    /// The application token, sealed.
+    pub application_token_sealed: Vec<u8>,
+    /// The signing secret, sealed.
+    pub signing_secret_sealed: Vec<u8>,
+    /// Whether deliveries to it are made; a handler answering 410 Gone is
+    /// switched off, and its pending deliveries wait until it is on again.
+    pub active: bool,
+    /// Creation instant, Unix seconds.
+    pub created_at: i64,
+}
+
+/// What is needed to create an outbound webhook.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewOutboundWebhook {
+    /// The owner.
+    pub user_id: i64,
+    /// Display name.
+    pub name: String,
+    /// Handler URL.
+    pub handler_url: String,
+    /// Event codes to subscribe to (stored upper case, each once).
+    pub events: Vec<String>,
+    /// The application token, sealed.
+    pub application_token_sealed: Vec<u8>,
+    /// The signing secret, sealed.
+    pub signing_secret_sealed: Vec<u8>,
+    /// Creation instant, Unix seconds.
+    pub created_at: i64,
+}
+
+/// A whole new state of an outbound webhook's settings. Deliveries already
+/// created keep going to the webhook (to its new URL); new events follow the
+/// new subscriptions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboundWebhookChange {
+    /// Display name.
+    pub name: String,
+    /// Handler URL.
+    pub handler_url: String,
+    /// Subscribed event codes.
+    pub events: Vec<String>,
+    /// Whether deliveries are made.
+    pub active: bool,
+}
+
+/// Event codes as stored: trimmed, upper case, ascending, each once, blanks dropped.
+pub fn normalize_events(events: &[String]) -> Vec<String> {
+    let mut codes: Vec<String> = events
+        .iter()
+        .map(|e| e.trim().to_ascii_uppercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+/// Outbound webhook storage.
+#[async_trait]
+pub trait OutboundWebhookStore: Send + Sync {
+    /// Creates an outbound webhook (active) and returns its id; an owner that
+    /// does not exist is [`StoreError::Conflict`].
+    async fn insert_outbound_webhook(&self, webhook: NewOutboundWebhook)
+        -> Result<i64, StoreError>;
+    /// One outbound webhook by id.
+    async fn outbound_webhook_by_id(&self, id: i64) -> Result<Option<OutboundWebhook>, StoreError>;
+    /// Outbound webhooks of one user, or of everyone when `user_id` is `None`, by id.
+    async fn list_outbound_webhooks(
+        &self,
+        user_id: Option<i64>,
+    ) -> Result<Vec<OutboundWebhook>, StoreError>;
+    /// Replaces an outbound webhook's settings; `false` when there is none with this id.
+    async fn update_outbound_webhook(
+        &self,
+        id: i64,
+        change: OutboundWebhookChange,
+    ) -> Result<bool, StoreError>;
+    /// Deletes an outbound webhook with its deliveries and their attempts;
+    /// `false` when there was none with this id.
+    async fn delete_outbound_webhook(&self, id: i64) -> Result<bool, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_codes_are_stored_upper_case_sorted_and_once() {
+        let given = ["onCrmLeadAdd", " ONCRMDEALADD ", "", "ONCRMLEADADD"].map(String::from);
+        assert_eq!(
+            normalize_events(&given),
+            vec!["ONCRMDEALADD".to_owned(), "ONCRMLEADADD".to_owned()]
+        );
+    }
+}
