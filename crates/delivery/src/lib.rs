@@ -10,6 +10,9 @@
 //!    the handler or has failed for good;
 //! 3. asks the [`RetrySchedule`] when the next attempt is due, if any.
 //!
+//! The [`Worker`] does this in `portico serve`: it claims deliveries from the
+//! store with a lease, sends them and records each attempt.
+//!
 //! The SSRF guard itself, following svix's approach, refuses every destination that is not
 //! a globally routable address unless the operator's [`SsrfPolicy`] allows it:
 //! [`parse_handler_url`] when a handler is registered (syntax, scheme, credentials, port,
@@ -23,6 +26,7 @@ pub mod schedule;
 pub mod sender;
 pub mod signing;
 pub mod ssrf;
+pub mod worker;
 
 pub use ip::is_forbidden;
 pub use outcome::{parse_retry_after, Outcome, Verdict};
@@ -34,3 +38,4 @@ pub use signing::{
     HEADER_WEBHOOK_ID, HEADER_WEBHOOK_SIGNATURE, HEADER_WEBHOOK_TIMESTAMP,
 };
 pub use ssrf::{parse_handler_url, resolve_checked, SsrfError, SsrfPolicy};
+pub use worker::{Now, Worker, WorkerConfig};

@@ -46,6 +46,9 @@ pub struct Config {
     /// Days finished event deliveries and events without pending deliveries
     /// are kept; 0 keeps them for ever.
     pub event_retention_days: u32,
+    /// Lets outbound-webhook handlers live on loopback, private, link-local and
+    /// metadata addresses (local development, tests); off by default.
+    pub allow_private_handlers: bool,
     /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the
     /// client; a list, or one comma-separated string (as in the environment).
     #[serde(deserialize_with = "list_or_commas")]
@@ -95,6 +98,7 @@ impl Default for Config {
             log_format: "text".into(),
             sqlite_synchronous: "full".into(),
             event_retention_days: 30,
+            allow_private_handlers: false,
             trusted_proxies: Vec::new(),
             header_timeout_secs: 10,
             idle_timeout_secs: 60,
@@ -123,6 +127,7 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("event_retention_days", &self.event_retention_days)
+            .field("allow_private_handlers", &self.allow_private_handlers)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("idle_timeout_secs", &self.idle_timeout_secs)

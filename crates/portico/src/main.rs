@@ -68,6 +68,10 @@ enum Command {
         /// first start (env PORTICO_ADMIN_PASSWORD_FILE).
         #[arg(long, value_name = "FILE")]
         admin_password_file: Option<PathBuf>,
+        /// Deliver events to handlers on loopback, private, link-local and metadata
+        /// addresses too (local development, tests; env PORTICO_ALLOW_PRIVATE_HANDLERS=1).
+        #[arg(long)]
+        allow_private_handlers: bool,
         #[command(flatten)]
         connections: ConnectionArgs,
     },
@@ -251,9 +255,15 @@ fn overrides(cli: &Cli) -> Dict {
         public_url,
         admin_password,
         admin_password_file,
+        allow_private_handlers,
         connections,
     } = &cli.command
     {
+        set(
+            &mut d,
+            "allow_private_handlers",
+            allow_private_handlers.then_some(Value::from(true)),
+        );
         set(&mut d, "listen", listen.clone().map(Value::from));
         set(&mut d, "tls", tls.then_some(Value::from(true)));
         set(&mut d, "tls_cert", path(tls_cert));

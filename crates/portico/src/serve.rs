@@ -82,6 +82,67 @@ fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retenti
 }
 
 /// Runs the portal until a shutdown signal.
+/// Name of the portal-meta entry holding the portal's `member_id`.
+const MEMBER_ID: &str = "member_id";
+
+/// The portal's `member_id` (32 lower-case hex digits), made on first use and
+/// kept in the database so every server on it sends the same one.
+async fn member_id(store: &Arc<dyn portico_store::Store>) -> anyhow::Result<String> {
+    if let Some(id) = store.portal_meta(MEMBER_ID).await? {
+        return Ok(String::from_utf8_lossy(&id).into_owned());
+    }
+    let id: String = (0..16)
+        .map(|_| format!("{:02x}", rand::random::<u8>()))
+        .collect();
+    store.set_portal_meta(MEMBER_ID, id.as_bytes()).await?;
+    Ok(id)
+}
+
+/// Starts the outbound-event delivery worker; it stops with the server.
+async fn spawn_delivery_worker(
+    state: &AppState,
+    portal: &setup::Portal,
+    base: &str,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    use portico_delivery::{HandlerAuth, Sender, SenderConfig, SsrfPolicy, Worker, WorkerConfig};
+    let domain = url::Url::parse(base)
+        .ok()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| u.port().map_or(h.to_string(), |p| format!("{h}:{p}")))
+        })
+        .unwrap_or_default();
+    let portal_auth = HandlerAuth {
+        domain,
+        client_endpoint: format!("{base}/rest/"),
+        server_endpoint: format!("{base}/rest/"),
+        member_id: member_id(&state.store).await?,
+        application_token: String::new(),
+    };
+    let allow_private = portal.config.allow_private_handlers;
+    if allow_private {
+        tracing::warn!("event handlers on private and loopback addresses are allowed");
+    }
+    let sender = Sender::new(SenderConfig {
+        policy: SsrfPolicy {
+            allow_private,
+            ..SsrfPolicy::default()
+        },
+        ..SenderConfig::default()
+    })?;
+    let clock = state.clock;
+    let worker = Worker::new(
+        state.store.clone(),
+        portal.secrets.clone(),
+        sender,
+        WorkerConfig::new(portal_auth),
+        Arc::new(move || clock.now()),
+    );
+    tokio::spawn(worker.run(shutdown));
+    Ok(())
+}
+
 pub async fn run(config: Config) -> anyhow::Result<()> {
     init_logging(&config.log_format);
     let addr = config.listen_addr()?;
@@ -136,6 +197,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         state.clock,
         portal.config.event_retention_days,
     );
+    spawn_delivery_worker(&state, &portal, &base, shutdown_signal()?).await?;
     tracing::info!(%local, tls = tls.is_some(), "listening");
     let options = portico_web::ServeOptions {
         tls: tls.map(|t| t.files),

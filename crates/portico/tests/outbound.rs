@@ -2,7 +2,8 @@
 //! refuses private handler addresses (unless allowed) and unknown events,
 //! prints the application token and signing secret once and stores them
 //! sealed; `outbound list` never shows them; a CRM change made through a
-//! running server becomes a pending delivery to it, shown by `outbound log`;
+//! running server becomes a delivery to it, shown by `outbound log` (refused at
+//! connect time by a server that does not allow private handlers);
 //! a handler switched off by a 410 is switched on again by `outbound enable`;
 //! `outbound remove` deletes it. `portico serve` removes events older than
 //! `event_retention_days`.
@@ -149,6 +150,13 @@ async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {
         .await
         .expect("json");
     assert!(reply["result"].as_i64().is_some(), "{reply}");
+    // The server's worker tries it at once (and refuses the loopback address).
+    for _ in 0..100 {
+        if ok(&data, &["outbound", "log", &id.to_string()]).contains("failed") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     server.stop();
 
     let db = data.join("portico.sqlite3");
@@ -172,17 +180,30 @@ async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {
     assert_eq!(stored.events, vec!["ONCRMDEALADD", "ONCRMLEADADD"]);
     let deliveries = store.list_deliveries(id, 10).await.expect("deliveries");
     assert_eq!(deliveries.len(), 1);
-    assert_eq!(deliveries[0].state, DeliveryState::Pending);
+    // This server does not allow private handlers: its worker refused to
+    // connect to the loopback address and gave the delivery up.
+    assert_eq!(deliveries[0].state, DeliveryState::Failed);
+    let attempts = store
+        .delivery_attempts(deliveries[0].id)
+        .await
+        .expect("attempts");
+    assert_eq!(attempts.len(), 1, "{attempts:?}");
+    assert_eq!(attempts[0].status, None);
+    assert!(attempts[0].error.is_some(), "{attempts:?}");
     let log = ok(&data, &["outbound", "log", &id.to_string()]);
     assert!(
         log.lines()
             .any(|l| l.starts_with(&deliveries[0].id.to_string())
                 && l.contains("ONCRMLEADADD")
-                && l.contains("pending")),
+                && l.contains("failed")),
         "{log}"
     );
 
-    // The handler answers 410 Gone: it is switched off, until enabled again.
+    // Sent again, the handler answers 410 Gone: it is switched off, until enabled again.
+    assert!(store
+        .redeliver(deliveries[0].id, 0)
+        .await
+        .expect("redeliver"));
     let claimed = store
         .claim_deliveries(i64::MAX / 2, 30, 10)
         .await
@@ -191,7 +212,7 @@ async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {
     let gone = AttemptRecord {
         delivery_id: claimed[0].delivery_id,
         lease_token: claimed[0].lease_token.clone(),
-        attempt: 1,
+        attempt: claimed[0].attempt,
         started_at: 0,
         duration_ms: 3,
         status: Some(410),

@@ -167,6 +167,10 @@ const PRUNE_EVENTS: &str = "DELETE FROM events WHERE created_at < ?1 \
 
 #[async_trait]
 impl DeliveryStore for SqliteStore {
+    fn on_deliveries_due(&self, wake: portico_store::DeliveriesDue) {
+        self.add_deliveries_due(wake);
+    }
+
     async fn claim_deliveries(
         &self,
         now: i64,

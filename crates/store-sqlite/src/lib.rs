@@ -107,6 +107,8 @@ struct Inner {
     readers: ReadPool,
     entities: RwLock<HashMap<usize, Arc<EntitySql>>>,
     path: PathBuf,
+    /// Called after a commit that raised an event (see `DeliveryStore::on_deliveries_due`).
+    deliveries_due: RwLock<Vec<portico_store::DeliveriesDue>>,
 }
 
 impl SqliteStore {
@@ -127,8 +129,26 @@ impl SqliteStore {
                 readers,
                 entities: RwLock::new(HashMap::new()),
                 path: path.to_owned(),
+                deliveries_due: RwLock::new(Vec::new()),
             }),
         })
+    }
+
+    /// Runs the registered `deliveries_due` callbacks (after a committed write
+    /// that raised an event).
+    pub(crate) fn wake_deliveries(&self) {
+        if let Ok(wakes) = self.inner.deliveries_due.read() {
+            for wake in wakes.iter() {
+                wake();
+            }
+        }
+    }
+
+    /// Registers a `deliveries_due` callback.
+    pub(crate) fn add_deliveries_due(&self, wake: portico_store::DeliveriesDue) {
+        if let Ok(mut wakes) = self.inner.deliveries_due.write() {
+            wakes.push(wake);
+        }
     }
 
     /// Clears the webhook lookup cache after a write to a record type that

@@ -314,7 +314,12 @@ impl RecordStore for SqliteStore {
         write: RecordWrite,
     ) -> Result<i64, StoreError> {
         let sql = self.entity_sql(entity);
-        self.write(move |conn| insert(conn, &sql, write)).await
+        let raises = write.event.is_some();
+        let id = self.write(move |conn| insert(conn, &sql, write)).await?;
+        if raises {
+            self.wake_deliveries();
+        }
+        Ok(id)
     }
 
     async fn get_record(
@@ -333,9 +338,15 @@ impl RecordStore for SqliteStore {
         write: RecordWrite,
     ) -> Result<bool, StoreError> {
         let sql = self.entity_sql(entity);
+        let raises = write.event.is_some();
         self.write(move |conn| update(conn, &sql, id, write))
             .await
-            .inspect(|_| self.forget_auth_of(entity))
+            .inspect(|changed| {
+                self.forget_auth_of(entity);
+                if raises && *changed {
+                    self.wake_deliveries();
+                }
+            })
     }
 
     async fn delete_record(
@@ -347,7 +358,12 @@ impl RecordStore for SqliteStore {
         let sql = self.entity_sql(entity);
         self.write(move |conn| delete(conn, &sql, id, event))
             .await
-            .inspect(|_| self.forget_auth_of(entity))
+            .inspect(|deleted| {
+                self.forget_auth_of(entity);
+                if event.is_some() && *deleted {
+                    self.wake_deliveries();
+                }
+            })
     }
 
     async fn list_records(

@@ -204,4 +204,15 @@ pub trait DeliveryStore: Send + Sync {
     /// Pending deliveries and their events are kept whatever their age.
     /// Returns how many events were removed.
     async fn prune_outbox(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// Registers `wake`, called after every commit that may have made a
+    /// delivery due (a record write that raised an event), on this process's
+    /// writes — and, on a backend shared by several servers, on theirs too. A
+    /// delivery worker waits on it instead of polling. The default calls nothing.
+    fn on_deliveries_due(&self, wake: DeliveriesDue) {
+        let _ = wake;
+    }
 }
+
+/// A callback run after a commit that may have made deliveries due.
+pub type DeliveriesDue = std::sync::Arc<dyn Fn() + Send + Sync>;

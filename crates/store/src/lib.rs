@@ -27,8 +27,8 @@ pub mod users;
 pub mod webhooks;
 
 pub use deliveries::{
-    AttemptRecord, AttemptVerdict, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryState,
-    DeliveryStore,
+    AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveriesDue, Delivery, DeliveryAttempt,
+    DeliveryState, DeliveryStore,
 };
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;

@@ -1,0 +1,223 @@
+//! The delivery worker: claims due deliveries from the store with a lease,
+//! sends each outside any transaction, then records the attempt and what comes
+//! next (done, retry at, given up, handler switched off).
+//!
+//! It sleeps until the store says a commit made deliveries due
+//! ([`DeliveryStore::on_deliveries_due`]) or until the next retry could be
+//! due (a short fallback tick), so a new event leaves within milliseconds of its
+//! commit. Nothing lives only in memory: a worker that dies mid-attempt loses
+//! only its lease, and the delivery is claimed again when the lease runs out —
+//! by this process after a restart or by another server on the same database.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use portico_store::secrets::SecretBox;
+use portico_store::{AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryStore};
+use tokio::sync::Notify;
+
+use crate::outcome::Verdict;
+use crate::payload::{encode_event_body, EventPayload, HandlerAuth};
+use crate::schedule::RetrySchedule;
+use crate::sender::{Attempt, Sender};
+use crate::signing::SigningSecret;
+
+/// Reads the time (Unix seconds); the sandbox's test clock can stand in.
+pub type Now = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// How the worker runs.
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    /// How long a claim holds, seconds; longer than one attempt can take.
+    pub lease_secs: i64,
+    /// Most deliveries claimed at once.
+    pub batch: usize,
+    /// Most deliveries sent at the same time.
+    pub concurrency: usize,
+    /// Longest sleep without a wake-up (retries falling due, other servers'
+    /// commits on a backend that cannot signal them).
+    pub idle_tick: Duration,
+    /// When to try again after a failure.
+    pub schedule: RetrySchedule,
+    /// The portal's part of every payload's `auth` block (`application_token`
+    /// is filled per handler).
+    pub portal: HandlerAuth,
+}
+
+impl WorkerConfig {
+    /// Defaults for a portal whose `auth` block is `portal`.
+    pub fn new(portal: HandlerAuth) -> WorkerConfig {
+        WorkerConfig {
+            lease_secs: 60,
+            batch: 64,
+            concurrency: 32,
+            idle_tick: Duration::from_secs(1),
+            schedule: RetrySchedule::default(),
+            portal,
+        }
+    }
+}
+
+/// Claims, sends and records deliveries until shut down.
+pub struct Worker {
+    store: Arc<dyn DeliveryStore>,
+    secrets: SecretBox,
+    sender: Sender,
+    config: WorkerConfig,
+    now: Now,
+    wake: Arc<Notify>,
+}
+
+impl Worker {
+    /// A worker over `store`, unsealing handler secrets with `secrets`; it
+    /// registers its wake-up with the store.
+    pub fn new(
+        store: Arc<dyn DeliveryStore>,
+        secrets: SecretBox,
+        sender: Sender,
+        config: WorkerConfig,
+        now: Now,
+    ) -> Worker {
+        let wake = Arc::new(Notify::new());
+        let notify = wake.clone();
+        store.on_deliveries_due(Arc::new(move || notify.notify_one()));
+        Worker {
+            store,
+            secrets,
+            sender,
+            config,
+            now,
+            wake,
+        }
+    }
+
+    /// Runs until `shutdown` completes; attempts in flight then finish and are recorded.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let claimed = match self
+                .store
+                .claim_deliveries((self.now)(), self.config.lease_secs, self.config.batch)
+                .await
+            {
+                Ok(claimed) => claimed,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot claim deliveries");
+                    Vec::new()
+                }
+            };
+            let full = claimed.len() >= self.config.batch;
+            if !claimed.is_empty() {
+                futures::stream::iter(claimed)
+                    .for_each_concurrent(self.config.concurrency, |d| self.deliver(d))
+                    .await;
+            }
+            if full {
+                continue;
+            }
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.config.idle_tick) => {}
+                () = &mut shutdown => return,
+            }
+        }
+    }
+
+    /// One attempt of one claimed delivery, recorded whatever happens.
+    async fn deliver(&self, claimed: ClaimedDelivery) {
+        let started_at = (self.now)();
+        let record = match self.prepare(&claimed, started_at) {
+            Ok(attempt) => {
+                let outcome = self.sender.send(&attempt).await;
+                let verdict = match outcome.verdict {
+                    Verdict::Delivered => AttemptVerdict::Delivered,
+                    Verdict::Retry { retry_after } => self
+                        .config
+                        .schedule
+                        .next_attempt_at(claimed.attempt, (self.now)(), retry_after)
+                        .map_or(AttemptVerdict::GiveUp, AttemptVerdict::RetryAt),
+                    Verdict::DisableHandler => AttemptVerdict::Disable,
+                    Verdict::Fail => AttemptVerdict::GiveUp,
+                };
+                AttemptRecord {
+                    delivery_id: claimed.delivery_id,
+                    lease_token: claimed.lease_token.clone(),
+                    attempt: claimed.attempt,
+                    started_at,
+                    duration_ms: u64::try_from(outcome.duration.as_millis()).unwrap_or(u64::MAX),
+                    status: outcome.status,
+                    response: String::from_utf8_lossy(&outcome.response).into_owned(),
+                    error: outcome.reason,
+                    verdict,
+                    recorded_at: (self.now)(),
+                }
+            }
+            Err(why) => AttemptRecord {
+                delivery_id: claimed.delivery_id,
+                lease_token: claimed.lease_token.clone(),
+                attempt: claimed.attempt,
+                started_at,
+                duration_ms: 0,
+                status: None,
+                response: String::new(),
+                error: Some(why),
+                verdict: AttemptVerdict::GiveUp,
+                recorded_at: (self.now)(),
+            },
+        };
+        let verdict = record.verdict;
+        match self.store.record_attempt(record).await {
+            Ok(true) => tracing::debug!(
+                delivery = claimed.delivery_id,
+                event = %claimed.event.code,
+                outcome = verdict.outcome(),
+                "delivery attempt"
+            ),
+            Ok(false) => tracing::info!(
+                delivery = claimed.delivery_id,
+                "delivery attempt recorded after its lease was lost"
+            ),
+            Err(e) => tracing::warn!(
+                delivery = claimed.delivery_id,
+                error = %e,
+                "cannot record a delivery attempt; it will be retried when its lease runs out"
+            ),
+        }
+    }
+
+    /// The request of one attempt: the Bitrix24 body and the signing secret.
+    fn prepare(&self, claimed: &ClaimedDelivery, ts: i64) -> Result<Attempt, String> {
+        let webhook = &claimed.webhook;
+        let token = self
+            .secrets
+            .decrypt(&webhook.application_token_sealed)
+            .ok_or("the application token cannot be unsealed with this portal's key")?;
+        let secret = self
+            .secrets
+            .decrypt(&webhook.signing_secret_sealed)
+            .ok_or("the signing secret cannot be unsealed with this portal's key")
+            .and_then(|text| {
+                SigningSecret::parse(&text).map_err(|_| "the stored signing secret is malformed")
+            })?;
+        let auth = HandlerAuth {
+            application_token: token,
+            ..self.config.portal.clone()
+        };
+        let body = encode_event_body(&EventPayload {
+            event: &claimed.event.code,
+            handler_id: Some(webhook.id),
+            data: &claimed.event.data,
+            ts,
+            auth: &auth,
+        });
+        Ok(Attempt {
+            url: webhook.handler_url.clone(),
+            message_id: claimed.event.message_id.clone(),
+            timestamp: ts,
+            body,
+            secret: Some(secret),
+        })
+    }
+}

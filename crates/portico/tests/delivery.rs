@@ -1,0 +1,299 @@
+//! Events reach their handler: a real `portico serve` (private handlers
+//! allowed), an outbound webhook made with `portico outbound add`, a receiver
+//! on a loopback port. A lead added over REST arrives as Bitrix24's form body,
+//! signed with Standard Webhooks headers that verify with the printed secret;
+//! a handler that answers 410 is switched off.
+
+use std::time::Duration;
+
+use portico_delivery::{verify_signature, SigningSecret, DEFAULT_TOLERANCE_SECS};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+mod common;
+
+use common::{run, Server};
+
+/// One request as the receiver saw it: lower-case headers and the body.
+struct Received {
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no {name} header"))
+    }
+}
+
+/// A receiver answering `status` to every POST; what it got goes to the channel.
+async fn receiver(status: u16) -> (String, mpsc::UnboundedReceiver<Received>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let (head_end, length) = loop {
+                    let n = tcp.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        break (end + 4, length);
+                    }
+                };
+                while buf.len() < head_end + length {
+                    let n = tcp.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+                let headers = head
+                    .lines()
+                    .skip(1)
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
+                    .collect();
+                let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = tcp.write_all(answer.as_bytes()).await;
+                let _ = tx.send(Received { headers, body });
+            });
+        }
+    });
+    (url, rx)
+}
+
+fn printed(output: &str, label: &str) -> String {
+    output
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{label}: ")))
+        .unwrap_or_else(|| panic!("no '{label}' in {output}"))
+        .trim()
+        .to_owned()
+}
+
+fn ok(data: &std::path::Path, args: &[&str]) -> String {
+    let (success, text) = run(data, args);
+    assert!(success, "portico {args:?} failed: {text}");
+    text
+}
+
+async fn next(rx: &mut mpsc::UnboundedReceiver<Received>) -> Received {
+    tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("the handler got nothing within 10 s")
+        .expect("receiver stopped")
+}
+
+#[tokio::test]
+async fn a_lead_reaches_its_handler_signed_in_bitrix24s_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data, &["--allow-private-handlers"]);
+    let (url, mut got) = receiver(200).await;
+    let added = ok(
+        &data,
+        &[
+            "outbound",
+            "add",
+            "--user",
+            "admin",
+            "--url",
+            &url,
+            "--allow-private",
+            "--event",
+            "ONCRMLEADADD,ONCRMLEADUPDATE,ONCRMLEADDELETE",
+        ],
+    );
+    let token = printed(&added, "application token");
+    let secret = SigningSecret::parse(&printed(&added, "signing secret")).expect("secret");
+    let hook = ok(
+        &data,
+        &["webhook", "add", "--user", "admin", "--scope", "crm"],
+    );
+    let hook = hook.lines().last().expect("url").trim().to_owned();
+    let client = reqwest::Client::new();
+    let call = |method: &str, body: serde_json::Value| {
+        client
+            .post(format!("{hook}{method}.json"))
+            .json(&body)
+            .send()
+    };
+    let lead = call("crm.lead.add", json!({"fields": {"TITLE": "Signed"}}))
+        .await
+        .expect("add")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")["result"]
+        .as_i64()
+        .expect("id");
+
+    let add = next(&mut got).await;
+    assert_eq!(
+        add.header("content-type"),
+        "application/x-www-form-urlencoded"
+    );
+    let ts = add
+        .body
+        .split('&')
+        .find_map(|p| p.strip_prefix("ts="))
+        .expect("ts");
+    let base = server.base.trim_end_matches('/');
+    let domain = base.trim_start_matches("http://");
+    let enc = |s: &str| -> String { form_urlencoded::byte_serialize(s.as_bytes()).collect() };
+    let handler_id = added
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("outbound webhook ")?
+                .strip_suffix(" created")
+        })
+        .expect("id");
+    let member = add
+        .body
+        .split('&')
+        .find_map(|p| p.strip_prefix("auth%5Bmember_id%5D="))
+        .expect("member_id");
+    assert_eq!(member.len(), 32);
+    let want = format!(
+        "event=ONCRMLEADADD&event_handler_id={handler_id}&data%5BFIELDS%5D%5BID%5D={lead}&ts={ts}\
+         &auth%5Bdomain%5D={}&auth%5Bclient_endpoint%5D={}&auth%5Bserver_endpoint%5D={}\
+         &auth%5Bmember_id%5D={member}&auth%5Bapplication_token%5D={token}",
+        enc(domain),
+        enc(&format!("{base}/rest/")),
+        enc(&format!("{base}/rest/")),
+    );
+    assert_eq!(add.body, want);
+    let now = ts.parse::<i64>().unwrap();
+    verify_signature(
+        &secret,
+        add.header("webhook-id"),
+        add.header("webhook-timestamp"),
+        add.header("webhook-signature"),
+        add.body.as_bytes(),
+        now,
+        DEFAULT_TOLERANCE_SECS,
+    )
+    .expect("the signature verifies");
+    assert!(verify_signature(
+        &secret,
+        add.header("webhook-id"),
+        add.header("webhook-timestamp"),
+        add.header("webhook-signature"),
+        add.body
+            .replace("Signed", "x")
+            .replace(&lead.to_string(), "999")
+            .as_bytes(),
+        now,
+        DEFAULT_TOLERANCE_SECS,
+    )
+    .is_err());
+
+    // An update and a delete follow, each its own event and message id.
+    call(
+        "crm.lead.update",
+        json!({"id": lead, "fields": {"TITLE": "Changed"}}),
+    )
+    .await
+    .expect("update");
+    call("crm.lead.delete", json!({"id": lead}))
+        .await
+        .expect("delete");
+    let mut events = Vec::new();
+    let mut ids = vec![add.header("webhook-id").to_owned()];
+    for _ in 0..2 {
+        let r = next(&mut got).await;
+        events.push(r.body.split('&').next().unwrap_or_default().to_owned());
+        ids.push(r.header("webhook-id").to_owned());
+    }
+    events.sort();
+    assert_eq!(events, ["event=ONCRMLEADDELETE", "event=ONCRMLEADUPDATE"]);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let log = ok(&data, &["outbound", "log", handler_id]);
+    assert_eq!(log.matches("delivered").count(), 3, "{log}");
+    server.stop();
+}
+
+#[tokio::test]
+async fn a_handler_that_answers_gone_is_switched_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data, &["--allow-private-handlers"]);
+    let (url, mut got) = receiver(410).await;
+    let added = ok(
+        &data,
+        &[
+            "outbound",
+            "add",
+            "--user",
+            "admin",
+            "--url",
+            &url,
+            "--allow-private",
+            "--event",
+            "ONCRMDEALADD",
+        ],
+    );
+    let handler_id = added
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("outbound webhook ")?
+                .strip_suffix(" created")
+        })
+        .expect("id")
+        .to_owned();
+    let hook = ok(
+        &data,
+        &["webhook", "add", "--user", "admin", "--scope", "crm"],
+    );
+    let hook = hook.lines().last().expect("url").trim().to_owned();
+    reqwest::Client::new()
+        .post(format!("{hook}crm.deal.add.json"))
+        .json(&json!({"fields": {"TITLE": "Gone"}}))
+        .send()
+        .await
+        .expect("add");
+    next(&mut got).await;
+    let mut log = String::new();
+    for _ in 0..50 {
+        log = ok(&data, &["outbound", "log", &handler_id]);
+        if log.contains("410") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(log.contains("410") && log.contains("failed"), "{log}");
+    let list = ok(&data, &["outbound", "list"]);
+    let row = list
+        .lines()
+        .find(|l| l.trim_start().starts_with(&handler_id))
+        .unwrap_or_else(|| panic!("no row in {list}"));
+    assert!(
+        row.split_whitespace().any(|w| w == "no"),
+        "switched off: {list}"
+    );
+    server.stop();
+}
