@@ -20,6 +20,7 @@ use clap::{Parser, Subcommand};
 use figment::value::{Dict, Value};
 
 use crate::config::Config;
+use crate::output::out;
 
 /// mimalloc: request handling allocates many small short-lived buffers, which
 /// glibc's allocator serves markedly slower under concurrency.
@@ -224,13 +225,32 @@ enum WebhookCommand {
         #[arg(long)]
         expires: Option<String>,
     },
-    /// List webhooks (never their secrets).
+    /// Create an outbound webhook (the same as `portico outbound add`); prints its
+    /// id, application token and signing secret once.
+    AddOutbound {
+        /// Login of the user who owns it.
+        #[arg(long)]
+        user: String,
+        /// Handler URL (http or https) the events are POSTed to.
+        #[arg(long)]
+        handler: String,
+        /// Event codes, comma-separated (e.g. ONCRMLEADADD,ONCRMDEALUPDATE).
+        #[arg(long, value_delimiter = ',', required = true)]
+        events: Vec<String>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Accept a handler on a loopback, private or link-local address (development).
+        #[arg(long)]
+        allow_private: bool,
+    },
+    /// List webhooks, inbound then outbound (never their secrets).
     List {
         /// Only this user's webhooks.
         #[arg(long)]
         user: Option<String>,
     },
-    /// Delete a webhook.
+    /// Delete an inbound webhook.
     Remove {
         /// Webhook id.
         id: i64,
@@ -346,8 +366,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     commands::webhook_add(&portal, &user, &scope, name, expires, &registry.scopes())
                         .await
                 }
+                WebhookCommand::AddOutbound {
+                    user,
+                    handler,
+                    events,
+                    name,
+                    allow_private,
+                } => {
+                    let opts = outbound::OutboundAdd {
+                        user,
+                        url: handler,
+                        events,
+                        name,
+                        allow_private,
+                    };
+                    outbound::outbound_add(&portal, opts).await
+                }
                 WebhookCommand::List { user } => {
-                    commands::webhook_list(&portal, user.as_deref()).await
+                    commands::webhook_list(&portal, user.as_deref()).await?;
+                    out!("outbound:");
+                    outbound::outbound_list(&portal, user.as_deref()).await
                 }
                 WebhookCommand::Remove { id } => commands::webhook_remove(&portal, id).await,
             }

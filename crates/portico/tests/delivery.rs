@@ -243,18 +243,21 @@ async fn a_handler_that_answers_gone_is_switched_off() {
     let data = dir.path().join("data");
     let server = Server::start(&data, &["--allow-private-handlers"]);
     let (url, mut got) = receiver(410).await;
+    // `webhook add-outbound` is the same as `outbound add`.
     let added = ok(
         &data,
         &[
-            "outbound",
-            "add",
+            "webhook",
+            "add-outbound",
             "--user",
             "admin",
-            "--url",
+            "--handler",
             &url,
             "--allow-private",
-            "--event",
+            "--events",
             "ONCRMDEALADD",
+            "--name",
+            "Gone handler",
         ],
     );
     let handler_id = added
