@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 mod common;
 
-use common::{run, Server};
+use common::{ok, printed, Server};
 
 /// One request as the receiver saw it: lower-case headers and the body.
 struct Received {
@@ -83,21 +83,6 @@ async fn receiver(status: u16) -> (String, mpsc::UnboundedReceiver<Received>) {
         }
     });
     (url, rx)
-}
-
-fn printed(output: &str, label: &str) -> String {
-    output
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{label}: ")))
-        .unwrap_or_else(|| panic!("no '{label}' in {output}"))
-        .trim()
-        .to_owned()
-}
-
-fn ok(data: &std::path::Path, args: &[&str]) -> String {
-    let (success, text) = run(data, args);
-    assert!(success, "portico {args:?} failed: {text}");
-    text
 }
 
 async fn next(rx: &mut mpsc::UnboundedReceiver<Received>) -> Received {

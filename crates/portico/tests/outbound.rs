@@ -8,8 +8,6 @@
 //! `outbound remove` deletes it. `portico serve` removes events older than
 //! `event_retention_days`.
 
-use std::path::Path;
-
 use portico_store::{
     AttemptRecord, AttemptVerdict, DeliveryState, DeliveryStore, OutboundWebhookStore,
 };
@@ -18,29 +16,7 @@ use serde_json::{json, Value};
 
 mod common;
 
-use common::{run, Server};
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let (success, text) = run(data, args);
-    assert!(success, "portico {args:?} failed: {text}");
-    text
-}
-
-fn fails(data: &Path, args: &[&str]) -> String {
-    let (success, text) = run(data, args);
-    assert!(!success, "portico {args:?} should fail: {text}");
-    text
-}
-
-/// The value after `label: ` on its line of `output`.
-fn printed(output: &str, label: &str) -> String {
-    output
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{label}: ")))
-        .unwrap_or_else(|| panic!("no '{label}' in {output}"))
-        .trim()
-        .to_owned()
-}
+use common::{fails, ok, printed, Server};
 
 #[tokio::test]
 async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {

@@ -4,39 +4,12 @@
 //! exactly, else without regard to case), and an unknown role is a clear
 //! error listing the roles. The stored result is read back from the database.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
-
 use portico_store::{Action, Level, RoleStore, UserStore};
 use portico_store_sqlite::{SqliteOptions, SqliteStore};
 
-const BIN: &str = env!("CARGO_BIN_EXE_portico");
+mod common;
 
-/// Runs `portico ARGS --data-dir DATA`; returns (success, stdout + stderr).
-fn run(data: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run portico");
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let (success, text) = run(data, args);
-    assert!(success, "portico {args:?} failed: {text}");
-    text
-}
-
-fn fails(data: &Path, args: &[&str]) -> String {
-    let (success, text) = run(data, args);
-    assert!(!success, "portico {args:?} should fail: {text}");
-    text
-}
+use common::{fails, ok};
 
 /// The table line of `role list` for a role's entity, split into words.
 fn row<'a>(table: &'a str, starts: &str) -> Vec<&'a str> {

@@ -40,6 +40,34 @@ pub struct Selection {
     pub uf: Vec<UserField>,
 }
 
+/// The names a `select` lists (a PHP array, or one name), empty ones dropped.
+pub fn select_names(select: Option<&Value>) -> Vec<String> {
+    select
+        .map(php_values)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(value_as_string)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// An `order` direction: `ASC` is ascending, `DESC` descending (any case,
+/// spaces around ignored); anything else is `INVALID_ARG_VALUE`.
+pub fn order_descending(dir: &Value) -> Result<bool, ApiError> {
+    match value_as_string(dir)
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_uppercase()
+        .as_str()
+    {
+        "ASC" => Ok(false),
+        "DESC" => Ok(true),
+        _ => Err(invalid_arg(
+            "Invalid order: allowed sort directions are ASC, DESC",
+        )),
+    }
+}
+
 /// Resolves `select` against the catalogue only (see [`resolve_select_with`]).
 pub fn resolve_select(entity: &EntityDef, select: Option<&Value>) -> Result<Selection, ApiError> {
     resolve_select_with(entity, &[], select)
@@ -54,13 +82,7 @@ pub fn resolve_select_with(
     defs: &[UserField],
     select: Option<&Value>,
 ) -> Result<Selection, ApiError> {
-    let names: Vec<String> = select
-        .map(php_values)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(value_as_string)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let names = select_names(select);
     let all_standard = names.is_empty() || names.iter().any(|n| n == "*");
     let all_uf = names.is_empty() || names.iter().any(|n| n.trim().eq_ignore_ascii_case("UF_*"));
     let mut wanted = vec![false; entity.fields.len()];
@@ -190,18 +212,10 @@ pub fn resolve_order_with(
                 continue;
             }
         };
-        let dir = match value_as_string(dir)
-            .unwrap_or_default()
-            .to_ascii_uppercase()
-            .as_str()
-        {
-            "ASC" => Direction::Asc,
-            "DESC" => Direction::Desc,
-            _ => {
-                return Err(invalid_arg(
-                    "Invalid order: allowed sort directions are ASC, DESC",
-                ))
-            }
+        let dir = if order_descending(dir)? {
+            Direction::Desc
+        } else {
+            Direction::Asc
         };
         out.push((key, dir));
     }

@@ -146,6 +146,30 @@ pub fn run(data: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// Runs `portico ARGS --data-dir DATA` expecting success; returns its output.
+pub fn ok(data: &Path, args: &[&str]) -> String {
+    let (success, text) = run(data, args);
+    assert!(success, "portico {args:?} failed: {text}");
+    text
+}
+
+/// Runs `portico ARGS --data-dir DATA` expecting failure; returns its output.
+pub fn fails(data: &Path, args: &[&str]) -> String {
+    let (success, text) = run(data, args);
+    assert!(!success, "portico {args:?} should fail: {text}");
+    text
+}
+
+/// The value after `label: ` on its line of `output`.
+pub fn printed(output: &str, label: &str) -> String {
+    output
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{label}: ")))
+        .unwrap_or_else(|| panic!("no '{label}' in {output}"))
+        .trim()
+        .to_owned()
+}
+
 /// Runs `portico serve` on `data` expecting it to refuse to start: it must exit
 /// with a failure status; returns its output. A server that keeps running is
 /// killed and the test fails.

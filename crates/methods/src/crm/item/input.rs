@@ -8,7 +8,7 @@
 
 use chrono::FixedOffset;
 use portico_protocol::filter::parse_filter_key;
-use portico_protocol::params::{php_array, php_values, value_as_i64, value_as_string};
+use portico_protocol::params::{php_array, value_as_i64, value_as_string};
 use portico_protocol::{ApiError, ErrorCode};
 use portico_store::{Condition, FieldKind, MultiType};
 use serde_json::{Map, Value};
@@ -263,13 +263,7 @@ impl ItemSelection {
 /// else the fields named (`fm` only when named); unknown names are skipped.
 /// `id` is always returned.
 pub fn select(s: &Schema, select: Option<&Value>) -> ItemSelection {
-    let names: Vec<String> = select
-        .map(php_values)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(value_as_string)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let names = crate::listing::select_names(select);
     if names.is_empty() || names.iter().any(|n| n.trim() == "*") {
         return ItemSelection::all(s);
     }

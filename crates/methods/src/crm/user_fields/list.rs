@@ -169,20 +169,7 @@ pub(super) async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<Metho
                     "Invalid order: field '{name}' is not allowed in order"
                 ))
             })?;
-            let desc = match value_as_string(dir)
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_uppercase()
-                .as_str()
-            {
-                "ASC" => false,
-                "DESC" => true,
-                _ => {
-                    return Err(invalid_arg(
-                        "Invalid order: allowed sort directions are ASC, DESC",
-                    ))
-                }
-            };
+            let desc = crate::listing::order_descending(dir)?;
             order.push((col, desc));
         }
     }
