@@ -36,6 +36,8 @@ pub struct WorkerConfig {
     pub batch: usize,
     /// Most deliveries sent at the same time.
     pub concurrency: usize,
+    /// How long a wake-up waits for more commits before claiming.
+    pub gather: Duration,
     /// Longest sleep without a wake-up (retries falling due, other servers'
     /// commits on a backend that cannot signal them).
     pub idle_tick: Duration,
@@ -53,6 +55,7 @@ impl WorkerConfig {
             lease_secs: 60,
             batch: 64,
             concurrency: 32,
+            gather: Duration::from_millis(10),
             idle_tick: Duration::from_secs(1),
             schedule: RetrySchedule::default(),
             portal,
@@ -118,7 +121,11 @@ impl Worker {
                 continue;
             }
             tokio::select! {
-                () = self.wake.notified() => {}
+                () = self.wake.notified() => {
+                    // Gather the commits of the next moment into one claim, so a
+                    // busy portal does not queue a claim behind every write.
+                    tokio::time::sleep(self.config.gather).await;
+                }
                 () = tokio::time::sleep(self.config.idle_tick) => {}
                 () = &mut shutdown => return,
             }
