@@ -13,6 +13,15 @@ use portico_store::{NewUser, NewWebhook, StoreError, UserStore, WebhookStore};
 
 use crate::setup::{hash_password, random_password, Portal};
 
+/// The user with this login, or an error naming it.
+pub async fn user_named(portal: &Portal, login: &str) -> anyhow::Result<portico_store::User> {
+    portal
+        .store
+        .user_by_login(login)
+        .await?
+        .with_context(|| format!("no user with login '{login}'"))
+}
+
 /// Options of `portico user add`.
 pub struct UserAdd {
     /// Login.
@@ -89,11 +98,7 @@ pub async fn user_set_password(
     login: &str,
     password: Option<String>,
 ) -> anyhow::Result<()> {
-    let user = portal
-        .store
-        .user_by_login(login)
-        .await?
-        .with_context(|| format!("no user with login '{login}'"))?;
+    let user = crate::commands::user_named(portal, login).await?;
     let (password, generated) = chosen_password(password)?;
     portal
         .store
@@ -115,11 +120,7 @@ pub async fn webhook_add(
     expires: Option<String>,
     known_scopes: &[&str],
 ) -> anyhow::Result<()> {
-    let user = portal
-        .store
-        .user_by_login(login)
-        .await?
-        .with_context(|| format!("no user with login '{login}'"))?;
+    let user = crate::commands::user_named(portal, login).await?;
     let mut granted: Vec<String> = Vec::new();
     for scope in scopes
         .iter()
@@ -165,14 +166,7 @@ pub async fn webhook_add(
 /// Lists webhooks (of one user when `login` is given) without their secrets.
 pub async fn webhook_list(portal: &Portal, login: Option<&str>) -> anyhow::Result<()> {
     let user_id = match login {
-        Some(l) => Some(
-            portal
-                .store
-                .user_by_login(l)
-                .await?
-                .with_context(|| format!("no user with login '{l}'"))?
-                .id,
-        ),
+        Some(l) => Some(crate::commands::user_named(portal, l).await?.id),
         None => None,
     };
     out!(

@@ -15,7 +15,7 @@ use portico_delivery::{parse_handler_url, SsrfPolicy};
 use portico_store::events::record_event_codes;
 use portico_store::outbound::normalize_events;
 use portico_store::{
-    DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore, UserStore,
+    DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
 };
 use rand::distributions::{Alphanumeric, DistString};
 use rand::RngCore;
@@ -153,11 +153,7 @@ fn chosen_events(given: &[String]) -> anyhow::Result<Vec<String>> {
 
 /// Creates an outbound webhook and prints its id, application token and signing secret.
 pub async fn outbound_add(portal: &Portal, opts: OutboundAdd) -> anyhow::Result<()> {
-    let user = portal
-        .store
-        .user_by_login(&opts.user)
-        .await?
-        .with_context(|| format!("no user with login '{}'", opts.user))?;
+    let user = crate::commands::user_named(portal, &opts.user).await?;
     let policy = SsrfPolicy {
         allow_private: opts.allow_private,
         ..SsrfPolicy::default()
@@ -188,14 +184,7 @@ pub async fn outbound_add(portal: &Portal, opts: OutboundAdd) -> anyhow::Result<
 /// Lists outbound webhooks (of one user when `login` is given) without secrets.
 pub async fn outbound_list(portal: &Portal, login: Option<&str>) -> anyhow::Result<()> {
     let user_id = match login {
-        Some(l) => Some(
-            portal
-                .store
-                .user_by_login(l)
-                .await?
-                .with_context(|| format!("no user with login '{l}'"))?
-                .id,
-        ),
+        Some(l) => Some(crate::commands::user_named(portal, l).await?.id),
         None => None,
     };
     out!(

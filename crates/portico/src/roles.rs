@@ -4,9 +4,9 @@
 //! server sees a changed role on the user's next request.
 
 use crate::output::out;
-use anyhow::{bail, Context};
+use anyhow::bail;
 use portico_store::roles::{entity_code, CRM_ENTITIES, DEFAULT_ROLE_ID, ROLE_CONFLICT};
-use portico_store::{Action, Level, Levels, NewRole, Role, RoleStore, StoreError, UserStore};
+use portico_store::{Action, Level, Levels, NewRole, Role, RoleStore, StoreError};
 
 use crate::setup::Portal;
 
@@ -73,11 +73,7 @@ pub async fn find_role(portal: &Portal, name: &str) -> anyhow::Result<Role> {
 /// Gives a user a role (by login and role name) and says so.
 pub async fn user_set_role(portal: &Portal, login: &str, role: &str) -> anyhow::Result<()> {
     let role = find_role(portal, role).await?;
-    let user = portal
-        .store
-        .user_by_login(login)
-        .await?
-        .with_context(|| format!("no user with login '{login}'"))?;
+    let user = crate::commands::user_named(portal, login).await?;
     set_role(portal, user.id, &role).await?;
     out!("user {} has the role '{}'", user.login, role.name);
     if user.is_admin {
