@@ -174,6 +174,16 @@ impl TestApp {
             .expect("insert user")
     }
 
+    /// The secret in the path of the administrator's webhook.
+    pub fn secret(&self) -> String {
+        self.hook
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// Creates a webhook and returns its base URL (ending with `/`).
     pub async fn webhook(&self, user_id: i64, scopes: &[&str], expires_at: Option<i64>) -> String {
         let secret = new_webhook_secret();

@@ -9,13 +9,7 @@ use portico_store::{UserStore, WebhookStore};
 #[tokio::test]
 async fn authentication_failures() {
     let app = TestApp::start().await;
-    let secret = app
-        .hook
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let secret = app.secret();
     let wrong = format!("{}/rest/1/aaaaaaaaaaaaaaaa/server.time.json", app.base);
     assert_error(
         &app.get(&wrong).await,

@@ -86,13 +86,7 @@ async fn chunked_bodies_malformed_or_too_large() {
 #[tokio::test]
 async fn user_ids_only_in_their_plain_form() {
     let app = TestApp::start().await;
-    let secret = app
-        .hook
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let secret = app.secret();
     for user in ["01", "+1", "1.0", "%201", "0x1", "00000000000000000001"] {
         let url = format!("{}/rest/{user}/{secret}/server.time.json", app.base);
         let r = app.get(&url).await;
