@@ -7,7 +7,7 @@
 use std::time::{Instant, SystemTime};
 
 use portico_protocol::batch::{assemble, parse_batch, substitute};
-use portico_protocol::envelope::{json_len, TimeBlock, MAX_ANSWER_BYTES};
+use portico_protocol::envelope::{json_len_estimate, TimeBlock, MAX_ANSWER_BYTES};
 use portico_protocol::params::Params;
 use portico_protocol::{ApiError, ErrorCode};
 use serde_json::{Map, Value};
@@ -47,7 +47,7 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
             ctx.clock.offset,
         );
         let outcome = outcome.and_then(|out| {
-            answer_bytes = answer_bytes.saturating_add(json_len(&out.result));
+            answer_bytes = answer_bytes.saturating_add(json_len_estimate(&out.result));
             if answer_bytes > MAX_ANSWER_BYTES {
                 Err(too_large())
             } else {

@@ -198,3 +198,14 @@ fn php_maps() {
         json!({"0": "a", "2": "b"})
     );
 }
+
+#[test]
+fn json_length_estimate_is_close_and_high() {
+    let v = json!({"ID": "12", "TITLE": "x".repeat(1000), "N": 5, "L": [true, null, {"a": "b"}], "E": []});
+    let exact = serde_json::to_string(&v).unwrap().len();
+    let estimate = json_len_estimate(&v);
+    assert!(
+        estimate >= exact && estimate < exact + 64,
+        "{estimate} vs {exact}"
+    );
+}
