@@ -6,8 +6,9 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
-/// How many distinct (method, key) pairs are remembered; past it, warnings are
-/// still written but no longer de-duplicated (so clients cannot grow memory).
+/// How many distinct (method, what, key) triples are remembered and logged;
+/// past it new ones are no longer logged (one line says so), so clients can
+/// grow neither memory nor the log by sending ever new keys.
 const REMEMBERED: usize = 4096;
 
 fn seen() -> &'static Mutex<HashSet<(String, String, String)>> {
@@ -19,20 +20,28 @@ fn seen() -> &'static Mutex<HashSet<(String, String, String)>> {
 /// parameter name, …). The key is clipped to 64 characters; values are never logged.
 pub fn ignored(method: &str, what: &str, key: &str) {
     let key: String = key.chars().take(64).collect();
-    let first = match seen().lock() {
-        Ok(mut set) if set.len() < REMEMBERED => {
-            set.insert((method.to_owned(), what.to_owned(), key.clone()))
-        }
-        Ok(set) => !set.contains(&(method.to_owned(), what.to_owned(), key.clone())),
-        Err(_) => true,
+    let Ok(mut set) = seen().lock() else {
+        return;
     };
-    if first {
+    if set.len() >= REMEMBERED {
+        return;
+    }
+    if !set.insert((method.to_owned(), what.to_owned(), key.clone())) {
+        return;
+    }
+    let full = set.len() == REMEMBERED;
+    drop(set);
+    tracing::warn!(
+        target: "portico::leniency",
+        method,
+        what,
+        key = %key,
+        "ignored input that Bitrix24 also ignores"
+    );
+    if full {
         tracing::warn!(
             target: "portico::leniency",
-            method,
-            what,
-            key = %key,
-            "ignored input that Bitrix24 also ignores"
+            "{REMEMBERED} different ignored keys logged; further ones are not"
         );
     }
 }
