@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use portico_store::secrets::SecretBox;
-use portico_store::{AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryStore};
+use portico_store::{AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryStore, DisableReason};
 use tokio::sync::Notify;
 
 use crate::outcome::Verdict;
@@ -140,12 +140,8 @@ impl Worker {
                 let outcome = self.sender.send(&attempt).await;
                 let verdict = match outcome.verdict {
                     Verdict::Delivered => AttemptVerdict::Delivered,
-                    Verdict::Retry { retry_after } => self
-                        .config
-                        .schedule
-                        .next_attempt_at(claimed.attempt, (self.now)(), retry_after)
-                        .map_or(AttemptVerdict::GiveUp, AttemptVerdict::RetryAt),
-                    Verdict::DisableHandler => AttemptVerdict::Disable,
+                    Verdict::Retry { retry_after } => self.after_failure(&claimed, retry_after),
+                    Verdict::DisableHandler => AttemptVerdict::Disable(DisableReason::Gone),
                     Verdict::Fail => AttemptVerdict::GiveUp,
                 };
                 AttemptRecord {
@@ -192,6 +188,27 @@ impl Worker {
                 "cannot record a delivery attempt; it will be retried when its lease runs out"
             ),
         }
+    }
+
+    /// What follows a failed attempt that may be retried: the next attempt
+    /// on the schedule; past its end the handler is switched off as failing.
+    /// A handler set to Bitrix24's single attempt is never retried, and never
+    /// switched off for failing.
+    fn after_failure(
+        &self,
+        claimed: &ClaimedDelivery,
+        retry_after: Option<Duration>,
+    ) -> AttemptVerdict {
+        if claimed.webhook.single_attempt {
+            return AttemptVerdict::GiveUp;
+        }
+        self.config
+            .schedule
+            .next_attempt_at(claimed.attempt, (self.now)(), retry_after)
+            .map_or(
+                AttemptVerdict::Disable(DisableReason::Failing),
+                AttemptVerdict::RetryAt,
+            )
     }
 
     /// The request of one attempt: the Bitrix24 body and the signing secret.

@@ -227,23 +227,7 @@ enum WebhookCommand {
     },
     /// Create an outbound webhook (the same as `portico outbound add`); prints its
     /// id, application token and signing secret once.
-    AddOutbound {
-        /// Login of the user who owns it.
-        #[arg(long)]
-        user: String,
-        /// Handler URL (http or https) the events are POSTed to.
-        #[arg(long)]
-        handler: String,
-        /// Event codes, comma-separated (e.g. ONCRMLEADADD,ONCRMDEALUPDATE).
-        #[arg(long, value_delimiter = ',', required = true)]
-        events: Vec<String>,
-        /// Display name.
-        #[arg(long)]
-        name: Option<String>,
-        /// Accept a handler on a loopback, private or link-local address (development).
-        #[arg(long)]
-        allow_private: bool,
-    },
+    AddOutbound(outbound::OutboundAdd),
     /// List webhooks, inbound then outbound (never their secrets).
     List {
         /// Only this user's webhooks.
@@ -366,22 +350,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     commands::webhook_add(&portal, &user, &scope, name, expires, &registry.scopes())
                         .await
                 }
-                WebhookCommand::AddOutbound {
-                    user,
-                    handler,
-                    events,
-                    name,
-                    allow_private,
-                } => {
-                    let opts = outbound::OutboundAdd {
-                        user,
-                        url: handler,
-                        events,
-                        name,
-                        allow_private,
-                    };
-                    outbound::outbound_add(&portal, opts).await
-                }
+                WebhookCommand::AddOutbound(opts) => outbound::outbound_add(&portal, opts).await,
                 WebhookCommand::List { user } => {
                     commands::webhook_list(&portal, user.as_deref()).await?;
                     out!("outbound:");

@@ -12,7 +12,7 @@ use base64::prelude::{Engine as _, BASE64_STANDARD};
 use chrono::Utc;
 use clap::Subcommand;
 use portico_delivery::{parse_handler_url, SsrfPolicy};
-use portico_store::events::record_event_codes;
+use portico_store::events::event_catalogue;
 use portico_store::outbound::normalize_events;
 use portico_store::{
     DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
@@ -27,23 +27,7 @@ use crate::setup::Portal;
 #[derive(Subcommand)]
 pub enum OutboundCommand {
     /// Create an outbound webhook; prints its application token and signing secret once.
-    Add {
-        /// Login of the user who owns it.
-        #[arg(long)]
-        user: String,
-        /// Handler URL (http or https) the events are POSTed to.
-        #[arg(long)]
-        url: String,
-        /// Event codes, comma-separated (e.g. ONCRMLEADADD,ONCRMDEALUPDATE).
-        #[arg(long = "event", value_delimiter = ',', required = true)]
-        events: Vec<String>,
-        /// Display name.
-        #[arg(long)]
-        name: Option<String>,
-        /// Accept a handler on a loopback, private or link-local address (development).
-        #[arg(long)]
-        allow_private: bool,
-    },
+    Add(OutboundAdd),
     /// List outbound webhooks (never their secrets).
     List {
         /// Only this user's outbound webhooks.
@@ -78,22 +62,7 @@ pub enum OutboundCommand {
 /// Runs one `portico outbound` subcommand.
 pub async fn run(portal: &Portal, cmd: OutboundCommand) -> anyhow::Result<()> {
     match cmd {
-        OutboundCommand::Add {
-            user,
-            url,
-            events,
-            name,
-            allow_private,
-        } => {
-            let opts = OutboundAdd {
-                user,
-                url,
-                events,
-                name,
-                allow_private,
-            };
-            outbound_add(portal, opts).await
-        }
+        OutboundCommand::Add(opts) => outbound_add(portal, opts).await,
         OutboundCommand::List { user } => outbound_list(portal, user.as_deref()).await,
         OutboundCommand::Enable { id } => outbound_set_active(portal, id, true).await,
         OutboundCommand::Disable { id } => outbound_set_active(portal, id, false).await,
@@ -102,18 +71,32 @@ pub async fn run(portal: &Portal, cmd: OutboundCommand) -> anyhow::Result<()> {
     }
 }
 
-/// Options of `portico outbound add`.
+/// Options of `portico outbound add` and `portico webhook add-outbound`.
+#[derive(clap::Args)]
 pub struct OutboundAdd {
-    /// Login of the owner.
+    /// Login of the user who owns it.
+    #[arg(long)]
     pub user: String,
-    /// Handler URL.
+    /// Handler URL (http or https) the events are POSTed to.
+    #[arg(long = "handler", visible_alias = "url")]
     pub url: String,
-    /// Event codes (any case, comma-separated lists allowed).
+    /// Event codes, comma-separated (e.g. ONCRMLEADADD,ONCRMDEALUPDATE).
+    #[arg(
+        long = "events",
+        visible_alias = "event",
+        value_delimiter = ',',
+        required = true
+    )]
     pub events: Vec<String>,
     /// Display name.
+    #[arg(long)]
     pub name: Option<String>,
-    /// Accept a handler on a loopback, private or link-local address.
+    /// Accept a handler on a loopback, private or link-local address (development).
+    #[arg(long)]
     pub allow_private: bool,
+    /// Bitrix24's own behaviour: one attempt per event, no retries.
+    #[arg(long)]
+    pub single_attempt: bool,
 }
 
 /// A new application token: 32 lower-case letters and digits, as Bitrix24 shows them.
@@ -132,7 +115,7 @@ fn new_signing_secret() -> String {
 
 /// The event codes asked for, each known, upper case, once.
 fn chosen_events(given: &[String]) -> anyhow::Result<Vec<String>> {
-    let known = record_event_codes();
+    let known: Vec<String> = event_catalogue().into_iter().map(|e| e.code).collect();
     let split: Vec<String> = given
         .iter()
         .flat_map(|s| s.split(','))
@@ -172,6 +155,7 @@ pub async fn outbound_add(portal: &Portal, opts: OutboundAdd) -> anyhow::Result<
             events,
             application_token_sealed: portal.secrets.encrypt(&token),
             signing_secret_sealed: portal.secrets.encrypt(&secret),
+            single_attempt: opts.single_attempt,
             created_at: Utc::now().timestamp(),
         })
         .await?;
@@ -188,7 +172,7 @@ pub async fn outbound_list(portal: &Portal, login: Option<&str>) -> anyhow::Resu
         None => None,
     };
     out!(
-        "{:<6} {:<8} {:<8} {:<40} events",
+        "{:<6} {:<8} {:<13} {:<40} events",
         "id",
         "user",
         "active",
@@ -196,10 +180,14 @@ pub async fn outbound_list(portal: &Portal, login: Option<&str>) -> anyhow::Resu
     );
     for w in portal.store.list_outbound_webhooks(user_id).await? {
         out!(
-            "{:<6} {:<8} {:<8} {:<40} {}",
+            "{:<6} {:<8} {:<13} {:<40} {}",
             w.id,
             w.user_id,
-            if w.active { "yes" } else { "no" },
+            match w.disabled {
+                None if w.active => "yes".to_owned(),
+                None => "no".to_owned(),
+                Some(off) => format!("no ({})", off.reason.as_str()),
+            },
             w.handler_url,
             w.events.join(",")
         );
@@ -228,6 +216,8 @@ pub async fn outbound_set_active(portal: &Portal, id: i64, active: bool) -> anyh
         handler_url: hook.handler_url,
         events: hook.events,
         active,
+        single_attempt: hook.single_attempt,
+        at: Utc::now().timestamp(),
     };
     if !portal.store.update_outbound_webhook(id, change).await? {
         bail!("no outbound webhook with id {id}");

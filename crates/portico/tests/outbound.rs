@@ -194,7 +194,7 @@ async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {
         status: Some(410),
         response: String::new(),
         error: None,
-        verdict: AttemptVerdict::Disable,
+        verdict: AttemptVerdict::Disable(portico_store::DisableReason::Gone),
         recorded_at: 0,
     };
     assert!(store.record_attempt(gone).await.expect("record"));
@@ -229,6 +229,20 @@ async fn serve_removes_events_older_than_the_retention() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     ok(&data, &["user", "add", "--login", "ana"]);
+    // Events are recorded only for a subscriber; removing it leaves them orphaned.
+    ok(
+        &data,
+        &[
+            "outbound",
+            "add",
+            "--user",
+            "ana",
+            "--url",
+            "https://example.com/h",
+            "--event",
+            "ONCRMLEADADD",
+        ],
+    );
     let db = data.join("portico.sqlite3");
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -245,6 +259,7 @@ async fn serve_removes_events_older_than_the_retention() {
     let events = store.events_after(0, 10).await.expect("events");
     assert_eq!(events.len(), 2);
     store.close();
+    ok(&data, &["outbound", "remove", "1"]);
 
     let server = Server::start_with_env(&data, &[], &[("PORTICO_EVENT_RETENTION_DAYS", "2")]);
     let mut left = Vec::new();

@@ -134,7 +134,7 @@ fn record(conn: &Connection, a: &AttemptRecord) -> Result<bool, StoreError> {
     let (state, next, finished) = match a.verdict {
         AttemptVerdict::Delivered => (DeliveryState::Delivered, None, Some(a.recorded_at)),
         AttemptVerdict::RetryAt(at) => (DeliveryState::Pending, Some(at), None),
-        AttemptVerdict::GiveUp | AttemptVerdict::Disable => {
+        AttemptVerdict::GiveUp | AttemptVerdict::Disable(_) => {
             (DeliveryState::Failed, None, Some(a.recorded_at))
         }
     };
@@ -144,10 +144,13 @@ fn record(conn: &Connection, a: &AttemptRecord) -> Result<bool, StoreError> {
     )
     .and_then(|mut s| s.execute(params![state.as_str(), next, finished, a.status, a.delivery_id]))
     .map_err(map_err)?;
-    if a.verdict == AttemptVerdict::Disable {
-        conn.prepare_cached("UPDATE outbound_webhooks SET active = 0 WHERE id = ?1")
-            .and_then(|mut s| s.execute([webhook_id]))
-            .map_err(map_err)?;
+    if let AttemptVerdict::Disable(reason) = a.verdict {
+        conn.prepare_cached(
+            "UPDATE outbound_webhooks SET active = 0, disabled_reason = ?2, disabled_at = ?3 \
+             WHERE id = ?1 AND active = 1",
+        )
+        .and_then(|mut s| s.execute(params![webhook_id, reason.as_str(), a.recorded_at]))
+        .map_err(map_err)?;
     }
     Ok(true)
 }

@@ -48,6 +48,22 @@ pub(crate) fn event_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<Event
     })
 }
 
+/// Whether any active outbound webhook is subscribed to `?1`.
+const HAS_SUBSCRIBER: &str = "SELECT EXISTS (SELECT 1 FROM outbound_webhook_events s \
+     JOIN outbound_webhooks w ON w.id = s.webhook_id WHERE s.event = ?1 AND w.active = 1)";
+
+/// An event about to be recorded (see [`record_event`]).
+pub(crate) struct RaisedEvent<'a> {
+    /// Upper-case event code (`ONCRMLEADADD`).
+    pub code: &'a str,
+    /// Code of the entity changed (`LEAD`, `USER`, `LEAD_USERFIELD`, …).
+    pub entity: &'a str,
+    /// Id of the thing changed.
+    pub entity_id: i64,
+    /// The event's `data` as Bitrix24 sends it.
+    pub data: serde_json::Value,
+}
+
 /// Records the event `change` of record `id` of `entity` raises (if its type
 /// raises events and the write carries a stamp) and its deliveries.
 pub(crate) fn raise(
@@ -60,14 +76,40 @@ pub(crate) fn raise(
     let (Some(stamp), Some(code)) = (stamp, record_event_code(entity, change)) else {
         return Ok(());
     };
-    let data = serde_json::json!({ "FIELDS": { "ID": id } }).to_string();
+    let event = RaisedEvent {
+        code: &code,
+        entity: entity.code,
+        entity_id: id,
+        data: serde_json::json!({ "FIELDS": { "ID": id } }),
+    };
+    record_event(conn, &event, stamp).map(|_| ())
+}
+
+/// Records `event` and one pending delivery per active outbound webhook
+/// subscribed to its code, on `conn` (so in the caller's transaction), and
+/// returns the event's id. An event nobody is subscribed to is not recorded
+/// at all (`None`): nothing would ever read it, and a write stays as cheap as
+/// without an outbox. Subscribers of kinds added later (applications' bound
+/// events) must be counted in [`HAS_SUBSCRIBER`] too.
+pub(crate) fn record_event(
+    conn: &Connection,
+    event: &RaisedEvent<'_>,
+    stamp: &EventStamp,
+) -> Result<Option<i64>, StoreError> {
+    let subscribed: bool = conn
+        .prepare_cached(HAS_SUBSCRIBER)
+        .and_then(|mut s| s.query_row(params![event.code], |row| row.get(0)))
+        .map_err(map_err)?;
+    if !subscribed {
+        return Ok(None);
+    }
     conn.prepare_cached(EVENT_INSERT)
         .and_then(|mut s| {
             s.execute(params![
-                code,
-                entity.code,
-                id,
-                data,
+                event.code,
+                event.entity,
+                event.entity_id,
+                event.data.to_string(),
                 stamp.user_id,
                 stamp.at
             ])
@@ -75,9 +117,9 @@ pub(crate) fn raise(
         .map_err(map_err)?;
     let event_id = conn.last_insert_rowid();
     conn.prepare_cached(FAN_OUT)
-        .and_then(|mut s| s.execute(params![event_id, code, stamp.at]))
+        .and_then(|mut s| s.execute(params![event_id, event.code, stamp.at]))
         .map_err(map_err)?;
-    Ok(())
+    Ok(Some(event_id))
 }
 
 #[async_trait]

@@ -49,6 +49,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_events_outbox",
         include_str!("../migrations/0010_events_outbox.sql"),
     ),
+    (
+        "0011_outbound_settings",
+        include_str!("../migrations/0011_outbound_settings.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

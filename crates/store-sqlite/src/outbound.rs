@@ -3,7 +3,7 @@
 //! back as one comma-joined list.
 
 use async_trait::async_trait;
-use portico_store::outbound::normalize_events;
+use portico_store::outbound::{normalize_events, DisableReason, Disabled};
 use portico_store::{
     NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange, OutboundWebhookStore, StoreError,
 };
@@ -18,7 +18,8 @@ macro_rules! outbound_columns {
         "w.id, w.user_id, w.name, w.handler_url, \
          (SELECT group_concat(event, ',') FROM (SELECT event FROM outbound_webhook_events \
            WHERE webhook_id = w.id ORDER BY event)), \
-         w.application_token_sealed, w.signing_secret_sealed, w.active, w.created_at"
+         w.application_token_sealed, w.signing_secret_sealed, w.active, w.created_at, \
+         w.single_attempt, w.disabled_reason, w.disabled_at"
     };
 }
 pub(crate) use outbound_columns;
@@ -26,6 +27,8 @@ pub(crate) use outbound_columns;
 /// An [`OutboundWebhook`] from the columns of `outbound_columns!` starting at `at`.
 pub(crate) fn outbound_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<OutboundWebhook> {
     let events: Option<String> = row.get(at + 4)?;
+    let reason: Option<String> = row.get(at + 10)?;
+    let disabled_at: Option<i64> = row.get(at + 11)?;
     Ok(OutboundWebhook {
         id: row.get(at)?,
         user_id: row.get(at + 1)?,
@@ -41,6 +44,14 @@ pub(crate) fn outbound_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<Ou
         signing_secret_sealed: row.get(at + 6)?,
         active: row.get(at + 7)?,
         created_at: row.get(at + 8)?,
+        single_attempt: row.get(at + 9)?,
+        disabled: reason
+            .as_deref()
+            .and_then(DisableReason::parse)
+            .map(|reason| Disabled {
+                reason,
+                at: disabled_at.unwrap_or_default(),
+            }),
     })
 }
 
@@ -67,7 +78,8 @@ impl OutboundWebhookStore for SqliteStore {
         self.write(move |conn| {
             conn.prepare_cached(
                 "INSERT INTO outbound_webhooks (user_id, name, handler_url, application_token_sealed, \
-                 signing_secret_sealed, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+                 signing_secret_sealed, active, created_at, single_attempt) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -76,7 +88,8 @@ impl OutboundWebhookStore for SqliteStore {
                     webhook.handler_url,
                     webhook.application_token_sealed,
                     webhook.signing_secret_sealed,
-                    webhook.created_at
+                    webhook.created_at,
+                    webhook.single_attempt
                 ])
             })
             .map_err(|e| match map_err(e) {
@@ -134,10 +147,22 @@ impl OutboundWebhookStore for SqliteStore {
         self.write(move |conn| {
             let n = conn
                 .prepare_cached(
-                    "UPDATE outbound_webhooks SET name = ?1, handler_url = ?2, active = ?3 WHERE id = ?4",
+                    "UPDATE outbound_webhooks SET name = ?1, handler_url = ?2, single_attempt = ?5, \
+                     disabled_reason = CASE WHEN ?3 THEN NULL \
+                       WHEN active = 1 THEN 'manual' ELSE disabled_reason END, \
+                     disabled_at = CASE WHEN ?3 THEN NULL \
+                       WHEN active = 1 THEN ?6 ELSE disabled_at END, \
+                     active = ?3 WHERE id = ?4",
                 )
                 .and_then(|mut s| {
-                    s.execute(params![change.name, change.handler_url, change.active, id])
+                    s.execute(params![
+                        change.name,
+                        change.handler_url,
+                        change.active,
+                        id,
+                        change.single_attempt,
+                        change.at
+                    ])
                 })
                 .map_err(map_err)?;
             if n == 0 {

@@ -36,6 +36,7 @@ async fn two_stores_on_one_file_never_claim_the_same_delivery() {
         events: vec!["ONCRMLEADADD".into()],
         application_token_sealed: vec![1],
         signing_secret_sealed: vec![2],
+        single_attempt: false,
         created_at: 0,
     })
     .await

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::error::StoreError;
 use crate::events::Event;
-use crate::outbound::OutboundWebhook;
+use crate::outbound::{DisableReason, OutboundWebhook};
 
 /// Where a delivery stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,8 +95,9 @@ pub enum AttemptVerdict {
     RetryAt(i64),
     /// Failed for good (retries exhausted, or a policy that does not retry).
     GiveUp,
-    /// The handler is gone (410): give up and switch the outbound webhook off.
-    Disable,
+    /// Give up and switch the outbound webhook off, for this reason (its
+    /// handler answered 410 Gone, or failed through the whole schedule).
+    Disable(DisableReason),
 }
 
 impl AttemptVerdict {
@@ -106,7 +107,7 @@ impl AttemptVerdict {
             AttemptVerdict::Delivered => "delivered",
             AttemptVerdict::RetryAt(_) => "retry",
             AttemptVerdict::GiveUp => "failed",
-            AttemptVerdict::Disable => "disabled",
+            AttemptVerdict::Disable(_) => "disabled",
         }
     }
 }
@@ -176,7 +177,8 @@ pub trait DeliveryStore: Send + Sync {
 
     /// Logs an attempt and, when the lease token still holds the delivery,
     /// applies its verdict (delivered, retry at, failed; `Disable` also
-    /// switches the outbound webhook off) and releases the lease. Returns
+    /// switches the outbound webhook off, recording why and when) and
+    /// releases the lease. Returns
     /// `false` when the lease was lost (the delivery was claimed again after
     /// the lease ran out, or is gone): the attempt is logged when the
     /// delivery still exists, but its state is left to the newer claim.

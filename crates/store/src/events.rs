@@ -47,6 +47,34 @@ pub fn record_event_codes() -> Vec<String> {
         .collect()
 }
 
+/// An event an outbound webhook can subscribe to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventKind {
+    /// Upper-case code (`ONCRMLEADADD`).
+    pub code: String,
+    /// The REST scope it belongs to (`crm`, `user`): the group it is listed in.
+    pub scope: &'static str,
+}
+
+/// Every event an outbound webhook can subscribe to, grouped by scope:
+/// CRM record events, CRM user-field events, then `ONUSERADD`.
+pub fn event_catalogue() -> Vec<EventKind> {
+    let crm = |code: String| EventKind { code, scope: "crm" };
+    let records = record_event_codes().into_iter().map(crm);
+    let user_fields = EVENT_ENTITIES
+        .iter()
+        .flat_map(|entity| {
+            ["ADD", "UPDATE", "DELETE", "SETENUMVALUES"]
+                .map(|change| format!("ONCRM{entity}USERFIELD{change}"))
+        })
+        .map(crm);
+    let users = std::iter::once(EventKind {
+        code: "ONUSERADD".to_owned(),
+        scope: "user",
+    });
+    records.chain(user_fields).chain(users).collect()
+}
+
 /// The event code a `change` to a record of `entity` raises (`ONCRMLEADADD`,
 /// `ONCRMDEALDELETE`, …); `None` for record types without events (users).
 pub fn record_event_code(entity: &EntityDef, change: RecordChange) -> Option<String> {
@@ -121,5 +149,17 @@ mod tests {
         );
         assert_eq!(record_event_code(&USER, RecordChange::Add), None);
         assert_eq!(record_event_codes().len(), 12);
+        let catalogue = event_catalogue();
+        assert_eq!(catalogue.len(), 12 + 16 + 1);
+        assert!(catalogue
+            .iter()
+            .any(|e| e.code == "ONCRMDEALUSERFIELDSETENUMVALUES" && e.scope == "crm"));
+        assert_eq!(
+            catalogue.last(),
+            Some(&EventKind {
+                code: "ONUSERADD".to_owned(),
+                scope: "user"
+            })
+        );
     }
 }

@@ -37,7 +37,8 @@ pub use links::{Link, LinkChange, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use meta::MetaStore;
 pub use outbound::{
-    NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
+    DisableReason, Disabled, NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange,
+    OutboundWebhookStore,
 };
 pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,

@@ -29,8 +29,53 @@ pub struct OutboundWebhook {
     /// Whether deliveries to it are made; a handler answering 410 Gone is
     /// switched off, and its pending deliveries wait until it is on again.
     pub active: bool,
+    /// Bitrix24's own behaviour: one attempt per event, no retries.
+    pub single_attempt: bool,
+    /// Why and since when it is off; `None` while it is on.
+    pub disabled: Option<Disabled>,
     /// Creation instant, Unix seconds.
     pub created_at: i64,
+}
+
+/// Why an outbound webhook was switched off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DisableReason {
+    /// Its handler answered 410 Gone.
+    Gone,
+    /// A delivery failed through the whole retry schedule.
+    Failing,
+    /// Its owner or an administrator switched it off.
+    Manual,
+}
+
+impl DisableReason {
+    /// The stored name (`gone`, `failing`, `manual`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisableReason::Gone => "gone",
+            DisableReason::Failing => "failing",
+            DisableReason::Manual => "manual",
+        }
+    }
+
+    /// The reason with this stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "gone" => Some(DisableReason::Gone),
+            "failing" => Some(DisableReason::Failing),
+            "manual" => Some(DisableReason::Manual),
+            _ => None,
+        }
+    }
+}
+
+/// When and why an outbound webhook was switched off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Disabled {
+    /// Why.
+    pub reason: DisableReason,
+    /// When, Unix seconds.
+    pub at: i64,
 }
 
 /// What is needed to create an outbound webhook.
@@ -48,6 +93,8 @@ pub struct NewOutboundWebhook {
     pub application_token_sealed: Vec<u8>,
     /// The signing secret, sealed.
     pub signing_secret_sealed: Vec<u8>,
+    /// One attempt per event, no retries (Bitrix24's behaviour).
+    pub single_attempt: bool,
     /// Creation instant, Unix seconds.
     pub created_at: i64,
 }
@@ -63,8 +110,14 @@ pub struct OutboundWebhookChange {
     pub handler_url: String,
     /// Subscribed event codes.
     pub events: Vec<String>,
-    /// Whether deliveries are made.
+    /// Whether deliveries are made. Switching it off records
+    /// [`DisableReason::Manual`] at `at` (unless it was off already);
+    /// switching it on forgets why it was off.
     pub active: bool,
+    /// One attempt per event, no retries.
+    pub single_attempt: bool,
+    /// Instant of the change, Unix seconds.
+    pub at: i64,
 }
 
 /// Event codes as stored: trimmed, upper case, ascending, each once, blanks dropped.

@@ -7,7 +7,7 @@ use super::outbox::{last_event_id, lead_write, new_outbound};
 use super::users::new_user;
 use crate::crm::LEAD;
 use crate::deliveries::{AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryState};
-use crate::outbound::OutboundWebhookChange;
+use crate::outbound::{DisableReason, Disabled, OutboundWebhookChange};
 use crate::Store;
 
 /// An attempt at `claimed` that ended with `verdict` and `status` at `at`.
@@ -216,7 +216,12 @@ pub(super) async fn story(store: &dyn Store) {
         .await
         .expect("lead");
     assert!(store
-        .record_attempt(attempt(&taken[0], Disable, Some(410), 5_041))
+        .record_attempt(attempt(
+            &taken[0],
+            Disable(DisableReason::Gone),
+            Some(410),
+            5_041
+        ))
         .await
         .expect("disable"));
     assert_eq!(state_of(store, hook, d3).await.0, Failed);
@@ -226,6 +231,13 @@ pub(super) async fn story(store: &dyn Store) {
         .expect("read")
         .expect("hook");
     assert!(!row.active);
+    assert_eq!(
+        row.disabled,
+        Some(Disabled {
+            reason: DisableReason::Gone,
+            at: 5_041
+        })
+    );
     assert!(store
         .claim_deliveries(6_000, 30, 10)
         .await
@@ -244,8 +256,16 @@ pub(super) async fn story(store: &dyn Store) {
         handler_url: row.handler_url.clone(),
         events: row.events.clone(),
         active: true,
+        single_attempt: false,
+        at: 6_002,
     };
     assert!(store.update_outbound_webhook(hook, on).await.expect("on"));
+    let row = store
+        .outbound_webhook_by_id(hook)
+        .await
+        .expect("read")
+        .expect("hook");
+    assert_eq!((row.active, row.disabled), (true, None));
     let resumed = store
         .claim_deliveries(6_002, 30, 10)
         .await

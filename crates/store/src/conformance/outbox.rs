@@ -9,7 +9,9 @@ use crate::crm::{CONTACT, DEAL, LEAD};
 use crate::error::StoreError;
 use crate::events::{Event, EventStamp};
 use crate::links::LinkChange;
-use crate::outbound::{NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange};
+use crate::outbound::{
+    DisableReason, Disabled, NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange,
+};
 use crate::records::{FieldValue, LinkListWrite, RecordWrite};
 use crate::users::USER;
 use crate::{DeliveryState, Store};
@@ -23,6 +25,7 @@ pub(super) fn new_outbound(user_id: i64, url: &str, events: &[&str]) -> NewOutbo
         events: events.iter().map(|e| (*e).to_owned()).collect(),
         application_token_sealed: b"sealed-token".to_vec(),
         signing_secret_sealed: b"sealed-secret".to_vec(),
+        single_attempt: false,
         created_at: 1_700_000_000,
     }
 }
@@ -147,6 +150,8 @@ pub(super) async fn story(store: &dyn Store) {
             application_token_sealed: b"sealed-token".to_vec(),
             signing_secret_sealed: b"sealed-secret".to_vec(),
             active: true,
+            single_attempt: false,
+            disabled: None,
             created_at: 1_700_000_000,
         }
     );
@@ -165,6 +170,8 @@ pub(super) async fn story(store: &dyn Store) {
         handler_url: "https://example.com/off2".to_owned(),
         events: vec!["ONCRMLEADADD".to_owned(), "ONCRMCONTACTADD".to_owned()],
         active: false,
+        single_attempt: true,
+        at: 1_700_000_500,
     };
     assert!(store
         .update_outbound_webhook(off, switch_off.clone())
@@ -186,6 +193,14 @@ pub(super) async fn story(store: &dyn Store) {
             off_row.active
         ),
         ("off", "https://example.com/off2", false)
+    );
+    assert!(off_row.single_attempt);
+    assert_eq!(
+        off_row.disabled,
+        Some(Disabled {
+            reason: DisableReason::Manual,
+            at: 1_700_000_500
+        })
     );
     assert_eq!(off_row.events, vec!["ONCRMCONTACTADD", "ONCRMLEADADD"]);
 

@@ -36,6 +36,7 @@ async fn subscribe_as(app: &TestApp, user_id: i64, name: &str, events: Vec<Strin
             events,
             application_token_sealed: app.secrets.encrypt("app-token"),
             signing_secret_sealed: app.secrets.encrypt("whsec_c2VjcmV0"),
+            single_attempt: false,
             created_at: 1_700_000_000,
         })
         .await
@@ -240,6 +241,8 @@ async fn the_integrations_list_shows_outbound_webhooks_to_whom_may_see_them() {
         handler_url: "https://receiver.example/hook".into(),
         events: vec!["ONCRMCONTACTADD".into()],
         active: false,
+        single_attempt: false,
+        at: 1_700_000_100,
     };
     assert!(app
         .store

@@ -1,0 +1,10 @@
+-- Portico SQLite schema, version 11: per outbound webhook, whether it gets
+-- Bitrix24's single attempt instead of the retry schedule, and why and when it
+-- was switched off (`gone`: the handler answered 410; `failing`: a delivery
+-- failed through the whole retry schedule; `manual`: its owner or an
+-- administrator switched it off).
+
+ALTER TABLE outbound_webhooks ADD COLUMN single_attempt INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbound_webhooks ADD COLUMN disabled_reason TEXT
+    CHECK (disabled_reason IN ('gone', 'failing', 'manual'));
+ALTER TABLE outbound_webhooks ADD COLUMN disabled_at INTEGER;
