@@ -2,6 +2,7 @@
 //! the sender makes of each kind of answer.
 
 mod receiver;
+mod worker;
 
 use std::time::Duration;
 
