@@ -131,6 +131,15 @@ async fn spawn_delivery_worker(
         },
         ..SenderConfig::default()
     })?;
+    // The data folder's lock makes this the only server on the database: a
+    // lease still held belongs to a process that died mid-attempt.
+    let released = state.store.release_leases().await?;
+    if released > 0 {
+        tracing::info!(
+            deliveries = released,
+            "deliveries left mid-attempt by a stopped server are sent again"
+        );
+    }
     let clock = state.clock;
     let worker = Worker::new(
         state.store.clone(),

@@ -187,6 +187,19 @@ impl DeliveryStore for SqliteStore {
             .await
     }
 
+    async fn release_leases(&self) -> Result<u64, StoreError> {
+        self.write(|conn| {
+            conn.prepare_cached(
+                "UPDATE event_deliveries SET lease_token = NULL, lease_until = NULL \
+                 WHERE state = 'pending' AND lease_until IS NOT NULL",
+            )
+            .and_then(|mut s| s.execute([]))
+            .map(|n| n as u64)
+            .map_err(map_err)
+        })
+        .await
+    }
+
     async fn record_attempt(&self, attempt: AttemptRecord) -> Result<bool, StoreError> {
         self.write(move |conn| record(conn, &attempt)).await
     }

@@ -175,6 +175,14 @@ pub trait DeliveryStore: Send + Sync {
         limit: usize,
     ) -> Result<Vec<ClaimedDelivery>, StoreError>;
 
+    /// Releases every lease still held, so the deliveries they hold can be
+    /// claimed at once, and returns how many were released. Only for a server
+    /// that owns its database alone (an embedded database behind the data
+    /// folder's lock), at start: any lease left then belongs to a process that
+    /// died mid-attempt, and waiting for it to run out would only delay its
+    /// deliveries. Servers sharing a database let leases run out instead.
+    async fn release_leases(&self) -> Result<u64, StoreError>;
+
     /// Logs an attempt and, when the lease token still holds the delivery,
     /// applies its verdict (delivered, retry at, failed; `Disable` also
     /// switches the outbound webhook off, recording why and when) and

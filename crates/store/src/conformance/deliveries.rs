@@ -277,6 +277,18 @@ pub(super) async fn story(store: &dyn Store) {
     let mut ghost = attempt(&resumed[0], Delivered, Some(200), 6_003);
     ghost.delivery_id = 999_999;
     assert!(!store.record_attempt(ghost).await.expect("ghost"));
+
+    // Released leases (a lone server starting after a crash) are claimed at once.
+    assert!(store.release_leases().await.expect("release") >= 1);
+    let taken_over = store
+        .claim_deliveries(6_003, 30, 10)
+        .await
+        .expect("taken over");
+    assert_eq!(claims(&taken_over), vec![(resumed[0].delivery_id, 2)]);
+    assert!(!store
+        .record_attempt(attempt(&resumed[0], Delivered, Some(200), 6_004))
+        .await
+        .expect("released lease"));
     assert!(store.delete_outbound_webhook(hook).await.expect("delete"));
     assert!(store
         .delivery_attempts(d2)
