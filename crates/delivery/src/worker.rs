@@ -13,10 +13,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use portico_store::secrets::SecretBox;
 use portico_store::{AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryStore, DisableReason};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::outcome::Verdict;
 use crate::payload::{encode_event_body, EventPayload, HandlerAuth};
@@ -97,12 +96,28 @@ impl Worker {
     }
 
     /// Runs until `shutdown` completes; attempts in flight then finish and are recorded.
+    ///
+    /// Up to `concurrency` attempts run at once, each on its own task: a slot
+    /// that frees up is filled by the next claim at once, so one slow handler
+    /// holds one slot, never the deliveries to everyone else.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let slots_total = self.config.concurrency.max(1);
+        let worker = Arc::new(self);
+        let slots = Arc::new(Semaphore::new(slots_total));
         tokio::pin!(shutdown);
         loop {
-            let claimed = match self
+            let free = slots.available_permits().min(worker.config.batch);
+            if free == 0 {
+                // Every slot is busy: wait for one to free up.
+                tokio::select! {
+                    slot = slots.acquire() => drop(slot),
+                    () = &mut shutdown => break,
+                }
+                continue;
+            }
+            let claimed = match worker
                 .store
-                .claim_deliveries((self.now)(), self.config.lease_secs, self.config.batch)
+                .claim_deliveries((worker.now)(), worker.config.lease_secs, free)
                 .await
             {
                 Ok(claimed) => claimed,
@@ -111,25 +126,33 @@ impl Worker {
                     Vec::new()
                 }
             };
-            let full = claimed.len() >= self.config.batch;
-            if !claimed.is_empty() {
-                futures::stream::iter(claimed)
-                    .for_each_concurrent(self.config.concurrency, |d| self.deliver(d))
-                    .await;
+            let full = claimed.len() >= free;
+            for delivery in claimed {
+                let Ok(slot) = slots.clone().acquire_owned().await else {
+                    break;
+                };
+                let worker = worker.clone();
+                tokio::spawn(async move {
+                    worker.deliver(delivery).await;
+                    drop(slot);
+                });
             }
             if full {
                 continue;
             }
             tokio::select! {
-                () = self.wake.notified() => {
+                () = worker.wake.notified() => {
                     // Gather the commits of the next moment into one claim, so a
                     // busy portal does not queue a claim behind every write.
-                    tokio::time::sleep(self.config.gather).await;
+                    tokio::time::sleep(worker.config.gather).await;
                 }
-                () = tokio::time::sleep(self.config.idle_tick) => {}
-                () = &mut shutdown => return,
+                () = tokio::time::sleep(worker.config.idle_tick) => {}
+                () = &mut shutdown => break,
             }
         }
+        // Let the attempts in flight finish and be recorded.
+        let all = u32::try_from(slots_total).unwrap_or(u32::MAX);
+        let _ = slots.acquire_many(all).await;
     }
 
     /// One attempt of one claimed delivery, recorded whatever happens.

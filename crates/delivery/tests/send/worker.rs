@@ -269,3 +269,34 @@ async fn a_single_attempt_handler_gets_one_try_and_stays_on() {
         .unwrap();
     assert!(webhook.active && webhook.disabled.is_none());
 }
+
+#[tokio::test]
+async fn a_slow_handler_does_not_hold_back_the_others() {
+    let receiver = Receiver::start().await;
+    let rig = Rig::start(&[5, 300]).await;
+    // `/slow` answers after 30 s; the sender gives up after its own timeout.
+    rig.subscribe(&receiver.url("/slow"), false).await;
+    let fast = rig.subscribe(&receiver.url("/ok"), false).await;
+    rig.add_lead().await;
+    rig.settled(fast, 1).await;
+    // While the slow attempt is still running, a new event reaches the fast handler.
+    let started = Instant::now();
+    rig.add_lead().await;
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        let oks = receiver
+            .received()
+            .iter()
+            .filter(|r| r.path == "/ok")
+            .count();
+        if oks == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the second event waited behind the slow handler"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
