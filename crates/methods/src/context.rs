@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::FixedOffset;
-use portico_store::{Role, Store, User};
+use portico_store::{EventStamp, Role, Store, User};
 
 use crate::registry::Registry;
 
@@ -97,5 +97,13 @@ impl Ctx {
     /// Notes input Bitrix24 accepts and ignores (see [`crate::leniency`]).
     pub fn ignored(&self, what: &str, key: &str) {
         crate::leniency::ignored(self.method, what, key);
+    }
+
+    /// The stamp of the events a write by this call raises: now, by the caller.
+    pub fn event_stamp(&self) -> EventStamp {
+        EventStamp {
+            at: self.clock.now(),
+            user_id: Some(self.caller.user.id),
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! allowed), an outbound webhook made with `portico outbound add`, a receiver
 //! on a loopback port. A lead added over REST arrives as Bitrix24's form body,
 //! signed with Standard Webhooks headers that verify with the printed secret;
-//! a handler that answers 410 is switched off.
+//! a handler that answers 410 is switched off; a user added over REST arrives
+//! as `ONUSERADD` with its fields directly under `data`.
 
 use std::time::Duration;
 
@@ -204,6 +205,74 @@ async fn a_handler_that_answers_gone_is_switched_off() {
     assert!(
         row.split_whitespace().any(|w| w == "no"),
         "switched off: {list}"
+    );
+    server.stop();
+}
+
+#[tokio::test]
+async fn a_user_added_over_rest_reaches_its_handler_as_onuseradd() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data, &["--allow-private-handlers"]);
+    let (url, mut got) = receiver(200).await;
+    ok(
+        &data,
+        &[
+            "outbound",
+            "add",
+            "--user",
+            "admin",
+            "--url",
+            &url,
+            "--allow-private",
+            "--event",
+            "ONUSERADD",
+        ],
+    );
+    let hook = ok(
+        &data,
+        &["webhook", "add", "--user", "admin", "--scope", "user"],
+    );
+    let hook = hook.lines().last().expect("url").trim().to_owned();
+    let added = reqwest::Client::new()
+        .post(format!("{hook}user.add.json"))
+        .json(&json!({"EMAIL": "ana@example.com", "NAME": "Ana", "LAST_NAME": "Lima"}))
+        .send()
+        .await
+        .expect("user.add")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json");
+    let id = added["result"].as_i64().expect("id").to_string();
+
+    let delivery = next(&mut got).await;
+    let fields: Vec<(String, String)> = form_urlencoded::parse(delivery.body.as_bytes())
+        .into_owned()
+        .collect();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no {name} in {}", delivery.body))
+    };
+    assert!(
+        delivery.body.starts_with("event=ONUSERADD&"),
+        "{}",
+        delivery.body
+    );
+    assert_eq!(field("data[ID]"), id);
+    assert_eq!(field("data[ACTIVE]"), "Y");
+    assert_eq!(field("data[EMAIL]"), "ana@example.com");
+    assert_eq!(field("data[NAME]"), "Ana");
+    assert_eq!(field("data[LAST_NAME]"), "Lima");
+    assert_eq!(field("data[UF_DEPARTMENT][0]"), "1");
+    assert!(
+        !fields
+            .iter()
+            .any(|(k, _)| k.starts_with("data[FIELDS]") || k.contains("PASSWORD")),
+        "{}",
+        delivery.body
     );
     server.stop();
 }

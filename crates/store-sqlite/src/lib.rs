@@ -29,6 +29,7 @@ mod roles;
 mod sessions;
 mod sign_in_attempts;
 mod statuses;
+mod user_field_events;
 mod user_fields;
 mod users;
 mod value;

@@ -3,12 +3,17 @@
 //! (the primary key for an owner's links, `crm_links_target` for the reverse).
 //! Every write runs in the writer: it checks the records exist, computes the
 //! owner's new list with the shared rules of [`portico_store::links`], rewrites
-//! the owner's rows and its mirror column in the same transaction.
+//! the owner's rows and its mirror column in the same transaction, with the
+//! `…UPDATE` event of the record whose list changed when the write carries a
+//! stamp.
 
 use async_trait::async_trait;
 use portico_store::crm::by_code;
 use portico_store::links::{is_pair, remove, replace, reversed, upsert, LINK_PAIRS};
-use portico_store::{EntityDef, Link, LinkChange, LinkListWrite, LinkStore, StoreError};
+use portico_store::{
+    EntityDef, EventStamp, Link, LinkChange, LinkEnd, LinkEvent, LinkListWrite, LinkStore,
+    RecordChange, StoreError,
+};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::entity_sql::quote;
@@ -228,6 +233,39 @@ pub(crate) fn write_list(
     }
 }
 
+/// Records the `…UPDATE` of record `id` of `entity` when the write carries a stamp.
+fn raise_update(
+    conn: &Connection,
+    entity: &EntityDef,
+    id: i64,
+    stamp: Option<&EventStamp>,
+) -> Result<(), StoreError> {
+    crate::events::raise(conn, entity, RecordChange::Update, id, stamp)
+}
+
+/// The record a [`LinkEvent`] names, between `(owner, owner_id)` and `(target, target_id)`.
+fn named_end(
+    event: &LinkEvent,
+    owner: &'static EntityDef,
+    owner_id: i64,
+    target: &'static EntityDef,
+    target_id: i64,
+) -> (&'static EntityDef, i64) {
+    match event.end {
+        LinkEnd::Owner => (owner, owner_id),
+        LinkEnd::Target => (target, target_id),
+    }
+}
+
+impl SqliteStore {
+    /// Wakes the delivery worker after a committed link write that `raised` an event.
+    fn after_link_write(&self, raised: bool) {
+        if raised {
+            self.wake_deliveries();
+        }
+    }
+}
+
 #[async_trait]
 impl LinkStore for SqliteStore {
     async fn links(
@@ -256,10 +294,15 @@ impl LinkStore for SqliteStore {
         owner_id: i64,
         target: &'static EntityDef,
         links: Vec<LinkChange>,
+        event: Option<EventStamp>,
     ) -> Result<(), StoreError> {
         check_pair(owner, target)?;
-        self.write(move |conn| set_links_in(conn, owner, owner_id, target, &links))
-            .await
+        self.write(move |conn| {
+            set_links_in(conn, owner, owner_id, target, &links)?;
+            raise_update(conn, owner, owner_id, event.as_ref())
+        })
+        .await
+        .inspect(|_| self.after_link_write(event.is_some()))
     }
 
     async fn set_linked_owners(
@@ -268,10 +311,15 @@ impl LinkStore for SqliteStore {
         target_id: i64,
         owner: &'static EntityDef,
         wanted: Vec<LinkChange>,
+        event: Option<EventStamp>,
     ) -> Result<(), StoreError> {
         check_pair(owner, target)?;
-        self.write(move |conn| set_linked_owners_in(conn, target, target_id, owner, &wanted))
-            .await
+        self.write(move |conn| {
+            set_linked_owners_in(conn, target, target_id, owner, &wanted)?;
+            raise_update(conn, target, target_id, event.as_ref())
+        })
+        .await
+        .inspect(|_| self.after_link_write(event.is_some()))
     }
 
     async fn add_link(
@@ -280,15 +328,22 @@ impl LinkStore for SqliteStore {
         owner_id: i64,
         target: &'static EntityDef,
         change: LinkChange,
+        event: Option<LinkEvent>,
     ) -> Result<(), StoreError> {
         check_pair(owner, target)?;
         self.write(move |conn| {
             require(conn, owner, &[owner_id])?;
             require(conn, target, &[change.id])?;
             let list = upsert(&load(conn, owner, owner_id, target)?, change);
-            save(conn, owner, owner_id, target, &list)
+            save(conn, owner, owner_id, target, &list)?;
+            if let Some(event) = &event {
+                let (entity, id) = named_end(event, owner, owner_id, target, change.id);
+                raise_update(conn, entity, id, Some(&event.stamp))?;
+            }
+            Ok(())
         })
         .await
+        .inspect(|_| self.after_link_write(event.is_some()))
     }
 
     async fn remove_link(
@@ -297,15 +352,21 @@ impl LinkStore for SqliteStore {
         owner_id: i64,
         target: &'static EntityDef,
         target_id: i64,
+        event: Option<LinkEvent>,
     ) -> Result<bool, StoreError> {
         check_pair(owner, target)?;
         self.write(move |conn| {
             let (list, removed) = remove(&load(conn, owner, owner_id, target)?, target_id);
             if removed {
                 save(conn, owner, owner_id, target, &list)?;
+                if let Some(event) = &event {
+                    let (entity, id) = named_end(event, owner, owner_id, target, target_id);
+                    raise_update(conn, entity, id, Some(&event.stamp))?;
+                }
             }
             Ok(removed)
         })
         .await
+        .inspect(|removed| self.after_link_write(event.is_some() && *removed))
     }
 }

@@ -252,7 +252,7 @@ fn get(conn: &Connection, sql: &EntitySql, id: i64) -> Result<Option<Record>, St
 }
 
 /// The body of [`get`].
-fn get_in_tx(
+pub(crate) fn get_in_tx(
     conn: &Connection,
     sql: &EntitySql,
     id: i64,

@@ -13,11 +13,13 @@ use portico_store::user_fields::{
     NewUserField, UserFieldChange, UserFieldWrite, ENUM_XML_ID_CONFLICT, USER_FIELD_CONFLICT,
 };
 use portico_store::{
-    EntityDef, FieldValue, Record, StoreError, UserField, UserFieldStore, UserType,
+    EntityDef, EventStamp, FieldValue, Record, StoreError, UserField, UserFieldChangeKind,
+    UserFieldStore, UserType,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::map_err;
+use crate::user_field_events::{self as events, FieldIdentity};
 use crate::value::Bind;
 use crate::SqliteStore;
 
@@ -228,8 +230,12 @@ fn insert_item(conn: &Connection, field_id: i64, item: &NewEnumItem) -> Result<(
     Ok(())
 }
 
-/// Inserts a definition and its items.
-fn insert(conn: &Connection, f: &NewUserField) -> Result<i64, StoreError> {
+/// Inserts a definition and its items, and records its events.
+fn insert(
+    conn: &Connection,
+    f: &NewUserField,
+    stamp: Option<&EventStamp>,
+) -> Result<i64, StoreError> {
     conn.prepare_cached(
         "INSERT INTO crm_userfields (entity_id, field_name, user_type_id, xml_id, sort, \
          multiple, mandatory, show_filter, show_in_list, edit_in_list, is_searchable, \
@@ -260,11 +266,35 @@ fn insert(conn: &Connection, f: &NewUserField) -> Result<i64, StoreError> {
     for item in &f.items {
         insert_item(conn, id, item)?;
     }
+    let field = FieldIdentity {
+        id,
+        entity_id: f.entity_id.clone(),
+        field_name: f.field_name.clone(),
+    };
+    let changes: &[UserFieldChangeKind] = if f.items.is_empty() {
+        &[UserFieldChangeKind::Add]
+    } else {
+        &[UserFieldChangeKind::Add, UserFieldChangeKind::SetEnumValues]
+    };
+    events::raise(conn, &field, changes, stamp)?;
     Ok(id)
 }
 
-/// Applies a change; `false` when the definition does not exist.
-fn update(conn: &Connection, id: i64, c: &UserFieldChange) -> Result<bool, StoreError> {
+/// Applies a change and records its events; `false` when the definition does
+/// not exist.
+fn update(
+    conn: &Connection,
+    id: i64,
+    c: &UserFieldChange,
+    stamp: Option<&EventStamp>,
+) -> Result<bool, StoreError> {
+    let Some(field) = events::identity(conn, id)? else {
+        return Ok(false);
+    };
+    let items_before = match (&stamp, c.items.is_empty()) {
+        (Some(_), false) => Some(events::items(conn, id)?),
+        _ => None,
+    };
     let (set_xml, xml_id) = match &c.xml_id {
         Some(x) => (true, x.clone()),
         None => (false, None),
@@ -337,11 +367,19 @@ fn update(conn: &Connection, id: i64, c: &UserFieldChange) -> Result<bool, Store
             }
         }
     }
+    let mut changes = vec![UserFieldChangeKind::Update];
+    if let Some(before) = items_before {
+        if events::items(conn, id)? != before {
+            changes.push(UserFieldChangeKind::SetEnumValues);
+        }
+    }
+    events::raise(conn, &field, &changes, stamp)?;
     Ok(true)
 }
 
-/// Deletes a definition, its items and its values.
-fn delete(conn: &Connection, id: i64) -> Result<bool, StoreError> {
+/// Deletes a definition, its items and its values, and records its event.
+fn delete(conn: &Connection, id: i64, stamp: Option<&EventStamp>) -> Result<bool, StoreError> {
+    let field = events::identity(conn, id)?;
     let n = conn
         .prepare_cached("DELETE FROM crm_userfields WHERE id = ?1")
         .and_then(|mut s| s.execute([id]))
@@ -353,6 +391,9 @@ fn delete(conn: &Connection, id: i64) -> Result<bool, StoreError> {
         conn.prepare_cached(sql)
             .and_then(|mut s| s.execute([id]))
             .map_err(map_err)?;
+    }
+    if let Some(field) = field {
+        events::raise(conn, &field, &[UserFieldChangeKind::Delete], stamp)?;
     }
     Ok(n > 0)
 }
@@ -524,25 +565,45 @@ impl UserFieldStore for SqliteStore {
         self.read(|conn| by_id(conn, id))
     }
 
-    async fn insert_user_field(&self, field: NewUserField) -> Result<i64, StoreError> {
-        self.write(move |conn| insert(conn, &field))
+    async fn insert_user_field(
+        &self,
+        field: NewUserField,
+        event: Option<EventStamp>,
+    ) -> Result<i64, StoreError> {
+        self.write(move |conn| insert(conn, &field, event.as_ref()))
             .await
-            .inspect(|_| self.inner.user_field_cache.invalidate())
+            .inspect(|_| self.after_definition_write(event.is_some()))
     }
 
     async fn update_user_field(
         &self,
         id: i64,
         change: UserFieldChange,
+        event: Option<EventStamp>,
     ) -> Result<bool, StoreError> {
-        self.write(move |conn| update(conn, id, &change))
+        self.write(move |conn| update(conn, id, &change, event.as_ref()))
             .await
-            .inspect(|_| self.inner.user_field_cache.invalidate())
+            .inspect(|found| self.after_definition_write(event.is_some() && *found))
     }
 
-    async fn delete_user_field(&self, id: i64) -> Result<bool, StoreError> {
-        self.write(move |conn| delete(conn, id))
+    async fn delete_user_field(
+        &self,
+        id: i64,
+        event: Option<EventStamp>,
+    ) -> Result<bool, StoreError> {
+        self.write(move |conn| delete(conn, id, event.as_ref()))
             .await
-            .inspect(|_| self.inner.user_field_cache.invalidate())
+            .inspect(|found| self.after_definition_write(event.is_some() && *found))
+    }
+}
+
+impl SqliteStore {
+    /// After a committed definition write: the cached definitions are stale,
+    /// and the delivery worker is woken when the write `raised` events.
+    fn after_definition_write(&self, raised: bool) {
+        self.inner.user_field_cache.invalidate();
+        if raised {
+            self.wake_deliveries();
+        }
     }
 }

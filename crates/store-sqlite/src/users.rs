@@ -3,13 +3,15 @@
 //! run inline on a pool connection; writes go through the writer.
 
 use async_trait::async_trait;
+use portico_store::events::{USER_ADD_EVENT, USER_EVENT_ENTITY};
 use portico_store::users::{USER, USER_EMAIL_CONFLICT};
-use portico_store::{FieldValue, NewUser, StoreError, User, UserStore};
+use portico_store::{FieldValue, NewUser, StoreError, User, UserAdded, UserStore};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::entity_sql::EntitySql;
 use crate::error::map_err;
-use crate::records::set_columns;
+use crate::events::{record_event, RaisedEvent};
+use crate::records::{get_in_tx, set_columns};
 use crate::SqliteStore;
 
 /// Whether `email` is the e-mail or login of a user other than `except`
@@ -39,11 +41,13 @@ fn check_email_free(conn: &Connection, email: &str, except: i64) -> Result<(), S
     Ok(())
 }
 
-/// `user.add`: the row with its login and no password, then its values.
+/// `user.add`: the row with its login and no password, then its values, then
+/// its `ONUSERADD` from the row as stored.
 fn add(
     conn: &Connection,
     sql: &EntitySql,
     values: Vec<(usize, FieldValue)>,
+    event: Option<&UserAdded>,
 ) -> Result<i64, StoreError> {
     let email = email_of(&values)
         .map(str::trim)
@@ -56,6 +60,17 @@ fn add(
         .map_err(map_err)?;
     let id = conn.last_insert_rowid();
     set_columns(conn, sql, id, values)?;
+    if let Some(event) = event {
+        let record = get_in_tx(conn, sql, id, false, false)?
+            .ok_or_else(|| StoreError::Other("the new user is not readable".to_owned()))?;
+        let raised = RaisedEvent {
+            code: USER_ADD_EVENT,
+            entity: USER_EVENT_ENTITY,
+            entity_id: id,
+            data: (event.data)(&record),
+        };
+        record_event(conn, &raised, &event.stamp)?;
+    }
     Ok(id)
 }
 
@@ -228,9 +243,20 @@ impl UserStore for SqliteStore {
         .await
     }
 
-    async fn add_user(&self, values: Vec<(usize, FieldValue)>) -> Result<i64, StoreError> {
+    async fn add_user(
+        &self,
+        values: Vec<(usize, FieldValue)>,
+        event: Option<UserAdded>,
+    ) -> Result<i64, StoreError> {
         let sql = self.entity_sql(&USER);
-        self.write(move |conn| add(conn, &sql, values)).await
+        let raises = event.is_some();
+        let id = self
+            .write(move |conn| add(conn, &sql, values, event.as_ref()))
+            .await?;
+        if raises {
+            self.wake_deliveries();
+        }
+        Ok(id)
     }
 
     async fn update_user(

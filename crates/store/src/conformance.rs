@@ -9,6 +9,7 @@
 
 mod deliveries;
 mod duplicates;
+mod event_sources;
 mod links;
 mod lists;
 mod meta;
@@ -43,6 +44,7 @@ pub async fn run_all(store: &dyn Store) {
     user_fields::story(store).await;
     meta::story(store).await;
     outbox::story(store).await;
+    event_sources::story(store).await;
     deliveries::story(store).await;
     replay::story(store).await;
 }

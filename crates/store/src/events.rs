@@ -1,6 +1,7 @@
-//! Events raised by CRM writes (the transactional outbox): which writes raise
-//! which Bitrix24 event code, the stamp a write carries so its event is
-//! recorded in the same transaction, and reading recorded events back.
+//! Events raised by writes (the transactional outbox): which CRM record,
+//! link, user-field and user writes raise which Bitrix24 event code, the
+//! stamp a write carries so its event is recorded in the same transaction, and
+//! reading recorded events back.
 
 use async_trait::async_trait;
 
@@ -69,7 +70,7 @@ pub fn event_catalogue() -> Vec<EventKind> {
         })
         .map(crm);
     let users = std::iter::once(EventKind {
-        code: "ONUSERADD".to_owned(),
+        code: USER_ADD_EVENT.to_owned(),
         scope: "user",
     });
     records.chain(user_fields).chain(users).collect()
@@ -82,6 +83,55 @@ pub fn record_event_code(entity: &EntityDef, change: RecordChange) -> Option<Str
         .contains(&entity.code)
         .then(|| format!("ONCRM{}{}", entity.code, change.suffix()))
 }
+
+/// What a user-field definition write did, as far as events are concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserFieldChangeKind {
+    /// A definition was created (`…USERFIELDADD`).
+    Add,
+    /// A definition was changed (`…USERFIELDUPDATE`).
+    Update,
+    /// A definition was deleted (`…USERFIELDDELETE`).
+    Delete,
+    /// The list items of an `enumeration` field changed (`…USERFIELDSETENUMVALUES`).
+    SetEnumValues,
+}
+
+impl UserFieldChangeKind {
+    /// The suffix of the event code (`ADD`, `UPDATE`, `DELETE`, `SETENUMVALUES`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            UserFieldChangeKind::Add => "ADD",
+            UserFieldChangeKind::Update => "UPDATE",
+            UserFieldChangeKind::Delete => "DELETE",
+            UserFieldChangeKind::SetEnumValues => "SETENUMVALUES",
+        }
+    }
+}
+
+/// The CRM entity code of a user-field entity id (`LEAD` for `CRM_LEAD`).
+fn user_field_owner(entity_id: &str) -> Option<&'static str> {
+    let code = entity_id.strip_prefix("CRM_")?;
+    EVENT_ENTITIES.iter().copied().find(|e| *e == code)
+}
+
+/// The event code a `change` to a user field of `entity_id` (`CRM_LEAD`, …)
+/// raises (`ONCRMLEADUSERFIELDADD`, …); `None` for other owners.
+pub fn user_field_event_code(entity_id: &str, change: UserFieldChangeKind) -> Option<String> {
+    user_field_owner(entity_id).map(|e| format!("ONCRM{e}USERFIELD{}", change.suffix()))
+}
+
+/// The entity code of a user-field event's row (`LEAD_USERFIELD` for
+/// `CRM_LEAD`); `None` for other owners.
+pub fn user_field_event_entity(entity_id: &str) -> Option<String> {
+    user_field_owner(entity_id).map(|e| format!("{e}_USERFIELD"))
+}
+
+/// The event code of a new user.
+pub const USER_ADD_EVENT: &str = "ONUSERADD";
+
+/// The entity code of a user event's row.
+pub const USER_EVENT_ENTITY: &str = "USER";
 
 /// Asks a record write to record the event it raises, in its own transaction:
 /// when and by whom. A write without a stamp raises nothing.
@@ -148,6 +198,18 @@ mod tests {
             Some("ONCRMCOMPANYADD")
         );
         assert_eq!(record_event_code(&USER, RecordChange::Add), None);
+        assert_eq!(
+            user_field_event_code("CRM_DEAL", UserFieldChangeKind::SetEnumValues).as_deref(),
+            Some("ONCRMDEALUSERFIELDSETENUMVALUES")
+        );
+        assert_eq!(
+            user_field_event_entity("CRM_COMPANY").as_deref(),
+            Some("COMPANY_USERFIELD")
+        );
+        assert_eq!(
+            user_field_event_code("USER", UserFieldChangeKind::Add),
+            None
+        );
         assert_eq!(record_event_codes().len(), 12);
         let catalogue = event_catalogue();
         assert_eq!(catalogue.len(), 12 + 16 + 1);

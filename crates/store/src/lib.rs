@@ -32,8 +32,8 @@ pub use deliveries::{
 };
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
-pub use events::{Event, EventStamp, EventStore, RecordChange};
-pub use links::{Link, LinkChange, LinkStore};
+pub use events::{Event, EventStamp, EventStore, RecordChange, UserFieldChangeKind};
+pub use links::{Link, LinkChange, LinkEnd, LinkEvent, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use meta::MetaStore;
 pub use outbound::{
@@ -48,7 +48,7 @@ pub use sessions::{Session, SessionStore};
 pub use sign_in_attempts::{Admission, AttemptCount, AttemptRule, SignInAttemptStore};
 pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
 pub use user_fields::{UserField, UserFieldStore, UserType};
-pub use users::{NewUser, User, UserStore};
+pub use users::{NewUser, User, UserAdded, UserEventData, UserStore};
 pub use webhooks::{NewWebhook, Webhook, WebhookChange, WebhookStore};
 
 /// Everything a backend provides, gathered so it can be held as `Arc<dyn Store>`.

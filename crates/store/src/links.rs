@@ -20,6 +20,7 @@ use async_trait::async_trait;
 use crate::crm::{COMPANY, CONTACT, DEAL, LEAD};
 use crate::entity::EntityDef;
 use crate::error::StoreError;
+use crate::events::EventStamp;
 
 /// The canonical directions (owner, target); a pair is stored only this way.
 pub static LINK_PAIRS: &[(&EntityDef, &EntityDef)] =
@@ -84,8 +85,33 @@ impl LinkChange {
     }
 }
 
+/// Which end of a link a link write names as changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkEnd {
+    /// The owner record (a deal, when a contact is added to it).
+    Owner,
+    /// The target record (a company, when a contact is added to it from the
+    /// company's side).
+    Target,
+}
+
+/// Asks [`LinkStore::add_link`] or [`LinkStore::remove_link`] to record the
+/// `…UPDATE` event of the record at one end, in the write's own transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinkEvent {
+    /// When and by whom.
+    pub stamp: EventStamp,
+    /// The record whose `…UPDATE` is raised.
+    pub end: LinkEnd,
+}
+
 /// Storage of links. `owner` and `target` must be a canonical pair of
 /// [`LINK_PAIRS`] (anything else fails with [`StoreError::Other`]).
+///
+/// A write given a stamp records, in its own transaction, one `…UPDATE` event
+/// (`data` `{"FIELDS": {"ID": id}}`) of the one record whose list of links it
+/// changes: a write changing only links changes that record as Bitrix24 sees
+/// it. A write that fails, or a removal that finds no link, records nothing.
 #[async_trait]
 pub trait LinkStore: Send + Sync {
     /// The owner's links to records of `target`, ordered by `(sort, id)`.
@@ -107,44 +133,52 @@ pub trait LinkStore: Send + Sync {
     ) -> Result<Vec<Link>, StoreError>;
 
     /// Replaces all the owner's links to `target` with `links` in one
-    /// transaction (see [`replace`] for defaults and duplicates).
+    /// transaction (see [`replace`] for defaults and duplicates); with a
+    /// stamp, raises the owner's `…UPDATE`.
     async fn set_links(
         &self,
         owner: &'static EntityDef,
         owner_id: i64,
         target: &'static EntityDef,
         links: Vec<LinkChange>,
+        event: Option<EventStamp>,
     ) -> Result<(), StoreError>;
 
     /// Replaces, from the target's side, the set of `owner` records linked to
     /// this target record in one transaction: owners not listed lose their link
     /// to it; listed owners get it (or have it changed) as [`upsert`] says, each
-    /// in its own list of links. `LinkChange::id` is an owner id.
+    /// in its own list of links. `LinkChange::id` is an owner id. With a
+    /// stamp, raises the target record's `…UPDATE`.
     async fn set_linked_owners(
         &self,
         target: &'static EntityDef,
         target_id: i64,
         owner: &'static EntityDef,
         owners: Vec<LinkChange>,
+        event: Option<EventStamp>,
     ) -> Result<(), StoreError>;
 
-    /// Adds one link, or changes it when it exists (see [`upsert`]).
+    /// Adds one link, or changes it when it exists (see [`upsert`]); with an
+    /// event, raises `…UPDATE` of the end it names.
     async fn add_link(
         &self,
         owner: &'static EntityDef,
         owner_id: i64,
         target: &'static EntityDef,
         link: LinkChange,
+        event: Option<LinkEvent>,
     ) -> Result<(), StoreError>;
 
     /// Removes one link; `false` when there was none. The primary flag passes
-    /// to the first remaining link.
+    /// to the first remaining link. With an event and a link removed, raises
+    /// `…UPDATE` of the end it names.
     async fn remove_link(
         &self,
         owner: &'static EntityDef,
         owner_id: i64,
         target: &'static EntityDef,
         target_id: i64,
+        event: Option<LinkEvent>,
     ) -> Result<bool, StoreError>;
 }
 

@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::entity::{EntityDef, StorageType};
 use crate::error::StoreError;
+use crate::events::EventStamp;
 use crate::records::FieldValue;
 
 /// The name under which a taken `(ENTITY_ID, FIELD_NAME)` is reported as
@@ -391,7 +392,14 @@ pub struct UserFieldChange {
 pub type UserFieldWrite = (i64, Vec<FieldValue>);
 
 /// Definition storage. Lists come ordered by `SORT`, then `ID`, each with its
-/// list items.
+/// list items. A write given an [`EventStamp`] records its events
+/// (`ONCRM{ENTITY}USERFIELD{ADD|UPDATE|DELETE}`, entity `{ENTITY}_USERFIELD`,
+/// `data` `{"FIELDS": {"ID", "ENTITY_ID", "FIELD_NAME"}}`) in its own
+/// transaction; a write that fails or finds nothing records none.
+/// `…USERFIELDSETENUMVALUES` follows the `ADD` of a field created with list
+/// items, and the `UPDATE` of one whose list items the change really altered
+/// (an item added, deleted, or with a value, default flag, sort or `XML_ID`
+/// that differs afterwards).
 #[async_trait]
 pub trait UserFieldStore: Send + Sync {
     /// The definitions of one entity (`CRM_DEAL`, …), or of all when `None`.
@@ -402,13 +410,25 @@ pub trait UserFieldStore: Send + Sync {
     /// Creates a definition with its list items and returns its id; a taken
     /// `(entity_id, field_name)` is `Conflict(USER_FIELD_CONFLICT)`, a repeated
     /// item `XML_ID` `Conflict(ENUM_XML_ID_CONFLICT)`.
-    async fn insert_user_field(&self, field: NewUserField) -> Result<i64, StoreError>;
+    async fn insert_user_field(
+        &self,
+        field: NewUserField,
+        event: Option<EventStamp>,
+    ) -> Result<i64, StoreError>;
     /// Changes a definition and its list items in one transaction; `false`
     /// when it does not exist. A repeated item `XML_ID` is
     /// `Conflict(ENUM_XML_ID_CONFLICT)` and changes nothing.
-    async fn update_user_field(&self, id: i64, change: UserFieldChange)
-        -> Result<bool, StoreError>;
+    async fn update_user_field(
+        &self,
+        id: i64,
+        change: UserFieldChange,
+        event: Option<EventStamp>,
+    ) -> Result<bool, StoreError>;
     /// Deletes a definition, its list items and every record's values of it,
     /// in one transaction; `false` when it did not exist.
-    async fn delete_user_field(&self, id: i64) -> Result<bool, StoreError>;
+    async fn delete_user_field(
+        &self,
+        id: i64,
+        event: Option<EventStamp>,
+    ) -> Result<bool, StoreError>;
 }

@@ -3,10 +3,13 @@
 //! `user.get` lists them with the shared list machinery and `user.add` /
 //! `user.update` write them.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 
 use crate::error::StoreError;
-use crate::records::FieldValue;
+use crate::events::EventStamp;
+use crate::records::{FieldValue, Record};
 
 mod catalogue;
 
@@ -57,6 +60,20 @@ pub struct NewUser {
     pub date_register: i64,
 }
 
+/// Renders a new user's stored row (its [`USER`] record, read in the write's
+/// transaction) as the `data` of its `ONUSERADD` event.
+pub type UserEventData = Arc<dyn Fn(&Record) -> serde_json::Value + Send + Sync>;
+
+/// Asks [`UserStore::add_user`] to record `ONUSERADD` (entity `USER`) in its
+/// own transaction: when, by whom, and how its `data` is rendered.
+#[derive(Clone)]
+pub struct UserAdded {
+    /// When and by whom.
+    pub stamp: EventStamp,
+    /// The event's `data` from the new user's row.
+    pub data: UserEventData,
+}
+
 /// User storage.
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -78,8 +95,14 @@ pub trait UserStore: Send + Sync {
     /// in one transaction. Its login is its e-mail (the `EMAIL` value, which must
     /// not be empty) and it has no password, so it cannot sign in until one is
     /// set. An e-mail that is already a user's e-mail or login (compared without
-    /// case) is `Conflict(USER_EMAIL_CONFLICT)` and nothing is written.
-    async fn add_user(&self, values: Vec<(usize, FieldValue)>) -> Result<i64, StoreError>;
+    /// case) is `Conflict(USER_EMAIL_CONFLICT)` and nothing is written. With
+    /// `event`, `ONUSERADD` is recorded in the same transaction (see
+    /// [`crate::events`]); a refused write records nothing.
+    async fn add_user(
+        &self,
+        values: Vec<(usize, FieldValue)>,
+        event: Option<UserAdded>,
+    ) -> Result<i64, StoreError>;
     /// Changes values of [`USER`] fields of user `id` (`user.update`) in one
     /// transaction; `false` when there is no such user. A new `EMAIL` that is
     /// another user's e-mail or login (compared without case) is

@@ -9,7 +9,7 @@
 
 use portico_protocol::params::Params;
 use portico_protocol::ApiError;
-use portico_store::{EntityDef, EventStamp, FieldKind, ListPage, ListQuery, Record, RecordWrite};
+use portico_store::{EntityDef, FieldKind, ListPage, ListQuery, Record, RecordWrite};
 use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
@@ -243,7 +243,7 @@ pub async fn create<E: CrmEntity>(ctx: &Ctx, mut set: WriteSet) -> Result<i64, A
         multi: set.multi,
         uf: set.uf,
         id_defaults: E::id_defaults(),
-        event: Some(event_stamp(ctx)),
+        event: Some(ctx.event_stamp()),
     };
     ctx.store
         .insert_record(E::DEF, write)
@@ -274,7 +274,7 @@ pub async fn modify<E: CrmEntity>(
         multi: set.multi,
         uf: set.uf,
         id_defaults: Vec::new(),
-        event: Some(event_stamp(ctx)),
+        event: Some(ctx.event_stamp()),
     };
     let found = ctx
         .store
@@ -295,21 +295,13 @@ pub async fn remove<E: CrmEntity>(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
     }
     let found = ctx
         .store
-        .delete_record(E::DEF, id, Some(event_stamp(ctx)))
+        .delete_record(E::DEF, id, Some(ctx.event_stamp()))
         .await
         .map_err(store_error)?;
     if !found {
         return Err(ApiError::legacy(E::NOT_FOUND));
     }
     Ok(())
-}
-
-/// The stamp of the event a write by this call raises: now, by the caller.
-fn event_stamp(ctx: &Ctx) -> EventStamp {
-    EventStamp {
-        at: ctx.clock.now(),
-        user_id: Some(ctx.caller.user.id),
-    }
 }
 
 /// Runs a list query of `E` resolved from `filter`, `order` and `start`.

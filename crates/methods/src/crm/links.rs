@@ -16,6 +16,11 @@
 //! Rights ([`crate::crm::rights`]): reading an owner's links needs read on the
 //! owner, changing them update on the owner, and every record linked (here or
 //! through a link-list field of a write) read on that record.
+//!
+//! Events: every link write raises, once, the `…UPDATE` event of the method's
+//! record (the deal of `crm.deal.contact.add`, the company of
+//! `crm.company.contact.items.set`), in the write's transaction; a `delete`
+//! that finds no link raises nothing.
 
 use std::borrow::Cow;
 
@@ -23,7 +28,9 @@ use portico_protocol::params::{php_array, value_as_bool, value_as_i64, Params};
 use portico_protocol::ApiError;
 use portico_store::crm::{by_code, COMPANY, CONTACT, DEAL, LEAD};
 use portico_store::links::reversed;
-use portico_store::{EntityDef, FieldKind, Link, LinkChange, LinkListWrite, StoreError};
+use portico_store::{
+    EntityDef, FieldKind, Link, LinkChange, LinkEnd, LinkEvent, LinkListWrite, StoreError,
+};
 use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
@@ -336,7 +343,17 @@ async fn read<P: LinkPair>(ctx: &Ctx, id: i64) -> Result<Vec<Link>, ApiError> {
     links.map_err(store_error)
 }
 
-/// Replaces the owner's links, from whichever side they are stored.
+/// The event of a one-link write: the `…UPDATE` of the method's record, which
+/// is the stored link's `end`.
+fn subject_event(ctx: &Ctx, end: LinkEnd) -> LinkEvent {
+    LinkEvent {
+        stamp: ctx.event_stamp(),
+        end,
+    }
+}
+
+/// Replaces the owner's links, from whichever side they are stored, raising
+/// the owner's `…UPDATE`.
 async fn replace_all<P: LinkPair>(
     ctx: &Ctx,
     id: i64,
@@ -344,10 +361,12 @@ async fn replace_all<P: LinkPair>(
 ) -> Result<(), ApiError> {
     let done = if is_reversed::<P>()? {
         ctx.store
-            .set_linked_owners(P::OWNER, id, P::TARGET, items)
+            .set_linked_owners(P::OWNER, id, P::TARGET, items, Some(ctx.event_stamp()))
             .await
     } else {
-        ctx.store.set_links(P::OWNER, id, P::TARGET, items).await
+        ctx.store
+            .set_links(P::OWNER, id, P::TARGET, items, Some(ctx.event_stamp()))
+            .await
     };
     done.map_err(link_error)
 }
@@ -436,10 +455,19 @@ pub async fn add<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutput, 
     let done = if is_reversed::<P>()? {
         let change = LinkChange { id, ..link };
         ctx.store
-            .add_link(P::TARGET, link.id, P::OWNER, change)
+            .add_link(
+                P::TARGET,
+                link.id,
+                P::OWNER,
+                change,
+                Some(subject_event(&ctx, LinkEnd::Target)),
+            )
             .await
     } else {
-        ctx.store.add_link(P::OWNER, id, P::TARGET, link).await
+        let event = Some(subject_event(&ctx, LinkEnd::Owner));
+        ctx.store
+            .add_link(P::OWNER, id, P::TARGET, link, event)
+            .await
     };
     done.map_err(link_error)?;
     Ok(MethodOutput::value(Value::Bool(true)))
@@ -452,12 +480,14 @@ pub async fn delete<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutpu
     let link = parse_link(P::KEY, &fields)?;
     require_owner::<P>(&ctx, id, Action::Update).await?;
     let done = if is_reversed::<P>()? {
+        let event = Some(subject_event(&ctx, LinkEnd::Target));
         ctx.store
-            .remove_link(P::TARGET, link.id, P::OWNER, id)
+            .remove_link(P::TARGET, link.id, P::OWNER, id, event)
             .await
     } else {
+        let event = Some(subject_event(&ctx, LinkEnd::Owner));
         ctx.store
-            .remove_link(P::OWNER, id, P::TARGET, link.id)
+            .remove_link(P::OWNER, id, P::TARGET, link.id, event)
             .await
     };
     done.map_err(link_error)?;

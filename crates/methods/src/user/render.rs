@@ -2,7 +2,8 @@
 //! for, empty values as `""` (never `null`), `ACTIVE` a boolean,
 //! `UF_DEPARTMENT` a list of ids, `IS_ONLINE` `Y`/`N` from the last activity,
 //! dates ISO 8601 with the portal offset, and `LAST_ACTIVITY_DATE` as
-//! Bitrix24 writes it (`2024-07-23 08:08:50`).
+//! Bitrix24 writes it (`2024-07-23 08:08:50`); and a new user as the `data`
+//! of its `ONUSERADD` event.
 
 use chrono::FixedOffset;
 use portico_store::users::{ONLINE_SECONDS, USER};
@@ -58,6 +59,19 @@ pub(super) fn row(record: &Record, positions: &[usize], now: i64, offset: FixedO
         row.insert(field.name.to_string(), out);
     }
     Value::Object(row)
+}
+
+/// The `data` of a new user's `ONUSERADD`: every field of its row as
+/// `user.get` shows it to a caller with the `user` scope, except `ACTIVE`,
+/// which the event sends as `Y`/`N` as Bitrix24 documents it.
+pub(super) fn event_data(record: &Record, now: i64, offset: FixedOffset) -> Value {
+    let all: Vec<usize> = (0..USER.fields.len()).collect();
+    let mut data = row(record, &all, now, offset);
+    if let Some(active) = data.get_mut("ACTIVE") {
+        let yes = active.as_bool().unwrap_or(false);
+        *active = Value::from(if yes { "Y" } else { "N" });
+    }
+    data
 }
 
 #[cfg(test)]

@@ -3,13 +3,16 @@
 //! administrators change `ACTIVE`). Fields come at the top level, as every
 //! Bitrix24 client sends them; read-only and unknown keys are ignored (logged
 //! at debug level). A new user's login is its e-mail and it has no password,
-//! so it cannot sign in until an administrator sets one.
+//! so it cannot sign in until an administrator sets one. `user.add` raises
+//! `ONUSERADD` with the new user's fields in its own transaction.
+
+use std::sync::Arc;
 
 use chrono::FixedOffset;
 use portico_protocol::params::{value_as_bool, value_as_i64, Params};
 use portico_protocol::{ApiError, ErrorCode};
 use portico_store::users::{department_text, USER, USER_EMAIL_CONFLICT};
-use portico_store::{FieldValue, StoreError};
+use portico_store::{FieldValue, StoreError, UserAdded};
 use serde_json::Value;
 
 use crate::context::Ctx;
@@ -158,7 +161,16 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let now = ctx.clock.now();
     set(&mut values, "DATE_REGISTER", FieldValue::Int(now));
     set(&mut values, "TIMESTAMP_X", FieldValue::Int(now));
-    let id = ctx.store.add_user(values).await.map_err(write_error)?;
+    let offset = ctx.clock.offset;
+    let event = UserAdded {
+        stamp: ctx.event_stamp(),
+        data: Arc::new(move |record| super::render::event_data(record, now, offset)),
+    };
+    let id = ctx
+        .store
+        .add_user(values, Some(event))
+        .await
+        .map_err(write_error)?;
     tracing::info!(target: "portico::users", user = id, by = ctx.caller.user.id, "user added");
     Ok(MethodOutput::value(Value::from(id)))
 }

@@ -116,6 +116,7 @@ pub(super) async fn story(store: &dyn Store) {
             deal,
             &CONTACT,
             vec![LinkChange::to(c2), LinkChange::to(c1)],
+            None,
         )
         .await
         .expect("set deal contacts");
@@ -135,7 +136,7 @@ pub(super) async fn story(store: &dyn Store) {
         is_primary: Some(true),
     };
     store
-        .add_link(&DEAL, deal, &CONTACT, primary)
+        .add_link(&DEAL, deal, &CONTACT, primary, None)
         .await
         .expect("add link");
     assert_eq!(
@@ -153,7 +154,7 @@ pub(super) async fn story(store: &dyn Store) {
         is_primary: None,
     };
     store
-        .add_link(&DEAL, deal, &CONTACT, moved)
+        .add_link(&DEAL, deal, &CONTACT, moved, None)
         .await
         .expect("move link");
     assert_eq!(
@@ -163,11 +164,11 @@ pub(super) async fn story(store: &dyn Store) {
 
     // Removing the primary link hands the flag to the first remaining one.
     assert!(store
-        .remove_link(&DEAL, deal, &CONTACT, c3)
+        .remove_link(&DEAL, deal, &CONTACT, c3, None)
         .await
         .expect("remove"));
     assert!(!store
-        .remove_link(&DEAL, deal, &CONTACT, c3)
+        .remove_link(&DEAL, deal, &CONTACT, c3, None)
         .await
         .expect("remove again"));
     assert_eq!(
@@ -187,22 +188,23 @@ pub(super) async fn story(store: &dyn Store) {
             deal,
             &CONTACT,
             vec![LinkChange::to(c3), LinkChange::to(999_999)],
+            None,
         )
         .await;
     assert!(matches!(bad, Err(StoreError::NotFound)), "{bad:?}");
     let bad = store
-        .add_link(&DEAL, deal, &CONTACT, LinkChange::to(999_999))
+        .add_link(&DEAL, deal, &CONTACT, LinkChange::to(999_999), None)
         .await;
     assert!(matches!(bad, Err(StoreError::NotFound)), "{bad:?}");
     let bad = store
-        .set_links(&DEAL, 999_999, &CONTACT, vec![LinkChange::to(c1)])
+        .set_links(&DEAL, 999_999, &CONTACT, vec![LinkChange::to(c1)], None)
         .await;
     assert!(matches!(bad, Err(StoreError::NotFound)), "{bad:?}");
     assert_eq!(links(store, &DEAL, deal, &CONTACT).await, before);
     assert_eq!(links(store, &DEAL, 999_999, &CONTACT).await, vec![]);
     // Only canonical directions are stored.
     let bad = store
-        .set_links(&COMPANY, k1, &CONTACT, vec![LinkChange::to(c1)])
+        .set_links(&COMPANY, k1, &CONTACT, vec![LinkChange::to(c1)], None)
         .await;
     assert!(matches!(bad, Err(StoreError::Other(_))), "{bad:?}");
     let bad = store.links(&DEAL, deal, &COMPANY).await;
@@ -210,11 +212,11 @@ pub(super) async fn story(store: &dyn Store) {
 
     // Contact → company links, read from the company's side by owner id.
     store
-        .set_links(&CONTACT, c2, &COMPANY, vec![LinkChange::to(k1)])
+        .set_links(&CONTACT, c2, &COMPANY, vec![LinkChange::to(k1)], None)
         .await
         .expect("contact companies");
     store
-        .add_link(&CONTACT, c1, &COMPANY, LinkChange::to(k1))
+        .add_link(&CONTACT, c1, &COMPANY, LinkChange::to(k1), None)
         .await
         .expect("second contact");
     assert_eq!(owners(store, &COMPANY, k1, &CONTACT).await, vec![c1, c2]);
@@ -235,7 +237,13 @@ pub(super) async fn story(store: &dyn Store) {
         is_primary: Some(true),
     };
     store
-        .set_linked_owners(&COMPANY, k2, &CONTACT, vec![as_primary, LinkChange::to(c3)])
+        .set_linked_owners(
+            &COMPANY,
+            k2,
+            &CONTACT,
+            vec![as_primary, LinkChange::to(c3)],
+            None,
+        )
         .await
         .expect("company contacts");
     assert_eq!(owners(store, &COMPANY, k2, &CONTACT).await, vec![c1, c3]);
@@ -252,7 +260,7 @@ pub(super) async fn story(store: &dyn Store) {
         vec![link(k2, 10, true)]
     );
     store
-        .set_linked_owners(&COMPANY, k2, &CONTACT, vec![LinkChange::to(c3)])
+        .set_linked_owners(&COMPANY, k2, &CONTACT, vec![LinkChange::to(c3)], None)
         .await
         .expect("drop a contact");
     assert_eq!(
@@ -264,7 +272,7 @@ pub(super) async fn story(store: &dyn Store) {
         FieldValue::Int(k1)
     );
     let bad = store
-        .set_linked_owners(&COMPANY, k2, &CONTACT, vec![LinkChange::to(999_999)])
+        .set_linked_owners(&COMPANY, k2, &CONTACT, vec![LinkChange::to(999_999)], None)
         .await;
     assert!(matches!(bad, Err(StoreError::NotFound)), "{bad:?}");
     assert_eq!(owners(store, &COMPANY, k2, &CONTACT).await, vec![c3]);
@@ -272,7 +280,7 @@ pub(super) async fn story(store: &dyn Store) {
     // A lead's contacts mirror into the lead's CONTACT_ID.
     let lead = insert(store, &LEAD, "TITLE", "Linked lead").await;
     store
-        .set_links(&LEAD, lead, &CONTACT, vec![LinkChange::to(c2)])
+        .set_links(&LEAD, lead, &CONTACT, vec![LinkChange::to(c2)], None)
         .await
         .expect("lead contacts");
     assert_eq!(

@@ -37,7 +37,12 @@ fn settings(v: Value) -> Map<String, Value> {
 }
 
 /// A new field of `entity_id` with defaults.
-fn new_field(entity_id: &str, name: &str, user_type: UserType, sort: i64) -> NewUserField {
+pub(super) fn new_field(
+    entity_id: &str,
+    name: &str,
+    user_type: UserType,
+    sort: i64,
+) -> NewUserField {
     NewUserField {
         entity_id: entity_id.to_owned(),
         field_name: name.to_owned(),
@@ -57,7 +62,7 @@ fn new_field(entity_id: &str, name: &str, user_type: UserType, sort: i64) -> New
 }
 
 /// A new list item.
-fn item(value: &str, sort: i64, xml_id: &str) -> NewEnumItem {
+pub(super) fn item(value: &str, sort: i64, xml_id: &str) -> NewEnumItem {
     NewEnumItem {
         value: value.to_owned(),
         def: false,
@@ -131,7 +136,7 @@ pub(super) async fn story(store: &dyn Store) {
     note.settings = settings(json!({"DEFAULT_VALUE": "", "ROWS": 2}));
     note.labels.edit_form = langs(&[("en", "Note"), ("br", "Nota")]);
     let note_id = store
-        .insert_user_field(note.clone())
+        .insert_user_field(note.clone(), None)
         .await
         .expect("insert note");
     let mut color = new_field("CRM_DEAL", "UF_CRM_COLOR", UserType::Enumeration, 100);
@@ -141,25 +146,34 @@ pub(super) async fn story(store: &dyn Store) {
         item("Blue", 30, "blue"),
     ];
     color.items[0].def = true;
-    let color_id = store.insert_user_field(color).await.expect("insert color");
+    let color_id = store
+        .insert_user_field(color, None)
+        .await
+        .expect("insert color");
     let mut scores = new_field("CRM_DEAL", "UF_CRM_SCORES", UserType::Integer, 200);
     scores.multiple = true;
     let scores_id = store
-        .insert_user_field(scores)
+        .insert_user_field(scores, None)
         .await
         .expect("insert scores");
     let rate_id = store
-        .insert_user_field(new_field("CRM_DEAL", "UF_CRM_RATE", UserType::Double, 300))
+        .insert_user_field(
+            new_field("CRM_DEAL", "UF_CRM_RATE", UserType::Double, 300),
+            None,
+        )
         .await
         .expect("insert rate");
     let lead_note_id = store
-        .insert_user_field(new_field("CRM_LEAD", "UF_CRM_NOTE", UserType::String, 100))
+        .insert_user_field(
+            new_field("CRM_LEAD", "UF_CRM_NOTE", UserType::String, 100),
+            None,
+        )
         .await
         .expect("the same name on another entity");
     assert!(note_id > 0 && color_id > note_id && lead_note_id > rate_id);
 
     let dup = store
-        .insert_user_field(new_field("CRM_DEAL", "UF_CRM_NOTE", UserType::Url, 1))
+        .insert_user_field(new_field("CRM_DEAL", "UF_CRM_NOTE", UserType::Url, 1), None)
         .await;
     assert!(
         matches!(&dup, Err(StoreError::Conflict(n)) if n == USER_FIELD_CONFLICT),
@@ -167,7 +181,7 @@ pub(super) async fn story(store: &dyn Store) {
     );
     let mut twins = new_field("CRM_DEAL", "UF_CRM_TWINS", UserType::Enumeration, 1);
     twins.items = vec![item("A", 1, "x"), item("B", 2, "x")];
-    let dup = store.insert_user_field(twins).await;
+    let dup = store.insert_user_field(twins, None).await;
     assert!(
         matches!(&dup, Err(StoreError::Conflict(n)) if n == ENUM_XML_ID_CONFLICT),
         "duplicate item XML_ID: {dup:?}"
@@ -256,7 +270,7 @@ pub(super) async fn story(store: &dyn Store) {
         ..UserFieldChange::default()
     };
     assert!(store
-        .update_user_field(note_id, change)
+        .update_user_field(note_id, change, None)
         .await
         .expect("update note"));
     let got = field(store, note_id).await;
@@ -272,7 +286,7 @@ pub(super) async fn story(store: &dyn Store) {
     assert_eq!(got.settings, settings(json!({"ROWS": 5})));
     assert_eq!(got.show_filter, "N", "untouched");
     assert!(!store
-        .update_user_field(999_999, UserFieldChange::default())
+        .update_user_field(999_999, UserFieldChange::default(), None)
         .await
         .expect("missing"));
 
@@ -292,7 +306,7 @@ pub(super) async fn story(store: &dyn Store) {
         ..UserFieldChange::default()
     };
     assert!(store
-        .update_user_field(color_id, change)
+        .update_user_field(color_id, change, None)
         .await
         .expect("item changes"));
     let got = field(store, color_id).await;
@@ -322,7 +336,7 @@ pub(super) async fn story(store: &dyn Store) {
         }],
         ..UserFieldChange::default()
     };
-    let r = store.update_user_field(color_id, clash).await;
+    let r = store.update_user_field(color_id, clash, None).await;
     assert!(
         matches!(&r, Err(StoreError::Conflict(n)) if n == ENUM_XML_ID_CONFLICT),
         "item XML_ID taken: {r:?}"
@@ -611,6 +625,7 @@ pub(super) async fn story(store: &dyn Store) {
                 items: vec![EnumChange::Delete { id: blue }],
                 ..UserFieldChange::default()
             },
+            None,
         )
         .await
         .expect("delete item"));
@@ -661,10 +676,13 @@ pub(super) async fn story(store: &dyn Store) {
 
     // A deleted definition takes its values with it.
     assert!(store
-        .delete_user_field(scores_id)
+        .delete_user_field(scores_id, None)
         .await
         .expect("delete field"));
-    assert!(!store.delete_user_field(scores_id).await.expect("again"));
+    assert!(!store
+        .delete_user_field(scores_id, None)
+        .await
+        .expect("again"));
     assert_eq!(store.user_field_by_id(scores_id).await.expect("gone"), None);
     assert_eq!(get(ids[0]).await.uf_values(scores_id), &[] as &[FieldValue]);
     assert_eq!(

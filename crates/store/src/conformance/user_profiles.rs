@@ -59,14 +59,17 @@ fn is_taken<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
 pub(super) async fn story(store: &dyn Store) {
     let before = store.list_users().await.expect("users").len();
     let carol = store
-        .add_user(vec![
-            (pos("EMAIL"), text("Carol@Example.com")),
-            (pos("NAME"), text("Carol")),
-            (pos("LAST_NAME"), text("Jones")),
-            (pos("UF_DEPARTMENT"), text(",1,7,")),
-            (pos("USER_TYPE"), text("employee")),
-            (pos("DATE_REGISTER"), FieldValue::Int(1_700_000_100)),
-        ])
+        .add_user(
+            vec![
+                (pos("EMAIL"), text("Carol@Example.com")),
+                (pos("NAME"), text("Carol")),
+                (pos("LAST_NAME"), text("Jones")),
+                (pos("UF_DEPARTMENT"), text(",1,7,")),
+                (pos("USER_TYPE"), text("employee")),
+                (pos("DATE_REGISTER"), FieldValue::Int(1_700_000_100)),
+            ],
+            None,
+        )
         .await
         .expect("add carol");
     let user = store.user_by_id(carol).await.expect("carol").expect("row");
@@ -88,23 +91,29 @@ pub(super) async fn story(store: &dyn Store) {
 
     for taken in ["carol@example.COM", "bob@example.com", "ALICE"] {
         let r = store
-            .add_user(vec![(pos("EMAIL"), text(taken)), (pos("NAME"), text("x"))])
+            .add_user(
+                vec![(pos("EMAIL"), text(taken)), (pos("NAME"), text("x"))],
+                None,
+            )
             .await;
         assert!(is_taken(r), "{taken} is taken");
     }
     assert!(
         store
-            .add_user(vec![(pos("NAME"), text("no mail"))])
+            .add_user(vec![(pos("NAME"), text("no mail"))], None)
             .await
             .is_err(),
         "EMAIL is required"
     );
     let dave = store
-        .add_user(vec![
-            (pos("EMAIL"), text("dave@partner.example")),
-            (pos("USER_TYPE"), text("extranet")),
-            (pos("UF_DEPARTMENT"), FieldValue::Null),
-        ])
+        .add_user(
+            vec![
+                (pos("EMAIL"), text("dave@partner.example")),
+                (pos("USER_TYPE"), text("extranet")),
+                (pos("UF_DEPARTMENT"), FieldValue::Null),
+            ],
+            None,
+        )
         .await
         .expect("add dave");
     assert_eq!(store.list_users().await.expect("users").len(), before + 2);

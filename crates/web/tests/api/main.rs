@@ -11,6 +11,7 @@ mod decoding;
 mod duplicates;
 mod errors;
 mod events_outbox;
+mod events_sources;
 mod field_lists;
 mod items;
 mod leads;

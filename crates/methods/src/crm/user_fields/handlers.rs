@@ -1,6 +1,8 @@
 //! The handlers of `crm.{e}.userfield.add/get/update/delete` (`list` has its
 //! own module), with the administrator check and the loading of one
-//! definition of an entity.
+//! definition of an entity. Each write raises its
+//! `ONCRM{ENTITY}USERFIELD…` events in its own transaction (see
+//! [`portico_store::UserFieldStore`]).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -119,7 +121,7 @@ pub(super) async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<Method
     };
     let id = ctx
         .store
-        .insert_user_field(new)
+        .insert_user_field(new, Some(ctx.event_stamp()))
         .await
         .map_err(|e| conflict(e, entity_id, &name))?;
     Ok(MethodOutput::value(Value::from(id)))
@@ -227,7 +229,7 @@ pub(super) async fn update<E: CrmEntity>(
     }
     let found = ctx
         .store
-        .update_user_field(id, change)
+        .update_user_field(id, change, Some(ctx.event_stamp()))
         .await
         .map_err(|e| conflict(e, &current.entity_id, &current.field_name))?;
     if !found {
@@ -247,7 +249,12 @@ pub(super) async fn delete<E: CrmEntity>(
     require_admin(&ctx)?;
     let id = param_id(&params)?;
     load::<E>(&ctx, id).await?;
-    if !ctx.store.delete_user_field(id).await.map_err(store_error)? {
+    let deleted = ctx
+        .store
+        .delete_user_field(id, Some(ctx.event_stamp()))
+        .await
+        .map_err(store_error)?;
+    if !deleted {
         return Err(ApiError::new(
             ErrorCode::ErrorNotFound,
             format!("The entity with ID '{id}' is not found"),
