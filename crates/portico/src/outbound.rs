@@ -14,7 +14,7 @@ use portico_delivery::{new_application_token, new_signing_secret, parse_handler_
 use portico_store::events::event_catalogue;
 use portico_store::outbound::normalize_events;
 use portico_store::{
-    DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
+    DeliveryQuery, DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
 };
 
 use crate::output::out;
@@ -225,7 +225,11 @@ pub async fn outbound_log(portal: &Portal, id: i64, limit: usize) -> anyhow::Res
         "attempts",
         "status"
     );
-    for d in portal.store.list_deliveries(id, limit).await? {
+    for d in portal
+        .store
+        .list_deliveries(id, DeliveryQuery::newest(limit))
+        .await?
+    {
         let status = d.last_status.map(|s| s.to_string()).unwrap_or_default();
         let next = d
             .next_attempt_at

@@ -8,6 +8,7 @@
 //! story carry a marker so other stories' rows do not disturb it.
 
 mod deliveries;
+mod delivery_log;
 mod duplicates;
 mod links;
 mod lists;
@@ -44,5 +45,6 @@ pub async fn run_all(store: &dyn Store) {
     meta::story(store).await;
     outbox::story(store).await;
     deliveries::story(store).await;
+    delivery_log::story(store).await;
     replay::story(store).await;
 }
