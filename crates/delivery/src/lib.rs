@@ -19,6 +19,7 @@
 //! IP-literal hosts) and [`resolve_checked`] right before connecting (DNS resolution, every
 //! address checked; the caller connects only to the addresses it returns).
 
+pub mod credentials;
 pub mod ip;
 pub mod outcome;
 pub mod payload;
@@ -28,6 +29,7 @@ pub mod signing;
 pub mod ssrf;
 pub mod worker;
 
+pub use credentials::{new_application_token, new_signing_secret};
 pub use ip::is_forbidden;
 pub use outcome::{parse_retry_after, Outcome, Verdict};
 pub use payload::{encode_event_body, EventPayload, HandlerAuth};

@@ -8,17 +8,14 @@
 //! to a new outbound webhook from the next CRM change on.
 
 use anyhow::{bail, Context};
-use base64::prelude::{Engine as _, BASE64_STANDARD};
 use chrono::Utc;
 use clap::Subcommand;
-use portico_delivery::{parse_handler_url, SsrfPolicy};
+use portico_delivery::{new_application_token, new_signing_secret, parse_handler_url, SsrfPolicy};
 use portico_store::events::event_catalogue;
 use portico_store::outbound::normalize_events;
 use portico_store::{
-    DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
+    DeliveryQuery, DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
 };
-use rand::distributions::{Alphanumeric, DistString};
-use rand::RngCore;
 
 use crate::output::out;
 use crate::setup::Portal;
@@ -97,20 +94,6 @@ pub struct OutboundAdd {
     /// Bitrix24's own behaviour: one attempt per event, no retries.
     #[arg(long)]
     pub single_attempt: bool,
-}
-
-/// A new application token: 32 lower-case letters and digits, as Bitrix24 shows them.
-fn new_application_token() -> String {
-    Alphanumeric
-        .sample_string(&mut rand::rngs::OsRng, 32)
-        .to_ascii_lowercase()
-}
-
-/// A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64.
-fn new_signing_secret() -> String {
-    let mut key = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut key);
-    format!("whsec_{}", BASE64_STANDARD.encode(key))
 }
 
 /// The event codes asked for, each known, upper case, once.
@@ -242,7 +225,11 @@ pub async fn outbound_log(portal: &Portal, id: i64, limit: usize) -> anyhow::Res
         "attempts",
         "status"
     );
-    for d in portal.store.list_deliveries(id, limit).await? {
+    for d in portal
+        .store
+        .list_deliveries(id, DeliveryQuery::newest(limit))
+        .await?
+    {
         let status = d.last_status.map(|s| s.to_string()).unwrap_or_default();
         let next = d
             .next_attempt_at

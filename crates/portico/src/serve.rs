@@ -181,6 +181,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tls.is_some(),
     )
     .with_public_url(portal.config.public_url.clone())
+    .with_allow_private_handlers(portal.config.allow_private_handlers)
     .with_trusted_proxies(trusted_proxies);
     let listener = TcpListener::bind(addr)
         .await

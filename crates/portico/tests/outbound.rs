@@ -9,7 +9,8 @@
 //! `event_retention_days`.
 
 use portico_store::{
-    AttemptRecord, AttemptVerdict, DeliveryState, DeliveryStore, OutboundWebhookStore,
+    AttemptRecord, AttemptVerdict, DeliveryQuery, DeliveryState, DeliveryStore,
+    OutboundWebhookStore,
 };
 use portico_store_sqlite::{SqliteOptions, SqliteStore};
 use serde_json::{json, Value};
@@ -154,7 +155,10 @@ async fn outbound_webhooks_from_the_command_line_receive_crm_changes() {
         .expect("stored");
     assert_eq!(stored.name, "Local receiver");
     assert_eq!(stored.events, vec!["ONCRMDEALADD", "ONCRMLEADADD"]);
-    let deliveries = store.list_deliveries(id, 10).await.expect("deliveries");
+    let deliveries = store
+        .list_deliveries(id, DeliveryQuery::newest(10))
+        .await
+        .expect("deliveries");
     assert_eq!(deliveries.len(), 1);
     // This server does not allow private handlers: its worker refused to
     // connect to the loopback address and gave the delivery up.

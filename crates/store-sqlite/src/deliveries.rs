@@ -5,13 +5,13 @@
 
 use async_trait::async_trait;
 use portico_store::{
-    AttemptRecord, AttemptVerdict, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryState,
-    DeliveryStore, StoreError,
+    AttemptRecord, AttemptVerdict, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryQuery,
+    DeliveryState, DeliveryStore, EventStamp, QueuedTest, StoreError, TEST_EVENT_CODE,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::map_err;
-use crate::events::{event_columns, event_from_row, EVENT_COLUMNS};
+use crate::events::{event_columns, event_from_row, insert_event, RaisedEvent, EVENT_COLUMNS};
 use crate::outbound::{outbound_columns, outbound_from_row};
 use crate::SqliteStore;
 
@@ -35,11 +35,7 @@ const CLAIMED_PARTS: &str = concat!(
      JOIN outbound_webhooks w ON w.id = d.webhook_id WHERE d.id = ?1"
 );
 
-/// The columns [`delivery_from_row`] reads.
-const DELIVERY_COLUMNS: &str = "d.id, d.event_id, d.webhook_id, d.state, d.attempts, \
-     d.next_attempt_at, d.last_status, d.created_at, d.finished_at, e.code";
-
-/// A [`Delivery`] from the columns of [`DELIVERY_COLUMNS`].
+/// A [`Delivery`] from the columns [`LIST_DELIVERIES`] selects.
 fn delivery_from_row(row: &Row<'_>) -> rusqlite::Result<Delivery> {
     let state: String = row.get(3)?;
     Ok(Delivery {
@@ -160,6 +156,52 @@ const REDELIVER: &str = "UPDATE event_deliveries SET state = 'pending', attempts
      next_attempt_at = ?2, finished_at = NULL, lease_token = NULL, lease_until = NULL \
      WHERE id = ?1 AND state != 'pending'";
 
+/// Makes the failed deliveries of webhook `?1` created from `?2` to `?3` pending, due at `?4`.
+const REDELIVER_FAILED: &str = "UPDATE event_deliveries SET state = 'pending', attempts = 0, \
+     next_attempt_at = ?4, finished_at = NULL, lease_token = NULL, lease_until = NULL \
+     WHERE webhook_id = ?1 AND state = 'failed' AND created_at BETWEEN ?2 AND ?3";
+
+/// Deliveries of webhook `?1`, newest first: `?2` state or any, `?3` event
+/// code or any, `?4` only ids below it or all, at most `?5`.
+const LIST_DELIVERIES: &str = "SELECT d.id, d.event_id, d.webhook_id, d.state, d.attempts, \
+     d.next_attempt_at, d.last_status, d.created_at, d.finished_at, e.code \
+     FROM event_deliveries d JOIN events e ON e.id = d.event_id \
+     WHERE d.webhook_id = ?1 AND (?2 IS NULL OR d.state = ?2) AND (?3 IS NULL OR e.code = ?3) \
+       AND (?4 IS NULL OR d.id < ?4) \
+     ORDER BY d.id DESC LIMIT ?5";
+
+/// Records a test event and its one delivery to webhook `webhook_id`, if it exists.
+fn queue_test(
+    conn: &Connection,
+    webhook_id: i64,
+    stamp: &EventStamp,
+) -> Result<Option<QueuedTest>, StoreError> {
+    let exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM outbound_webhooks WHERE id = ?1)")
+        .and_then(|mut s| s.query_row([webhook_id], |r| r.get(0)))
+        .map_err(map_err)?;
+    if !exists {
+        return Ok(None);
+    }
+    let event = RaisedEvent {
+        code: TEST_EVENT_CODE,
+        entity: "APP",
+        entity_id: 0,
+        data: serde_json::json!({ "QUERY": { "TEST": "Y" } }),
+    };
+    let event_id = insert_event(conn, &event, stamp)?;
+    conn.prepare_cached(
+        "INSERT INTO event_deliveries (event_id, webhook_id, state, attempts, next_attempt_at, \
+         created_at) VALUES (?1, ?2, 'pending', 0, ?3, ?3)",
+    )
+    .and_then(|mut s| s.execute(params![event_id, webhook_id, stamp.at]))
+    .map_err(map_err)?;
+    Ok(Some(QueuedTest {
+        event_id,
+        delivery_id: conn.last_insert_rowid(),
+    }))
+}
+
 /// Removes deliveries finished before `?1`.
 const PRUNE_DELIVERIES: &str =
     "DELETE FROM event_deliveries WHERE state != 'pending' AND finished_at < ?1";
@@ -207,19 +249,17 @@ impl DeliveryStore for SqliteStore {
     async fn list_deliveries(
         &self,
         webhook_id: i64,
-        limit: usize,
+        query: DeliveryQuery,
     ) -> Result<Vec<Delivery>, StoreError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+        let state = query.state.map(DeliveryState::as_str);
         self.read(|conn| {
-            let mut stmt = conn
-                .prepare_cached(&format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM event_deliveries d \
-                     JOIN events e ON e.id = d.event_id \
-                     WHERE d.webhook_id = ?1 ORDER BY d.id DESC LIMIT ?2"
-                ))
-                .map_err(map_err)?;
+            let mut stmt = conn.prepare_cached(LIST_DELIVERIES).map_err(map_err)?;
             let rows = stmt
-                .query_map(params![webhook_id, limit], delivery_from_row)
+                .query_map(
+                    params![webhook_id, state, query.event_code, query.before_id, limit],
+                    delivery_from_row,
+                )
                 .map_err(map_err)?;
             rows.collect::<Result<_, _>>().map_err(map_err)
         })
@@ -256,13 +296,54 @@ impl DeliveryStore for SqliteStore {
     }
 
     async fn redeliver(&self, delivery_id: i64, now: i64) -> Result<bool, StoreError> {
-        self.write(move |conn| {
-            conn.prepare_cached(REDELIVER)
-                .and_then(|mut s| s.execute(params![delivery_id, now]))
-                .map(|n| n > 0)
-                .map_err(map_err)
-        })
-        .await
+        let again = self
+            .write(move |conn| {
+                conn.prepare_cached(REDELIVER)
+                    .and_then(|mut s| s.execute(params![delivery_id, now]))
+                    .map(|n| n > 0)
+                    .map_err(map_err)
+            })
+            .await?;
+        if again {
+            self.wake_deliveries();
+        }
+        Ok(again)
+    }
+
+    async fn redeliver_failed(
+        &self,
+        webhook_id: i64,
+        from: i64,
+        to: i64,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        let n = self
+            .write(move |conn| {
+                conn.prepare_cached(REDELIVER_FAILED)
+                    .and_then(|mut s| s.execute(params![webhook_id, from, to, now]))
+                    .map_err(map_err)
+            })
+            .await?;
+        if n > 0 {
+            self.wake_deliveries();
+        }
+        Ok(n as u64)
+    }
+
+    async fn queue_test_event(
+        &self,
+        webhook_id: i64,
+        user_id: Option<i64>,
+        at: i64,
+    ) -> Result<Option<QueuedTest>, StoreError> {
+        let stamp = EventStamp { at, user_id };
+        let queued = self
+            .write(move |conn| queue_test(conn, webhook_id, &stamp))
+            .await?;
+        if queued.is_some() {
+            self.wake_deliveries();
+        }
+        Ok(queued)
     }
 
     async fn prune_outbox(&self, before: i64) -> Result<u64, StoreError> {

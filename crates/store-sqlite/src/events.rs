@@ -103,6 +103,19 @@ pub(crate) fn record_event(
     if !subscribed {
         return Ok(None);
     }
+    let event_id = insert_event(conn, event, stamp)?;
+    conn.prepare_cached(FAN_OUT)
+        .and_then(|mut s| s.execute(params![event_id, event.code, stamp.at]))
+        .map_err(map_err)?;
+    Ok(Some(event_id))
+}
+
+/// Inserts `event` alone (no deliveries) on `conn` and returns its id.
+pub(crate) fn insert_event(
+    conn: &Connection,
+    event: &RaisedEvent<'_>,
+    stamp: &EventStamp,
+) -> Result<i64, StoreError> {
     conn.prepare_cached(EVENT_INSERT)
         .and_then(|mut s| {
             s.execute(params![
@@ -115,11 +128,7 @@ pub(crate) fn record_event(
             ])
         })
         .map_err(map_err)?;
-    let event_id = conn.last_insert_rowid();
-    conn.prepare_cached(FAN_OUT)
-        .and_then(|mut s| s.execute(params![event_id, event.code, stamp.at]))
-        .map_err(map_err)?;
-    Ok(Some(event_id))
+    Ok(conn.last_insert_rowid())
 }
 
 #[async_trait]

@@ -174,6 +174,27 @@ impl OutboundWebhookStore for SqliteStore {
         .await
     }
 
+    async fn replace_outbound_credentials(
+        &self,
+        id: i64,
+        application_token_sealed: Option<Vec<u8>>,
+        signing_secret_sealed: Option<Vec<u8>>,
+    ) -> Result<bool, StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(
+                "UPDATE outbound_webhooks SET \
+                 application_token_sealed = COALESCE(?2, application_token_sealed), \
+                 signing_secret_sealed = COALESCE(?3, signing_secret_sealed) WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![id, application_token_sealed, signing_secret_sealed])
+            })
+            .map(|n| n > 0)
+            .map_err(map_err)
+        })
+        .await
+    }
+
     async fn delete_outbound_webhook(&self, id: i64) -> Result<bool, StoreError> {
         self.write(move |conn| {
             conn.prepare_cached("DELETE FROM outbound_webhooks WHERE id = ?1")

@@ -8,6 +8,7 @@
 //! story carry a marker so other stories' rows do not disturb it.
 
 mod deliveries;
+mod delivery_log;
 mod duplicates;
 mod event_sources;
 mod links;
@@ -46,5 +47,6 @@ pub async fn run_all(store: &dyn Store) {
     outbox::story(store).await;
     event_sources::story(store).await;
     deliveries::story(store).await;
+    delivery_log::story(store).await;
     replay::story(store).await;
 }

@@ -69,6 +69,44 @@ pub struct Delivery {
     pub finished_at: Option<i64>,
 }
 
+/// Which deliveries of one outbound webhook a log lists: newest first, at
+/// most `limit`, optionally only one state or one event code, and for paging
+/// only those with an id below `before_id`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeliveryQuery {
+    /// Only deliveries in this state.
+    pub state: Option<DeliveryState>,
+    /// Only deliveries of events with this code (upper case).
+    pub event_code: Option<String>,
+    /// Only deliveries with an id below this one (the next page).
+    pub before_id: Option<i64>,
+    /// Most deliveries listed.
+    pub limit: usize,
+}
+
+impl DeliveryQuery {
+    /// The newest `limit` deliveries, unfiltered.
+    pub fn newest(limit: usize) -> DeliveryQuery {
+        DeliveryQuery {
+            limit,
+            ..DeliveryQuery::default()
+        }
+    }
+}
+
+/// A test event queued for one outbound webhook (see
+/// [`DeliveryStore::queue_test_event`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueuedTest {
+    /// The `ONAPPTEST` event recorded.
+    pub event_id: i64,
+    /// Its only delivery.
+    pub delivery_id: i64,
+}
+
+/// The code of the test event a user sends to one handler.
+pub const TEST_EVENT_CODE: &str = "ONAPPTEST";
+
 /// A delivery claimed by a worker: everything needed to send it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClaimedDelivery {
@@ -192,11 +230,12 @@ pub trait DeliveryStore: Send + Sync {
     /// delivery still exists, but its state is left to the newer claim.
     async fn record_attempt(&self, attempt: AttemptRecord) -> Result<bool, StoreError>;
 
-    /// The newest `limit` deliveries to an outbound webhook, newest first.
+    /// Deliveries to an outbound webhook that `query` selects, newest (highest
+    /// id) first.
     async fn list_deliveries(
         &self,
         webhook_id: i64,
-        limit: usize,
+        query: DeliveryQuery,
     ) -> Result<Vec<Delivery>, StoreError>;
 
     /// The attempts of a delivery, in order.
@@ -208,6 +247,28 @@ pub trait DeliveryStore: Send + Sync {
     /// event and so the same message id. `false` when there is no such
     /// delivery or it is still pending.
     async fn redeliver(&self, delivery_id: i64, now: i64) -> Result<bool, StoreError>;
+
+    /// Sends again, as [`DeliveryStore::redeliver`] does, every failed delivery
+    /// to outbound webhook `webhook_id` created between `from` and `to` (Unix
+    /// seconds, both included), due at `now`; returns how many.
+    async fn redeliver_failed(
+        &self,
+        webhook_id: i64,
+        from: i64,
+        to: i64,
+        now: i64,
+    ) -> Result<u64, StoreError>;
+
+    /// Records a [`TEST_EVENT_CODE`] event with `data` `{"QUERY":{"TEST":"Y"}}`
+    /// and one pending delivery of it, due at `at`, to outbound webhook
+    /// `webhook_id` only (whatever it subscribes to), in one transaction, and
+    /// wakes the workers. `None` when there is no such webhook.
+    async fn queue_test_event(
+        &self,
+        webhook_id: i64,
+        user_id: Option<i64>,
+        at: i64,
+    ) -> Result<Option<QueuedTest>, StoreError>;
 
     /// Forgets what is older than `before` (Unix seconds): finished
     /// deliveries with their attempts, then events left without deliveries.

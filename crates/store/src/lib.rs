@@ -28,7 +28,7 @@ pub mod webhooks;
 
 pub use deliveries::{
     AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveriesDue, Delivery, DeliveryAttempt,
-    DeliveryState, DeliveryStore,
+    DeliveryQuery, DeliveryState, DeliveryStore, QueuedTest, TEST_EVENT_CODE,
 };
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;

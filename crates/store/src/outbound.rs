@@ -152,6 +152,15 @@ pub trait OutboundWebhookStore: Send + Sync {
         id: i64,
         change: OutboundWebhookChange,
     ) -> Result<bool, StoreError>;
+    /// Replaces the sealed application token and/or signing secret of an
+    /// outbound webhook (`None` keeps that one); `false` when there is none
+    /// with this id. Deliveries not yet sent carry the new ones.
+    async fn replace_outbound_credentials(
+        &self,
+        id: i64,
+        application_token_sealed: Option<Vec<u8>>,
+        signing_secret_sealed: Option<Vec<u8>>,
+    ) -> Result<bool, StoreError>;
     /// Deletes an outbound webhook with its deliveries and their attempts;
     /// `false` when there was none with this id.
     async fn delete_outbound_webhook(&self, id: i64) -> Result<bool, StoreError>;

@@ -90,6 +90,7 @@ impl AppState {
         let mut ui = Arc::try_unwrap(self.ui).unwrap_or_else(|shared| UiState {
             secure_cookies: shared.secure_cookies,
             public_url: shared.public_url.clone(),
+            allow_private_handlers: shared.allow_private_handlers,
             ..UiState::default()
         });
         edit(&mut ui);
@@ -100,6 +101,13 @@ impl AppState {
     /// The same state with the portal's public address (for webhook URLs shown in the UI).
     pub fn with_public_url(self, url: Option<String>) -> AppState {
         self.edit_ui(|ui| ui.public_url = url.map(|u| u.trim_end_matches('/').to_owned()))
+    }
+
+    /// The same state accepting outbound-webhook handlers on loopback, private
+    /// and link-local addresses when `allow` (the server's
+    /// `allow_private_handlers` setting; the delivery worker follows the same one).
+    pub fn with_allow_private_handlers(self, allow: bool) -> AppState {
+        self.edit_ui(|ui| ui.allow_private_handlers = allow)
     }
 
     /// The same state with its own password-check gate (sizes other than the

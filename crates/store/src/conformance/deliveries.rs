@@ -6,7 +6,9 @@
 use super::outbox::{last_event_id, lead_write, new_outbound};
 use super::users::new_user;
 use crate::crm::LEAD;
-use crate::deliveries::{AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryState};
+use crate::deliveries::{
+    AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryQuery, DeliveryState,
+};
 use crate::outbound::{DisableReason, Disabled, OutboundWebhookChange};
 use crate::Store;
 
@@ -43,7 +45,7 @@ async fn state_of(
     id: i64,
 ) -> (DeliveryState, u32, Option<i64>, Option<u16>, Option<i64>) {
     let list = store
-        .list_deliveries(webhook, 100)
+        .list_deliveries(webhook, DeliveryQuery::newest(100))
         .await
         .expect("deliveries");
     let d = list
@@ -84,7 +86,7 @@ pub(super) async fn story(store: &dyn Store) {
     }
     let events = store.events_after(before, 10).await.expect("events");
     let mut ids: Vec<i64> = store
-        .list_deliveries(hook, 10)
+        .list_deliveries(hook, DeliveryQuery::newest(10))
         .await
         .expect("deliveries")
         .iter()
@@ -248,7 +250,11 @@ pub(super) async fn story(store: &dyn Store) {
         .await
         .expect("lead");
     assert_eq!(
-        store.list_deliveries(hook, 100).await.expect("list").len(),
+        store
+            .list_deliveries(hook, DeliveryQuery::newest(100))
+            .await
+            .expect("list")
+            .len(),
         4
     );
     let on = OutboundWebhookChange {

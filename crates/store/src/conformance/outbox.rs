@@ -14,7 +14,7 @@ use crate::outbound::{
 };
 use crate::records::{FieldValue, LinkListWrite, RecordWrite};
 use crate::users::USER;
-use crate::{DeliveryState, Store};
+use crate::{DeliveryQuery, DeliveryState, Store};
 
 /// A new outbound webhook of `user_id` to `url` for `events`.
 pub(super) fn new_outbound(user_id: i64, url: &str, events: &[&str]) -> NewOutboundWebhook {
@@ -336,7 +336,7 @@ pub(super) async fn story(store: &dyn Store) {
     assert_eq!(
         shape(
             store
-                .list_deliveries(leads, 10)
+                .list_deliveries(leads, DeliveryQuery::newest(10))
                 .await
                 .expect("lead deliveries")
         ),
@@ -349,14 +349,14 @@ pub(super) async fn story(store: &dyn Store) {
     assert_eq!(
         shape(
             store
-                .list_deliveries(deals, 10)
+                .list_deliveries(deals, DeliveryQuery::newest(10))
                 .await
                 .expect("deal deliveries")
         ),
         vec![(events[3].id, pending, 0, Some(1_004), 1_004)]
     );
     let codes: Vec<String> = store
-        .list_deliveries(leads, 10)
+        .list_deliveries(leads, DeliveryQuery::newest(10))
         .await
         .expect("codes")
         .into_iter()
@@ -366,9 +366,19 @@ pub(super) async fn story(store: &dyn Store) {
         codes,
         ["ONCRMLEADDELETE", "ONCRMLEADUPDATE", "ONCRMLEADADD"]
     );
-    assert_eq!(store.list_deliveries(off, 10).await.expect("off"), vec![]);
     assert_eq!(
-        store.list_deliveries(leads, 1).await.expect("newest").len(),
+        store
+            .list_deliveries(off, DeliveryQuery::newest(10))
+            .await
+            .expect("off"),
+        vec![]
+    );
+    assert_eq!(
+        store
+            .list_deliveries(leads, DeliveryQuery::newest(1))
+            .await
+            .expect("newest")
+            .len(),
         1
     );
 
@@ -383,7 +393,10 @@ pub(super) async fn story(store: &dyn Store) {
         None
     );
     assert_eq!(
-        store.list_deliveries(leads, 10).await.expect("gone"),
+        store
+            .list_deliveries(leads, DeliveryQuery::newest(10))
+            .await
+            .expect("gone"),
         vec![]
     );
     assert_eq!(events_since(store, before).await.len(), 4);

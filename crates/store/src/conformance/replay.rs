@@ -6,7 +6,9 @@
 use super::outbox::{last_event_id, lead_write, new_outbound};
 use super::users::new_user;
 use crate::crm::{DEAL, LEAD};
-use crate::deliveries::{AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryState};
+use crate::deliveries::{
+    AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryQuery, DeliveryState,
+};
 use crate::events::EventStamp;
 use crate::records::RecordWrite;
 use crate::Store;
@@ -73,7 +75,7 @@ pub(super) async fn story(store: &dyn Store) {
     assert!(!store.redeliver(999_999, 7_300).await.expect("missing"));
     assert!(store.redeliver(c2.delivery_id, 7_300).await.expect("again"));
     let d2 = store
-        .list_deliveries(hook, 10)
+        .list_deliveries(hook, DeliveryQuery::newest(10))
         .await
         .expect("list")
         .into_iter()
@@ -97,7 +99,10 @@ pub(super) async fn story(store: &dyn Store) {
     assert!(pruned >= 2, "pruned {pruned}");
     let left = store.events_after(before, 10).await.expect("events");
     assert_eq!(left, vec![events[2].clone()]);
-    let deliveries = store.list_deliveries(hook, 10).await.expect("list");
+    let deliveries = store
+        .list_deliveries(hook, DeliveryQuery::newest(10))
+        .await
+        .expect("list");
     assert_eq!(
         deliveries.iter().map(|d| d.id).collect::<Vec<_>>(),
         vec![c3.delivery_id]

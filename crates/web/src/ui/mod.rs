@@ -37,6 +37,9 @@ pub struct UiState {
     /// The portal's public address (`https://crm.example.com`) when configured;
     /// webhook URLs on the pages use it instead of the request's `Host`.
     pub public_url: Option<String>,
+    /// Outbound-webhook handlers may be on loopback, private and link-local
+    /// addresses (the SSRF policy applied when one is saved).
+    pub allow_private_handlers: bool,
 }
 
 /// The UI's routes.

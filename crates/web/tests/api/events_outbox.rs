@@ -8,7 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use portico_store::events::record_event_codes;
 use portico_store::{
-    DeliveryStore, EventStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
+    DeliveryQuery, DeliveryStore, EventStore, NewOutboundWebhook, OutboundWebhookChange,
+    OutboundWebhookStore,
 };
 use serde_json::{json, Value};
 
@@ -148,13 +149,13 @@ async fn crm_writes_through_every_api_record_their_events_and_deliveries() {
     // One pending delivery per event and subscribed webhook, due at once.
     let all = app
         .store
-        .list_deliveries(everything, 100)
+        .list_deliveries(everything, DeliveryQuery::newest(100))
         .await
         .expect("list");
     assert_eq!(all.len(), 9);
     let only = app
         .store
-        .list_deliveries(deal_updates, 100)
+        .list_deliveries(deal_updates, DeliveryQuery::newest(100))
         .await
         .expect("list");
     assert_eq!(only.len(), 1);
@@ -209,7 +210,7 @@ async fn an_event_names_the_user_whose_webhook_made_the_change() {
     );
     assert_eq!(
         app.store
-            .list_deliveries(hook, 10)
+            .list_deliveries(hook, DeliveryQuery::newest(10))
             .await
             .expect("list")
             .len(),

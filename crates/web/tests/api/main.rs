@@ -25,6 +25,7 @@ mod sizes;
 mod statuses;
 mod ui_client;
 mod ui_developer;
+mod ui_outbound;
 mod ui_pages;
 mod ui_sign_in;
 mod ui_sign_in_attacks;

@@ -16,6 +16,7 @@ mod ui_client;
 
 mod developer;
 mod harness_checks;
+mod outbound;
 mod sign_in;
 
 use common::TestApp;

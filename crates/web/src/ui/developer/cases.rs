@@ -1,6 +1,7 @@
 //! The "Common use cases" tab: cards grouped by task as in Bitrix24's Developer
 //! resources. Each case opens the inbound-webhook form preset with its scopes and a
-//! suggested method for the request builder. Only cases that work today are listed.
+//! suggested method for the request builder; under "Other", a card opens the
+//! outbound-webhook form. Only cases that work today are listed.
 
 use maud::{html, Markup};
 
@@ -91,6 +92,10 @@ pub const GROUPS: &[CaseGroup] = &[
     },
 ];
 
+/// The group whose cards end with the outbound-webhook card (it opens its
+/// own form, not the inbound one).
+const OUTBOUND_GROUP: &str = "group-other";
+
 /// The case with this id.
 pub fn find(id: &str) -> Option<&'static UseCase> {
     GROUPS
@@ -110,6 +115,12 @@ pub fn cards(tr: &Tr) -> Markup {
                         a.use-case href={ "/developer/webhooks/new?case=" (case.id) } data-case=(case.id) {
                             strong { (tr.t(case.title)) }
                             span { (tr.t(&format!("{}-desc", case.title))) }
+                        }
+                    }
+                    @if group.title == OUTBOUND_GROUP {
+                        a.use-case #case-outbound href="/developer/outbound/new" data-case="outbound-webhook" {
+                            strong { (tr.t("case-outbound-webhook")) }
+                            span { (tr.t("case-outbound-webhook-desc")) }
                         }
                     }
                 }

@@ -1,8 +1,9 @@
 //! The "Integrations" tab: one list of every integration the user may see (all of
 //! them for administrators, their own for everyone else — filtered in the store
 //! query, not in the page): inbound webhooks, then outbound webhooks with the
-//! events they receive (managed with `portico outbound`). A ⚙ column chooser
-//! saved per user, and a ≡ menu per inbound webhook with edit and delete.
+//! events they receive (a switched-off one says why and since when, with a
+//! link to its log and an "enable" button). A ⚙ column chooser saved per user,
+//! and a ≡ menu per row with edit and delete (and the log of an outbound one).
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ use portico_store::{OutboundWebhook, User, Webhook};
 use serde::Deserialize;
 
 use super::form::scope_label;
+use super::outbound_form::{disabled_note, enable_button};
 use super::{tabs, Tab};
 use crate::state::AppState;
 use crate::ui::i18n::Tr;
@@ -79,16 +81,24 @@ fn cell(tr: &Tr, column: &str, hook: &Webhook, creators: &HashMap<i64, User>) ->
 
 /// One cell of an outbound webhook's row.
 fn outbound_cell(
-    tr: &Tr,
+    signed: &Signed,
     column: &str,
     hook: &OutboundWebhook,
     creators: &HashMap<i64, User>,
 ) -> Markup {
+    let tr = &signed.tr;
     html! {
         @match column {
             "type" => {
                 (tr.t("integration-type-outbound"))
-                @if !hook.active { " " span.muted { (tr.t("integration-switched-off")) } }
+                @if !hook.active {
+                    " " span.muted { (tr.t("integration-switched-off")) }
+                    div.switched-off {
+                        @if let Some(disabled) = &hook.disabled { (disabled_note(tr, disabled)) " " }
+                        a.log-link href={ "/developer/outbound/" (hook.id) "/log" } { (tr.t("outbound-log")) }
+                        " " (enable_button(signed, hook.id))
+                    }
+                }
             },
             "creator" => { (creator(creators, hook.user_id)) },
             "events" => { (hook.events.join(", ")) },
@@ -187,9 +197,18 @@ pub async fn list(
                         }
                         @for hook in &outbound {
                             tr data-outbound-id=(hook.id) {
-                                td data-column="name" { (hook.name) }
-                                @for key in &columns { td data-column=(key) { (outbound_cell(tr, key, hook, &creators)) } }
-                                td {}
+                                td data-column="name" { a href={ "/developer/outbound/" (hook.id) } { (hook.name) } }
+                                @for key in &columns { td data-column=(key) { (outbound_cell(&signed, key, hook, &creators)) } }
+                                td {
+                                    details.menu-pop.row-menu {
+                                        summary aria-label=(tr.t_with("row-actions", &[("name", &hook.name)])) { "≡" }
+                                        div.pop {
+                                            a.edit-link href={ "/developer/outbound/" (hook.id) } { (tr.t("action-edit")) }
+                                            a.log-link href={ "/developer/outbound/" (hook.id) "/log" } { (tr.t("outbound-log")) }
+                                            a.delete-link href={ "/developer/outbound/" (hook.id) "/delete" } { (tr.t("action-delete")) }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

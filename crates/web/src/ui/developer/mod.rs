@@ -1,10 +1,14 @@
 //! Developer resources: the "Common use cases" and "Integrations" tabs, the
-//! inbound-webhook form with its request builder, and the method catalogue the
+//! inbound-webhook form with its request builder, the outbound-webhook form and
+//! delivery log, and the method catalogue the
 //! builder reads (`/developer/methods.json`, from the registry, in the page's language).
 
 pub mod cases;
 pub mod form;
 pub mod integrations;
+pub mod outbound;
+pub mod outbound_form;
+pub mod outbound_log;
 pub mod webhook;
 
 use axum::extract::State;
@@ -42,6 +46,32 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/developer/webhooks/{id}/delete",
             get(webhook::confirm_delete).post(webhook::delete),
+        )
+        .route(
+            "/developer/outbound/new",
+            get(outbound::new_form).post(outbound::create),
+        )
+        .route(
+            "/developer/outbound/{id}",
+            get(outbound::edit_form).post(outbound::save),
+        )
+        .route("/developer/outbound/{id}/enable", post(outbound::enable))
+        .route(
+            "/developer/outbound/{id}/delete",
+            get(outbound::confirm_delete).post(outbound::delete),
+        )
+        .route("/developer/outbound/{id}/log", get(outbound_log::show))
+        .route(
+            "/developer/outbound/{id}/log/replay",
+            post(outbound_log::replay),
+        )
+        .route(
+            "/developer/outbound/{id}/log/replay-failed",
+            post(outbound_log::replay_failed),
+        )
+        .route(
+            "/developer/outbound/{id}/log/test",
+            post(outbound_log::send_test),
         )
 }
 
