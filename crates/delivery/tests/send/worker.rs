@@ -143,7 +143,11 @@ impl Rig {
 
     /// The one delivery to `hook`: (state, attempts, next attempt).
     async fn delivery(&self, hook: i64) -> (DeliveryState, u32, Option<i64>) {
-        let list = self.store.list_deliveries(hook, 10).await.unwrap();
+        let list = self
+            .store
+            .list_deliveries(hook, portico_store::DeliveryQuery::newest(10))
+            .await
+            .unwrap();
         assert_eq!(list.len(), 1, "{list:?}");
         (list[0].state, list[0].attempts, list[0].next_attempt_at)
     }
@@ -155,7 +159,7 @@ impl Rig {
         loop {
             let log = self
                 .store
-                .list_deliveries(hook, 10)
+                .list_deliveries(hook, portico_store::DeliveryQuery::newest(10))
                 .await
                 .unwrap()
                 .first()

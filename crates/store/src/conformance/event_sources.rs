@@ -353,7 +353,7 @@ pub(super) async fn story(store: &dyn Store) {
 
     // One pending delivery per event, newest first.
     let delivered: Vec<i64> = store
-        .list_deliveries(hook, 100)
+        .list_deliveries(hook, crate::DeliveryQuery::newest(100))
         .await
         .expect("deliveries")
         .into_iter()

@@ -53,7 +53,7 @@ async fn rows(app: &TestApp) -> Vec<(String, String, i64, Value)> {
 async fn delivered(app: &TestApp, hook: i64) -> Vec<i64> {
     let mut ids: Vec<i64> = app
         .store
-        .list_deliveries(hook, 100)
+        .list_deliveries(hook, portico_store::DeliveryQuery::newest(100))
         .await
         .expect("deliveries")
         .into_iter()
