@@ -17,7 +17,6 @@ use portico_store::{
 use serde::Deserialize;
 
 use super::outbound::visible_outbound;
-use super::outbound_form::event_label;
 use super::tabs;
 use crate::state::AppState;
 use crate::ui::i18n::Tr;
@@ -89,7 +88,7 @@ fn filter_form(tr: &Tr, hook: &OutboundWebhook, query: &DeliveryQuery) -> Markup
             select #log-event name="event" {
                 option value="" { (tr.t("log-event-any")) }
                 @for code in filter_codes() {
-                    option value=(code) selected[query.event_code.as_deref() == Some(code.as_str())] { (event_label(tr, &code)) }
+                    option value=(code) selected[query.event_code.as_deref() == Some(code.as_str())] { (code) }
                 }
             }
             button #log-filter-apply type="submit" { (tr.t("log-filter")) }
@@ -147,9 +146,9 @@ fn delivery_item(
                         th { (tr.t("col-outcome")) } th { (tr.t("col-answer")) } th { (tr.t("col-error")) }
                     } }
                     tbody {
-                        @for a in attempts {
+                        @for (position, a) in attempts.iter().enumerate() {
                             tr.attempt data-attempt=(a.attempt) {
-                                td { (a.attempt) }
+                                td { (position + 1) }
                                 td { (format_instant(Some(a.started_at))) }
                                 td { (a.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())) }
                                 td { (a.duration_ms) " ms" }
