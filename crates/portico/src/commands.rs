@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use portico_protocol::envelope::parse_datetime;
 use portico_store::secrets::new_webhook_secret;
-use portico_store::{NewUser, NewWebhook, StoreError, UserStore, WebhookStore};
+use portico_store::{EventStamp, NewUser, NewWebhook, StoreError, UserStore, WebhookStore};
 
 use crate::setup::{hash_password, random_password, Portal};
 
@@ -51,17 +51,28 @@ pub async fn user_add(portal: &Portal, opts: UserAdd) -> anyhow::Result<()> {
         Some(name) => Some(crate::roles::find_role(portal, name).await?),
         None => None,
     };
+    let now = Utc::now().timestamp();
+    let added = portico_methods::user::user_added(
+        EventStamp {
+            at: now,
+            user_id: None,
+        },
+        portal.config.offset()?,
+    );
     let result = portal
         .store
-        .insert_user(NewUser {
-            login: login.clone(),
-            name: opts.name.unwrap_or_else(|| login.clone()),
-            last_name: opts.last_name.unwrap_or_default(),
-            email: opts.email.unwrap_or_default(),
-            is_admin: opts.admin,
-            password_hash: hash_password(&password)?,
-            date_register: Utc::now().timestamp(),
-        })
+        .insert_user_with_event(
+            NewUser {
+                login: login.clone(),
+                name: opts.name.unwrap_or_else(|| login.clone()),
+                last_name: opts.last_name.unwrap_or_default(),
+                email: opts.email.unwrap_or_default(),
+                is_admin: opts.admin,
+                password_hash: hash_password(&password)?,
+                date_register: now,
+            },
+            Some(added),
+        )
         .await;
     let id = match result {
         Ok(id) => id,

@@ -274,5 +274,25 @@ async fn a_user_added_over_rest_reaches_its_handler_as_onuseradd() {
         "{}",
         delivery.body
     );
+
+    // A user made on the command line raises it too, by nobody.
+    let made = ok(&data, &["user", "add", "--login", "carl", "--name", "Carl"]);
+    let carl = made
+        .split("created with id ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the new user's id")
+        .to_owned();
+    let delivery = next(&mut got).await;
+    let fields: Vec<(String, String)> = form_urlencoded::parse(delivery.body.as_bytes())
+        .into_owned()
+        .collect();
+    assert!(delivery.body.starts_with("event=ONUSERADD&"));
+    assert!(
+        fields.contains(&("data[ID]".to_owned(), carl)),
+        "{}",
+        delivery.body
+    );
+    assert!(fields.contains(&("data[NAME]".to_owned(), "Carl".to_owned())));
     server.stop();
 }

@@ -61,17 +61,27 @@ fn add(
     let id = conn.last_insert_rowid();
     set_columns(conn, sql, id, values)?;
     if let Some(event) = event {
-        let record = get_in_tx(conn, sql, id, false, false)?
-            .ok_or_else(|| StoreError::Other("the new user is not readable".to_owned()))?;
-        let raised = RaisedEvent {
-            code: USER_ADD_EVENT,
-            entity: USER_EVENT_ENTITY,
-            entity_id: id,
-            data: (event.data)(&record),
-        };
-        record_event(conn, &raised, &event.stamp)?;
+        raise_user_added(conn, sql, id, event)?;
     }
     Ok(id)
+}
+
+/// Records the `ONUSERADD` of new user `id`, its `data` from the row as stored.
+fn raise_user_added(
+    conn: &Connection,
+    sql: &EntitySql,
+    id: i64,
+    event: &UserAdded,
+) -> Result<(), StoreError> {
+    let record = get_in_tx(conn, sql, id, false, false)?
+        .ok_or_else(|| StoreError::Other("the new user is not readable".to_owned()))?;
+    let raised = RaisedEvent {
+        code: USER_ADD_EVENT,
+        entity: USER_EVENT_ENTITY,
+        entity_id: id,
+        data: (event.data)(&record),
+    };
+    record_event(conn, &raised, &event.stamp).map(|_| ())
 }
 
 /// `user.update`: the values, once a new e-mail is checked to be free.
@@ -149,27 +159,42 @@ where
 
 #[async_trait]
 impl UserStore for SqliteStore {
-    async fn insert_user(&self, user: NewUser) -> Result<i64, StoreError> {
-        self.write(move |conn| {
-            conn.prepare_cached(
-                "INSERT INTO users (login, name, last_name, email, is_admin, password_hash, date_register) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    user.login,
-                    user.name,
-                    user.last_name,
-                    user.email,
-                    i64::from(user.is_admin),
-                    user.password_hash,
-                    user.date_register
-                ])
+    async fn insert_user_with_event(
+        &self,
+        user: NewUser,
+        event: Option<UserAdded>,
+    ) -> Result<i64, StoreError> {
+        let sql = self.entity_sql(&USER);
+        let raises = event.is_some();
+        let id = self
+            .write(move |conn| {
+                conn.prepare_cached(
+                    "INSERT INTO users (login, name, last_name, email, is_admin, password_hash, date_register) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![
+                        user.login,
+                        user.name,
+                        user.last_name,
+                        user.email,
+                        i64::from(user.is_admin),
+                        user.password_hash,
+                        user.date_register
+                    ])
+                })
+                .map_err(map_err)?;
+                let id = conn.last_insert_rowid();
+                if let Some(event) = &event {
+                    raise_user_added(conn, &sql, id, event)?;
+                }
+                Ok(id)
             })
-            .map_err(map_err)?;
-            Ok(conn.last_insert_rowid())
-        })
-        .await
+            .await?;
+        if raises {
+            self.wake_deliveries();
+        }
+        Ok(id)
     }
 
     async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {

@@ -78,7 +78,17 @@ pub struct UserAdded {
 #[async_trait]
 pub trait UserStore: Send + Sync {
     /// Creates a user; a taken login is `StoreError::Conflict("users_login")`.
-    async fn insert_user(&self, user: NewUser) -> Result<i64, StoreError>;
+    async fn insert_user(&self, user: NewUser) -> Result<i64, StoreError> {
+        self.insert_user_with_event(user, None).await
+    }
+    /// [`insert_user`](Self::insert_user) that also records `ONUSERADD` in
+    /// the same transaction when `event` is given (a user created on the
+    /// sign-in pages or the command line, as `user.add` does over REST).
+    async fn insert_user_with_event(
+        &self,
+        user: NewUser,
+        event: Option<UserAdded>,
+    ) -> Result<i64, StoreError>;
     /// The user with this id.
     async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError>;
     /// The user with this login (exact match).

@@ -7,7 +7,10 @@
 use portico_protocol::params::{value_as_string, Params};
 use portico_protocol::ApiError;
 use portico_store::users::USER;
-use portico_store::OrderKey;
+use std::sync::Arc;
+
+use chrono::FixedOffset;
+use portico_store::{EventStamp, OrderKey, UserAdded};
 use serde_json::{Map, Value};
 
 use crate::context::Ctx;
@@ -19,6 +22,17 @@ use crate::values::{invalid_arg, param_string, store_error};
 mod filter;
 mod render;
 mod write;
+
+/// Asks a user creation to record its `ONUSERADD`, made at `stamp` (whoever
+/// creates the user: `user.add`, the Users page, the command line), with the
+/// new user's fields as `user.get` shows them in the portal's time `offset`.
+pub fn user_added(stamp: EventStamp, offset: FixedOffset) -> UserAdded {
+    let now = stamp.at;
+    UserAdded {
+        stamp,
+        data: Arc::new(move |record| render::event_data(record, now, offset)),
+    }
+}
 
 /// The fields `user_brief` shows.
 const BRIEF_FIELDS: [&str; 30] = [

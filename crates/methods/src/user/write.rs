@@ -6,13 +6,11 @@
 //! so it cannot sign in until an administrator sets one. `user.add` raises
 //! `ONUSERADD` with the new user's fields in its own transaction.
 
-use std::sync::Arc;
-
 use chrono::FixedOffset;
 use portico_protocol::params::{value_as_bool, value_as_i64, Params};
 use portico_protocol::{ApiError, ErrorCode};
 use portico_store::users::{department_text, USER, USER_EMAIL_CONFLICT};
-use portico_store::{FieldValue, StoreError, UserAdded};
+use portico_store::{FieldValue, StoreError};
 use serde_json::Value;
 
 use crate::context::Ctx;
@@ -161,11 +159,7 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let now = ctx.clock.now();
     set(&mut values, "DATE_REGISTER", FieldValue::Int(now));
     set(&mut values, "TIMESTAMP_X", FieldValue::Int(now));
-    let offset = ctx.clock.offset;
-    let event = UserAdded {
-        stamp: ctx.event_stamp(),
-        data: Arc::new(move |record| super::render::event_data(record, now, offset)),
-    };
+    let event = super::user_added(ctx.event_stamp(), ctx.clock.offset);
     let id = ctx
         .store
         .add_user(values, Some(event))

@@ -5,7 +5,9 @@
 //! `…UPDATE` of the method's record; each with one delivery per subscriber,
 //! inside `batch` too, and nothing for a refused write.
 
-use portico_store::{DeliveryStore, Event, EventStore, NewOutboundWebhook, OutboundWebhookStore};
+use portico_store::{
+    DeliveryStore, Event, EventStore, NewOutboundWebhook, OutboundWebhookStore, UserStore,
+};
 use serde_json::{json, Value};
 
 use crate::common::TestApp;
@@ -283,4 +285,40 @@ async fn link_only_writes_record_the_update_of_the_methods_record() {
         ]
     );
     assert_eq!(delivered(&app, hook).await.len(), 4);
+}
+
+#[tokio::test]
+async fn a_user_added_on_the_users_page_records_onuseradd_by_the_administrator() {
+    let app = TestApp::start().await;
+    let hook = subscribe(&app, &["ONUSERADD"]).await;
+    let admin = app.sign_in_as(1).await;
+    let fields = [
+        ("login", "bia"),
+        ("name", "Bia"),
+        ("last_name", "Reis"),
+        ("email", "bia@example.com"),
+        ("password", "bia-password-1"),
+    ];
+    let done = admin.submit("/users", "/users", &fields).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let bia = app
+        .store
+        .user_by_login("bia")
+        .await
+        .expect("read")
+        .expect("added");
+    let recorded = rows(&app).await;
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    let (code, entity, entity_id, data) = &recorded[0];
+    assert_eq!(
+        (code.as_str(), entity.as_str(), *entity_id),
+        ("ONUSERADD", "USER", bia.id)
+    );
+    assert_eq!(data["ID"], json!(bia.id.to_string()));
+    assert_eq!(data["NAME"], json!("Bia"));
+    assert_eq!(data["LAST_NAME"], json!("Reis"));
+    assert_eq!(data["EMAIL"], json!("bia@example.com"));
+    assert_eq!(data["ACTIVE"], json!("Y"));
+    assert!(data.get("PASSWORD").is_none() && data.get("password_hash").is_none());
+    assert_eq!(delivered(&app, hook).await, vec![events(&app).await[0].id]);
 }

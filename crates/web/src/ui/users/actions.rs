@@ -9,7 +9,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use portico_store::{NewUser, StoreError};
+use portico_store::{EventStamp, NewUser, StoreError};
 
 use super::{render, Draft};
 use crate::state::AppState;
@@ -159,17 +159,28 @@ pub async fn add(
         Ok(Err(e)) => return page::internal_error(&headers, e),
         Err(e) => return page::internal_error(&headers, e),
     };
+    let now = state.clock.now();
+    let added = portico_methods::user::user_added(
+        EventStamp {
+            at: now,
+            user_id: Some(signed.user.id),
+        },
+        state.clock.offset,
+    );
     let inserted = state
         .store
-        .insert_user(NewUser {
-            login: draft.login.clone(),
-            name: draft.name.clone(),
-            last_name: draft.last_name.clone(),
-            email: draft.email.clone(),
-            is_admin: draft.is_admin,
-            password_hash: hash,
-            date_register: state.clock.now(),
-        })
+        .insert_user_with_event(
+            NewUser {
+                login: draft.login.clone(),
+                name: draft.name.clone(),
+                last_name: draft.last_name.clone(),
+                email: draft.email.clone(),
+                is_admin: draft.is_admin,
+                password_hash: hash,
+                date_register: now,
+            },
+            Some(added),
+        )
         .await;
     let id = match inserted {
         Ok(id) => id,
