@@ -12,9 +12,9 @@
 #   1. deliveries per second: EVENTS leads added through `batch` while the handler
 #      holds its answers, then the time for the worker to empty the outbox;
 #   2. latency at RATE events/s for SECONDS: crm.lead.add sent → event received;
-# then wrk's crm.lead.add (bench/lua/add.lua) with the subscriber receiving, with
-# its handler no longer answering (the write path's own cost), and after the
-# outbound webhook is removed. Writes bench/out-events/ and
+# with wrk's crm.lead.add (bench/lua/add.lua) before any outbound webhook exists,
+# then with the subscriber receiving, and with its handler no longer answering
+# (the write path's own cost). Writes bench/out-events/ and
 # bench/EVENTS.md. Reads no stdin; about a minute once built.
 #
 # Env (defaults): BENCH_EVENTS (40000), BENCH_RATE (1000), BENCH_SECONDS (10),
@@ -86,6 +86,17 @@ hook="$("$BIN" webhook add --data-dir "$DATA" --user admin --scope crm --name be
 HOOK_PATH="$(printf '%s\n' "$hook" | grep -o '/rest/[0-9]*/[a-z0-9]*/' | head -n1)"
 API="http://$ADDR$HOOK_PATH"
 
+run_add() { # name
+  say "crm.lead.add, $1 ($CONNS connections, $DURATION)"
+  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency --timeout 10s \
+    -s "$ROOT/bench/lua/add.lua" "http://$ADDR/" -- "$HOOK_PATH" </dev/null > "$OUT/add_$1.txt" 2>&1 \
+    || { cat "$OUT/add_$1.txt" >&2; die "wrk failed"; }
+  grep -E 'Requests/sec|Non-2xx|Socket errors|^ +(50|99)%' "$OUT/add_$1.txt" || true
+  if grep -qE 'Non-2xx|Socket errors' "$OUT/add_$1.txt"; then die "errors during add_$1"; fi
+}
+# Without any outbound webhook first: the write path as it is without events.
+run_add unsubscribed
+
 say "deliveries/s ($EVENTS events) and latency ($RATE events/s for ${SECONDS_PACED}s)"
 mkfifo "$WORK/evb.in"
 "$EVB" "$BIN" "$DATA" "$API" "$EVENTS" "$RATE" "$SECONDS_PACED" < "$WORK/evb.in" > "$OUT/event_bench.txt" 2>&1 &
@@ -100,14 +111,6 @@ grep -q '^READY' "$OUT/event_bench.txt" || die "event_bench did not finish in 30
 head -n1 "$OUT/event_bench.txt" > "$OUT/event_bench.json"
 cat "$OUT/event_bench.json"
 
-run_add() { # name
-  say "crm.lead.add, $1 ($CONNS connections, $DURATION)"
-  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency --timeout 10s \
-    -s "$ROOT/bench/lua/add.lua" "http://$ADDR/" -- "$HOOK_PATH" </dev/null > "$OUT/add_$1.txt" 2>&1 \
-    || { cat "$OUT/add_$1.txt" >&2; die "wrk failed"; }
-  grep -E 'Requests/sec|Non-2xx|Socket errors|^ +(50|99)%' "$OUT/add_$1.txt" || true
-  if grep -qE 'Non-2xx|Socket errors' "$OUT/add_$1.txt"; then die "errors during add_$1"; fi
-}
 run_add subscribed
 # Let the backlog drain, then count what the handler got during the run.
 sleep 5
@@ -120,8 +123,6 @@ run_add held
 exec 9>&-
 wait "$EVB_PID" || true
 EVB_PID=""
-"$BIN" outbound remove 1 --data-dir "$DATA" </dev/null >/dev/null
-run_add unsubscribed
 
 python3 - "$OUT" "$RESULTS_MD" "$EVENTS" "$RATE" "$SECONDS_PACED" "$CONNS" "$DURATION" <<'PY'
 import json, re, subprocess, sys, datetime

@@ -98,23 +98,38 @@ impl Worker {
     /// Runs until `shutdown` completes; attempts in flight then finish and are recorded.
     ///
     /// Up to `concurrency` attempts run at once, each on its own task: a slot
-    /// that frees up is filled by the next claim at once, so one slow handler
-    /// holds one slot, never the deliveries to everyone else.
+    /// that frees up is filled by a later claim, so one slow handler holds one
+    /// slot, never the deliveries to everyone else. An idle worker claims as
+    /// soon as a commit wakes it; a busy one waits until half its slots are
+    /// free (at most `gather`), so that one claim fills many of them.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         let slots_total = self.config.concurrency.max(1);
         let worker = Arc::new(self);
         let slots = Arc::new(Semaphore::new(slots_total));
+        let mut gathered = false;
         tokio::pin!(shutdown);
         loop {
-            let free = slots.available_permits().min(worker.config.batch);
-            if free == 0 {
-                // Every slot is busy: wait for one to free up.
+            let idle_slots = slots.available_permits();
+            let busy = idle_slots < slots_total;
+            if idle_slots == 0 {
                 tokio::select! {
                     slot = slots.acquire() => drop(slot),
                     () = &mut shutdown => break,
                 }
                 continue;
             }
+            if busy && idle_slots < slots_total / 2 && !gathered {
+                // Wait (at most `gather`) until half the slots are free.
+                gathered = true;
+                let half = u32::try_from(slots_total / 2).unwrap_or(1);
+                tokio::select! {
+                    _ = tokio::time::timeout(worker.config.gather, slots.acquire_many(half)) => {}
+                    () = &mut shutdown => break,
+                }
+                continue;
+            }
+            gathered = false;
+            let free = idle_slots.min(worker.config.batch);
             let claimed = match worker
                 .store
                 .claim_deliveries((worker.now)(), worker.config.lease_secs, free)
@@ -142,9 +157,10 @@ impl Worker {
             }
             tokio::select! {
                 () = worker.wake.notified() => {
-                    // Gather the commits of the next moment into one claim, so a
-                    // busy portal does not queue a claim behind every write.
-                    tokio::time::sleep(worker.config.gather).await;
+                    if slots.available_permits() < slots_total {
+                        // Busy: gather the commits of the next moment into one claim.
+                        tokio::time::sleep(worker.config.gather).await;
+                    }
                 }
                 () = tokio::time::sleep(worker.config.idle_tick) => {}
                 () = &mut shutdown => break,

@@ -11,10 +11,13 @@ use rusqlite::{params, Connection, Row};
 use crate::error::map_err;
 use crate::SqliteStore;
 
-/// Inserts an event; the message id is `msg_` and 24 random hex digits.
+/// Inserts an event. Its message id is `msg_`, the current Unix time in
+/// milliseconds (`?7`) as 12 hex digits, then 12 random hex digits: unique in
+/// practice across databases, and increasing, so its unique index grows at
+/// its end instead of touching a random page on every write.
 const EVENT_INSERT: &str =
     "INSERT INTO events (code, message_id, entity, entity_id, data, user_id, created_at) \
-     VALUES (?1, 'msg_' || lower(hex(randomblob(12))), ?2, ?3, ?4, ?5, ?6)";
+     VALUES (?1, 'msg_' || printf('%012x', ?7) || lower(hex(randomblob(6))), ?2, ?3, ?4, ?5, ?6)";
 
 /// One pending delivery of event `?1` per active outbound webhook subscribed to `?2`.
 const FAN_OUT: &str = "INSERT INTO event_deliveries (event_id, webhook_id, state, attempts, next_attempt_at, created_at) \
@@ -124,11 +127,19 @@ pub(crate) fn insert_event(
                 event.entity_id,
                 event.data.to_string(),
                 stamp.user_id,
-                stamp.at
+                stamp.at,
+                unix_millis()
             ])
         })
         .map_err(map_err)?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Milliseconds since the Unix epoch by the system clock (0 before it).
+fn unix_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 #[async_trait]
