@@ -49,6 +49,12 @@ pub struct Config {
     /// Lets outbound-webhook handlers live on loopback, private, link-local and
     /// metadata addresses (local development, tests); off by default.
     pub allow_private_handlers: bool,
+    /// Waits between delivery attempts after a failure: seconds, or with a
+    /// unit (`5s`, `5m`, `2h`, `1d`); a list, or one comma-separated string
+    /// (as in the environment). A delivery gets one attempt more than there
+    /// are delays; an empty list means one attempt, no retries.
+    #[serde(deserialize_with = "durations_or_commas")]
+    pub delivery_retry_delays: Vec<String>,
     /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the
     /// client; a list, or one comma-separated string (as in the environment).
     #[serde(deserialize_with = "list_or_commas")]
@@ -82,6 +88,38 @@ fn list_or_commas<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>
     })
 }
 
+/// A list of waits (numbers or text), or one comma-separated string of them.
+fn durations_or_commas<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Wait {
+        Seconds(u64),
+        Text(String),
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrCommas {
+        List(Vec<Wait>),
+        One(Wait),
+    }
+    let items = match ListOrCommas::deserialize(de)? {
+        ListOrCommas::List(list) => list,
+        ListOrCommas::One(one) => vec![one],
+    };
+    Ok(items
+        .into_iter()
+        .flat_map(|wait| match wait {
+            Wait::Seconds(n) => vec![n.to_string()],
+            Wait::Text(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        })
+        .collect())
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -99,6 +137,9 @@ impl Default for Config {
             sqlite_synchronous: "full".into(),
             event_retention_days: 30,
             allow_private_handlers: false,
+            delivery_retry_delays: ["5s", "5m", "30m", "2h", "5h", "10h", "10h"]
+                .map(String::from)
+                .to_vec(),
             trusted_proxies: Vec::new(),
             header_timeout_secs: 10,
             idle_timeout_secs: 60,
@@ -128,6 +169,7 @@ impl std::fmt::Debug for Config {
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("event_retention_days", &self.event_retention_days)
             .field("allow_private_handlers", &self.allow_private_handlers)
+            .field("delivery_retry_delays", &self.delivery_retry_delays)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("idle_timeout_secs", &self.idle_timeout_secs)
@@ -191,7 +233,40 @@ impl Config {
         if self.max_connections == Some(0) {
             bail!("max_connections must be at least 1");
         }
+        self.retry_delays()?;
         Ok(())
+    }
+
+    /// [`Config::delivery_retry_delays`] in seconds.
+    pub fn retry_delays(&self) -> anyhow::Result<Vec<u64>> {
+        self.delivery_retry_delays
+            .iter()
+            .map(|text| {
+                let text = text.trim();
+                let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+                    Some((at, _)) => text.split_at(at),
+                    None => (text, "s"),
+                };
+                let scale = match unit.trim() {
+                    "s" => 1,
+                    "m" => 60,
+                    "h" => 3_600,
+                    "d" => 86_400,
+                    _ => 0,
+                };
+                number
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| scale > 0 && (1..=7 * 86_400).contains(&(n * scale)))
+                    .map(|n| n * scale)
+                    .with_context(|| {
+                        format!(
+                            "delivery_retry_delays: '{text}' is not a wait of 1 s to 7 days \
+                             (seconds, or a number with s, m, h or d)"
+                        )
+                    })
+            })
+            .collect()
     }
 
     /// The password for the administrator created on first start: the
@@ -284,5 +359,26 @@ mod tests {
         let bad = with_toml(r#"trusted_proxies = "10.0.0.0/40""#);
         let err = bad.validate().expect_err("refused").to_string();
         assert!(err.contains("trusted_proxies: '10.0.0.0/40'"), "{err}");
+    }
+
+    #[test]
+    fn retry_delays_come_as_seconds_or_with_units() {
+        assert_eq!(
+            Config::default().retry_delays().expect("default"),
+            [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000]
+        );
+        let listed = with_toml(r#"delivery_retry_delays = [10, "2m", "1h"]"#);
+        assert_eq!(listed.retry_delays().expect("list"), [10, 120, 3_600]);
+        let commas = with_toml(r#"delivery_retry_delays = "10, 2m,1h""#);
+        assert_eq!(commas.retry_delays().expect("commas"), [10, 120, 3_600]);
+        let none = with_toml(r#"delivery_retry_delays = """#);
+        assert!(none.retry_delays().expect("none").is_empty());
+        for bad in ["\"5x\"", "\"0\"", "\"8d\"", "\"-5\""] {
+            let err = with_toml(&format!("delivery_retry_delays = {bad}"))
+                .validate()
+                .expect_err(bad)
+                .to_string();
+            assert!(err.contains("delivery_retry_delays"), "{err}");
+        }
     }
 }

@@ -105,7 +105,9 @@ async fn spawn_delivery_worker(
     base: &str,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    use portico_delivery::{HandlerAuth, Sender, SenderConfig, SsrfPolicy, Worker, WorkerConfig};
+    use portico_delivery::{
+        HandlerAuth, RetrySchedule, Sender, SenderConfig, SsrfPolicy, Worker, WorkerConfig,
+    };
     let domain = url::Url::parse(base)
         .ok()
         .and_then(|u| {
@@ -145,7 +147,13 @@ async fn spawn_delivery_worker(
         state.store.clone(),
         portal.secrets.clone(),
         sender,
-        WorkerConfig::new(portal_auth),
+        WorkerConfig {
+            schedule: RetrySchedule {
+                delays: portal.config.retry_delays()?,
+                ..RetrySchedule::default()
+            },
+            ..WorkerConfig::new(portal_auth)
+        },
         Arc::new(move || clock.now()),
     );
     tokio::spawn(worker.run(shutdown));

@@ -296,3 +296,62 @@ async fn a_user_added_over_rest_reaches_its_handler_as_onuseradd() {
     assert!(fields.contains(&("data[NAME]".to_owned(), "Carl".to_owned())));
     server.stop();
 }
+
+#[tokio::test]
+async fn a_handler_failing_through_a_configured_schedule_is_switched_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start_with_env(
+        &data,
+        &["--allow-private-handlers"],
+        &[("PORTICO_DELIVERY_RETRY_DELAYS", "1s,1")],
+    );
+    let (url, mut got) = receiver(500).await;
+    ok(
+        &data,
+        &[
+            "webhook",
+            "add-outbound",
+            "--user",
+            "admin",
+            "--handler",
+            &url,
+            "--allow-private",
+            "--events",
+            "ONCRMLEADADD",
+        ],
+    );
+    let hook = ok(
+        &data,
+        &["webhook", "add", "--user", "admin", "--scope", "crm"],
+    );
+    let hook = hook.lines().last().expect("url").trim().to_owned();
+    reqwest::Client::new()
+        .post(format!("{hook}crm.lead.add.json"))
+        .json(&json!({"fields": {"TITLE": "Never taken"}}))
+        .send()
+        .await
+        .expect("add");
+    // Three attempts (the first and two retries), the same message each time.
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(next(&mut got).await.header("webhook-id").to_owned());
+    }
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    let mut listed = String::new();
+    for _ in 0..50 {
+        listed = ok(&data, &["outbound", "list"]);
+        if listed.contains("no (failing)") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(listed.contains("no (failing)"), "{listed}");
+    assert!(
+        tokio::time::timeout(Duration::from_millis(2_500), got.recv())
+            .await
+            .is_err(),
+        "a fourth attempt came"
+    );
+    server.stop();
+}
