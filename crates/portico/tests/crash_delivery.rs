@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 mod common;
 
 use common::receiver::{slow_receiver, Received};
-use common::{ok, Server};
+use common::{add_webhook, ok, Server};
 
 /// Concurrent REST clients adding leads.
 const WRITERS: usize = 8;
@@ -99,11 +99,7 @@ async fn kill_9_under_write_load_loses_no_committed_event() {
             "ONCRMLEADADD",
         ],
     );
-    let hook = ok(
-        &data,
-        &["webhook", "add", "--user", "admin", "--scope", "crm"],
-    );
-    let hook = hook.lines().last().expect("url").trim().to_owned();
+    let hook = add_webhook(&data, &["--user", "admin", "--scope", "crm"]);
 
     let acknowledged = Arc::new(Mutex::new(Vec::<i64>::new()));
     let client = reqwest::Client::new();

@@ -13,7 +13,7 @@ use serde_json::json;
 mod common;
 
 use common::receiver::{next, receiver};
-use common::{ok, printed, Server};
+use common::{add_webhook, ok, printed, Server};
 
 #[tokio::test]
 async fn a_lead_reaches_its_handler_signed_in_bitrix24s_form() {
@@ -37,11 +37,7 @@ async fn a_lead_reaches_its_handler_signed_in_bitrix24s_form() {
     );
     let token = printed(&added, "application token");
     let secret = SigningSecret::parse(&printed(&added, "signing secret")).expect("secret");
-    let hook = ok(
-        &data,
-        &["webhook", "add", "--user", "admin", "--scope", "crm"],
-    );
-    let hook = hook.lines().last().expect("url").trim().to_owned();
+    let hook = add_webhook(&data, &["--user", "admin", "--scope", "crm"]);
     let client = reqwest::Client::new();
     let call = |method: &str, body: serde_json::Value| {
         client
@@ -176,11 +172,7 @@ async fn a_handler_that_answers_gone_is_switched_off() {
         })
         .expect("id")
         .to_owned();
-    let hook = ok(
-        &data,
-        &["webhook", "add", "--user", "admin", "--scope", "crm"],
-    );
-    let hook = hook.lines().last().expect("url").trim().to_owned();
+    let hook = add_webhook(&data, &["--user", "admin", "--scope", "crm"]);
     reqwest::Client::new()
         .post(format!("{hook}crm.deal.add.json"))
         .json(&json!({"fields": {"TITLE": "Gone"}}))
@@ -321,11 +313,7 @@ async fn a_handler_failing_through_a_configured_schedule_is_switched_off() {
             "ONCRMLEADADD",
         ],
     );
-    let hook = ok(
-        &data,
-        &["webhook", "add", "--user", "admin", "--scope", "crm"],
-    );
-    let hook = hook.lines().last().expect("url").trim().to_owned();
+    let hook = add_webhook(&data, &["--user", "admin", "--scope", "crm"]);
     reqwest::Client::new()
         .post(format!("{hook}crm.lead.add.json"))
         .json(&json!({"fields": {"TITLE": "Never taken"}}))

@@ -117,6 +117,47 @@ pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
+/// The id in a page's path, or the 404 page.
+pub fn path_id(signed: &Signed, id: &str) -> Result<i64, Response> {
+    id.parse().map_err(|_| page::not_found(&signed.tr))
+}
+
+/// What was `found` if the signed-in user may open it (its owner, as
+/// `owner_of` tells, or any administrator); otherwise the same 404 as for a
+/// missing one, so nobody learns what others have.
+pub fn visible_to<T>(
+    signed: &Signed,
+    found: Option<T>,
+    owner_of: impl Fn(&T) -> i64,
+) -> Result<T, Response> {
+    match found {
+        Some(item) if owner_of(&item) == signed.user.id || signed.user.is_admin => Ok(item),
+        _ => Err(page::not_found(&signed.tr)),
+    }
+}
+
+/// The page asking to confirm a deletion: `title`, `warning`, a delete
+/// button posting to `action` and a cancel link to `cancel`.
+pub fn confirm_delete_page(
+    signed: &Signed,
+    title: &str,
+    warning: &str,
+    action: &str,
+    cancel: &str,
+) -> Response {
+    let tr = &signed.tr;
+    let body = html! {
+        h1 { (title) }
+        p.warning { (warning) }
+        form.row method="post" action=(action) {
+            input type="hidden" name="csrf" value=(signed.csrf);
+            button.danger #confirm-delete type="submit" { (tr.t("action-delete")) }
+            a.button href=(cancel) { (tr.t("action-cancel")) }
+        }
+    };
+    page::page(signed, Section::Developer, &tr.t("action-delete"), body)
+}
+
 /// The webhook `id` if the signed-in user may open it (its owner, or any
 /// administrator); otherwise the same 404 as for a missing one.
 pub async fn visible_webhook(
@@ -125,19 +166,13 @@ pub async fn visible_webhook(
     signed: &Signed,
     id: &str,
 ) -> Result<Webhook, Response> {
-    let not_found = || page::not_found(&signed.tr);
-    let id: i64 = id.parse().map_err(|_| not_found())?;
-    let hook = state
+    let id = path_id(signed, id)?;
+    let found = state
         .store
         .webhook_by_id(id)
         .await
-        .map_err(|e| page::internal_error(headers, e))?
-        .ok_or_else(not_found)?;
-    if hook.user_id == signed.user.id || signed.user.is_admin {
-        Ok(hook)
-    } else {
-        Err(not_found())
-    }
+        .map_err(|e| page::internal_error(headers, e))?;
+    visible_to(signed, found, |hook| hook.user_id)
 }
 
 /// `GET /developer`: the use cases.

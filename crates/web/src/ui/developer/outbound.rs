@@ -7,7 +7,6 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
 use portico_delivery::{new_application_token, new_signing_secret};
 use portico_store::{NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange};
 use serde::Deserialize;
@@ -31,19 +30,13 @@ pub async fn visible_outbound(
     signed: &Signed,
     id: &str,
 ) -> Result<OutboundWebhook, Response> {
-    let not_found = || page::not_found(&signed.tr);
-    let id: i64 = id.parse().map_err(|_| not_found())?;
-    let hook = state
+    let id = super::path_id(signed, id)?;
+    let found = state
         .store
         .outbound_webhook_by_id(id)
         .await
-        .map_err(|e| page::internal_error(headers, e))?
-        .ok_or_else(not_found)?;
-    if hook.user_id == signed.user.id || signed.user.is_admin {
-        Ok(hook)
-    } else {
-        Err(not_found())
-    }
+        .map_err(|e| page::internal_error(headers, e))?;
+    super::visible_to(signed, found, |hook| hook.user_id)
 }
 
 /// The page around a form.
@@ -329,16 +322,13 @@ pub async fn confirm_delete(
         Err(res) => return res,
     };
     let tr = &signed.tr;
-    let body = html! {
-        h1 { (tr.t_with("outbound-delete-title", &[("name", &hook.name)])) }
-        p.warning { (tr.t("outbound-delete-warning")) }
-        form.row method="post" action={ "/developer/outbound/" (hook.id) "/delete" } {
-            input type="hidden" name="csrf" value=(signed.csrf);
-            button.danger #confirm-delete type="submit" { (tr.t("action-delete")) }
-            a.button href={ "/developer/outbound/" (hook.id) } { (tr.t("action-cancel")) }
-        }
-    };
-    page::page(&signed, Section::Developer, &tr.t("action-delete"), body)
+    super::confirm_delete_page(
+        &signed,
+        &tr.t_with("outbound-delete-title", &[("name", &hook.name)]),
+        &tr.t("outbound-delete-warning"),
+        &format!("/developer/outbound/{}/delete", hook.id),
+        &format!("/developer/outbound/{}", hook.id),
+    )
 }
 
 /// `POST /developer/outbound/{id}/delete`.

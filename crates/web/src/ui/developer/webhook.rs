@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate, TimeZone};
-use maud::html;
 use portico_store::secrets::{is_webhook_secret_shape, new_webhook_secret};
 use portico_store::{NewWebhook, StoreError, Webhook, WebhookChange};
 use serde::Deserialize;
@@ -369,16 +368,13 @@ pub async fn confirm_delete(
         Err(res) => return res,
     };
     let tr = &signed.tr;
-    let body = html! {
-        h1 { (tr.t_with("webhook-delete-title", &[("name", &hook.name)])) }
-        p.warning { (tr.t("webhook-delete-warning")) }
-        form.row method="post" action={ "/developer/webhooks/" (hook.id) "/delete" } {
-            input type="hidden" name="csrf" value=(signed.csrf);
-            button.danger #confirm-delete type="submit" { (tr.t("action-delete")) }
-            a.button href="/developer/integrations" { (tr.t("action-cancel")) }
-        }
-    };
-    page::page(&signed, Section::Developer, &tr.t("action-delete"), body)
+    super::confirm_delete_page(
+        &signed,
+        &tr.t_with("webhook-delete-title", &[("name", &hook.name)]),
+        &tr.t("webhook-delete-warning"),
+        &format!("/developer/webhooks/{}/delete", hook.id),
+        "/developer/integrations",
+    )
 }
 
 /// `POST /developer/webhooks/{id}/delete`.
