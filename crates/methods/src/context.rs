@@ -21,6 +21,16 @@ pub enum AuthKind {
     WebSession,
 }
 
+impl std::fmt::Display for AuthKind {
+    /// `webhook:12` or `web`, as the logs name integrations.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuthKind::Webhook { id } => write!(f, "webhook:{id}"),
+            AuthKind::WebSession => f.write_str("web"),
+        }
+    }
+}
+
 /// The user a call runs as and what the integration lets it do.
 #[derive(Clone, Debug)]
 pub struct Caller {
@@ -96,7 +106,7 @@ pub struct Ctx {
 impl Ctx {
     /// Notes input Bitrix24 accepts and ignores (see [`crate::leniency`]).
     pub fn ignored(&self, what: &str, key: &str) {
-        crate::leniency::ignored(self.method, what, key);
+        crate::leniency::ignored(&self.caller.auth.to_string(), self.method, what, key);
     }
 
     /// The stamp of the events a write by this call raises: now, by the caller.

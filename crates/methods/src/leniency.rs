@@ -11,14 +11,18 @@ use std::sync::{Mutex, OnceLock};
 /// grow neither memory nor the log by sending ever new keys.
 const REMEMBERED: usize = 4096;
 
-fn seen() -> &'static Mutex<HashSet<(String, String, String)>> {
-    static SEEN: OnceLock<Mutex<HashSet<(String, String, String)>>> = OnceLock::new();
+/// (integration, method, what, key) already logged.
+type Seen = HashSet<(String, String, String, String)>;
+
+fn seen() -> &'static Mutex<Seen> {
+    static SEEN: OnceLock<Mutex<Seen>> = OnceLock::new();
     SEEN.get_or_init(Mutex::default)
 }
 
-/// Logs once that `method` ignored `key` of `what` (`filter`, `fields`, a
-/// parameter name, …). The key is clipped to 64 characters; values are never logged.
-pub fn ignored(method: &str, what: &str, key: &str) {
+/// Logs once per integration that `method` ignored `key` of `what`
+/// (`filter`, `fields`, a parameter name, …) in a call of `integration`
+/// (`webhook:12`). The key is clipped to 64 characters; values are never logged.
+pub fn ignored(integration: &str, method: &str, what: &str, key: &str) {
     let key: String = key.chars().take(64).collect();
     let Ok(mut set) = seen().lock() else {
         return;
@@ -26,13 +30,20 @@ pub fn ignored(method: &str, what: &str, key: &str) {
     if set.len() >= REMEMBERED {
         return;
     }
-    if !set.insert((method.to_owned(), what.to_owned(), key.clone())) {
+    let seen = (
+        integration.to_owned(),
+        method.to_owned(),
+        what.to_owned(),
+        key.clone(),
+    );
+    if !set.insert(seen) {
         return;
     }
     let full = set.len() == REMEMBERED;
     drop(set);
     tracing::warn!(
         target: "portico::leniency",
+        integration,
         method,
         what,
         key = %key,

@@ -11,6 +11,7 @@ use axum::response::Response;
 use portico_methods::AuthKind;
 use portico_protocol::envelope::TimeBlock;
 use portico_protocol::{ApiError, ErrorCode};
+use tracing::Instrument;
 
 use crate::auth;
 use crate::decode::decode;
@@ -54,6 +55,13 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
         _ => ("", Transport::Json),
     };
     let method = method.to_string();
+    // Every line the call logs (leniency warnings, `batch` sub-calls) carries
+    // its request id and, once known, the integration that called.
+    let span = tracing::info_span!(
+        "rest",
+        request_id = %new_request_id(),
+        integration = tracing::field::Empty
+    );
     let outcome = run(
         &state,
         &parts.method,
@@ -63,6 +71,7 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
         &parts.headers,
         body,
     )
+    .instrument(span.clone())
     .await;
     let duration = started.elapsed();
     let (response, integration) = match outcome {
@@ -77,15 +86,22 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
         }
         Err((err, integration)) => (respond::error(&err, transport), integration),
     };
-    tracing::info!(
-        target: "portico::rest",
-        method = %method,
-        integration = %integration,
-        status = response.status().as_u16(),
-        duration_ms = duration.as_secs_f64() * 1000.0,
-        "rest call"
-    );
+    span.in_scope(|| {
+        tracing::info!(
+            target: "portico::rest",
+            method = %method,
+            integration = %integration,
+            status = response.status().as_u16(),
+            duration_ms = duration.as_secs_f64() * 1000.0,
+            "rest call"
+        )
+    });
     response
+}
+
+/// A new request id: 16 random hex digits (unique across servers in practice).
+fn new_request_id() -> String {
+    format!("{:016x}", rand::random::<u64>())
 }
 
 type Outcome =
@@ -118,13 +134,11 @@ async fn run(
     let caller = auth::webhook(state, user_id, secret)
         .await
         .map_err(|e| (e, anonymous()))?;
-    let integration = match caller.auth {
-        AuthKind::Webhook { id } => {
-            state.usage.record(&state.store, id, state.clock.now());
-            format!("webhook:{id}")
-        }
-        AuthKind::WebSession => "web".to_string(),
-    };
+    if let AuthKind::Webhook { id } = caller.auth {
+        state.usage.record(&state.store, id, state.clock.now());
+    }
+    let integration = caller.auth.to_string();
+    tracing::Span::current().record("integration", integration.as_str());
     // The method before the body: an unknown method is 404 whatever the body holds.
     if state.registry.get(method).is_none() {
         return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));

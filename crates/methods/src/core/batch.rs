@@ -55,6 +55,7 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
             }
         });
         let stop = answer_bytes > MAX_ANSWER_BYTES;
+        log_sub_call(&command.key, &command.method, &outcome, started.elapsed());
         match outcome {
             Ok(out) => {
                 results.insert(command.key.clone(), out.result);
@@ -80,6 +81,40 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
     Ok(MethodOutput::value(assemble(
         results, errors, totals, nexts, times,
     )))
+}
+
+/// One log line per sub-call, under the batch's request (the caller's span):
+/// its key, method, outcome, error code, status and description (clipped)
+/// and duration, so a failure inside a
+/// `batch` that answered 200 is still visible to the operator.
+fn log_sub_call(
+    key: &str,
+    method: &str,
+    outcome: &Result<MethodOutput, ApiError>,
+    duration: std::time::Duration,
+) {
+    let duration_ms = duration.as_secs_f64() * 1000.0;
+    match outcome {
+        Ok(_) => tracing::info!(
+            target: "portico::batch",
+            command = key,
+            method,
+            outcome = "ok",
+            duration_ms,
+            "batch sub-call"
+        ),
+        Err(e) => tracing::info!(
+            target: "portico::batch",
+            command = key,
+            method,
+            outcome = "error",
+            error = e.code.as_str(),
+            status = e.status,
+            description = %e.description.chars().take(200).collect::<String>(),
+            duration_ms,
+            "batch sub-call"
+        ),
+    }
 }
 
 /// The in-band error of the command that would take the answer past

@@ -318,7 +318,7 @@ pub async fn find<E: CrmEntity>(ctx: &Ctx, query: &ListQuery) -> Result<ListPage
 pub async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let fields = fields_object(&params)?;
     params_object(&params)?;
-    let mut set = parse_fields(E::DEF, &fields, true, ctx.clock.offset)?;
+    let mut set = parse_fields(&ctx, E::DEF, &fields, true)?;
     let defs = user_fields::definitions(&ctx, E::DEF).await?;
     set.uf = user_fields::parse_write(&ctx, &defs, &fields, true).await?;
     let id = create::<E>(&ctx, set).await?;
@@ -369,7 +369,7 @@ pub async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput
         params.resolve("order"),
         params.get("start"),
         ctx.clock.offset,
-        UnknownKeys::Ignore { method: ctx.method },
+        UnknownKeys::Ignore(&ctx),
     )?;
     query.with_multi = !selection.multi.is_empty();
     query.with_uf = !selection.uf.is_empty();
@@ -390,7 +390,7 @@ pub async fn update<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutp
     let current = rights::fetch(&ctx, E::DEF, id, Action::Update)
         .await?
         .ok_or_else(|| ApiError::legacy(E::NOT_FOUND))?;
-    let mut set = parse_fields(E::DEF, &fields, false, ctx.clock.offset)?;
+    let mut set = parse_fields(&ctx, E::DEF, &fields, false)?;
     let defs = user_fields::definitions(&ctx, E::DEF).await?;
     set.uf = user_fields::parse_write(&ctx, &defs, &fields, false).await?;
     modify::<E>(&ctx, &current, set).await?;

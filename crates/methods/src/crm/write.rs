@@ -4,7 +4,6 @@
 //! delete-by-ID rules, link lists (`CONTACT_IDS`, and the legacy single
 //! `CONTACT_ID` standing for them) replace the record's links.
 
-use chrono::FixedOffset;
 use portico_protocol::params::{value_as_bool, value_as_i64, value_as_string, Params};
 use portico_protocol::{ApiError, ErrorCode};
 use portico_store::{EntityDef, FieldKind, FieldValue, MultiFieldChange, MultiType, Status};
@@ -12,6 +11,7 @@ use serde_json::{Map, Value};
 
 use portico_store::sizes::{MAX_MULTI_VALUE_CHARS, MAX_VALUES_PER_WRITE};
 
+use crate::context::Ctx;
 use crate::values::{check_length, parse_field_value};
 
 /// The writes one `fields` object asks for.
@@ -86,32 +86,34 @@ pub fn fields_object(params: &Params) -> Result<Map<String, Value>, ApiError> {
         .unwrap_or_default())
 }
 
-/// Parses `fields` for `entity`. `creating` admits immutable fields.
+/// Parses `fields` for `entity`. `creating` admits immutable fields. As in
+/// Bitrix24, unknown keys, read-only fields and multi-field values that are
+/// not lists of items are dropped, each with a leniency warning (the call's).
 pub fn parse_fields(
+    ctx: &Ctx,
     entity: &EntityDef,
     fields: &Map<String, Value>,
     creating: bool,
-    offset: FixedOffset,
 ) -> Result<WriteSet, ApiError> {
+    let offset = ctx.clock.offset;
     let mut set = WriteSet::default();
     // Legacy single links (deal `CONTACT_ID`), used when the list is not given.
     let mut single: Vec<(usize, Vec<i64>)> = Vec::new();
     for (key, value) in fields {
         let upper = key.trim().to_ascii_uppercase();
         let Some(idx) = entity.index_of(&upper) else {
+            ctx.ignored("fields", key);
             continue;
         };
         let field = &entity.fields[idx];
         if field.read_only || (field.immutable && !creating) {
-            tracing::debug!(
-                entity = entity.code,
-                field = field.name,
-                "ignored a field that cannot be written"
-            );
+            ctx.ignored("fields", key);
             continue;
         }
         match field.kind {
-            FieldKind::MultiField(kind) => parse_multi(kind, field.title, value, &mut set.multi)?,
+            FieldKind::MultiField(kind) => {
+                parse_multi(ctx, kind, field.title, value, &mut set.multi)?
+            }
             FieldKind::Links(_) => {
                 let ids = parse_ids(field.name, value)?;
                 set.links.retain(|(i, _)| *i != idx);
@@ -185,8 +187,12 @@ pub fn parse_ids(name: &str, value: &Value) -> Result<Vec<i64>, ApiError> {
 }
 
 /// Parses the items of one multi-field (`PHONE: [{VALUE, VALUE_TYPE}, …]`; an object
-/// of items such as `{"n0": {...}}` is accepted too).
+/// of items such as `{"n0": {...}}` is accepted too). As Bitrix24 does, a
+/// value that is not a list (`"EMAIL": "a@b.c"`) and items that are not
+/// objects (`["a@b.c"]`) are dropped, with a leniency warning, and the write
+/// goes on without them.
 fn parse_multi(
+    ctx: &Ctx,
     kind: MultiType,
     title: &str,
     value: &Value,
@@ -198,10 +204,8 @@ fn parse_multi(
         Value::Null => Vec::new(),
         Value::String(s) if s.is_empty() => Vec::new(),
         _ => {
-            return Err(ApiError::legacy(format!(
-                "Field '{}' must be a list of items.",
-                kind.as_str()
-            )))
+            ctx.ignored("fields (not a list of items)", kind.as_str());
+            return Ok(());
         }
     };
     if items.len() > MAX_VALUES_PER_WRITE {
@@ -213,10 +217,8 @@ fn parse_multi(
     }
     for item in items {
         let Value::Object(item) = item else {
-            return Err(ApiError::legacy(format!(
-                "Field '{}' must be a list of items.",
-                kind.as_str()
-            )));
+            ctx.ignored("fields (an item that is not an object)", kind.as_str());
+            continue;
         };
         let get = |name: &str| {
             item.iter()

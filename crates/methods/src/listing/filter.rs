@@ -10,6 +10,7 @@ use portico_protocol::ApiError;
 use portico_store::{Condition, EntityDef, FieldKind, FieldValue, UserField};
 use serde_json::Value;
 
+use crate::context::Ctx;
 use crate::crm::user_fields;
 use crate::values::{invalid_arg, parse_field_value};
 
@@ -21,16 +22,13 @@ pub const MAX_VALUES_PER_KEY: usize = 5_000;
 pub const MAX_FILTER_VALUES: usize = 10_000;
 
 /// What a filter does with a key that names no field it can filter on.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum UnknownKeys {
+#[derive(Clone, Copy)]
+pub enum UnknownKeys<'a> {
     /// `INVALID_ARG_VALUE` naming the field (the `crm.item.*` API, `user.get`).
     Refuse,
     /// Skipped as the legacy CRM lists do (a list key `0`, a name of another
-    /// entity), with a leniency warning naming the method and the key.
-    Ignore {
-        /// The method, for the warning.
-        method: &'static str,
-    },
+    /// entity), with a leniency warning of the call (its method and integration).
+    Ignore(&'a Ctx),
 }
 
 /// Resolves a `filter` object against the catalogue only (see
@@ -62,7 +60,7 @@ pub fn resolve_filter_lenient(
     defs: &[UserField],
     filter: Option<&Value>,
     offset: FixedOffset,
-    unknown: UnknownKeys,
+    unknown: UnknownKeys<'_>,
 ) -> Result<Vec<Condition>, ApiError> {
     let map = match filter {
         None | Some(Value::Null) => return Ok(Vec::new()),
@@ -76,8 +74,8 @@ pub fn resolve_filter_lenient(
         let (op, name) = match (parse_filter_key(key), unknown) {
             (Ok(parsed), _) => parsed,
             (Err(e), UnknownKeys::Refuse) => return Err(e.into()),
-            (Err(_), UnknownKeys::Ignore { method }) => {
-                crate::leniency::ignored(method, "filter", key);
+            (Err(_), UnknownKeys::Ignore(ctx)) => {
+                ctx.ignored("filter", key);
                 continue;
             }
         };
@@ -105,8 +103,8 @@ pub fn resolve_filter_lenient(
         let idx = match (found, unknown) {
             (Some(idx), _) => idx,
             (None, UnknownKeys::Refuse) => return Err(not_allowed()),
-            (None, UnknownKeys::Ignore { method }) => {
-                crate::leniency::ignored(method, "filter", key);
+            (None, UnknownKeys::Ignore(ctx)) => {
+                ctx.ignored("filter", key);
                 continue;
             }
         };

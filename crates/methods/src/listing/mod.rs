@@ -145,7 +145,7 @@ pub fn build_query_with(
     order: Option<&Value>,
     start: Option<&Value>,
     offset: FixedOffset,
-    unknown: UnknownKeys,
+    unknown: UnknownKeys<'_>,
 ) -> Result<(ListQuery, i64), ApiError> {
     let start = match start {
         None | Some(Value::Null) => 0,
@@ -183,7 +183,7 @@ pub fn resolve_order_with(
     entity: &EntityDef,
     defs: &[UserField],
     order: Option<&Value>,
-    unknown: UnknownKeys,
+    unknown: UnknownKeys<'_>,
 ) -> Result<Vec<(OrderKey, Direction)>, ApiError> {
     let map = match order {
         None | Some(Value::Null) => return Ok(Vec::new()),
@@ -207,8 +207,8 @@ pub fn resolve_order_with(
                     "Invalid order: field '{name}' is not allowed in order"
                 )))
             }
-            (None, UnknownKeys::Ignore { method }) => {
-                crate::leniency::ignored(method, "order", name);
+            (None, UnknownKeys::Ignore(ctx)) => {
+                ctx.ignored("order", name);
                 continue;
             }
         };

@@ -1,6 +1,6 @@
-//! The warnings the server logs, captured for assertions: one subscriber for
+//! The lines the server logs, captured for assertions: one subscriber for
 //! the whole test process (installed by `TestApp::start`), keeping every line
-//! at WARN and above in memory.
+//! at INFO and above in memory.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -25,7 +25,7 @@ fn buffer() -> &'static SharedBuffer {
         let buffer = SharedBuffer::default();
         let writer = buffer.clone();
         let _ = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::WARN)
+            .with_max_level(tracing::Level::INFO)
             .with_ansi(false)
             .with_writer(move || writer.clone())
             .try_init();
@@ -54,4 +54,14 @@ pub fn leniency_logged(method: &str, what: &str, key: &str) -> bool {
         &format!("what=\"{what}\""),
         &format!("key={key}"),
     ])
+}
+
+/// Every captured line containing `part` (for failure messages).
+pub fn lines_with(part: &str) -> String {
+    let bytes = buffer().0.lock().expect("log buffer").clone();
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter(|line| line.contains(part))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -15,6 +15,7 @@ mod events_sources;
 mod field_lists;
 mod items;
 mod leads;
+mod leniency;
 mod links;
 mod lists;
 mod logs;
