@@ -231,7 +231,7 @@ async fn parse_write<E: CrmEntity>(
     creating: bool,
 ) -> Result<crate::crm::write::WriteSet, ApiError> {
     let legacy = input::fields_to_legacy(s, fields)?;
-    let mut set = parse_fields(&ctx, E::DEF, &legacy, creating).map_err(|e| map(s, e))?;
+    let mut set = parse_fields(ctx, E::DEF, &legacy, creating).map_err(|e| map(s, e))?;
     // One user field at a time, so that an error names its field.
     let mut writes: Vec<UserFieldWrite> = Vec::new();
     for (key, value) in &legacy {
