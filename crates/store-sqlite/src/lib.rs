@@ -11,6 +11,7 @@
 
 mod cache;
 mod connection;
+mod currencies;
 mod deliveries;
 mod duplicates;
 mod entity_sql;

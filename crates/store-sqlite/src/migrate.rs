@@ -53,6 +53,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_outbound_settings",
         include_str!("../migrations/0011_outbound_settings.sql"),
     ),
+    (
+        "0014_currencies",
+        include_str!("../migrations/0014_currencies.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@
 //! directory items exist) and leave their data behind; records of the list
 //! story carry a marker so other stories' rows do not disturb it.
 
+mod currencies;
 mod deliveries;
 mod delivery_log;
 mod duplicates;
@@ -41,6 +42,7 @@ pub async fn run_all(store: &dyn Store) {
     links::story(store).await;
     duplicates::story(store).await;
     statuses::story(store).await;
+    currencies::story(store).await;
     roles::story(store).await;
     user_fields::story(store).await;
     meta::story(store).await;

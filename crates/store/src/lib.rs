@@ -7,6 +7,7 @@
 
 pub mod conformance;
 pub mod crm;
+pub mod currencies;
 pub mod deliveries;
 pub mod entity;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod user_fields;
 pub mod users;
 pub mod webhooks;
 
+pub use currencies::{Currency, CurrencyChange, CurrencyLang, CurrencyStore};
 pub use deliveries::{
     AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveriesDue, Delivery, DeliveryAttempt,
     DeliveryQuery, DeliveryState, DeliveryStore, QueuedTest, TEST_EVENT_CODE,
@@ -66,6 +68,7 @@ pub trait Store:
     + EventStore
     + OutboundWebhookStore
     + DeliveryStore
+    + CurrencyStore
     + Send
     + Sync
     + 'static
@@ -86,6 +89,7 @@ impl<T> Store for T where
         + EventStore
         + OutboundWebhookStore
         + DeliveryStore
+        + CurrencyStore
         + Send
         + Sync
         + 'static

@@ -9,6 +9,7 @@
 
 pub mod company;
 pub mod contact;
+pub mod currency;
 pub mod deal;
 pub mod directory;
 pub mod duplicate;
@@ -33,6 +34,7 @@ pub fn register(r: &mut Registry) {
     company::register(r);
     links::register(r);
     status::register(r);
+    currency::register(r);
     user_fields::register(r);
     item::register(r);
     duplicate::register(r);

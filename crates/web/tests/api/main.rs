@@ -6,6 +6,7 @@ mod batch;
 mod common;
 mod contacts_companies;
 mod core;
+mod currencies;
 mod deals;
 mod decoding;
 mod duplicates;
