@@ -8,6 +8,7 @@
 pub mod context;
 pub mod core;
 pub mod crm;
+pub mod department;
 pub mod dispatch;
 pub mod leniency;
 pub mod listing;
@@ -25,5 +26,6 @@ pub fn registry() -> Registry {
     core::register(&mut r);
     user::register(&mut r);
     crm::register(&mut r);
+    department::register(&mut r);
     r
 }

@@ -13,6 +13,7 @@ mod cache;
 mod connection;
 mod currencies;
 mod deliveries;
+mod departments;
 mod duplicates;
 mod entity_sql;
 mod error;

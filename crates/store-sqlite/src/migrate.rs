@@ -57,6 +57,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0014_currencies",
         include_str!("../migrations/0014_currencies.sql"),
     ),
+    (
+        "0015_departments",
+        include_str!("../migrations/0015_departments.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

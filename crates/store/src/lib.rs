@@ -9,6 +9,7 @@ pub mod conformance;
 pub mod crm;
 pub mod currencies;
 pub mod deliveries;
+pub mod departments;
 pub mod entity;
 pub mod error;
 pub mod events;
@@ -32,6 +33,7 @@ pub use deliveries::{
     AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveriesDue, Delivery, DeliveryAttempt,
     DeliveryQuery, DeliveryState, DeliveryStore, QueuedTest, TEST_EVENT_CODE,
 };
+pub use departments::{Department, DepartmentFields, DepartmentStore};
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
 pub use events::{Event, EventStamp, EventStore, RecordChange, UserFieldChangeKind};
@@ -69,6 +71,7 @@ pub trait Store:
     + OutboundWebhookStore
     + DeliveryStore
     + CurrencyStore
+    + DepartmentStore
     + Send
     + Sync
     + 'static
@@ -90,6 +93,7 @@ impl<T> Store for T where
         + OutboundWebhookStore
         + DeliveryStore
         + CurrencyStore
+        + DepartmentStore
         + Send
         + Sync
         + 'static

@@ -9,6 +9,7 @@ mod core;
 mod currencies;
 mod deals;
 mod decoding;
+mod departments;
 mod duplicates;
 mod errors;
 mod events_outbox;
