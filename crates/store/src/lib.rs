@@ -22,6 +22,7 @@ pub mod sessions;
 pub mod sign_in_attempts;
 pub mod sizes;
 pub mod statuses;
+pub mod tasks;
 pub mod user_fields;
 pub mod users;
 pub mod webhooks;
@@ -47,6 +48,7 @@ pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use sessions::{Session, SessionStore};
 pub use sign_in_attempts::{Admission, AttemptCount, AttemptRule, SignInAttemptStore};
 pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
+pub use tasks::{ChecklistItem, ElapsedItem, TaskComment, TaskHistoryEntry, TaskStore};
 pub use user_fields::{UserField, UserFieldStore, UserType};
 pub use users::{NewUser, User, UserAdded, UserEventData, UserStore};
 pub use webhooks::{NewWebhook, Webhook, WebhookChange, WebhookStore};
@@ -66,6 +68,7 @@ pub trait Store:
     + EventStore
     + OutboundWebhookStore
     + DeliveryStore
+    + TaskStore
     + Send
     + Sync
     + 'static
@@ -86,6 +89,7 @@ impl<T> Store for T where
         + EventStore
         + OutboundWebhookStore
         + DeliveryStore
+        + TaskStore
         + Send
         + Sync
         + 'static
