@@ -3,7 +3,7 @@
 //! A method sees a [`Ctx`] (store, caller, clock, registry) and the decoded
 //! [`Params`](portico_protocol::params::Params), never HTTP; the same method thus
 //! serves `/rest/...`, `batch` sub-calls and the request builder. One module per
-//! scope: [`core`] (`basic`), [`user`], [`crm`].
+//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`).
 
 pub mod context;
 pub mod core;
@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod leniency;
 pub mod listing;
 pub mod registry;
+pub mod tasks;
 pub mod user;
 pub mod values;
 
@@ -25,5 +26,6 @@ pub fn registry() -> Registry {
     core::register(&mut r);
     user::register(&mut r);
     crm::register(&mut r);
+    tasks::register(&mut r);
     r
 }

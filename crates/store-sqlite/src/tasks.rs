@@ -32,6 +32,11 @@ const FORGET_TASK: &str = "DELETE FROM task_comments WHERE task_id = ?1; \
      DELETE FROM task_history WHERE task_id = ?1; \
      UPDATE tasks SET parent_id = NULL WHERE parent_id = ?1;";
 
+/// Gives a new task a random `{8-4-4-4-12}` GUID.
+const SET_GUID: &str = "UPDATE tasks SET guid = (SELECT '{' || substr(h, 1, 8) || '-' || \
+     substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || \
+     substr(h, 21, 12) || '}' FROM (SELECT hex(randomblob(16)) AS h)) WHERE id = ?1";
+
 /// The literal Bitrix24 sends for an absent part of a task event.
 const UNDEFINED: &str = "undefined";
 
@@ -105,6 +110,9 @@ fn insert(
     stmt.execute(params_from_iter(cols.iter().map(|(_, v)| Bind(v))))
         .map_err(map_err)?;
     let id = conn.last_insert_rowid();
+    conn.prepare_cached(SET_GUID)
+        .and_then(|mut s| s.execute([id]))
+        .map_err(map_err)?;
     add_history(conn, id, stamp, "NEW", None, None)?;
     task_event(
         conn,
