@@ -3,7 +3,7 @@
 //! A method sees a [`Ctx`] (store, caller, clock, registry) and the decoded
 //! [`Params`](portico_protocol::params::Params), never HTTP; the same method thus
 //! serves `/rest/...`, `batch` sub-calls and the request builder. One module per
-//! scope: [`core`] (`basic`), [`user`], [`crm`].
+//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`).
 
 pub mod context;
 pub mod core;
@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod leniency;
 pub mod listing;
 pub mod registry;
+pub mod tasks;
 pub mod user;
 pub mod values;
 
@@ -27,5 +28,6 @@ pub fn registry() -> Registry {
     user::register(&mut r);
     crm::register(&mut r);
     department::register(&mut r);
+    tasks::register(&mut r);
     r
 }

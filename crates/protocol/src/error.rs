@@ -104,6 +104,16 @@ error_codes! {
     HttpMethodNotAllowed => ("METHOD_NOT_ALLOWED", 405, "Only GET and POST are allowed"),
     /// The answer would be larger than the server sends in one response.
     ResponseTooLarge => ("RESPONSE_TOO_LARGE", 400, "The answer is too large: ask for fewer records or fields"),
+    /// A controller method (`tasks.task.*`) lacks a parameter or got one of the wrong type.
+    ControllerParam => ("100", 400, "Could not find value for parameter"),
+    /// A task error the core throws without its own code (`wrong task id`, `Invalid sorting key`).
+    TaskZero => ("0", 400, "Action on the task is not allowed"),
+    /// An action on a task the caller may not take, or on a task they cannot see.
+    TaskActionNotAllowed => ("1048582", 400, "Action on the task is not allowed"),
+    /// `startwatch` / `stopwatch` on a task that is missing or invisible.
+    TaskNotAvailable => ("1048584", 400, "a:0:{}"),
+    /// Creating a task for someone else without the right to.
+    TaskCreateDenied => ("ERROR_TASK_CREATE_ACCESS_DENIED", 400, "Insufficient permission to create a task."),
 }
 
 impl fmt::Display for ErrorCode {
@@ -216,14 +226,19 @@ mod tests {
             ErrorNotFound => 28,
             ResponseTooLarge => 29,
             RequestTimeout => 30,
+            ControllerParam => 31,
+            TaskZero => 32,
+            TaskActionNotAllowed => 33,
+            TaskNotAvailable => 34,
+            TaskCreateDenied => 35,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 31);
-        assert_eq!(seen.len(), 31);
+        assert_eq!(ErrorCode::ALL.len(), 36);
+        assert_eq!(seen.len(), 36);
     }
 
     #[test]

@@ -31,6 +31,8 @@ mod roles;
 mod sessions;
 mod sign_in_attempts;
 mod statuses;
+mod tasks;
+mod tasks_items;
 mod user_field_events;
 mod user_fields;
 mod users;

@@ -53,6 +53,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_outbound_settings",
         include_str!("../migrations/0011_outbound_settings.sql"),
     ),
+    ("0013_tasks", include_str!("../migrations/0013_tasks.sql")),
     (
         "0014_currencies",
         include_str!("../migrations/0014_currencies.sql"),
@@ -109,7 +110,8 @@ mod tests {
         )
         .expect("open");
         migrate(&mut conn).expect("migrate");
-        let catalogues: [&EntityDef; 5] = [
+        let catalogues: [&EntityDef; 6] = [
+            &portico_store::tasks::TASK,
             &portico_store::users::USER,
             &portico_store::crm::LEAD,
             &portico_store::crm::DEAL,

@@ -22,6 +22,7 @@ mod roles;
 mod sessions;
 mod sign_in_attempts;
 mod statuses;
+mod tasks;
 mod user_fields;
 mod user_profiles;
 mod users;
@@ -51,4 +52,5 @@ pub async fn run_all(store: &dyn Store) {
     deliveries::story(store).await;
     delivery_log::story(store).await;
     replay::story(store).await;
+    tasks::story(store).await;
 }

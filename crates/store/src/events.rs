@@ -58,7 +58,7 @@ pub struct EventKind {
 }
 
 /// Every event an outbound webhook can subscribe to, grouped by scope:
-/// CRM record events, CRM user-field events, then `ONUSERADD`.
+/// CRM record events, CRM user-field events, `ONUSERADD`, then the task events.
 pub fn event_catalogue() -> Vec<EventKind> {
     let crm = |code: String| EventKind { code, scope: "crm" };
     let records = record_event_codes().into_iter().map(crm);
@@ -73,7 +73,15 @@ pub fn event_catalogue() -> Vec<EventKind> {
         code: USER_ADD_EVENT.to_owned(),
         scope: "user",
     });
-    records.chain(user_fields).chain(users).collect()
+    let tasks = crate::tasks::TASK_EVENTS.iter().map(|code| EventKind {
+        code: (*code).to_owned(),
+        scope: "task",
+    });
+    records
+        .chain(user_fields)
+        .chain(users)
+        .chain(tasks)
+        .collect()
 }
 
 /// The event code a `change` to a record of `entity` raises (`ONCRMLEADADD`,
@@ -212,15 +220,18 @@ mod tests {
         );
         assert_eq!(record_event_codes().len(), 12);
         let catalogue = event_catalogue();
-        assert_eq!(catalogue.len(), 12 + 16 + 1);
+        assert_eq!(catalogue.len(), 12 + 16 + 1 + 4);
         assert!(catalogue
             .iter()
             .any(|e| e.code == "ONCRMDEALUSERFIELDSETENUMVALUES" && e.scope == "crm"));
+        assert!(catalogue
+            .iter()
+            .any(|e| e.code == "ONUSERADD" && e.scope == "user"));
         assert_eq!(
             catalogue.last(),
             Some(&EventKind {
-                code: "ONUSERADD".to_owned(),
-                scope: "user"
+                code: "ONTASKCOMMENTADD".to_owned(),
+                scope: "task"
             })
         );
     }

@@ -24,6 +24,7 @@ pub mod sessions;
 pub mod sign_in_attempts;
 pub mod sizes;
 pub mod statuses;
+pub mod tasks;
 pub mod user_fields;
 pub mod users;
 pub mod webhooks;
@@ -51,6 +52,7 @@ pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use sessions::{Session, SessionStore};
 pub use sign_in_attempts::{Admission, AttemptCount, AttemptRule, SignInAttemptStore};
 pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
+pub use tasks::{ChecklistItem, ElapsedItem, TaskComment, TaskHistoryEntry, TaskStore};
 pub use user_fields::{UserField, UserFieldStore, UserType};
 pub use users::{NewUser, User, UserAdded, UserEventData, UserStore};
 pub use webhooks::{NewWebhook, Webhook, WebhookChange, WebhookStore};
@@ -72,6 +74,7 @@ pub trait Store:
     + DeliveryStore
     + CurrencyStore
     + DepartmentStore
+    + TaskStore
     + Send
     + Sync
     + 'static
@@ -94,6 +97,7 @@ impl<T> Store for T where
         + DeliveryStore
         + CurrencyStore
         + DepartmentStore
+        + TaskStore
         + Send
         + Sync
         + 'static

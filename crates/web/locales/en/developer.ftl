@@ -46,6 +46,7 @@ scope-crm = CRM
 scope-user = Users
 scope-user_basic = Users (basic data)
 scope-user_brief = Users (brief data)
+scope-task = Tasks
 builder-title = Request builder
 builder-intro = Choose a method, fill in its parameters and run it with this webhook. The URL and the code follow what you type.
 builder-method = Method

@@ -62,7 +62,14 @@ async fn methods_method_get_scope_profile() {
         app.call_on(&crm_only, "scope", json!({"full": true}))
             .await
             .json()["result"],
-        json!(["crm", "user", "user_basic", "user_brief"])
+        json!([
+            "crm",
+            "department",
+            "task",
+            "user",
+            "user_basic",
+            "user_brief"
+        ])
     );
     assert_eq!(
         app.ok("profile", json!({})).await,

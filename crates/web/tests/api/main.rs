@@ -26,6 +26,7 @@ mod rights;
 mod sign_in_attempt;
 mod sizes;
 mod statuses;
+mod tasks;
 mod ui_client;
 mod ui_developer;
 mod ui_outbound;
