@@ -53,6 +53,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_outbound_settings",
         include_str!("../migrations/0011_outbound_settings.sql"),
     ),
+    (
+        "0012_pipelines",
+        include_str!("../migrations/0012_pipelines.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,7 @@ mod links;
 mod lists;
 mod meta;
 mod outbox;
+mod pipelines;
 mod records;
 mod replay;
 mod roles;
@@ -41,6 +42,7 @@ pub async fn run_all(store: &dyn Store) {
     links::story(store).await;
     duplicates::story(store).await;
     statuses::story(store).await;
+    pipelines::story(store).await;
     roles::story(store).await;
     user_fields::story(store).await;
     meta::story(store).await;

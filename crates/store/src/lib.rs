@@ -15,6 +15,7 @@ pub mod links;
 pub mod list;
 pub mod meta;
 pub mod outbound;
+pub mod pipelines;
 pub mod records;
 pub mod roles;
 pub mod secrets;
@@ -40,6 +41,7 @@ pub use outbound::{
     DisableReason, Disabled, NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange,
     OutboundWebhookStore,
 };
+pub use pipelines::{Category, CategoryChange, CategoryDeletion, NewCategory, PipelineStore};
 pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
 };
@@ -58,6 +60,7 @@ pub trait Store:
     + RecordStore
     + LinkStore
     + StatusStore
+    + PipelineStore
     + RoleStore
     + UserFieldStore
     + SessionStore
@@ -78,6 +81,7 @@ impl<T> Store for T where
         + RecordStore
         + LinkStore
         + StatusStore
+        + PipelineStore
         + RoleStore
         + UserFieldStore
         + SessionStore
