@@ -94,6 +94,9 @@ error_codes! {
     AuthorizationError => ("authorization_error", 401, "Unable to authorize user"),
     /// Legacy CRM error: empty `error`, all information in the description.
     Legacy => ("", 400, "Not found"),
+    /// An error of a D7 controller raised without a code (`crm.category.*`
+    /// refusals such as deleting a pipeline that has deals): `error` is `"0"`.
+    Uncoded => ("0", 400, "Error"),
     /// The request body exceeds the configured limit.
     PayloadTooLarge => ("REQUEST_ENTITY_TOO_LARGE", 413, "Request body is too large"),
     /// The request body did not arrive within the server's body timeout.
@@ -216,14 +219,15 @@ mod tests {
             ErrorNotFound => 28,
             ResponseTooLarge => 29,
             RequestTimeout => 30,
+            Uncoded => 31,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 31);
-        assert_eq!(seen.len(), 31);
+        assert_eq!(ErrorCode::ALL.len(), 32);
+        assert_eq!(seen.len(), 32);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod entity;
 pub mod item;
 pub mod lead;
 pub mod links;
+pub mod pipeline;
 pub mod rights;
 pub mod status;
 pub mod user_fields;
@@ -36,4 +37,5 @@ pub fn register(r: &mut Registry) {
     user_fields::register(r);
     item::register(r);
     duplicate::register(r);
+    pipeline::register(r);
 }
