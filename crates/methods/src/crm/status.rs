@@ -502,7 +502,9 @@ async fn fields(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
 /// `crm.status.entity.types`: `ID` and `NAME` of every directory; stage
 /// directories add `SEMANTIC_INFO` and `ENTITY_TYPE_ID`, the default deal
 /// funnel also `FIELD_ATTRIBUTE_SCOPE` `""` and `CATEGORY_ID` 0, as Bitrix24's
-/// example shows (no `PREFIX`: it belongs to funnels other than the default).
+/// example shows (no `PREFIX`: it belongs to funnels other than the default);
+/// then one entry per other pipeline (`DEAL_STAGE_{n}`, `PREFIX` `C{n}`,
+/// `CATEGORY_ID` the string `"n"`), as reference §4.3 shows.
 async fn entity_types(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
     let mut rows: Vec<Value> = DIRECTORY_TYPES
         .iter()
