@@ -94,6 +94,10 @@ error_codes! {
     AuthorizationError => ("authorization_error", 401, "Unable to authorize user"),
     /// Legacy CRM error: empty `error`, all information in the description.
     Legacy => ("", 400, "Not found"),
+    /// An error of a D7 controller raised without a code (`crm.category.*`
+    /// refusals such as deleting a pipeline that has deals; `tasks.task.*`'s
+    /// `wrong task id`, `Invalid sorting key`): `error` is `"0"`.
+    Uncoded => ("0", 400, "Error"),
     /// The request body exceeds the configured limit.
     PayloadTooLarge => ("REQUEST_ENTITY_TOO_LARGE", 413, "Request body is too large"),
     /// The request body did not arrive within the server's body timeout.
@@ -106,8 +110,6 @@ error_codes! {
     ResponseTooLarge => ("RESPONSE_TOO_LARGE", 400, "The answer is too large: ask for fewer records or fields"),
     /// A controller method (`tasks.task.*`) lacks a parameter or got one of the wrong type.
     ControllerParam => ("100", 400, "Could not find value for parameter"),
-    /// A task error the core throws without its own code (`wrong task id`, `Invalid sorting key`).
-    TaskZero => ("0", 400, "Action on the task is not allowed"),
     /// An action on a task the caller may not take, or on a task they cannot see.
     TaskActionNotAllowed => ("1048582", 400, "Action on the task is not allowed"),
     /// `startwatch` / `stopwatch` on a task that is missing or invisible.
@@ -227,7 +229,7 @@ mod tests {
             ResponseTooLarge => 29,
             RequestTimeout => 30,
             ControllerParam => 31,
-            TaskZero => 32,
+            Uncoded => 32,
             TaskActionNotAllowed => 33,
             TaskNotAvailable => 34,
             TaskCreateDenied => 35,

@@ -53,6 +53,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_outbound_settings",
         include_str!("../migrations/0011_outbound_settings.sql"),
     ),
+    (
+        "0012_pipelines",
+        include_str!("../migrations/0012_pipelines.sql"),
+    ),
     ("0013_tasks", include_str!("../migrations/0013_tasks.sql")),
     (
         "0014_currencies",

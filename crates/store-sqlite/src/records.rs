@@ -106,8 +106,21 @@ fn insert(conn: &Connection, sql: &EntitySql, write: RecordWrite) -> Result<i64,
     for list in &links {
         crate::links::write_list(conn, sql.entity, id, list)?;
     }
+    crate::stage_history::record(conn, sql.entity, id, None, write_time(event.as_ref()))?;
     crate::events::raise(conn, sql.entity, RecordChange::Add, id, event.as_ref())?;
     Ok(id)
+}
+
+/// The instant a write happened: its event's, else now.
+fn write_time(event: Option<&EventStamp>) -> i64 {
+    event.map_or_else(
+        || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        },
+        |e| e.at,
+    )
 }
 
 /// Sets columns of record `id`; `false` when the record does not exist.
@@ -192,6 +205,7 @@ fn update(
         event,
         ..
     } = write;
+    let previous = crate::stage_history::before(conn, sql.entity, id)?;
     if !set_columns(conn, sql, id, values)? {
         return Ok(false);
     }
@@ -202,6 +216,10 @@ fn update(
     crate::user_fields::write_values(conn, sql.entity, id, &uf)?;
     for list in &links {
         crate::links::write_list(conn, sql.entity, id, list)?;
+    }
+    if let Some(previous) = &previous {
+        let at = write_time(event.as_ref());
+        crate::stage_history::record(conn, sql.entity, id, Some(previous), at)?;
     }
     crate::events::raise(conn, sql.entity, RecordChange::Update, id, event.as_ref())?;
     Ok(true)
@@ -227,6 +245,7 @@ fn delete(
     crate::user_fields::delete_values(conn, sql.entity, id)?;
     if n > 0 {
         crate::links::forget(conn, sql.entity, id)?;
+        crate::stage_history::forget(conn, sql.entity, id)?;
         crate::events::raise(conn, sql.entity, RecordChange::Delete, id, event.as_ref())?;
     }
     Ok(n > 0)

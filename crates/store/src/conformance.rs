@@ -16,6 +16,7 @@ mod links;
 mod lists;
 mod meta;
 mod outbox;
+mod pipelines;
 mod records;
 mod replay;
 mod roles;
@@ -43,6 +44,7 @@ pub async fn run_all(store: &dyn Store) {
     links::story(store).await;
     duplicates::story(store).await;
     statuses::story(store).await;
+    pipelines::story(store).await;
     currencies::story(store).await;
     roles::story(store).await;
     user_fields::story(store).await;

@@ -17,6 +17,7 @@ pub mod links;
 pub mod list;
 pub mod meta;
 pub mod outbound;
+pub mod pipelines;
 pub mod records;
 pub mod roles;
 pub mod secrets;
@@ -45,6 +46,7 @@ pub use outbound::{
     DisableReason, Disabled, NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange,
     OutboundWebhookStore,
 };
+pub use pipelines::{Category, CategoryChange, CategoryDeletion, NewCategory, PipelineStore};
 pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
 };
@@ -64,6 +66,7 @@ pub trait Store:
     + RecordStore
     + LinkStore
     + StatusStore
+    + PipelineStore
     + RoleStore
     + UserFieldStore
     + SessionStore
@@ -87,6 +90,7 @@ impl<T> Store for T where
         + RecordStore
         + LinkStore
         + StatusStore
+        + PipelineStore
         + RoleStore
         + UserFieldStore
         + SessionStore

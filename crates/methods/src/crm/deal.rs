@@ -8,6 +8,7 @@
 
 use portico_protocol::ApiError;
 use portico_store::crm::DEAL;
+use portico_store::pipelines::stage_prefix;
 use portico_store::{EntityDef, FieldValue, Record, Semantics};
 
 use crate::context::Ctx;
@@ -38,11 +39,7 @@ fn stage_base(stage: &str) -> &str {
 
 /// The first stage of funnel `category`.
 fn default_stage(category: i64) -> String {
-    if category > 0 {
-        format!("C{category}:NEW")
-    } else {
-        "NEW".to_string()
-    }
+    format!("{}NEW", stage_prefix(category))
 }
 
 /// Stage semantics: the directory's when the stage written was checked against
@@ -119,15 +116,11 @@ impl CrmEntity for Deal {
     fn prepare_add(ctx: &Ctx, set: &mut WriteSet) -> Result<(), ApiError> {
         let user = FieldValue::Int(ctx.caller.user.id);
         let now = FieldValue::Int(ctx.clock.now());
+        // Checked (unknown and negative as 0) by the directory check before.
         let category = set
             .get(pos("CATEGORY_ID"))
             .and_then(FieldValue::as_i64)
             .unwrap_or(0);
-        if category < 0 {
-            return Err(ApiError::legacy(
-                "Field 'CATEGORY_ID' must be a non-negative integer.",
-            ));
-        }
         set.set(pos("CATEGORY_ID"), FieldValue::Int(category));
         set.set_default(pos("STAGE_ID"), FieldValue::Text(default_stage(category)));
         set.set_default(pos("TYPE_ID"), FieldValue::Text("SALE".into()));
@@ -156,15 +149,31 @@ impl CrmEntity for Deal {
         set.set(pos("MODIFY_BY_ID"), FieldValue::Int(ctx.caller.user.id));
         set.set(pos("DATE_MODIFY"), FieldValue::Int(ctx.clock.now()));
         let stage_pos = pos("STAGE_ID");
-        if set.get(stage_pos).is_some() {
-            let category = current
-                .values
-                .get(pos("CATEGORY_ID"))
-                .and_then(FieldValue::as_i64)
-                .unwrap_or(0);
-            set.set_default(stage_pos, FieldValue::Text(default_stage(category)));
+        let current_category = current
+            .values
+            .get(pos("CATEGORY_ID"))
+            .and_then(FieldValue::as_i64)
+            .unwrap_or(0);
+        let current_stage = current.values.get(stage_pos).and_then(FieldValue::as_str);
+        if let Some(category) = set.get(pos("CATEGORY_ID")).and_then(FieldValue::as_i64) {
+            // A move to another pipeline (checked by the directory check):
+            // without a stage, the one of the same group there.
+            if set.get(stage_pos).is_none_or(FieldValue::is_null) {
+                let mapped = match current_stage.map(stage_base) {
+                    Some("WON") => format!("{}WON", stage_prefix(category)),
+                    Some("LOSE" | "APOLOGY") => format!("{}LOSE", stage_prefix(category)),
+                    _ => default_stage(category),
+                };
+                set.set(stage_pos, FieldValue::Text(mapped));
+            }
             let stage = text(set, stage_pos).unwrap_or_else(|| default_stage(category));
-            if current.values.get(stage_pos).and_then(FieldValue::as_str) != Some(stage.as_str()) {
+            apply_stage(ctx, set, &stage);
+            return Ok(());
+        }
+        if set.get(stage_pos).is_some() {
+            set.set_default(stage_pos, FieldValue::Text(default_stage(current_category)));
+            let stage = text(set, stage_pos).unwrap_or_else(|| default_stage(current_category));
+            if current_stage != Some(stage.as_str()) {
                 apply_stage(ctx, set, &stage);
             }
         }

@@ -38,10 +38,11 @@ pub fn directory_of(
 /// `set` (see [`WriteSet::status`]). Empty values (clearing the field) pass.
 /// `current` is the record being updated (`None` on add).
 ///
-/// Portico keeps no stage directories of deal funnels other than the default
-/// one yet: a stage `C{n}:X` of funnel n that is not in `DEAL_STAGE_{n}` is
-/// accepted when `X` is in `DEAL_STAGE`, and recorded as that item under the
-/// funnel's directory and code (so its semantics still apply).
+/// A deal's pipeline comes first (see [`check_category`]); its stages are the
+/// directory `DEAL_STAGE_{n}`. On an update that keeps the pipeline, a
+/// `STAGE_ID` that is not one of the pipeline's stages changes nothing (it is
+/// dropped, as Bitrix24 does); on add, and on a move to another pipeline, it
+/// is refused like any unknown value.
 ///
 /// An unknown value is the legacy 400 `{"error":"","error_description":"Field
 /// 'STATUS_ID' has an unknown value 'X': it is not in the directory STATUS."}`
@@ -53,7 +54,12 @@ pub async fn check_statuses(
     set: &mut WriteSet,
     current: Option<&Record>,
 ) -> Result<(), ApiError> {
+    check_category(ctx, entity, set, current).await?;
+    let moving = entity
+        .index_of("CATEGORY_ID")
+        .is_some_and(|p| set.get(p).is_some());
     let mut found = Vec::new();
+    let mut dropped = Vec::new();
     for (idx, value) in &set.values {
         let (FieldKind::CrmStatus(directory), FieldValue::Text(code)) =
             (entity.fields[*idx].kind, value)
@@ -66,10 +72,58 @@ pub async fn check_statuses(
         let directory = directory_of(entity, directory, set, current);
         match find(ctx, &directory, code).await? {
             Some(item) => found.push((*idx, item)),
+            None if current.is_some() && !moving && directory.starts_with("DEAL_STAGE") => {
+                ctx.ignored("fields", entity.fields[*idx].name);
+                dropped.push(*idx);
+            }
             None => return Err(unknown(entity.fields[*idx].name, code, &directory)),
         }
     }
+    set.values.retain(|(i, _)| !dropped.contains(i));
     set.statuses.extend(found);
+    Ok(())
+}
+
+/// A deal's `CATEGORY_ID`: on add, a negative or unknown pipeline silently
+/// becomes the default one (0), as Bitrix24 does; on update (a move through
+/// `crm.item.update`) an unknown pipeline is refused, and the current one
+/// means no move.
+async fn check_category(
+    ctx: &Ctx,
+    entity: &EntityDef,
+    set: &mut WriteSet,
+    current: Option<&Record>,
+) -> Result<(), ApiError> {
+    let Some(p) = entity.index_of("CATEGORY_ID") else {
+        return Ok(());
+    };
+    let Some(value) = set.get(p).cloned() else {
+        return Ok(());
+    };
+    let id = value.as_i64().unwrap_or(0);
+    let exists = id >= 0 && ctx.store.category(id).await.map_err(store_error)?.is_some();
+    match current {
+        None if !exists => {
+            ctx.ignored("fields", "CATEGORY_ID");
+            set.set(p, FieldValue::Int(0));
+        }
+        None => set.set(p, FieldValue::Int(id)),
+        Some(_) if !exists => {
+            return Err(ApiError::legacy(format!(
+                "Field 'CATEGORY_ID' has an unknown value '{id}'."
+            )))
+        }
+        Some(record) => {
+            let now = record
+                .values
+                .get(p)
+                .and_then(FieldValue::as_i64)
+                .unwrap_or(0);
+            if now == id {
+                set.values.retain(|(i, _)| *i != p);
+            }
+        }
+    }
     Ok(())
 }
 
@@ -80,29 +134,10 @@ fn unknown(field: &str, code: &str, directory: &str) -> ApiError {
     ))
 }
 
-/// The item `code` of `directory`, with the default funnel's stages standing in
-/// for those of other funnels (see [`check_statuses`]).
+/// The item `code` of `directory`.
 async fn find(ctx: &Ctx, directory: &str, code: &str) -> Result<Option<Status>, ApiError> {
-    let found = ctx
-        .store
+    ctx.store
         .find_status(directory, code)
         .await
-        .map_err(store_error)?;
-    let funnel = directory.strip_prefix("DEAL_STAGE_");
-    let (Some(n), None) = (funnel, &found) else {
-        return Ok(found);
-    };
-    let Some(base) = code.strip_prefix(&format!("C{n}:")) else {
-        return Ok(None);
-    };
-    Ok(ctx
-        .store
-        .find_status("DEAL_STAGE", base)
-        .await
-        .map_err(store_error)?
-        .map(|item| Status {
-            entity_id: directory.to_string(),
-            status_id: code.to_string(),
-            ..item
-        }))
+        .map_err(store_error)
 }

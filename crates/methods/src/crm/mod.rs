@@ -17,6 +17,7 @@ pub mod entity;
 pub mod item;
 pub mod lead;
 pub mod links;
+pub mod pipeline;
 pub mod rights;
 pub mod status;
 pub mod user_fields;
@@ -38,4 +39,5 @@ pub fn register(r: &mut Registry) {
     user_fields::register(r);
     item::register(r);
     duplicate::register(r);
+    pipeline::register(r);
 }

@@ -29,6 +29,7 @@ use std::cmp::Ordering;
 use portico_protocol::filter::{op_for_value, parse_filter_key, FilterOp};
 use portico_protocol::params::{php_values, value_as_bool, value_as_i64, value_as_string, Params};
 use portico_protocol::{ApiError, ErrorCode};
+use portico_store::pipelines::{category_of_entity, stage_entity, stage_prefix};
 use portico_store::statuses::{DirectoryType, DIRECTORY_TYPES, MAX_STATUS_ID_LEN};
 use portico_store::{
     Condition, FieldKind, FieldValue, ListQuery, NewStatus, Semantics, Status, StatusChange,
@@ -187,17 +188,55 @@ fn render(s: &Status, extra: bool) -> Value {
         "COLOR": s.color,
         "SEMANTICS": s.semantics.map(Semantics::as_str),
     });
-    let stages = DirectoryType::get(&s.entity_id).and_then(|d| d.stages);
+    let stages = directory(&s.entity_id).and_then(|d| d.stages);
     if let (true, Some(stages)) = (extra, stages) {
+        let code = s
+            .status_id
+            .rsplit_once(':')
+            .map_or(s.status_id.as_str(), |(_, c)| c);
         let semantics = match s.semantics {
             None => "process",
             Some(Semantics::Success) => "success",
-            Some(Semantics::Failure) if s.status_id == stages.failure => "failure",
+            Some(Semantics::Failure) if code == stages.failure => "failure",
             Some(Semantics::Failure) => "apology",
         };
         row["EXTRA"] = json!({"SEMANTICS": semantics, "COLOR": s.color});
     }
     row
+}
+
+/// The rules of directory `entity_id`: its own, or the default pipeline's
+/// for the stages of another pipeline (`DEAL_STAGE_{n}`).
+fn directory(entity_id: &str) -> Option<&'static DirectoryType> {
+    match category_of_entity(entity_id) {
+        Some(n) if n > 0 => DirectoryType::get("DEAL_STAGE"),
+        _ => DirectoryType::get(entity_id),
+    }
+}
+
+/// The `STATUS_ID` of a stage added to pipeline `n` > 0: with this
+/// pipeline's prefix (`FOO` and `C3:FOO` become `C{n}:FOO`), or a generated
+/// one (`C{n}:UC_1`, …) when empty, as Bitrix24 does.
+async fn pipeline_stage_id(ctx: &Ctx, n: i64, given: Option<String>) -> Result<String, ApiError> {
+    let prefix = stage_prefix(n);
+    if let Some(code) = given {
+        let base = code.rsplit_once(':').map_or(code.as_str(), |(_, c)| c);
+        return Ok(format!("{prefix}{base}"));
+    }
+    let entity_id = stage_entity(n);
+    for i in 1.. {
+        let code = format!("{prefix}UC_{i}");
+        if ctx
+            .store
+            .find_status(&entity_id, &code)
+            .await
+            .map_err(store_error)?
+            .is_none()
+        {
+            return Ok(code);
+        }
+    }
+    unreachable!("an unused stage id exists")
 }
 
 /// The legacy error for a missing item.
@@ -279,11 +318,31 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let fields = fields_object(&params)?;
     let entity_id = text_field(&fields, "ENTITY_ID")
         .ok_or_else(|| ApiError::legacy("The field ENTITY_ID is required."))?;
-    let dir = DirectoryType::get(&entity_id)
-        .ok_or_else(|| ApiError::legacy("Specified entity type is not supported."))?;
-    let status_id = text_field(&fields, "STATUS_ID")
-        .ok_or_else(|| ApiError::legacy("The field STATUS_ID is required."))?;
-    valid_code(dir, &status_id)?;
+    let unsupported = || ApiError::legacy("Specified entity type is not supported.");
+    let dir = directory(&entity_id).ok_or_else(unsupported)?;
+    let category = match category_of_entity(&entity_id) {
+        Some(n) if n > 0 => {
+            if ctx.store.category(n).await.map_err(store_error)?.is_none() {
+                return Err(unsupported());
+            }
+            Some(n)
+        }
+        _ => None,
+    };
+    let status_id = match category {
+        Some(n) => {
+            let id = pipeline_stage_id(&ctx, n, text_field(&fields, "STATUS_ID")).await?;
+            let base = id.rsplit_once(':').map_or(id.as_str(), |(_, c)| c);
+            valid_code(dir, base)?;
+            id
+        }
+        None => {
+            let id = text_field(&fields, "STATUS_ID")
+                .ok_or_else(|| ApiError::legacy("The field STATUS_ID is required."))?;
+            valid_code(dir, &id)?;
+            id
+        }
+    };
     let name = text_field(&fields, "NAME")
         .ok_or_else(|| ApiError::legacy("The field NAME is required."))?;
     let semantics = match (dir.stages, text_field(&fields, "SEMANTICS")) {
@@ -298,9 +357,12 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         status_id,
         name,
         name_init: None,
-        sort: sort_field(&fields)?.unwrap_or(10),
+        sort: match (category, sort_field(&fields)?) {
+            (Some(_), Some(n)) if n <= 0 => 10,
+            (_, sort) => sort.unwrap_or(10),
+        },
         system: false,
-        category_id: None,
+        category_id: category,
         color: text_field(&fields, "COLOR"),
         semantics,
     };
@@ -363,8 +425,7 @@ async fn delete(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
             "CRM System Status can be deleted only if parameter FORCED is specified and equal to \"Y\".",
         ));
     }
-    if DirectoryType::get(&item.entity_id).is_some_and(|d| d.stages.is_some())
-        && in_use(&ctx, &item).await?
+    if directory(&item.entity_id).is_some_and(|d| d.stages.is_some()) && in_use(&ctx, &item).await?
     {
         return Err(ApiError::legacy("There are active items in this status."));
     }
@@ -378,7 +439,10 @@ async fn delete(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 async fn in_use(ctx: &Ctx, item: &Status) -> Result<bool, ApiError> {
     for entity in portico_store::crm::ENTITIES {
         for (idx, f) in entity.fields.iter().enumerate() {
-            if !matches!(f.kind, FieldKind::CrmStatus(d) if d == item.entity_id) {
+            let of_pipeline = category_of_entity(&item.entity_id).is_some();
+            if !matches!(f.kind, FieldKind::CrmStatus(d)
+                if d == item.entity_id || (d == "DEAL_STAGE" && of_pipeline))
+            {
                 continue;
             }
             let query = ListQuery {
@@ -438,9 +502,11 @@ async fn fields(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
 /// `crm.status.entity.types`: `ID` and `NAME` of every directory; stage
 /// directories add `SEMANTIC_INFO` and `ENTITY_TYPE_ID`, the default deal
 /// funnel also `FIELD_ATTRIBUTE_SCOPE` `""` and `CATEGORY_ID` 0, as Bitrix24's
-/// example shows (no `PREFIX`: it belongs to funnels other than the default).
-async fn entity_types(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
-    let rows = DIRECTORY_TYPES
+/// example shows (no `PREFIX`: it belongs to funnels other than the default);
+/// then one entry per other pipeline (`DEAL_STAGE_{n}`, `PREFIX` `C{n}`,
+/// `CATEGORY_ID` the string `"n"`), as reference §4.3 shows.
+async fn entity_types(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
+    let mut rows: Vec<Value> = DIRECTORY_TYPES
         .iter()
         .map(|d| {
             let mut row = json!({"ID": d.id, "NAME": d.name});
@@ -462,6 +528,27 @@ async fn entity_types(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiErr
             row
         })
         .collect();
+    for c in ctx.store.list_categories().await.map_err(store_error)? {
+        if c.id == 0 {
+            continue;
+        }
+        let p = stage_prefix(c.id);
+        rows.push(json!({
+            "ID": stage_entity(c.id),
+            "NAME": format!("{} Deal Stages", c.name),
+            "PARENT_ID": "DEAL_STAGE",
+            "SEMANTIC_INFO": {
+                "START_FIELD": format!("{p}NEW"),
+                "FINAL_SUCCESS_FIELD": format!("{p}WON"),
+                "FINAL_UNSUCCESS_FIELD": format!("{p}LOSE"),
+                "FINAL_SORT": 0,
+            },
+            "PREFIX": format!("C{}", c.id),
+            "FIELD_ATTRIBUTE_SCOPE": format!("category_{}", c.id),
+            "ENTITY_TYPE_ID": 2,
+            "CATEGORY_ID": c.id.to_string(),
+        }));
+    }
     Ok(MethodOutput::value(Value::Array(rows)))
 }
 

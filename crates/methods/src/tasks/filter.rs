@@ -192,7 +192,7 @@ pub fn resolve_order(order: Option<&Value>) -> Result<Vec<(OrderKey, Direction)>
         let upper = key.trim().to_ascii_uppercase();
         let Some((_, column)) = ORDER_KEYS.iter().find(|(k, _)| *k == upper) else {
             return Err(ApiError::new(
-                ErrorCode::TaskZero,
+                ErrorCode::Uncoded,
                 "Invalid sorting key (internal error)",
             ));
         };

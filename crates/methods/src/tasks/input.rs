@@ -5,13 +5,12 @@
 //! `AUDITORS` that are not lists → none, `TAGS` split on commas, unparsable
 //! dates dropped. What the core refuses is collected as `ERROR_CORE` messages.
 
+use chrono::FixedOffset;
 use portico_protocol::envelope::parse_datetime;
 use portico_protocol::params::{php_values, value_as_i64, value_as_string, ParamMap};
 use portico_store::tasks::{encode_list, TASK};
 use portico_store::{FieldKind, FieldValue};
 use serde_json::Value;
-
-use crate::context::Ctx;
 
 /// Y/N flags: anything but `"Y"` (or JSON `true`) is `N`.
 const FLAGS: [&str; 7] = [
@@ -97,14 +96,13 @@ fn list_value(items: Vec<String>) -> FieldValue {
     encode_list(&items).map_or(FieldValue::Null, FieldValue::Text)
 }
 
-/// Parses `fields`; what is ignored is noted as the call's leniency.
-pub fn parse(fields: &ParamMap, ctx: &Ctx) -> TaskInput {
-    let offset = ctx.clock.offset;
+/// Parses `fields`; `ignored` is told each key dropped (the call's leniency).
+pub fn parse(fields: &ParamMap, offset: FixedOffset, ignored: impl Fn(&str)) -> TaskInput {
     let mut input = TaskInput::default();
     for (raw_key, v) in fields {
         let key = raw_key.trim_start_matches('~').to_ascii_uppercase();
         let Some(def) = TASK.field(&key).filter(|f| !f.read_only) else {
-            ctx.ignored("fields", raw_key);
+            ignored(raw_key);
             continue;
         };
         let text = || value_as_string(v).unwrap_or_default();
@@ -207,7 +205,7 @@ mod tests {
         let input = parse(
             fields.as_object().unwrap(),
             FixedOffset::east_opt(0).unwrap(),
-            "t",
+            |_| {},
         );
         let text = |n: &str| input.get(n).cloned();
         assert_eq!(text("TITLE"), Some(FieldValue::Text("x".repeat(250))));

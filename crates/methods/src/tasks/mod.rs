@@ -76,7 +76,7 @@ pub fn task_id(params: &Params) -> Result<i64, ApiError> {
     let v = exact(params, "taskId").ok_or_else(|| missing_param("taskId"))?;
     value_as_i64(v)
         .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::new(ErrorCode::TaskZero, "wrong task id"))
+        .ok_or_else(|| ApiError::new(ErrorCode::Uncoded, "wrong task id"))
 }
 
 /// Task `id` if it exists and the caller may see it.

@@ -209,7 +209,7 @@ pub async fn answer(ctx: &Ctx, id: i64) -> Result<MethodOutput, ApiError> {
 /// `tasks.task.add`.
 pub async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let fields = fields_param(&params)?;
-    let mut input = input::parse(&fields, &ctx);
+    let mut input = input::parse(&fields, ctx.clock.offset, |key| ctx.ignored("fields", key));
     let me = ctx.caller.user.id;
     if !matches!(input.get("TITLE"), Some(FieldValue::Text(t)) if !t.is_empty()) {
         input.errors.insert(0, "Task title is not specified".into());
@@ -312,7 +312,7 @@ pub async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> 
     if !access::may(&ctx, &task, "EDIT") {
         return Err(not_allowed());
     }
-    let mut input = input::parse(&fields, &ctx);
+    let mut input = input::parse(&fields, ctx.clock.offset, |key| ctx.ignored("fields", key));
     if matches!(input.get("TITLE"), Some(FieldValue::Text(t)) if t.is_empty()) {
         input.errors.insert(0, "Task title is not specified".into());
     }

@@ -35,6 +35,7 @@ pub mod company;
 pub mod contact;
 pub mod deal;
 pub mod lead;
+pub mod stage_history;
 
 pub use company::COMPANY;
 pub use contact::CONTACT;

@@ -182,6 +182,14 @@ async fn stages_set_semantics_closed_and_close_date() {
 #[tokio::test]
 async fn the_funnel_is_set_on_create_only() {
     let app = TestApp::start().await;
+    let two = app
+        .ok("crm.dealcategory.add", json!({"fields": {"NAME": "Two"}}))
+        .await;
+    assert_eq!(two, 1);
+    let two = app
+        .ok("crm.dealcategory.add", json!({"fields": {"NAME": "Two"}}))
+        .await;
+    assert_eq!(two, 2);
     let id = deal(&app, json!({"TITLE": "Funnel 2", "CATEGORY_ID": 2})).await;
     let d = app.ok("crm.deal.get", json!({"id": id})).await;
     assert_eq!(d["CATEGORY_ID"], "2");
@@ -197,15 +205,15 @@ async fn the_funnel_is_set_on_create_only() {
     assert_eq!(d["CATEGORY_ID"], "2", "CATEGORY_ID is immutable");
     assert_eq!(d["TITLE"], "Still 2");
 
-    let r = app
-        .call("crm.deal.add", json!({"fields": {"CATEGORY_ID": -1}}))
-        .await;
-    assert_error(
-        &r,
-        400,
-        "",
-        "Field 'CATEGORY_ID' must be a non-negative integer.",
-    );
+    // A negative or unknown pipeline silently becomes the default one.
+    for category in [-1, 77] {
+        let id = deal(&app, json!({"CATEGORY_ID": category})).await;
+        let d = app.ok("crm.deal.get", json!({"id": id})).await;
+        assert_eq!(
+            (&d["CATEGORY_ID"], &d["STAGE_ID"]),
+            (&json!("0"), &json!("NEW"))
+        );
+    }
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ mod links;
 mod lists;
 mod logs;
 mod php_arrays;
+mod pipelines;
 mod rights;
 mod sign_in_attempt;
 mod sizes;

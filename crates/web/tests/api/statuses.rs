@@ -1054,38 +1054,41 @@ async fn deals_contacts_and_companies_use_the_directories() {
             .await,
         "There are active items in this status.",
     );
-    assert_legacy(
-        &app.call(
-            "crm.deal.update",
-            json!({"id": deal, "fields": {"STAGE_ID": "C1:WON"}}),
-        )
-        .await,
-        &unknown("STAGE_ID", "C1:WON", "DEAL_STAGE"),
-    );
-    // Other funnels take the default funnel's stages with their prefix.
-    let funnel = app
-        .ok("crm.deal.add", json!({"fields": {"CATEGORY_ID": 3}}))
-        .await;
+    // A stage of another pipeline changes nothing on update.
     app.ok(
         "crm.deal.update",
-        json!({"id": funnel, "fields": {"STAGE_ID": "C3:WON"}}),
+        json!({"id": deal, "fields": {"STAGE_ID": "C1:WON"}}),
+    )
+    .await;
+    let d = app.ok("crm.deal.get", json!({"id": deal})).await;
+    assert_eq!(d["STAGE_ID"], "NO_BUDGET");
+    // Other pipelines have their own stages, prefixed.
+    let pipeline = app
+        .ok("crm.dealcategory.add", json!({"fields": {"NAME": "Three"}}))
+        .await;
+    let funnel = app
+        .ok("crm.deal.add", json!({"fields": {"CATEGORY_ID": pipeline}}))
+        .await;
+    let won = format!("C{pipeline}:WON");
+    app.ok(
+        "crm.deal.update",
+        json!({"id": funnel, "fields": {"STAGE_ID": won}}),
     )
     .await;
     let d = app.ok("crm.deal.get", json!({"id": funnel})).await;
     assert_eq!(
         (&d["STAGE_ID"], &d["STAGE_SEMANTIC_ID"]),
-        (&json!("C3:WON"), &json!("S"))
+        (&json!(won), &json!("S"))
     );
-    for stage in ["WON", "C2:WON", "C3:NOPE"] {
-        assert_legacy(
-            &app.call(
-                "crm.deal.update",
-                json!({"id": funnel, "fields": {"STAGE_ID": stage}}),
-            )
-            .await,
-            &unknown("STAGE_ID", stage, "DEAL_STAGE_3"),
-        );
-    }
+    let stage = format!("C{pipeline}:NOPE");
+    assert_legacy(
+        &app.call(
+            "crm.deal.add",
+            json!({"fields": {"CATEGORY_ID": pipeline, "STAGE_ID": stage}}),
+        )
+        .await,
+        &unknown("STAGE_ID", &stage, &format!("DEAL_STAGE_{pipeline}")),
+    );
 
     // Contacts and companies.
     assert_legacy(

@@ -273,7 +273,8 @@ async fn add_typed<E: CrmEntity>(
 ) -> Result<MethodOutput, ApiError> {
     let fields = fields_param(&params)?;
     let s = schema::<E>(t, &ctx, &params).await?;
-    let set = parse_write::<E>(&s, &ctx, &fields, true).await?;
+    let mut set = parse_write::<E>(&s, &ctx, &fields, true).await?;
+    moved_category(E::DEF, &s, &fields, &mut set)?;
     let id = entity::create::<E>(&ctx, set)
         .await
         .map_err(|e| map(&s, e))?;
@@ -359,11 +360,36 @@ async fn update_typed<E: CrmEntity>(
         .await
         .map_err(|e| map(&s, e))?
         .ok_or_else(not_found)?;
-    let set = parse_write::<E>(&s, &ctx, &fields, false).await?;
+    let mut set = parse_write::<E>(&s, &ctx, &fields, false).await?;
+    moved_category(E::DEF, &s, &fields, &mut set)?;
     entity::modify::<E>(&ctx, &current, set)
         .await
         .map_err(|e| map(&s, e))?;
     answer_item::<E>(&s, &ctx, id).await
+}
+
+/// A deal's `categoryId` on `crm.item.add` (a negative one is refused here)
+/// and `crm.item.update`, the way to move a deal to another pipeline (the
+/// legacy `crm.deal.update` ignores `CATEGORY_ID`). The directory check then
+/// refuses an unknown pipeline on update and the deal picks its stage there.
+fn moved_category(
+    def: &portico_store::EntityDef,
+    s: &Schema,
+    fields: &Map<String, Value>,
+    set: &mut crate::crm::write::WriteSet,
+) -> Result<(), ApiError> {
+    let Some(pos) = def.index_of("CATEGORY_ID") else {
+        return Ok(());
+    };
+    let legacy = input::fields_to_legacy(s, fields)?;
+    let Some(value) = legacy.get("CATEGORY_ID") else {
+        return Ok(());
+    };
+    let id = value_as_i64(value)
+        .filter(|id| *id >= 0)
+        .ok_or_else(|| errors::not_valid("categoryId"))?;
+    set.set(pos, portico_store::FieldValue::Int(id));
+    Ok(())
 }
 
 /// `crm.item.delete`: answers `[]`, as Bitrix24 (an empty PHP array).
