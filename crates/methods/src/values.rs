@@ -163,9 +163,28 @@ pub fn param_string(params: &Params, name: &str) -> Option<String> {
 pub fn param_id(params: &Params) -> Result<i64, ApiError> {
     params
         .get("id")
-        .and_then(value_as_i64)
+        .and_then(php_intval)
         .filter(|id| *id > 0)
         .ok_or_else(|| ApiError::legacy("ID is not defined or invalid."))
+}
+
+/// A record id read as PHP's `intval` reads it (Bitrix24's
+/// `resolveEntityID`): a number, or the leading digits of a text (`"12abc"`
+/// is 12); `None` when there are none.
+pub fn php_intval(v: &Value) -> Option<i64> {
+    if let Some(n) = value_as_i64(v) {
+        return Some(n);
+    }
+    let text = value_as_string(v)?;
+    let text = text.trim_start();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    digits[..end].parse::<i64>().ok().map(|n| sign * n)
 }
 
 /// The `INVALID_ARG_VALUE` error with this description.

@@ -16,7 +16,7 @@ use crate::context::Ctx;
 use crate::crm::links;
 use crate::crm::rights::{self, Action, Level};
 use crate::crm::user_fields;
-use crate::crm::write::{fields_object, parse_fields, WriteSet};
+use crate::crm::write::{fields_object, parse_fields, Api, WriteSet};
 use crate::handler;
 use crate::listing::{
     build_query_with, page_output, render_record, resolve_select_with, Selection, UnknownKeys,
@@ -318,7 +318,7 @@ pub async fn find<E: CrmEntity>(ctx: &Ctx, query: &ListQuery) -> Result<ListPage
 pub async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let fields = fields_object(&params)?;
     params_object(&params)?;
-    let mut set = parse_fields(&ctx, E::DEF, &fields, true)?;
+    let mut set = parse_fields(&ctx, E::DEF, &fields, true, Api::Legacy)?;
     let defs = user_fields::definitions(&ctx, E::DEF).await?;
     set.uf = user_fields::parse_write(&ctx, &defs, &fields, true).await?;
     let id = create::<E>(&ctx, set).await?;
@@ -390,7 +390,7 @@ pub async fn update<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutp
     let current = rights::fetch(&ctx, E::DEF, id, Action::Update)
         .await?
         .ok_or_else(|| ApiError::legacy(E::NOT_FOUND))?;
-    let mut set = parse_fields(&ctx, E::DEF, &fields, false)?;
+    let mut set = parse_fields(&ctx, E::DEF, &fields, false, Api::Legacy)?;
     let defs = user_fields::definitions(&ctx, E::DEF).await?;
     set.uf = user_fields::parse_write(&ctx, &defs, &fields, false).await?;
     modify::<E>(&ctx, &current, set).await?;

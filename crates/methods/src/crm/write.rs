@@ -86,6 +86,15 @@ pub fn fields_object(params: &Params) -> Result<Map<String, Value>, ApiError> {
         .unwrap_or_default())
 }
 
+/// Which API's rules a write follows where they differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Api {
+    /// The legacy `crm.{entity}.*` methods: an unreadable date is dropped.
+    Legacy,
+    /// `crm.item.*`: an unreadable date is refused.
+    Item,
+}
+
 /// Parses `fields` for `entity`. `creating` admits immutable fields. As in
 /// Bitrix24, unknown keys, read-only fields and multi-field values that are
 /// not lists of items are dropped, each with a leniency warning (the call's).
@@ -94,6 +103,7 @@ pub fn parse_fields(
     entity: &EntityDef,
     fields: &Map<String, Value>,
     creating: bool,
+    api: Api,
 ) -> Result<WriteSet, ApiError> {
     let offset = ctx.clock.offset;
     let mut set = WriteSet::default();
@@ -120,7 +130,19 @@ pub fn parse_fields(
                 set.links.push((idx, ids));
             }
             _ => {
-                let v = parse_field_value(field, value, offset).map_err(ApiError::legacy)?;
+                let v = match parse_field_value(field, value, offset) {
+                    Ok(v) => v,
+                    // An unreadable date is dropped, as Bitrix24's free-form
+                    // date parser drops it; other values are refused.
+                    Err(_)
+                        if api == Api::Legacy
+                            && matches!(field.kind, FieldKind::Date | FieldKind::DateTime) =>
+                    {
+                        ctx.ignored("fields (not a date)", key);
+                        continue;
+                    }
+                    Err(e) => return Err(ApiError::legacy(e)),
+                };
                 match mirrored_list(entity, idx) {
                     Some(list) => {
                         let ids = v.as_i64().filter(|id| *id > 0).into_iter().collect();

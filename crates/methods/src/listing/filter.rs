@@ -115,6 +115,25 @@ pub fn resolve_filter_lenient(
                 || (value.is_object() && !value.as_object().is_some_and(|m| m.is_empty())),
         );
         let items = php_values(value);
+        let on_reference = matches!(
+            field.kind,
+            FieldKind::CrmStatus(_) | FieldKind::CrmCompany | FieldKind::CrmContact
+        );
+        let op = match unknown {
+            // The legacy lists read `%STAGE_ID` (a directory or a linked
+            // record) as an exact match, as Bitrix24 does.
+            UnknownKeys::Ignore(ctx) if op.is_like() && on_reference => {
+                ctx.ignored("filter (LIKE read as an exact match)", key);
+                let negated = matches!(op, FilterOp::NotLike | FilterOp::NotLikeRaw);
+                match (negated, items.len() > 1) {
+                    (false, false) => FilterOp::Eq,
+                    (false, true) => FilterOp::In,
+                    (true, false) => FilterOp::NotEq,
+                    (true, true) => FilterOp::NotIn,
+                }
+            }
+            _ => op,
+        };
         if op.is_like() && !matches!(field.kind, FieldKind::String | FieldKind::MultiField(_)) {
             return Err(invalid_arg(format!(
                 "Invalid filter: operator '{key}' (LIKE) is not allowed for field '{upper}'"

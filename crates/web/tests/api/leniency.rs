@@ -123,3 +123,59 @@ async fn a_failing_batch_sub_call_is_in_the_log_under_its_request() {
         "outcome=\"ok\""
     ]));
 }
+
+#[tokio::test]
+async fn dates_ids_and_like_on_directories_are_read_as_bitrix24_reads_them() {
+    let app = TestApp::start().await;
+    let id = app
+        .ok(
+            "crm.deal.add",
+            json!({"fields": {"TITLE": "Dates", "STAGE_ID": "PREPARATION", "CLOSEDATE": "not a date"}}),
+        )
+        .await;
+    assert!(leniency_logged(
+        "crm.deal.add",
+        "fields (not a date)",
+        "CLOSEDATE"
+    ));
+    // An id with trailing junk is read as PHP's intval reads it.
+    let deal = app
+        .ok("crm.deal.get", json!({"id": format!("{id}abc")}))
+        .await;
+    assert_eq!(deal["TITLE"], json!("Dates"));
+    // `%STAGE_ID` on a directory field is an exact match, not a substring one.
+    let ids = |v: serde_json::Value| {
+        v.as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| r["ID"].clone())
+            .collect::<Vec<_>>()
+    };
+    let exact = app
+        .ok(
+            "crm.deal.list",
+            json!({"filter": {"%STAGE_ID": "PREPARATION"}, "select": ["ID"]}),
+        )
+        .await;
+    assert_eq!(ids(exact), vec![deal["ID"].clone()]);
+    let part = app
+        .ok(
+            "crm.deal.list",
+            json!({"filter": {"%STAGE_ID": "PREP"}, "select": ["ID"]}),
+        )
+        .await;
+    assert!(ids(part).is_empty());
+    assert!(leniency_logged(
+        "crm.deal.list",
+        "filter (LIKE read as an exact match)",
+        "%STAGE_ID"
+    ));
+    // crm.item keeps refusing it, as Bitrix24's crm.item.list does.
+    let refused = app
+        .call(
+            "crm.item.list",
+            json!({"entityTypeId": 2, "filter": {"%stageId": "PREP"}}),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+}

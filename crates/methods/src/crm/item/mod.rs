@@ -42,7 +42,7 @@ use crate::crm::entity::{self, describe_fields, CrmEntity};
 use crate::crm::lead::Lead;
 use crate::crm::rights::{self, Action};
 use crate::crm::user_fields;
-use crate::crm::write::parse_fields;
+use crate::crm::write::{parse_fields, Api};
 use crate::handler;
 use crate::listing::{build_query_with, check_filter_size, page_output, UnknownKeys};
 use crate::registry::{MethodOutput, ParamSpec, Registry};
@@ -231,7 +231,7 @@ async fn parse_write<E: CrmEntity>(
     creating: bool,
 ) -> Result<crate::crm::write::WriteSet, ApiError> {
     let legacy = input::fields_to_legacy(s, fields)?;
-    let mut set = parse_fields(ctx, E::DEF, &legacy, creating).map_err(|e| map(s, e))?;
+    let mut set = parse_fields(ctx, E::DEF, &legacy, creating, Api::Item).map_err(|e| map(s, e))?;
     // One user field at a time, so that an error names its field.
     let mut writes: Vec<UserFieldWrite> = Vec::new();
     for (key, value) in &legacy {
