@@ -21,6 +21,7 @@ use crate::values::{invalid_arg, param_string, store_error};
 
 mod filter;
 mod render;
+mod search;
 mod write;
 
 /// Asks a user creation to record its `ONUSERADD`, made at `stamp` (whoever
@@ -95,6 +96,17 @@ pub fn register(r: &mut Registry) {
         ],
         r#"{"FILTER": {"ACTIVE": true}, "sort": "ID", "order": "ASC"}"#,
         handler!(get),
+    );
+    s.method(
+        "user.search",
+        "Finds users: FILTER NAME, LAST_NAME, WORK_POSITION (words inside), UF_DEPARTMENT_NAME, USER_TYPE, or FIND alone (names, e-mail and position at once); otherwise as user.get.",
+        "Encontra usuários: FILTER NAME, LAST_NAME, WORK_POSITION (palavras contidas), UF_DEPARTMENT_NAME, USER_TYPE, ou FIND sozinho (nomes, e-mail e cargo de uma vez); no mais, como user.get.",
+        &[
+            ParamSpec { name: "FILTER", kind: "object", required: false, description: "e.g. {\"FIND\": \"ana\"} or {\"NAME\": \"Ana\", \"UF_DEPARTMENT_NAME\": \"Sales\"}.", description_pt: "p. ex. {\"FIND\": \"ana\"} ou {\"NAME\": \"Ana\", \"UF_DEPARTMENT_NAME\": \"Vendas\"}." },
+            ParamSpec { name: "start", kind: "integer", required: false, description: "Offset; -1 skips counting.", description_pt: "Deslocamento; -1 dispensa a contagem." },
+        ],
+        r#"{"FILTER": {"FIND": "ana"}}"#,
+        handler!(search_users),
     );
     s.method(
         "user.fields",
@@ -198,6 +210,12 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         .map(|r| render::row(r, &fields, now, offset))
         .collect();
     Ok(page_output(rows, page.total, start))
+}
+
+/// `user.search`: `user.get` over the search's filter.
+async fn search_users(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+    let params = search::as_user_get(&ctx, params).await?;
+    get(ctx, params).await
 }
 
 /// `user.fields`: field → caption, for the fields the caller may read.

@@ -180,3 +180,86 @@ async fn the_structure_reads_and_changes_as_in_bitrix24() {
     // A webhook without the department scope is refused.
     assert_eq!(app.call("department.get", json!({})).await.status, 403);
 }
+
+#[tokio::test]
+async fn user_search_finds_by_name_position_department_or_anything() {
+    let app = TestApp::start().await;
+    let hook = app.webhook(1, &["department", "user"], None).await;
+    let ok = |method: &'static str, body: Value| {
+        let hook = hook.clone();
+        let app = &app;
+        async move {
+            let r = app.call_on(&hook, method, body).await;
+            assert_eq!(r.status, 200, "{method}: {}", r.text);
+            r.json()
+        }
+    };
+    let sales = ok("department.add", json!({"NAME": "Sales", "PARENT": 1})).await["result"]
+        .as_i64()
+        .expect("id");
+    let ana = ok(
+        "user.add",
+        json!({"EMAIL": "ana@example.com", "NAME": "Ana", "LAST_NAME": "Lima",
+               "WORK_POSITION": "Account manager", "UF_DEPARTMENT": [sales]}),
+    )
+    .await["result"]
+        .clone();
+    ok(
+        "user.add",
+        json!({"EMAIL": "bruno@example.com", "NAME": "Bruno", "LAST_NAME": "Souza",
+               "WORK_POSITION": "Developer"}),
+    )
+    .await;
+    let found = |v: Value| {
+        v["result"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|u| u["NAME"].as_str().expect("name").to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        found(ok("user.search", json!({"FILTER": {"FIND": "lima"}})).await),
+        ["Ana"]
+    );
+    assert_eq!(
+        found(
+            ok(
+                "user.search",
+                json!({"FILTER": {"WORK_POSITION": "develop"}})
+            )
+            .await
+        ),
+        ["Bruno"]
+    );
+    assert_eq!(
+        found(
+            ok(
+                "user.search",
+                json!({"FILTER": {"UF_DEPARTMENT_NAME": "sal"}})
+            )
+            .await
+        ),
+        ["Ana"]
+    );
+    assert!(found(
+        ok(
+            "user.search",
+            json!({"FILTER": {"UF_DEPARTMENT_NAME": "nowhere"}})
+        )
+        .await
+    )
+    .is_empty());
+    let both = ok(
+        "user.search",
+        json!({"FILTER": {"FIND": "bruno", "NAME": "Ana"}}),
+    )
+    .await;
+    assert_eq!(found(both), ["Bruno"]);
+    assert!(leniency_logged(
+        "user.search",
+        "FILTER (beside FIND)",
+        "NAME"
+    ));
+    assert!(ana.is_i64());
+}
