@@ -70,6 +70,9 @@ pub enum Condition {
     /// At least one of the conditions holds (an OR group, as `user.get`'s
     /// `NAME_SEARCH` needs); an empty group matches nothing.
     Any(Vec<Condition>),
+    /// Every one of the conditions holds (an AND group, for alternatives
+    /// inside [`Condition::Any`]); an empty group matches everything.
+    All(Vec<Condition>),
 }
 
 /// What a list is sorted by.

@@ -362,15 +362,22 @@ pub async fn get<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput,
 pub async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let defs = user_fields::definitions(&ctx, E::DEF).await?;
     let selection = resolve_select_with(E::DEF, &defs, params.resolve("select"))?;
+    // Contacts filter on their hidden FULL_NAME too.
+    let (filter, full_name) = if E::DEF.code == "CONTACT" {
+        crate::crm::full_name::take(&ctx, E::DEF, params.resolve("filter"))
+    } else {
+        (params.resolve("filter").cloned(), Vec::new())
+    };
     let (mut query, start) = build_query_with(
         E::DEF,
         &defs,
-        params.resolve("filter"),
+        filter.as_ref(),
         params.resolve("order"),
         params.get("start"),
         ctx.clock.offset,
         UnknownKeys::Ignore(&ctx),
     )?;
+    query.conditions.extend(full_name);
     query.with_multi = !selection.multi.is_empty();
     query.with_uf = !selection.uf.is_empty();
     let page = find::<E>(&ctx, &query).await?;

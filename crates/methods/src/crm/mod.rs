@@ -14,6 +14,7 @@ pub mod deal;
 pub mod directory;
 pub mod duplicate;
 pub mod entity;
+pub mod full_name;
 pub mod item;
 pub mod lead;
 pub mod links;

@@ -215,7 +215,7 @@ fn value_count(conditions: &[Condition]) -> usize {
             Condition::Field { values, .. }
             | Condition::Multi { values, .. }
             | Condition::UserField { values, .. } => values.len(),
-            Condition::Any(group) => value_count(group),
+            Condition::Any(group) | Condition::All(group) => value_count(group),
         })
         .sum()
 }

@@ -35,7 +35,8 @@
 //!   which Bitrix24 clients see), then `id ASC` unless `id` is already a key.
 //!
 //! - A group ([`Condition::Any`]) is its conditions OR-ed in parentheses; an
-//!   empty group matches nothing.
+//!   empty group matches nothing. [`Condition::All`] AND-s its conditions; an
+//!   empty one matches everything.
 //!
 //! A malformed condition (see [`super::validate`]) matches nothing; backends call
 //! [`super::validate`] first so callers get an error instead.
@@ -173,6 +174,7 @@ fn condition(entity: &EntityDef, c: &Condition) -> Cond {
                 .iter()
                 .fold(Cond::any(), |any, c| any.add(condition(entity, c)))
         }
+        Condition::All(group) => return where_cond(entity, group),
     };
     Cond::all().add(expr.unwrap_or_else(never))
 }

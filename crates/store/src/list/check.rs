@@ -63,7 +63,7 @@ fn validate_conditions(entity: &EntityDef, conditions: &[Condition]) -> Result<(
                 }
                 (op, values)
             }
-            Condition::Any(group) => {
+            Condition::Any(group) | Condition::All(group) => {
                 validate_conditions(entity, group)?;
                 continue;
             }

@@ -37,6 +37,7 @@ async fn methods_method_get_scope_profile() {
         json!([
             "user.current",
             "user.get",
+            "user.search",
             "user.fields",
             "user.add",
             "user.update"

@@ -179,3 +179,76 @@ async fn dates_ids_and_like_on_directories_are_read_as_bitrix24_reads_them() {
         .await;
     assert_eq!(refused.status, 400, "{}", refused.text);
 }
+
+#[tokio::test]
+async fn contacts_are_found_by_their_hidden_full_name() {
+    let app = TestApp::start().await;
+    for (name, last) in [
+        ("John", "Smith"),
+        ("Mary Ann", "Smith"),
+        ("Solo", ""),
+        ("", "Lastonly"),
+        ("Johnny", "Walker"),
+    ] {
+        app.ok(
+            "crm.contact.add",
+            json!({"fields": {"NAME": name, "LAST_NAME": last}}),
+        )
+        .await;
+    }
+    let names = |filter: serde_json::Value| {
+        let app = &app;
+        async move {
+            let rows = app
+                .ok(
+                    "crm.contact.list",
+                    json!({"filter": filter, "select": ["NAME", "LAST_NAME"], "order": {"ID": "ASC"}}),
+                )
+                .await;
+            rows.as_array()
+                .expect("rows")
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}|{}",
+                        r["NAME"].as_str().unwrap_or(""),
+                        r["LAST_NAME"].as_str().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        names(json!({"FULL_NAME": "John Smith"})).await,
+        ["John|Smith"]
+    );
+    assert_eq!(
+        names(json!({"FULL_NAME": "Mary Ann Smith"})).await,
+        ["Mary Ann|Smith"]
+    );
+    assert_eq!(names(json!({"FULL_NAME": "Solo"})).await, ["Solo|"]);
+    assert_eq!(names(json!({"FULL_NAME": "Lastonly"})).await, ["|Lastonly"]);
+    assert_eq!(
+        names(json!({"%FULL_NAME": "Smith"})).await,
+        ["John|Smith", "Mary Ann|Smith"]
+    );
+    assert_eq!(
+        names(json!({"%FULL_NAME": "n Smi"})).await,
+        ["John|Smith", "Mary Ann|Smith"]
+    );
+    assert_eq!(names(json!({"%FULL_NAME": "ohn sm"})).await, ["John|Smith"]);
+    assert_eq!(
+        names(json!({"%FULL_NAME": "John", "LAST_NAME": "Walker"})).await,
+        ["Johnny|Walker"]
+    );
+    // Rows never carry it, and crm.contact.fields does not list it.
+    let fields = app.ok("crm.contact.fields", json!({})).await;
+    assert!(fields.get("FULL_NAME").is_none());
+    // Other operators on it are ignored, with a warning.
+    assert_eq!(names(json!({"!FULL_NAME": "John Smith"})).await.len(), 5);
+    assert!(leniency_logged(
+        "crm.contact.list",
+        "filter (operator on FULL_NAME)",
+        "!FULL_NAME"
+    ));
+}
