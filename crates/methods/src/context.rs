@@ -44,6 +44,9 @@ pub struct Caller {
     /// kept for the rest of the request (`batch` sub-calls share it); `None`
     /// inside when the user no longer exists.
     pub crm_role: OnceLock<Option<Role>>,
+    /// The workgroups the user belongs to, loaded on first use by the task
+    /// rights and kept for the rest of the request.
+    pub groups: OnceLock<Vec<i64>>,
 }
 
 impl Caller {
@@ -54,6 +57,7 @@ impl Caller {
             scopes,
             auth,
             crm_role: OnceLock::new(),
+            groups: OnceLock::new(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod leniency;
 pub mod listing;
 pub mod registry;
+pub mod sonet_group;
 pub mod tasks;
 pub mod user;
 pub mod values;
@@ -28,6 +29,7 @@ pub fn registry() -> Registry {
     user::register(&mut r);
     crm::register(&mut r);
     department::register(&mut r);
+    sonet_group::register(&mut r);
     tasks::register(&mut r);
     r
 }

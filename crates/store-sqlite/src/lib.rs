@@ -40,6 +40,7 @@ mod user_fields;
 mod users;
 mod value;
 mod webhooks;
+mod workgroups;
 mod writer;
 
 use std::collections::HashMap;

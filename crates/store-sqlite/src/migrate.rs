@@ -66,6 +66,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0015_departments",
         include_str!("../migrations/0015_departments.sql"),
     ),
+    (
+        "0017_workgroups",
+        include_str!("../migrations/0017_workgroups.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -28,6 +28,7 @@ mod user_fields;
 mod user_profiles;
 mod users;
 mod webhooks;
+mod workgroups;
 
 use crate::Store;
 
@@ -46,6 +47,7 @@ pub async fn run_all(store: &dyn Store) {
     statuses::story(store).await;
     pipelines::story(store).await;
     currencies::story(store).await;
+    workgroups::story(store).await;
     roles::story(store).await;
     user_fields::story(store).await;
     meta::story(store).await;

@@ -29,6 +29,7 @@ pub mod tasks;
 pub mod user_fields;
 pub mod users;
 pub mod webhooks;
+pub mod workgroups;
 
 pub use currencies::{Currency, CurrencyChange, CurrencyLang, CurrencyStore};
 pub use deliveries::{
@@ -58,6 +59,7 @@ pub use tasks::{ChecklistItem, ElapsedItem, TaskComment, TaskHistoryEntry, TaskS
 pub use user_fields::{UserField, UserFieldStore, UserType};
 pub use users::{NewUser, User, UserAdded, UserEventData, UserStore};
 pub use webhooks::{NewWebhook, Webhook, WebhookChange, WebhookStore};
+pub use workgroups::{GroupMember, Workgroup, WorkgroupStore};
 
 /// Everything a backend provides, gathered so it can be held as `Arc<dyn Store>`.
 pub trait Store:
@@ -77,6 +79,7 @@ pub trait Store:
     + DeliveryStore
     + CurrencyStore
     + DepartmentStore
+    + WorkgroupStore
     + TaskStore
     + Send
     + Sync
@@ -101,6 +104,8 @@ impl<T> Store for T where
         + DeliveryStore
         + CurrencyStore
         + DepartmentStore
+        + WorkgroupStore
+        + WorkgroupStore
         + TaskStore
         + Send
         + Sync

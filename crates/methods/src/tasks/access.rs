@@ -1,7 +1,6 @@
 //! Who may see and change a task. A task is seen by its creator, its
-//! responsible person, its accomplices and auditors, and administrators; once
-//! workgroups exist, members of the task's group too ([`group_member`] is the
-//! one place to add that). Changes:
+//! responsible person, its accomplices and auditors, the members of its
+//! workgroup, and administrators. Changes:
 //!
 //! | action | who |
 //! |---|---|
@@ -91,14 +90,21 @@ impl Roles {
     }
 }
 
-/// Whether `user_id` is a member of workgroup `group_id`. Workgroups do not
-/// exist yet, so nobody is; `sonet_group.*` membership plugs in here.
-pub fn group_member(_user_id: i64, _group_id: i64) -> bool {
-    false
+/// The workgroups the caller belongs to (loaded once per request).
+pub async fn caller_groups(ctx: &Ctx) -> Result<&[i64], portico_protocol::ApiError> {
+    if ctx.caller.groups.get().is_none() {
+        let groups = ctx
+            .store
+            .groups_of_user(ctx.caller.user.id)
+            .await
+            .map_err(crate::values::store_error)?;
+        let _ = ctx.caller.groups.set(groups);
+    }
+    Ok(ctx.caller.groups.get().map_or(&[][..], Vec::as_slice))
 }
 
-/// The part `user_id` (an administrator or not) plays in `task`.
-pub fn roles_of(user_id: i64, admin: bool, task: &Record) -> Roles {
+/// The part `user_id` (an administrator or not, a member of `groups`) plays in `task`.
+pub fn roles_of(user_id: i64, admin: bool, groups: &[i64], task: &Record) -> Roles {
     let field = |name: &str| {
         TASK.index_of(name)
             .and_then(|i| task.values.get(i))
@@ -114,17 +120,19 @@ pub fn roles_of(user_id: i64, admin: bool, task: &Record) -> Roles {
         auditor: in_list("AUDITORS"),
         group: int_of(field("GROUP_ID"))
             .filter(|g| *g > 0)
-            .is_some_and(|g| group_member(user_id, g)),
+            .is_some_and(|g| groups.contains(&g)),
     }
 }
 
 /// The caller's part in `task`.
 pub fn caller_roles(ctx: &Ctx, task: &Record) -> Roles {
-    roles_of(ctx.caller.user.id, ctx.caller.user.is_admin, task)
+    let groups = ctx.caller.groups.get().map_or(&[][..], Vec::as_slice);
+    roles_of(ctx.caller.user.id, ctx.caller.user.is_admin, groups, task)
 }
 
 /// Whether the caller sees `task`.
 pub async fn can_read(ctx: &Ctx, task: &Record) -> Result<bool, portico_protocol::ApiError> {
+    caller_groups(ctx).await?;
     Ok(caller_roles(ctx, task).reads())
 }
 
@@ -166,11 +174,12 @@ pub fn may(ctx: &Ctx, task: &Record, action: &str) -> bool {
     allowed(caller_roles(ctx, task), action, status)
 }
 
-/// The list condition of the tasks `user_id` sees (`None`: all of them).
-pub fn visibility(ctx: &Ctx) -> Option<Condition> {
+/// The list condition of the tasks the caller sees (`None`: all of them).
+pub async fn visibility(ctx: &Ctx) -> Result<Option<Condition>, portico_protocol::ApiError> {
     if ctx.caller.user.is_admin {
-        return None;
+        return Ok(None);
     }
+    let groups = caller_groups(ctx).await?.to_vec();
     let me = ctx.caller.user.id;
     let pos = |name: &str| TASK.index_of(name).expect("task field");
     let is = |name: &str| Condition::Field {
@@ -183,12 +192,20 @@ pub fn visibility(ctx: &Ctx) -> Option<Condition> {
         op: FilterOp::LikeRaw,
         values: vec![FieldValue::Text(list_pattern(&me.to_string()))],
     };
-    Some(Condition::Any(vec![
+    let mut any = vec![
         is("CREATED_BY"),
         is("RESPONSIBLE_ID"),
         listed("ACCOMPLICES"),
         listed("AUDITORS"),
-    ]))
+    ];
+    if !groups.is_empty() {
+        any.push(Condition::Field {
+            field: pos("GROUP_ID"),
+            op: FilterOp::In,
+            values: groups.into_iter().map(FieldValue::Int).collect(),
+        });
+    }
+    Ok(Some(Condition::Any(any)))
 }
 
 #[cfg(test)]

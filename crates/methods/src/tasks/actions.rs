@@ -300,7 +300,7 @@ async fn getaccess(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     for user in users {
         let known = ctx.store.user_by_id(user).await.map_err(store_error)?;
         let roles = known
-            .map(|u| access::roles_of(u.id, u.is_admin, &task))
+            .map(|u| access::roles_of(u.id, u.is_admin, &[], &task))
             .unwrap_or_default();
         let actions: Map<String, Value> = ACTIONS
             .iter()

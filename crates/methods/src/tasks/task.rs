@@ -354,7 +354,7 @@ pub async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         ),
     };
     let mut conditions = filter::resolve_filter(filter_map.as_ref(), &ctx)?;
-    conditions.extend(access::visibility(&ctx));
+    conditions.extend(access::visibility(&ctx).await?);
     let order = filter::resolve_order(exact(&params, "order"))?;
     let names = filter::select_names(exact(&params, "select"))?;
     let start = params

@@ -66,6 +66,7 @@ async fn methods_method_get_scope_profile() {
         json!([
             "crm",
             "department",
+            "sonet_group",
             "task",
             "user",
             "user_basic",

@@ -39,3 +39,4 @@ mod user_fields;
 mod user_writes;
 mod users;
 mod wire_edges;
+mod workgroups;
