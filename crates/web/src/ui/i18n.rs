@@ -73,6 +73,7 @@ macro_rules! sources {
             include_str!(concat!("../../locales/", $dir, "/crm.ftl")),
             include_str!(concat!("../../locales/", $dir, "/crm-fields.ftl")),
             include_str!(concat!("../../locales/", $dir, "/users.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/tasks.ftl")),
         ]
     };
 }

@@ -1,4 +1,4 @@
-//! The web UI: sign-in, the portal's pages (Developer resources, CRM, Users) and
+//! The web UI: sign-in, the portal's pages (Developer resources, Tasks, CRM, Users) and
 //! their static files. Server-rendered with maud; small hand-written scripts
 //! where a page reacts without a reload (the request builder). Every form carries
 //! the session's CSRF token; every text is escaped by the templates.
@@ -16,6 +16,7 @@ pub mod password;
 pub mod session;
 pub mod sign_in;
 pub mod sign_in_limits;
+pub mod tasks;
 pub mod users;
 
 use axum::extract::State;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/builder.js", get(builder_script))
         .merge(developer::routes())
         .merge(crm::routes())
+        .merge(tasks::routes())
         .merge(users::routes())
 }
 

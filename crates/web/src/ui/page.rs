@@ -15,6 +15,8 @@ use super::session::{request_lang, Signed};
 pub enum Section {
     /// Developer resources.
     Developer,
+    /// The task pages.
+    Tasks,
     /// A CRM list or record page; the entity's path segment (`leads`, …).
     Crm(&'static str),
     /// Users (administrators).
@@ -109,6 +111,7 @@ pub fn page_with_scripts(
             nav.menu aria-label=(tr.t("nav-main")) {
                 ul {
                     li { a href="/developer" aria-current=[current(Section::Developer)] { (tr.t("nav-developer")) } }
+                    li { a #nav-tasks href="/tasks" aria-current=[current(Section::Tasks)] { (tr.t("nav-tasks")) } }
                     li.group {
                         span { (tr.t("nav-crm")) }
                         ul {

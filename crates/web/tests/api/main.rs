@@ -34,6 +34,7 @@ mod ui_outbound;
 mod ui_pages;
 mod ui_sign_in;
 mod ui_sign_in_attacks;
+mod ui_tasks;
 mod ui_users;
 mod user_fields;
 mod user_writes;

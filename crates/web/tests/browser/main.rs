@@ -18,6 +18,7 @@ mod developer;
 mod harness_checks;
 mod outbound;
 mod sign_in;
+mod tasks;
 
 use common::TestApp;
 

@@ -1,5 +1,6 @@
 //! `GET /crm/{entity}`: one page (50 rows) of `crm.{entity}.list`, newest
-//! first, with a search box (`?q=`) and previous / next links (`?start=`).
+//! first, with a search box (`?q=`), previous / next links (`?start=`) and,
+//! for deals, a pipeline chooser (`?category=N`; every pipeline when absent).
 
 use std::collections::HashMap;
 
@@ -10,7 +11,8 @@ use maud::{html, Markup};
 use serde_json::{json, Map, Value};
 
 use super::{
-    call, directory_names, failure, kind, named, short_datetime, text_of, user_names, Kind,
+    call, directory_names, failure, kind, named, pipeline, short_datetime, text_of, user_names,
+    Kind,
 };
 use crate::state::AppState;
 use crate::ui::i18n::Tr;
@@ -22,11 +24,12 @@ const PAGE_SIZE: i64 = 50;
 /// Longest search text kept, in characters.
 const MAX_QUERY_CHARS: usize = 200;
 
-/// The list page's query: search text and offset.
+/// The list page's query: search text, offset and deal pipeline.
 #[derive(Debug, Default, PartialEq)]
 struct ListQuery {
     q: String,
     start: i64,
+    category: Option<i64>,
 }
 
 impl ListQuery {
@@ -43,6 +46,7 @@ impl ListQuery {
                         .unwrap_or(0)
                         .clamp(0, i64::MAX / 2)
                 }
+                "category" => out.category = value.trim().parse::<i64>().ok().filter(|c| *c >= 0),
                 _ => {}
             }
         }
@@ -54,6 +58,9 @@ impl ListQuery {
         let mut query = form_urlencoded::Serializer::new(String::new());
         if !self.q.is_empty() {
             query.append_pair("q", &self.q);
+        }
+        if let Some(category) = self.category {
+            query.append_pair("category", &category.to_string());
         }
         if start > 0 {
             query.append_pair("start", &start.to_string());
@@ -135,10 +142,17 @@ pub async fn show(
     let Some(kind) = kind(&segment) else {
         return page::not_found(&signed.tr);
     };
-    let query = ListQuery::parse(raw.as_deref());
+    let mut query = ListQuery::parse(raw.as_deref());
+    if kind.segment != "deals" {
+        query.category = None;
+    }
+    let mut filter = search_filter(kind, &query.q);
+    if let (Some(category), Value::Object(map)) = (query.category, &mut filter) {
+        map.insert("CATEGORY_ID".into(), category.into());
+    }
     let params = json!({
         "select": select(kind),
-        "filter": search_filter(kind, &query.q),
+        "filter": filter,
         "order": { "ID": "DESC" },
         "start": query.start,
     });
@@ -157,7 +171,18 @@ pub async fn show(
         .filter_map(|r| r.get("ASSIGNED_BY_ID").map(text_of))
         .collect();
     let users = user_names(&state, assigned).await;
-    let statuses = directory_names(&state, &signed, kind.status.1).await;
+    let is_deal = kind.segment == "deals";
+    let (statuses, pipelines) = if is_deal {
+        (
+            pipeline::all_stage_names(&state, &signed).await,
+            pipeline::pipelines(&state, &signed).await,
+        )
+    } else {
+        (
+            directory_names(&state, &signed, kind.status.1).await,
+            Vec::new(),
+        )
+    };
     let tr = &signed.tr;
     let title = tr.t(kind.title_id);
     let total = total.unwrap_or(rows.len() as i64);
@@ -168,6 +193,15 @@ pub async fn show(
                 label.visually-hidden for="crm-search" { (tr.t("crm-search-label")) }
                 input #crm-search type="search" name="q" value=(query.q)
                     placeholder=(if kind.person { tr.t("crm-search-placeholder-name") } else { tr.t("crm-search-placeholder-title") });
+                @if is_deal {
+                    label.visually-hidden for="deal-category" { (tr.t("deal-pipeline")) }
+                    select #deal-category name="category" {
+                        option value="" { (tr.t("deal-all-pipelines")) }
+                        @for (id, name) in &pipelines {
+                            option value=(id) selected[query.category == Some(*id)] { (name) }
+                        }
+                    }
+                }
                 button type="submit" { (tr.t("action-search")) }
                 @if !query.q.is_empty() {
                     a href={ "/crm/" (kind.segment) } { (tr.t("crm-search-clear")) }
@@ -264,13 +298,18 @@ mod tests {
             q,
             ListQuery {
                 q: "a&b".into(),
-                start: 100
+                start: 100,
+                category: None,
             }
         );
         assert_eq!(ListQuery::parse(Some("start=-5")).start, 0);
         assert_eq!(ListQuery::parse(Some("start=zz")).start, 0);
         assert_eq!(q.href("leads", 50), "/crm/leads?q=a%26b&start=50");
         assert_eq!(ListQuery::default().href("deals", 0), "/crm/deals");
+        let deals = ListQuery::parse(Some("category=2&start=50"));
+        assert_eq!(deals.category, Some(2));
+        assert_eq!(deals.href("deals", 0), "/crm/deals?category=2");
+        assert_eq!(ListQuery::parse(Some("category=-1")).category, None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The CRM pages, read-only: a searchable, paged list and a record page for
-//! leads, deals, contacts and companies. Every read goes through the REST
+//! The CRM pages: a searchable, paged list and a record page for leads,
+//! deals, contacts and companies; deals are listed by pipeline and moved
+//! between the stages of theirs. Every read goes through the REST
 //! methods (`crm.{entity}.list`, `.get`, `.fields`, `crm.status.list`) called
 //! as the signed-in user ([`AuthKind::WebSession`], scope `crm`), so the CRM
 //! rights of their role apply exactly as they do to their webhooks: a denial
@@ -7,14 +8,17 @@
 
 pub mod labels;
 mod list;
+mod pipeline;
 mod record;
+
+pub use record::parse_id;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use portico_methods::crm::rights;
 use portico_methods::{AuthKind, Caller, MethodOutput};
@@ -91,11 +95,35 @@ pub fn kind(segment: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.segment == segment)
 }
 
+/// The entity of a task's CRM link prefix (`L` in `L_12`), as `UF_CRM_TASK`
+/// names them.
+pub fn kind_of_binding_prefix(prefix: &str) -> Option<&'static Kind> {
+    let segment = match prefix {
+        "L" => "leads",
+        "D" => "deals",
+        "C" => "contacts",
+        "CO" => "companies",
+        _ => return None,
+    };
+    kind(segment)
+}
+
+/// The `UF_CRM_TASK` prefix of an entity (`L` for leads).
+pub fn binding_prefix(kind: &Kind) -> &'static str {
+    match kind.entity {
+        "LEAD" => "L",
+        "DEAL" => "D",
+        "CONTACT" => "C",
+        _ => "CO",
+    }
+}
+
 /// The CRM pages' routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/crm/{entity}", get(list::show))
         .route("/crm/{entity}/{id}", get(record::show))
+        .route("/crm/{entity}/{id}/stage", post(pipeline::move_stage))
 }
 
 /// Calls REST method `method` with `params` (a JSON object) as the signed-in
@@ -106,13 +134,25 @@ pub async fn call(
     method: &str,
     params: Value,
 ) -> Result<MethodOutput, ApiError> {
+    call_in_scope(state, signed, "crm", method, params).await
+}
+
+/// Calls REST method `method` with `params` (a JSON object) as the signed-in
+/// user, with scope `scope` of a web session (`task` for the task pages).
+pub async fn call_in_scope(
+    state: &AppState,
+    signed: &Signed,
+    scope: &str,
+    method: &str,
+    params: Value,
+) -> Result<MethodOutput, ApiError> {
     let map = match params {
         Value::Object(map) => map,
         _ => serde_json::Map::new(),
     };
     let ctx = state.ctx(Arc::new(Caller::new(
         signed.user.clone(),
-        vec!["crm".to_owned()],
+        vec![scope.to_owned()],
         AuthKind::WebSession,
     )));
     portico_methods::call(ctx, method, Params::new(map)).await

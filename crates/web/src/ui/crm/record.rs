@@ -1,7 +1,8 @@
 //! `GET /crm/{entity}/{id}`: one record read with `crm.{entity}.get`, every
 //! non-empty field listed under its label in the page's language (see
 //! [`labels`](super::labels): the `field-…` message of a standard field, else
-//! the labels of its `crm.{entity}.fields` descriptor).
+//! the labels of its `crm.{entity}.fields` descriptor); a deal's pipeline
+//! section (see [`pipeline`](super::pipeline)) and the record's tasks block.
 
 use std::collections::HashMap;
 
@@ -21,7 +22,7 @@ use crate::ui::page::{self, Section};
 use crate::ui::session::Signed;
 
 /// A record id from the path: a positive integer of at most 18 digits.
-fn parse_id(raw: &str) -> Option<i64> {
+pub fn parse_id(raw: &str) -> Option<i64> {
     if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -113,18 +114,28 @@ pub async fn show(
         .map(|(_, value)| text_of(value))
         .collect();
     let users = user_names(&state, user_ids).await;
-    let statuses = directory_names(&state, &signed, kind.status.1).await;
+    let (pipeline, statuses) = if kind.segment == "deals" {
+        let (section, names) = super::pipeline::deal_section(&state, &signed, id, &record).await;
+        (Some(section), names)
+    } else {
+        (None, directory_names(&state, &signed, kind.status.1).await)
+    };
+    let tasks = crate::ui::tasks::crm_block::block(&state, &signed, kind, id).await;
     let tr = &signed.tr;
     let title = record_title(tr, kind, &record);
     let body = html! {
         p { a href={ "/crm/" (kind.segment) } { "← " (tr.t(kind.title_id)) } }
         h1 { (title) }
+        @if let Some(section) = pipeline {
+            (section)
+        }
         dl.fields #crm-record data-id=(id) {
             @for line in lines(tr, kind, &record, &descriptors, &users, &statuses) {
                 dt title=(line.code) { (line.label) }
                 dd data-field=(line.code) { (line.text) }
             }
         }
+        (tasks)
     };
     page::page(&signed, Section::Crm(kind.segment), &title, body)
 }

@@ -82,6 +82,23 @@ pub const GROUPS: &[CaseGroup] = &[
         ],
     },
     CaseGroup {
+        title: "group-automate-management",
+        cases: &[
+            UseCase {
+                id: "assign-task",
+                title: "case-assign-task",
+                scopes: &["task"],
+                method: "tasks.task.add",
+            },
+            UseCase {
+                id: "monitor-tasks",
+                title: "case-monitor-tasks",
+                scopes: &["task"],
+                method: "tasks.task.list",
+            },
+        ],
+    },
+    CaseGroup {
         title: "group-other",
         cases: &[UseCase {
             id: "inbound-webhook",
