@@ -81,7 +81,7 @@ CA="$DATA/tls/ca.pem"
 log "portico listening on https://$ADDR (pid $SERVER_PID)"
 
 # --- Webhook -----------------------------------------------------------------
-out="$("$BIN" webhook add --data-dir "$DATA" --user admin --scope crm,user --name sdk-test)"
+out="$("$BIN" webhook add --data-dir "$DATA" --user admin --scope crm,user,task --name sdk-test)"
 path="$(printf '%s\n' "$out" | grep -o '/rest/[0-9]*/[a-z0-9]*/' | head -n1)"
 [[ -n "$path" ]] || { log "unexpected 'webhook add' output: $out"; exit 1; }
 WEBHOOK="https://$ADDR$path"

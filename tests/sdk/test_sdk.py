@@ -502,3 +502,116 @@ class TestFastBitrix24CrmEntities:
         assert single(b, "crm.contact.delete", {"id": contact}) is True
         assert single(b, "crm.deal.contact.items.get", {"id": one}) == []
         assert single(b, "crm.company.delete", {"id": companies[2]}) is True
+
+
+# ---------------------------------------------------------------------------
+# Tasks (fast_bitrix24)
+# ---------------------------------------------------------------------------
+
+
+class TestFastBitrix24Tasks:
+    """fast_bitrix24 on tasks.task.*: 1,000 tasks added through call() (packed into
+    batches of 50), then get_all('tasks.task.list') pages through them (first page by
+    a plain call, the rest as batched `start` commands) and sees each exactly once."""
+
+    prefix = "fbx task"
+    count = 1000
+
+    @pytest.fixture
+    def b(self):
+        from fast_bitrix24 import Bitrix
+
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        client = Bitrix(WEBHOOK, verbose=False, requests_per_second=50.0)
+        yield client
+        loop.close()
+        asyncio.set_event_loop(None)
+
+    def test_01_get_all_returns_each_task_once(self, b):
+        added = b.call(
+            "tasks.task.add",
+            [{"fields": {"TITLE": f"{self.prefix} {i:04d}", "RESPONSIBLE_ID": 1, "PRIORITY": i % 3}}
+             for i in range(self.count)],
+        )
+        assert len(added) == self.count
+        # Each answer is {"task": {…}}; the library passes it on as it is.
+        added_ids = {int(x["task"]["id"]) if "task" in x else int(x["id"]) for x in added}
+        assert len(added_ids) == self.count
+
+        tasks = b.get_all(
+            "tasks.task.list",
+            {"filter": {"%TITLE": self.prefix}, "select": ["ID", "TITLE", "PRIORITY"]},
+        )
+        ids = [int(t["id"]) for t in tasks]
+        assert len(ids) == self.count, f"{len(ids)} rows, {len(set(ids))} distinct"
+        assert len(set(ids)) == self.count
+        assert set(ids) == added_ids
+        by_title = {t["title"]: t for t in tasks}
+        assert sorted(by_title) == [f"{self.prefix} {i:04d}" for i in range(self.count)]
+        assert by_title[f"{self.prefix} 0005"]["priority"] == "2"
+
+        # A narrower filter pages the same way: PRIORITY 1 is every third task.
+        medium = b.get_all(
+            "tasks.task.list", {"filter": {"%TITLE": self.prefix, "PRIORITY": 1}, "select": ["ID"]}
+        )
+        medium_ids = [int(t["id"]) for t in medium]
+        assert len(medium_ids) == len(set(medium_ids)) == len(range(1, self.count, 3))
+
+
+# ---------------------------------------------------------------------------
+# A deal pipeline round trip (b24pysdk)
+# ---------------------------------------------------------------------------
+
+
+class TestPipelineB24PySDK:
+    """b24pysdk: a deal pipeline created with crm.category.add, its stages from
+    crm.status.list (DEAL_STAGE_{n}), a deal in it moved through two stages with
+    crm.deal.update, and the moves read back with crm.stagehistory.list."""
+
+    @pytest.fixture
+    def client(self):
+        from b24pysdk import BitrixWebhook, Client
+
+        url = urlsplit(WEBHOOK)
+        token = url.path.strip("/").split("/", 1)[1]  # "1/<secret>"
+        return Client(BitrixWebhook(domain=url.netloc, webhook_token=token))
+
+    def test_01_pipeline_round_trip(self, client):
+        category = client.crm.category.add(fields={"name": "SDK pipeline", "sort": 300}, entity_type_id=2).result
+        category = category["category"]
+        n = int(category["id"])
+        assert n > 0 and category["name"] == "SDK pipeline"
+        listed = client.crm.category.list(entity_type_id=2).result["categories"]
+        assert n in [int(c["id"]) for c in listed]
+
+        stages = client.crm.status.list(filter={"ENTITY_ID": f"DEAL_STAGE_{n}"}, order={"SORT": "ASC"}).result
+        stage_ids = [s["STATUS_ID"] for s in stages]
+        assert stage_ids[0] == f"C{n}:NEW", stage_ids
+        assert all(s.startswith(f"C{n}:") for s in stage_ids), stage_ids
+        assert {f"C{n}:WON", f"C{n}:LOSE"} <= set(stage_ids)
+
+        deal = client.crm.deal.add(fields={"TITLE": "sdk pipeline deal", "CATEGORY_ID": n}).result
+        assert isinstance(deal, int) and deal > 0
+        got = client.crm.deal.get(bitrix_id=deal).result
+        assert got["CATEGORY_ID"] == str(n) and got["STAGE_ID"] == f"C{n}:NEW"
+
+        second, won = stage_ids[1], f"C{n}:WON"
+        assert client.crm.deal.update(bitrix_id=deal, fields={"STAGE_ID": second}).result is True
+        assert client.crm.deal.update(bitrix_id=deal, fields={"STAGE_ID": won}).result is True
+        got = client.crm.deal.get(bitrix_id=deal).result
+        assert got["STAGE_ID"] == won and got["CLOSED"] == "Y"
+
+        history = client.crm.stagehistory.list(
+            entity_type_id=2, filter={"OWNER_ID": deal}, order={"ID": "ASC"}
+        ).result["items"]
+        assert [(h["OWNER_ID"], h["CATEGORY_ID"], h["STAGE_ID"], h["TYPE_ID"]) for h in history] == [
+            (deal, n, f"C{n}:NEW", 1),
+            (deal, n, second, 2),
+            (deal, n, won, 3),
+        ]
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", h["CREATED_TIME"]) for h in history)
+
+        # A stage of another pipeline is ignored, as Bitrix24 does: the deal stays put.
+        assert client.crm.deal.update(bitrix_id=deal, fields={"STAGE_ID": "NEW"}).result is True
+        assert client.crm.deal.get(bitrix_id=deal).result["STAGE_ID"] == won

@@ -1,18 +1,21 @@
 //! The legacy positional comment methods `task.commentitem.add`, `getlist`,
-//! `get`, `update`, `delete`: parameters bound by position, names ignored
-//! (`auth` and `start` removed first), UPPER_SNAKE output, `ERROR_CORE` with
-//! the `TASKS_ERROR_EXCEPTION_#…` texts. Anyone who sees the task comments;
+//! `get`, `update`, `delete`: parameters bound by position (see
+//! [`positional`](crate::tasks::positional)), UPPER_SNAKE output, `ERROR_CORE`
+//! with the `TASKS_ERROR_EXCEPTION_#…` texts. Anyone who sees the task comments;
 //! authors (and administrators) change and delete their comments.
 
 use portico_protocol::envelope::format_datetime;
-use portico_protocol::params::{php_array, value_as_i64, value_as_string, Params};
-use portico_protocol::{ApiError, ErrorCode};
+use portico_protocol::params::{php_array, value_as_string, Params};
+use portico_protocol::ApiError;
 use portico_store::TaskComment;
 use serde_json::{json, Value};
 
 use crate::context::Ctx;
 use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
+use crate::tasks::positional::{
+    action_failed, int_arg, positional, task_exception, wrong_argument,
+};
 use crate::tasks::{visible_task, SCOPE};
 use crate::values::store_error;
 
@@ -81,44 +84,6 @@ pub fn register(r: &mut Registry) {
         r#"{"TASKID": 1, "ITEMID": 1}"#,
         handler!(delete),
     );
-}
-
-/// The parameter values in order, `auth` and `start` removed.
-fn positional(params: &Params) -> Vec<&Value> {
-    params
-        .map()
-        .iter()
-        .filter(|(k, _)| !k.eq_ignore_ascii_case("auth") && !k.eq_ignore_ascii_case("start"))
-        .map(|(_, v)| v)
-        .collect()
-}
-
-/// `ERROR_CORE` with a task exception text.
-fn task_exception(code: u32, text: &str, symbol: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::ErrorCore,
-        format!("TASKS_ERROR_EXCEPTION_#{code}; {text}; {code}/TE/{symbol}<br>"),
-    )
-}
-
-/// No access, a missing task or a missing comment.
-fn action_failed() -> ApiError {
-    task_exception(8, "Action failed", "ACTION_FAILED_TO_BE_PROCESSED")
-}
-
-fn wrong_argument(method: &str, index: usize, name: &str, what: &str) -> ApiError {
-    task_exception(
-        256,
-        &format!("Param #{index} ({name}) for method {method}() {what}."),
-        "WRONG_ARGUMENTS",
-    )
-}
-
-/// Positional integer `index`.
-fn int_arg(args: &[&Value], index: usize, name: &str, method: &str) -> Result<i64, ApiError> {
-    args.get(index)
-        .and_then(|v| value_as_i64(v))
-        .ok_or_else(|| wrong_argument(method, index, name, "expected to be of type \"integer\""))
 }
 
 /// `POST_MESSAGE` of positional `FIELDS` at `index`; other keys refused.

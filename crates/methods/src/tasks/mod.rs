@@ -1,15 +1,19 @@
 //! The `task` scope: the controller methods `tasks.task.*` (exact, case-
 //! sensitive parameter names, UPPER_SNAKE input, camelCase output, coded
 //! errors) in [`task`] and [`actions`], and the legacy positional methods
-//! `task.commentitem.*`, `task.checklistitem.*`, `task.elapseditem.*` in
-//! [`items`]. Who may see and change a task is decided in one
+//! `task.commentitem.*` in [`items`], `task.checklistitem.*` in
+//! [`checklist`], `task.elapseditem.*` in [`elapsed`] (their shared binding
+//! in [`positional`]). Who may see and change a task is decided in one
 //! place, [`access`]; input normalisation in [`input`], output in [`render`].
 
 pub mod access;
 pub mod actions;
+pub mod checklist;
+pub mod elapsed;
 pub mod filter;
 pub mod input;
 pub mod items;
+pub mod positional;
 pub mod render;
 pub mod task;
 
@@ -30,6 +34,8 @@ pub fn register(r: &mut Registry) {
     task::register(r);
     actions::register(r);
     items::register(r);
+    checklist::register(r);
+    elapsed::register(r);
 }
 
 /// `100` `Could not find value for parameter {name}`.

@@ -27,6 +27,7 @@ mod rights;
 mod sign_in_attempt;
 mod sizes;
 mod statuses;
+mod task_items;
 mod tasks;
 mod ui_client;
 mod ui_developer;
