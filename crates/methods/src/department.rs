@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
 use crate::handler;
-use crate::listing::PAGE_SIZE;
+use crate::listing::page_in_memory;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::store_error;
 
@@ -133,15 +133,6 @@ pub fn register(r: &mut Registry) {
     );
 }
 
-/// A top-level parameter, any case.
-fn param<'a>(params: &'a Params, name: &str) -> Option<&'a Value> {
-    params
-        .map()
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v)
-}
-
 /// `ERROR_CORE` with Bitrix24's text.
 fn core_error(text: &str) -> ApiError {
     ApiError::new(ErrorCode::ErrorCore, text.to_owned())
@@ -194,12 +185,13 @@ fn matches(d: &Department, field: &str, wanted: &Value) -> bool {
 /// `department.get`.
 async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let mut all = ctx.store.list_departments().await.map_err(store_error)?;
-    let sort_by = param(&params, "sort")
+    let sort_by = params
+        .get("sort")
         .and_then(value_as_string)
         .map(|s| s.trim().to_ascii_uppercase())
         .filter(|s| FIELDS.contains(&s.as_str()));
     // Conditions: inside FILTER when it is given, else the top-level keys.
-    let filter: Vec<(String, Value)> = match param(&params, "FILTER") {
+    let filter: Vec<(String, Value)> = match params.get("FILTER") {
         Some(Value::Object(f)) => f.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         _ => params
             .map()
@@ -225,7 +217,8 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     }
     all.retain(|d| conditions.iter().all(|(f, v)| matches(d, f, v)));
     if let Some(field) = &sort_by {
-        let descending = param(&params, "order")
+        let descending = params
+            .get("order")
             .and_then(value_as_string)
             .is_some_and(|o| o.trim().eq_ignore_ascii_case("DESC"));
         all.sort_by(|a, b| {
@@ -241,31 +234,15 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
             }
         });
     }
-    let total = all.len();
-    let start = params
-        .get("start")
-        .and_then(value_as_i64)
-        .filter(|s| *s > 0)
-        .map_or(0, |s| usize::try_from(s).unwrap_or(usize::MAX));
-    let page: Vec<Value> = all
-        .iter()
-        .skip(start)
-        .take(PAGE_SIZE as usize)
-        .map(render)
-        .collect();
-    let next = (start + page.len() < total).then(|| (start + page.len()) as i64);
-    Ok(MethodOutput {
-        result: Value::Array(page),
-        total: Some(total as i64),
-        next,
-    })
+    // Only a lower-case `start` pages (`START` is ignored), as in Bitrix24.
+    Ok(page_in_memory(&all, params.map().get("start"), render))
 }
 
 /// The fields of an add or update from the parameters, over `base`.
 fn fields_from(params: &Params, base: DepartmentFields) -> Result<DepartmentFields, ApiError> {
-    let int = |name: &str| param(params, name).map(|v| value_as_i64(v).unwrap_or(0));
+    let int = |name: &str| params.get(name).map(|v| value_as_i64(v).unwrap_or(0));
     let mut fields = base;
-    if let Some(name) = param(params, "NAME") {
+    if let Some(name) = params.get("NAME") {
         fields.name = value_as_string(name).unwrap_or_default().trim().to_owned();
     }
     if let Some(sort) = int("SORT") {
@@ -327,7 +304,7 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 
 /// The department of the `ID` parameter.
 async fn load(ctx: &Ctx, params: &Params) -> Result<Department, ApiError> {
-    let id = param(params, "ID").and_then(value_as_i64).unwrap_or(0);
+    let id = params.get("ID").and_then(value_as_i64).unwrap_or(0);
     let all = ctx.store.list_departments().await.map_err(store_error)?;
     all.into_iter()
         .find(|d| d.id == id)

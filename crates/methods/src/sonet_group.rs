@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use crate::context::Ctx;
 use crate::handler;
-use crate::listing::PAGE_SIZE;
+use crate::listing::page_in_memory;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::store_error;
 
@@ -110,20 +110,10 @@ fn core(text: &str) -> ApiError {
     ApiError::new(ErrorCode::ErrorCore, text.to_owned())
 }
 
-/// A top-level parameter, exact UPPER name first, then any case.
-fn param<'a>(params: &'a Params, name: &str) -> Option<&'a Value> {
-    params.map().get(name).or_else(|| {
-        params
-            .map()
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
-}
-
 /// `Y`/`N` of a flag parameter, if given.
 fn flag(params: &Params, name: &str) -> Option<bool> {
-    param(params, name)
+    params
+        .get(name)
         .and_then(value_as_string)
         .map(|v| v.trim().eq_ignore_ascii_case("Y"))
 }
@@ -168,16 +158,16 @@ fn apply(ctx: &Ctx, params: &Params, mut g: Workgroup) -> Result<Workgroup, ApiE
             ctx.ignored("parameter", key);
         }
     }
-    if let Some(name) = param(params, "NAME") {
+    if let Some(name) = params.get("NAME") {
         g.name = value_as_string(name).unwrap_or_default().trim().to_owned();
     }
-    if let Some(d) = param(params, "DESCRIPTION") {
+    if let Some(d) = params.get("DESCRIPTION") {
         g.description = value_as_string(d).unwrap_or_default();
     }
-    if let Some(k) = param(params, "KEYWORDS") {
+    if let Some(k) = params.get("KEYWORDS") {
         g.keywords = value_as_string(k).unwrap_or_default();
     }
-    if let Some(p) = param(params, "INITIATE_PERMS").and_then(value_as_string) {
+    if let Some(p) = params.get("INITIATE_PERMS").and_then(value_as_string) {
         let p = p.trim().to_ascii_uppercase();
         if ["A", "E", "K"].contains(&p.as_str()) {
             g.initiate_perms = p;
@@ -194,7 +184,7 @@ fn apply(ctx: &Ctx, params: &Params, mut g: Workgroup) -> Result<Workgroup, ApiE
             *slot = v;
         }
     }
-    if let Some(owner) = param(params, "OWNER_ID").and_then(value_as_i64) {
+    if let Some(owner) = params.get("OWNER_ID").and_then(value_as_i64) {
         if ctx.caller.user.is_admin && owner > 0 {
             g.owner_id = owner;
         } else {
@@ -234,7 +224,8 @@ async fn create(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 
 /// The group of parameter `name`, or Bitrix24's errors.
 async fn group(ctx: &Ctx, params: &Params, name: &str, wrong: &str) -> Result<Workgroup, ApiError> {
-    let id = param(params, name)
+    let id = params
+        .get(name)
         .and_then(value_as_i64)
         .filter(|id| *id > 0)
         .ok_or_else(|| core(wrong))?;
@@ -354,7 +345,7 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         all.retain(|g| g.visible || mine.contains(&g.id));
     }
     let mut conditions: Vec<(String, FilterOp, Value)> = Vec::new();
-    if let Some(filter) = param(&params, "FILTER").and_then(php_array) {
+    if let Some(filter) = params.get("FILTER").and_then(php_array) {
         for (key, value) in filter.iter() {
             let supported = parse_filter_key(key).ok().filter(|(op, name)| {
                 FIELDS.contains(&name.to_ascii_uppercase().as_str())
@@ -366,7 +357,7 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
             }
         }
     }
-    if let Some(id) = param(&params, "GROUP_ID") {
+    if let Some(id) = params.get("GROUP_ID") {
         conditions.push(("ID".to_owned(), FilterOp::Eq, id.clone()));
     }
     all.retain(|g| {
@@ -374,7 +365,7 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
             .iter()
             .all(|(field, op, value)| passes(&ctx, g, field, *op, value))
     });
-    let order: Vec<(String, bool)> = match param(&params, "ORDER").and_then(php_array) {
+    let order: Vec<(String, bool)> = match params.get("ORDER").and_then(php_array) {
         Some(map) if !map.is_empty() => map
             .iter()
             .filter_map(|(k, dir)| {
@@ -404,24 +395,9 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         }
         a.id.cmp(&b.id)
     });
-    let total = all.len();
-    let start = params
-        .get("start")
-        .and_then(value_as_i64)
-        .filter(|s| *s > 0)
-        .map_or(0, |s| usize::try_from(s).unwrap_or(usize::MAX));
-    let page: Vec<Value> = all
-        .iter()
-        .skip(start)
-        .take(PAGE_SIZE as usize)
-        .map(|g| render(&ctx, g))
-        .collect();
-    let next = (start + page.len() < total).then(|| (start + page.len()) as i64);
-    Ok(MethodOutput {
-        result: Value::Array(page),
-        total: Some(total as i64),
-        next,
-    })
+    Ok(page_in_memory(&all, params.get("start"), |g| {
+        render(&ctx, g)
+    }))
 }
 
 /// `sonet_group.user.get`: members of a group the caller may see.
@@ -445,7 +421,8 @@ async fn user_add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     if !ctx.caller.user.is_admin {
         return Err(core("No permissions to add users"));
     }
-    let ids: Vec<i64> = param(&params, "USER_ID")
+    let ids: Vec<i64> = params
+        .get("USER_ID")
         .map(php_values)
         .unwrap_or_default()
         .into_iter()

@@ -261,6 +261,28 @@ pub fn render_record(
 
 /// Wraps a page: `total` on every counted page (0 with `start=-1`), `next` only
 /// when more rows follow.
+/// One page of 50 of `items` already in memory (small directories), from
+/// the call's `start`, each rendered by `render`, with `total` and `next`.
+pub fn page_in_memory<T>(
+    items: &[T],
+    start: Option<&Value>,
+    render: impl Fn(&T) -> Value,
+) -> MethodOutput {
+    let start = start
+        .and_then(portico_protocol::params::value_as_i64)
+        .filter(|s| *s > 0)
+        .unwrap_or(0);
+    let skip = usize::try_from(start).unwrap_or(usize::MAX);
+    let rows = items
+        .iter()
+        .skip(skip)
+        .take(PAGE_SIZE as usize)
+        .map(render)
+        .collect();
+    page_output(rows, Some(items.len() as u64), start)
+}
+
+/// A list answer: `rows`, `total` and `next` as Bitrix24 pages them.
 pub fn page_output(rows: Vec<Value>, total: Option<u64>, start: i64) -> MethodOutput {
     let total = total.map(|t| t as i64);
     let next = match total {
