@@ -4,11 +4,33 @@
 
 use async_trait::async_trait;
 use portico_store::currencies::{BASE_CURRENCY, CURRENCY_EXISTS};
-use portico_store::{Currency, CurrencyChange, CurrencyLang, CurrencyStore, StoreError};
+use portico_store::{
+    Currency, CurrencyChange, CurrencyLang, CurrencyStore, EventStamp, StoreError,
+};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::map_err;
+use crate::events::{record_event, RaisedEvent};
 use crate::SqliteStore;
+
+/// Records the currency event `code` of currency `currency` when stamped.
+fn raise(
+    conn: &Connection,
+    code: &str,
+    currency: &str,
+    stamp: Option<&EventStamp>,
+) -> Result<(), StoreError> {
+    let Some(stamp) = stamp else {
+        return Ok(());
+    };
+    let event = RaisedEvent {
+        code,
+        entity: "CURRENCY",
+        entity_id: 0,
+        data: serde_json::json!({ "FIELDS": { "ID": currency } }),
+    };
+    record_event(conn, &event, stamp).map(|_| ())
+}
 
 /// Reads every currency (or the one with code `only`), languages included.
 fn read(conn: &Connection, only: Option<&str>) -> Result<Vec<Currency>, StoreError> {
@@ -102,7 +124,11 @@ impl CurrencyStore for SqliteStore {
         self.read(|conn| Ok(read(conn, Some(code))?.into_iter().next()))
     }
 
-    async fn insert_currency(&self, currency: Currency) -> Result<(), StoreError> {
+    async fn insert_currency(
+        &self,
+        currency: Currency,
+        event: Option<EventStamp>,
+    ) -> Result<(), StoreError> {
         self.write(move |conn| {
             let code = currency.code.to_ascii_uppercase();
             conn.prepare_cached(
@@ -122,15 +148,21 @@ impl CurrencyStore for SqliteStore {
                 StoreError::Conflict(_) => StoreError::Conflict(CURRENCY_EXISTS.to_owned()),
                 other => other,
             })?;
-            write_langs(conn, &code, &currency.langs)
+            write_langs(conn, &code, &currency.langs)?;
+            raise(conn, "ONCRMCURRENCYADD", &code, event.as_ref())
         })
-        .await
+        .await?;
+        if event.is_some() {
+            self.wake_deliveries();
+        }
+        Ok(())
     }
 
     async fn update_currency(
         &self,
         code: &str,
         change: CurrencyChange,
+        event: Option<EventStamp>,
     ) -> Result<bool, StoreError> {
         let code = code.to_ascii_uppercase();
         self.write(move |conn| {
@@ -154,12 +186,22 @@ impl CurrencyStore for SqliteStore {
                 return Ok(false);
             }
             write_langs(conn, &code, &change.langs)?;
+            raise(conn, "ONCRMCURRENCYUPDATE", &code, event.as_ref())?;
             Ok(true)
         })
         .await
+        .inspect(|changed| {
+            if *changed && event.is_some() {
+                self.wake_deliveries();
+            }
+        })
     }
 
-    async fn delete_currency(&self, code: &str) -> Result<bool, StoreError> {
+    async fn delete_currency(
+        &self,
+        code: &str,
+        event: Option<EventStamp>,
+    ) -> Result<bool, StoreError> {
         let code = code.to_ascii_uppercase();
         self.write(move |conn| {
             let base: Option<bool> = conn
@@ -173,11 +215,17 @@ impl CurrencyStore for SqliteStore {
                     conn.prepare_cached("DELETE FROM crm_currencies WHERE code = ?1")
                         .and_then(|mut s| s.execute([&code]))
                         .map_err(map_err)?;
+                    raise(conn, "ONCRMCURRENCYDELETE", &code, event.as_ref())?;
                     Ok(true)
                 }
             }
         })
         .await
+        .inspect(|deleted| {
+            if *deleted && event.is_some() {
+                self.wake_deliveries();
+            }
+        })
     }
 
     async fn set_base_currency(&self, code: &str, at: i64) -> Result<bool, StoreError> {

@@ -5,6 +5,14 @@
 use async_trait::async_trait;
 
 use crate::error::StoreError;
+use crate::events::EventStamp;
+
+/// The events currency writes raise (`data` `{"FIELDS": {"ID": "EUR"}}`).
+pub const CURRENCY_EVENTS: [&str; 3] = [
+    "ONCRMCURRENCYADD",
+    "ONCRMCURRENCYUPDATE",
+    "ONCRMCURRENCYDELETE",
+];
 
 /// The conflict name of adding a currency whose code exists.
 pub const CURRENCY_EXISTS: &str = "crm_currencies_code";
@@ -74,14 +82,27 @@ pub trait CurrencyStore: Send + Sync {
     /// One currency by code (any case).
     async fn currency(&self, code: &str) -> Result<Option<Currency>, StoreError>;
     /// Adds a currency (not the base: see [`CurrencyStore::set_base_currency`]);
-    /// an existing code is `Conflict(CURRENCY_EXISTS)`.
-    async fn insert_currency(&self, currency: Currency) -> Result<(), StoreError>;
+    /// an existing code is `Conflict(CURRENCY_EXISTS)`. With a stamp, records
+    /// `ONCRMCURRENCYADD` in the same transaction (so for update and delete).
+    async fn insert_currency(
+        &self,
+        currency: Currency,
+        event: Option<EventStamp>,
+    ) -> Result<(), StoreError>;
     /// Changes a currency; `false` when there is none with this code.
-    async fn update_currency(&self, code: &str, change: CurrencyChange)
-        -> Result<bool, StoreError>;
+    async fn update_currency(
+        &self,
+        code: &str,
+        change: CurrencyChange,
+        event: Option<EventStamp>,
+    ) -> Result<bool, StoreError>;
     /// Deletes a currency with its languages; `false` when there is none; the
     /// base currency is `Conflict(BASE_CURRENCY)`.
-    async fn delete_currency(&self, code: &str) -> Result<bool, StoreError>;
+    async fn delete_currency(
+        &self,
+        code: &str,
+        event: Option<EventStamp>,
+    ) -> Result<bool, StoreError>;
     /// Makes `code` the base currency (its `AMOUNT` becomes 1 per unit);
     /// `false` when there is no such currency.
     async fn set_base_currency(&self, code: &str, at: i64) -> Result<bool, StoreError>;

@@ -58,7 +58,8 @@ pub struct EventKind {
 }
 
 /// Every event an outbound webhook can subscribe to, grouped by scope:
-/// CRM record events, CRM user-field events, `ONUSERADD`, then the task events.
+/// CRM record events, CRM user-field events, currency events, `ONUSERADD`,
+/// then the task events.
 pub fn event_catalogue() -> Vec<EventKind> {
     let crm = |code: String| EventKind { code, scope: "crm" };
     let records = record_event_codes().into_iter().map(crm);
@@ -73,12 +74,16 @@ pub fn event_catalogue() -> Vec<EventKind> {
         code: USER_ADD_EVENT.to_owned(),
         scope: "user",
     });
+    let currencies = crate::currencies::CURRENCY_EVENTS
+        .iter()
+        .map(|code| crm((*code).to_owned()));
     let tasks = crate::tasks::TASK_EVENTS.iter().map(|code| EventKind {
         code: (*code).to_owned(),
         scope: "task",
     });
     records
         .chain(user_fields)
+        .chain(currencies)
         .chain(users)
         .chain(tasks)
         .collect()
@@ -220,7 +225,7 @@ mod tests {
         );
         assert_eq!(record_event_codes().len(), 12);
         let catalogue = event_catalogue();
-        assert_eq!(catalogue.len(), 12 + 16 + 1 + 4);
+        assert_eq!(catalogue.len(), 12 + 16 + 3 + 1 + 4);
         assert!(catalogue
             .iter()
             .any(|e| e.code == "ONCRMDEALUSERFIELDSETENUMVALUES" && e.scope == "crm"));

@@ -307,7 +307,11 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         date_update: ctx.clock.now(),
         langs: parse_langs(&ctx, &fields),
     };
-    match ctx.store.insert_currency(currency).await {
+    match ctx
+        .store
+        .insert_currency(currency, Some(ctx.event_stamp()))
+        .await
+    {
         Ok(()) => Ok(MethodOutput::value(json!(code))),
         Err(StoreError::Conflict(name)) if name == CURRENCY_EXISTS => {
             Err(ApiError::legacy(format!("Currency {code} already exists.")))
@@ -346,7 +350,11 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         langs: parse_langs(&ctx, &fields),
         at: ctx.clock.now(),
     };
-    match ctx.store.update_currency(&code, change).await {
+    match ctx
+        .store
+        .update_currency(&code, change, Some(ctx.event_stamp()))
+        .await
+    {
         Ok(true) => Ok(MethodOutput::value(json!(true))),
         Ok(false) => Err(not_found()),
         Err(e) => Err(store_error(e)),
@@ -357,7 +365,11 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 async fn delete(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     require_admin(&ctx)?;
     let code = code_param(&params)?;
-    match ctx.store.delete_currency(&code).await {
+    match ctx
+        .store
+        .delete_currency(&code, Some(ctx.event_stamp()))
+        .await
+    {
         Ok(true) => Ok(MethodOutput::value(json!(true))),
         Ok(false) => Err(not_found()),
         Err(StoreError::Conflict(name)) if name == BASE_CURRENCY => {

@@ -35,9 +35,9 @@ pub(super) async fn story(store: &dyn Store) {
         date_update: 10,
         langs: vec![lang("en", "Yen")],
     };
-    store.insert_currency(jpy.clone()).await.expect("add");
+    store.insert_currency(jpy.clone(), None).await.expect("add");
     assert!(matches!(
-        store.insert_currency(jpy).await,
+        store.insert_currency(jpy, None).await,
         Err(StoreError::Conflict(name)) if name == CURRENCY_EXISTS
     ));
     let stored = store.currency("JPY").await.expect("get").expect("jpy");
@@ -52,18 +52,21 @@ pub(super) async fn story(store: &dyn Store) {
         ..CurrencyChange::default()
     };
     assert!(store
-        .update_currency("jpy", change.clone())
+        .update_currency("jpy", change.clone(), None)
         .await
         .expect("update"));
     let stored = store.currency("jpy").await.expect("get").expect("jpy");
     assert_eq!((stored.amount.as_str(), stored.date_update), ("0.7000", 20));
     assert_eq!(stored.langs.len(), 2);
     assert!(!store
-        .update_currency("XXX", change.clone())
+        .update_currency("XXX", change.clone(), None)
         .await
         .expect("none"));
     // The base currency's rate stays 1.
-    assert!(store.update_currency("USD", change).await.expect("base"));
+    assert!(store
+        .update_currency("USD", change, None)
+        .await
+        .expect("base"));
     assert_eq!(
         store
             .currency("USD")
@@ -74,7 +77,7 @@ pub(super) async fn story(store: &dyn Store) {
         "1.0000"
     );
     assert!(matches!(
-        store.delete_currency("usd").await,
+        store.delete_currency("usd", None).await,
         Err(StoreError::Conflict(name)) if name == BASE_CURRENCY
     ));
     assert!(store.set_base_currency("JPY", 30).await.expect("base"));
@@ -88,7 +91,7 @@ pub(super) async fn story(store: &dyn Store) {
     );
     assert!(!store.set_base_currency("XXX", 30).await.expect("missing"));
     assert!(store.set_base_currency("USD", 40).await.expect("back"));
-    assert!(store.delete_currency("JPY").await.expect("delete"));
-    assert!(!store.delete_currency("JPY").await.expect("gone"));
+    assert!(store.delete_currency("JPY", None).await.expect("delete"));
+    assert!(!store.delete_currency("JPY", None).await.expect("gone"));
     assert!(store.currency("JPY").await.expect("get").is_none());
 }

@@ -143,3 +143,53 @@ async fn the_directory_reads_and_changes_as_in_bitrix24() {
         json!("Access denied.")
     );
 }
+
+#[tokio::test]
+async fn currency_changes_raise_their_events() {
+    use portico_store::{EventStore, NewOutboundWebhook, OutboundWebhookStore};
+    let app = TestApp::start().await;
+    app.store
+        .insert_outbound_webhook(NewOutboundWebhook {
+            user_id: 1,
+            name: "currencies".into(),
+            handler_url: "https://receiver.example/hook".into(),
+            events: vec![
+                "ONCRMCURRENCYADD".into(),
+                "ONCRMCURRENCYUPDATE".into(),
+                "ONCRMCURRENCYDELETE".into(),
+            ],
+            application_token_sealed: app.secrets.encrypt("t"),
+            signing_secret_sealed: app.secrets.encrypt("whsec_c2VjcmV0"),
+            single_attempt: false,
+            created_at: 1,
+        })
+        .await
+        .expect("subscribe");
+    app.ok(
+        "crm.currency.add",
+        json!({"fields": {"CURRENCY": "GBP", "AMOUNT_CNT": 1, "AMOUNT": 1.27}}),
+    )
+    .await;
+    app.ok(
+        "crm.currency.update",
+        json!({"id": "GBP", "fields": {"SORT": 5}}),
+    )
+    .await;
+    app.ok("crm.currency.delete", json!({"id": "GBP"})).await;
+    // A refused write raises nothing.
+    app.call("crm.currency.delete", json!({"id": "USD"})).await;
+    let events = app.store.events_after(0, 10).await.expect("events");
+    let seen: Vec<(String, serde_json::Value, Option<i64>)> = events
+        .into_iter()
+        .map(|e| (e.code, e.data, e.user_id))
+        .collect();
+    let data = json!({"FIELDS": {"ID": "GBP"}});
+    assert_eq!(
+        seen,
+        vec![
+            ("ONCRMCURRENCYADD".to_owned(), data.clone(), Some(1)),
+            ("ONCRMCURRENCYUPDATE".to_owned(), data.clone(), Some(1)),
+            ("ONCRMCURRENCYDELETE".to_owned(), data, Some(1)),
+        ]
+    );
+}
