@@ -220,6 +220,9 @@ fn update(
     if let Some(previous) = &previous {
         let at = write_time(event.as_ref());
         crate::stage_history::record(conn, sql.entity, id, Some(previous), at)?;
+        if let Some(stamp) = event.as_ref() {
+            crate::stage_history::raise_move(conn, sql.entity, id, previous, stamp)?;
+        }
     }
     crate::events::raise(conn, sql.entity, RecordChange::Update, id, event.as_ref())?;
     Ok(true)

@@ -7,6 +7,7 @@
 use portico_store::crm::stage_history::{
     tracked, Tracked, TYPE_CATEGORY, TYPE_CREATED, TYPE_FINAL, TYPE_INTERMEDIATE,
 };
+use portico_store::events::DEAL_MOVE_TO_CATEGORY as MOVE_TO_CATEGORY;
 use portico_store::{EntityDef, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -113,6 +114,38 @@ pub(crate) fn record(
     };
     done.map_err(map_err)?;
     Ok(())
+}
+
+/// Records `ONCRMDEALMOVETOCATEGORY` when a write stamped `stamp` moved deal
+/// `id` to another pipeline since `previous` (`data` `FIELDS` `ID`,
+/// `CATEGORY_ID`, `STAGE_ID`), beside the write's `ONCRMDEALUPDATE`.
+pub(crate) fn raise_move(
+    conn: &Connection,
+    entity: &EntityDef,
+    id: i64,
+    previous: &Stage,
+    stamp: &portico_store::EventStamp,
+) -> Result<(), StoreError> {
+    if entity.code != "DEAL" {
+        return Ok(());
+    }
+    let Some(now) = before(conn, entity, id)? else {
+        return Ok(());
+    };
+    if now.category == previous.category {
+        return Ok(());
+    }
+    let event = crate::events::RaisedEvent {
+        code: MOVE_TO_CATEGORY,
+        entity: entity.code,
+        entity_id: id,
+        data: serde_json::json!({"FIELDS": {
+            "ID": id,
+            "CATEGORY_ID": now.category.unwrap_or(0),
+            "STAGE_ID": now.stage,
+        }}),
+    };
+    crate::events::record_event(conn, &event, stamp).map(|_| ())
 }
 
 /// Deletes the history of record `id` (the record is being deleted).

@@ -57,12 +57,18 @@ pub struct EventKind {
     pub scope: &'static str,
 }
 
+/// A deal moved to another pipeline (`crm.item.update` with `categoryId`).
+pub const DEAL_MOVE_TO_CATEGORY: &str = "ONCRMDEALMOVETOCATEGORY";
+
 /// Every event an outbound webhook can subscribe to, grouped by scope:
 /// CRM record events, CRM user-field events, currency events, `ONUSERADD`,
 /// then the task events.
 pub fn event_catalogue() -> Vec<EventKind> {
     let crm = |code: String| EventKind { code, scope: "crm" };
-    let records = record_event_codes().into_iter().map(crm);
+    let records = record_event_codes()
+        .into_iter()
+        .chain(std::iter::once(DEAL_MOVE_TO_CATEGORY.to_owned()))
+        .map(crm);
     let user_fields = EVENT_ENTITIES
         .iter()
         .flat_map(|entity| {
@@ -225,7 +231,7 @@ mod tests {
         );
         assert_eq!(record_event_codes().len(), 12);
         let catalogue = event_catalogue();
-        assert_eq!(catalogue.len(), 12 + 16 + 3 + 1 + 4);
+        assert_eq!(catalogue.len(), 12 + 1 + 16 + 3 + 1 + 4);
         assert!(catalogue
             .iter()
             .any(|e| e.code == "ONCRMDEALUSERFIELDSETENUMVALUES" && e.scope == "crm"));

@@ -85,6 +85,7 @@ event-ONCRMLEADDELETE = a lead was deleted
 event-ONCRMDEALADD = a deal was added
 event-ONCRMDEALUPDATE = a deal was changed
 event-ONCRMDEALDELETE = a deal was deleted
+event-ONCRMDEALMOVETOCATEGORY = a deal was moved to another pipeline
 event-ONCRMCONTACTADD = a contact was added
 event-ONCRMCONTACTUPDATE = a contact was changed
 event-ONCRMCONTACTDELETE = a contact was deleted

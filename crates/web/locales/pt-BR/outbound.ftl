@@ -85,6 +85,7 @@ event-ONCRMLEADDELETE = um lead foi excluído
 event-ONCRMDEALADD = um negócio foi adicionado
 event-ONCRMDEALUPDATE = um negócio foi alterado
 event-ONCRMDEALDELETE = um negócio foi excluído
+event-ONCRMDEALMOVETOCATEGORY = um negócio foi movido para outro funil
 event-ONCRMCONTACTADD = um contato foi adicionado
 event-ONCRMCONTACTUPDATE = um contato foi alterado
 event-ONCRMCONTACTDELETE = um contato foi excluído

@@ -660,3 +660,50 @@ async fn pipelines_inside_batch() {
     assert_eq!(out["result_total"]["h"], 1);
     assert_eq!(out["result_error"], json!([]));
 }
+
+#[tokio::test]
+async fn a_move_to_another_pipeline_raises_its_event() {
+    use portico_store::{EventStore, NewOutboundWebhook, OutboundWebhookStore};
+    let app = TestApp::start().await;
+    app.store
+        .insert_outbound_webhook(NewOutboundWebhook {
+            user_id: 1,
+            name: "moves".into(),
+            handler_url: "https://receiver.example/hook".into(),
+            events: vec!["ONCRMDEALMOVETOCATEGORY".into()],
+            application_token_sealed: app.secrets.encrypt("t"),
+            signing_secret_sealed: app.secrets.encrypt("whsec_c2VjcmV0"),
+            single_attempt: false,
+            created_at: 1,
+        })
+        .await
+        .expect("subscribe");
+    let p = pipeline(&app, "Partners").await;
+    let id = app
+        .ok("crm.deal.add", json!({"fields": {"TITLE": "Mover"}}))
+        .await;
+    // A stage change inside the pipeline is not a move.
+    app.ok(
+        "crm.deal.update",
+        json!({"id": id, "fields": {"STAGE_ID": "PREPARATION"}}),
+    )
+    .await;
+    app.ok(
+        "crm.item.update",
+        json!({"entityTypeId": 2, "id": id, "fields": {"categoryId": p}}),
+    )
+    .await;
+    let events = app.store.events_after(0, 10).await.expect("events");
+    let seen: Vec<(String, serde_json::Value)> =
+        events.into_iter().map(|e| (e.code, e.data)).collect();
+    let deal = id
+        .as_i64()
+        .or_else(|| id.as_str().and_then(|s| s.parse().ok()));
+    assert_eq!(
+        seen,
+        vec![(
+            "ONCRMDEALMOVETOCATEGORY".to_owned(),
+            json!({"FIELDS": {"ID": deal, "CATEGORY_ID": p, "STAGE_ID": format!("C{p}:NEW")}})
+        )]
+    );
+}
