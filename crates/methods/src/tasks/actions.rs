@@ -299,9 +299,13 @@ async fn getaccess(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let mut out = Map::new();
     for user in users {
         let known = ctx.store.user_by_id(user).await.map_err(store_error)?;
-        let roles = known
-            .map(|u| access::roles_of(u.id, u.is_admin, &[], &task))
-            .unwrap_or_default();
+        let roles = match known {
+            Some(u) => {
+                let groups = ctx.store.groups_of_user(u.id).await.map_err(store_error)?;
+                access::roles_of(u.id, u.is_admin, &groups, &task)
+            }
+            None => access::Roles::default(),
+        };
         let actions: Map<String, Value> = ACTIONS
             .iter()
             .map(|a| {

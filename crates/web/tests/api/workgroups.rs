@@ -203,6 +203,22 @@ async fn workgroups_and_their_members_as_in_bitrix24() {
         carls_list["result"]["tasks"].as_array().map(Vec::len),
         Some(0)
     );
+    // getaccess counts other users' memberships too.
+    let access = ok_on(
+        &app,
+        &ana_hook,
+        "tasks.task.getaccess",
+        json!({"taskId": task, "users": [bob, carl]}),
+    )
+    .await;
+    let allowed = &access["result"]["allowedActions"];
+    assert_eq!(
+        allowed[bob.to_string()]["ADD_FAVORITE"],
+        json!(true),
+        "{access}"
+    );
+    assert_eq!(allowed[carl.to_string()]["ADD_FAVORITE"], json!(false));
+    assert_eq!(allowed[bob.to_string()]["EDIT"], json!(false));
 
     assert_error(
         &app.call_on(&bob_hook, "sonet_group.delete", json!({"GROUP_ID": hidden}))
