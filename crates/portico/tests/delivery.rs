@@ -343,3 +343,87 @@ async fn a_handler_failing_through_a_configured_schedule_is_switched_off() {
     );
     server.stop();
 }
+
+#[tokio::test]
+async fn task_events_reach_their_handler_in_bitrix24s_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data, &["--allow-private-handlers"]);
+    let (url, mut got) = receiver(200).await;
+    ok(
+        &data,
+        &[
+            "webhook",
+            "add-outbound",
+            "--user",
+            "admin",
+            "--handler",
+            &url,
+            "--allow-private",
+            "--events",
+            "ONTASKADD,ONTASKUPDATE,ONTASKCOMMENTADD",
+        ],
+    );
+    let hook = add_webhook(&data, &["--user", "admin", "--scope", "task"]);
+    let client = reqwest::Client::new();
+    let call = |method: &str, body: serde_json::Value| {
+        client
+            .post(format!("{hook}{method}.json"))
+            .json(&body)
+            .send()
+    };
+    let added: serde_json::Value = call(
+        "tasks.task.add",
+        json!({"fields": {"TITLE": "Call the client", "RESPONSIBLE_ID": 1}}),
+    )
+    .await
+    .expect("add")
+    .json()
+    .await
+    .expect("json");
+    let task = added["result"]["task"]["id"]
+        .as_str()
+        .expect("task id")
+        .to_owned();
+    let fields = |body: &str| -> Vec<(String, String)> {
+        form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect()
+    };
+    let has = |f: &[(String, String)], k: &str, v: &str| {
+        f.iter().any(|(key, value)| key == k && value == v)
+    };
+
+    let add = next(&mut got).await;
+    let f = fields(&add.body);
+    assert!(has(&f, "event", "ONTASKADD"), "{}", add.body);
+    assert!(has(&f, "data[FIELDS_AFTER][ID]", &task), "{}", add.body);
+    assert!(has(&f, "data[FIELDS_BEFORE]", "undefined"), "{}", add.body);
+
+    call(
+        "tasks.task.update",
+        json!({"taskId": task, "fields": {"TITLE": "Call the client today"}}),
+    )
+    .await
+    .expect("update");
+    let update = next(&mut got).await;
+    let f = fields(&update.body);
+    assert!(has(&f, "event", "ONTASKUPDATE"), "{}", update.body);
+    assert!(has(&f, "data[FIELDS_BEFORE][ID]", &task), "{}", update.body);
+
+    call(
+        "task.commentitem.add",
+        json!([task, {"POST_MESSAGE": "Called, no answer"}]),
+    )
+    .await
+    .expect("comment");
+    let comment = next(&mut got).await;
+    let f = fields(&comment.body);
+    assert!(has(&f, "event", "ONTASKCOMMENTADD"), "{}", comment.body);
+    assert!(
+        has(&f, "data[FIELDS_AFTER][TASK_ID]", &task),
+        "{}",
+        comment.body
+    );
+    server.stop();
+}
