@@ -187,6 +187,26 @@ pub fn php_intval(v: &Value) -> Option<i64> {
     digits[..end].parse::<i64>().ok().map(|n| sign * n)
 }
 
+/// One descriptor of a `*.fields` answer, as Bitrix24 writes them for fields
+/// that are neither multiple nor user fields.
+pub fn field_descriptor(
+    kind: &str,
+    required: bool,
+    read_only: bool,
+    immutable: bool,
+    title: &str,
+) -> Value {
+    serde_json::json!({
+        "type": kind,
+        "isRequired": required,
+        "isReadOnly": read_only,
+        "isImmutable": immutable,
+        "isMultiple": false,
+        "isDynamic": false,
+        "title": title,
+    })
+}
+
 /// The `INVALID_ARG_VALUE` error with this description.
 pub fn invalid_arg(description: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidArgValue, description.into())

@@ -15,7 +15,7 @@ use crate::context::Ctx;
 use crate::crm::write::fields_object;
 use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
-use crate::values::store_error;
+use crate::values::{field_descriptor, store_error};
 
 /// The language rows speak.
 const PORTAL_LANG: &str = "en";
@@ -382,15 +382,7 @@ async fn delete(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 /// `crm.currency.fields`.
 async fn fields(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
     let d = |kind: &str, required: bool, read_only: bool, title: &str| {
-        json!({
-            "type": kind,
-            "isRequired": required,
-            "isReadOnly": read_only,
-            "isImmutable": false,
-            "isMultiple": false,
-            "isDynamic": false,
-            "title": title,
-        })
+        field_descriptor(kind, required, read_only, false, title)
     };
     Ok(MethodOutput::value(json!({
         "CURRENCY": d("string", true, false, "Currency"),

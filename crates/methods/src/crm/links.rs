@@ -31,7 +31,7 @@ use portico_store::links::reversed;
 use portico_store::{
     EntityDef, FieldKind, Link, LinkChange, LinkEnd, LinkEvent, LinkListWrite, StoreError,
 };
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::context::Ctx;
 use crate::crm::company::Company;
@@ -42,7 +42,7 @@ use crate::crm::lead::Lead;
 use crate::crm::rights::{self, Action};
 use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
-use crate::values::{param_id, store_error};
+use crate::values::{field_descriptor, param_id, store_error};
 
 /// The names of a pair's six methods.
 pub struct LinkNames {
@@ -497,15 +497,7 @@ pub async fn delete<P: LinkPair>(ctx: Ctx, params: Params) -> Result<MethodOutpu
 /// `crm.{o}.{t}.fields`: the descriptors of a link's fields.
 pub async fn fields<P: LinkPair>(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
     let d = |kind: &str, required: bool, read_only: bool, title: &str| {
-        json!({
-            "type": kind,
-            "isRequired": required,
-            "isReadOnly": read_only,
-            "isImmutable": false,
-            "isMultiple": false,
-            "isDynamic": false,
-            "title": title,
-        })
+        field_descriptor(kind, required, read_only, false, title)
     };
     let key_title = format!("{} ID", title(P::TARGET));
     let mut out = Map::new();

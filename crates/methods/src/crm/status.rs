@@ -43,7 +43,7 @@ use crate::crm::write::fields_object;
 use crate::handler;
 use crate::listing::{page_output, PAGE_SIZE};
 use crate::registry::{MethodOutput, ParamSpec, Registry};
-use crate::values::{invalid_arg, param_id, store_error};
+use crate::values::{field_descriptor, invalid_arg, param_id, store_error};
 
 const ID: ParamSpec = ParamSpec {
     name: "id",
@@ -473,17 +473,7 @@ async fn in_use(ctx: &Ctx, item: &Status) -> Result<bool, ApiError> {
 
 /// `crm.status.fields`: the descriptors Bitrix24 answers.
 async fn fields(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
-    let d = |kind: &str, required: bool, read_only: bool, immutable: bool, title: &str| {
-        json!({
-            "type": kind,
-            "isRequired": required,
-            "isReadOnly": read_only,
-            "isImmutable": immutable,
-            "isMultiple": false,
-            "isDynamic": false,
-            "title": title,
-        })
-    };
+    let d = field_descriptor;
     Ok(MethodOutput::value(json!({
         "ID": d("integer", false, true, false, "ID"),
         "ENTITY_ID": d("string", true, false, true, "Entity ID"),

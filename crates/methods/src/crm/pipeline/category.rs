@@ -25,7 +25,7 @@ use crate::context::Ctx;
 use crate::crm::item::errors::{missing, not_found};
 use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
-use crate::values::store_error;
+use crate::values::{field_descriptor, store_error};
 
 /// `entityTypeId` of deals, the only type with pipelines here.
 const DEALS: i64 = 2;
@@ -288,16 +288,9 @@ async fn delete(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 async fn fields(_ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     entity_type(&params)?;
     let d = |kind: &str, required: bool, read_only: bool, title: &str, upper: &str| {
-        json!({
-            "type": kind,
-            "isRequired": required,
-            "isReadOnly": read_only,
-            "isImmutable": false,
-            "isMultiple": false,
-            "isDynamic": false,
-            "title": title,
-            "upperName": upper,
-        })
+        let mut descriptor = field_descriptor(kind, required, read_only, false, title);
+        descriptor["upperName"] = json!(upper);
+        descriptor
     };
     Ok(MethodOutput::value(json!({ "fields": {
         "id": d("integer", false, true, "ID", "ID"),

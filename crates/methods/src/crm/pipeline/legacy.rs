@@ -27,7 +27,7 @@ use crate::crm::write::fields_object;
 use crate::handler;
 use crate::listing::{order_descending, select_names};
 use crate::registry::{MethodOutput, ParamSpec, Registry};
-use crate::values::{render_date, store_error};
+use crate::values::{field_descriptor, render_date, store_error};
 
 const ID: ParamSpec = ParamSpec {
     name: "id",
@@ -387,15 +387,7 @@ async fn delete(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 /// `crm.dealcategory.fields`.
 async fn fields(_ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
     let d = |kind: &str, required: bool, read_only: bool, title: &str| {
-        json!({
-            "type": kind,
-            "isRequired": required,
-            "isReadOnly": read_only,
-            "isImmutable": false,
-            "isMultiple": false,
-            "isDynamic": false,
-            "title": title,
-        })
+        field_descriptor(kind, required, read_only, false, title)
     };
     Ok(MethodOutput::value(json!({
         "ID": d("integer", false, true, "ID"),
