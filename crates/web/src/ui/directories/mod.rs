@@ -73,6 +73,19 @@ fn parse_sort(raw: &str) -> Result<Option<i64>, ()> {
     raw.parse::<i64>().map(Some).map_err(|_| ())
 }
 
+/// Sets `fields[key]` to the sort weight in `raw` when there is one; false
+/// when `raw` is not an integer.
+fn sort_into(fields: &mut serde_json::Value, key: &str, raw: &str) -> bool {
+    match parse_sort(raw) {
+        Ok(Some(sort)) => {
+            fields[key] = serde_json::json!(sort);
+            true
+        }
+        Ok(None) => true,
+        Err(()) => false,
+    }
+}
+
 /// The page message of a method's refusal, with the status to answer it with
 /// (409 when the method's answer is a conflict or a refusal of the state, 400
 /// for bad input, as the method said).

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde_json::{json, Value};
 
-use super::{notice, parse_id, parse_sort, refusal};
+use super::{notice, parse_id, refusal, sort_into};
 use crate::state::AppState;
 use crate::ui::crm::{call, failure, text_of};
 use crate::ui::page::{self, Section};
@@ -188,13 +188,12 @@ fn add_form(signed: &Signed) -> Markup {
 /// The `fields` of an add or update from the form: `name` and `sort` (a bad
 /// sort is refused with a page message).
 fn fields(signed: &Signed, form: &crate::ui::session::FormData) -> Result<Value, String> {
-    let sort =
-        parse_sort(&form.text("sort")).map_err(|()| signed.tr.t("directories-error-sort"))?;
     let mut fields = json!({ "name": form.text("name") });
-    if let Some(sort) = sort {
-        fields["sort"] = json!(sort);
+    if sort_into(&mut fields, "sort", &form.text("sort")) {
+        Ok(fields)
+    } else {
+        Err(signed.tr.t("directories-error-sort"))
     }
-    Ok(fields)
 }
 
 /// Runs `method` with `params` and redirects to the list with `done`, or shows

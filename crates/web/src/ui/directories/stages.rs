@@ -11,9 +11,9 @@ use maud::{html, Markup};
 use serde_json::{json, Value};
 
 use super::pipelines::{self, Pipeline};
-use super::{notice, parse_id, parse_sort, refusal};
+use super::{notice, parse_id, refusal, sort_into};
 use crate::state::AppState;
-use crate::ui::crm::{call, failure, text_of};
+use crate::ui::crm::{call, failure, stage_directory, text_of};
 use crate::ui::page::{self, Section};
 use crate::ui::session::{CheckedForm, Signed};
 
@@ -46,11 +46,6 @@ struct Stage {
     semantics: String,
 }
 
-/// The `crm.status` directory of pipeline `category`'s stages.
-fn directory(category: i64) -> String {
-    crate::ui::crm::stage_directory(category)
-}
-
 /// The stages of pipeline `category` in their order.
 async fn stages(
     state: &AppState,
@@ -58,7 +53,7 @@ async fn stages(
     category: i64,
 ) -> Result<Vec<Stage>, portico_protocol::ApiError> {
     let params = json!({
-        "filter": { "ENTITY_ID": directory(category) },
+        "filter": { "ENTITY_ID": stage_directory(category) },
         "order": { "SORT": "ASC" },
     });
     let out = call(state, signed, "crm.status.list", params).await?;
@@ -303,25 +298,23 @@ pub async fn add(
         Err(refused) => return refused,
     };
     let mut fields = json!({
-        "ENTITY_ID": directory(pipeline.id),
+        "ENTITY_ID": stage_directory(pipeline.id),
         "NAME": form.text("name"),
         "SEMANTICS": form.text("semantics"),
     });
-    let bad = |message: String| {
-        render(
+    if !sort_into(&mut fields, "SORT", &form.text("sort")) {
+        let message = signed.tr.t("directories-error-sort");
+        let status = StatusCode::BAD_REQUEST;
+        return render(
             &state,
             &headers,
             &signed,
             &pipeline,
-            StatusCode::BAD_REQUEST,
+            status,
             None,
             Some(message),
         )
-    };
-    match parse_sort(&form.text("sort")) {
-        Ok(Some(sort)) => fields["SORT"] = json!(sort),
-        Ok(None) => {}
-        Err(()) => return bad(signed.tr.t("directories-error-sort")).await,
+        .await;
     }
     let code = form.text("code");
     if !code.is_empty() {
@@ -373,22 +366,19 @@ pub async fn update(
         Err(refused) => return refused,
     };
     let mut fields = json!({ "NAME": form.text("name") });
-    match parse_sort(&form.text("sort")) {
-        Ok(Some(sort)) => fields["SORT"] = json!(sort),
-        Ok(None) => {}
-        Err(()) => {
-            let message = signed.tr.t("directories-error-sort");
-            return render(
-                &state,
-                &headers,
-                &signed,
-                &pipeline,
-                StatusCode::BAD_REQUEST,
-                None,
-                Some(message),
-            )
-            .await;
-        }
+    if !sort_into(&mut fields, "SORT", &form.text("sort")) {
+        let message = signed.tr.t("directories-error-sort");
+        let status = StatusCode::BAD_REQUEST;
+        return render(
+            &state,
+            &headers,
+            &signed,
+            &pipeline,
+            status,
+            None,
+            Some(message),
+        )
+        .await;
     }
     let call = (
         "crm.status.update",
