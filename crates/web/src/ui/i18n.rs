@@ -74,6 +74,7 @@ macro_rules! sources {
             include_str!(concat!("../../locales/", $dir, "/crm-fields.ftl")),
             include_str!(concat!("../../locales/", $dir, "/users.ftl")),
             include_str!(concat!("../../locales/", $dir, "/tasks.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/directories.ftl")),
         ]
     };
 }

@@ -1,4 +1,5 @@
-//! The web UI: sign-in, the portal's pages (Developer resources, Tasks, CRM, Users) and
+//! The web UI: sign-in, the portal's pages (Developer resources, Tasks, CRM, Users,
+//! the administrators' pipelines and departments) and
 //! their static files. Server-rendered with maud; small hand-written scripts
 //! where a page reacts without a reload (the request builder). Every form carries
 //! the session's CSRF token; every text is escaped by the templates.
@@ -9,6 +10,7 @@
 
 pub mod crm;
 pub mod developer;
+pub mod directories;
 pub mod i18n;
 pub mod local_path;
 pub mod page;
@@ -56,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crm::routes())
         .merge(tasks::routes())
         .merge(users::routes())
+        .merge(directories::routes())
 }
 
 /// `/`: Developer resources when signed in, else the sign-in page.

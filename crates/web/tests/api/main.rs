@@ -29,6 +29,7 @@ mod sizes;
 mod statuses;
 mod task_items;
 mod tasks;
+mod ui_admin_directories;
 mod ui_client;
 mod ui_developer;
 mod ui_outbound;

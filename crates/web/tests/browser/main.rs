@@ -17,6 +17,7 @@ mod ui_client;
 mod developer;
 mod harness_checks;
 mod outbound;
+mod pipelines_admin;
 mod sign_in;
 mod tasks;
 

@@ -208,6 +208,9 @@ pub async fn show(
                 }
             }
             p.muted #crm-total { (tr.t_count("crm-total", "count", total)) }
+            @if is_deal && signed.user.is_admin {
+                a #pipelines-link href="/crm/pipelines" { (tr.t("pipelines-title")) }
+            }
         }
         @if rows.is_empty() {
             p.muted #crm-empty {

@@ -11,6 +11,7 @@ mod list;
 mod pipeline;
 mod record;
 
+pub use pipeline::stage_directory;
 pub use record::parse_id;
 
 use std::collections::HashMap;

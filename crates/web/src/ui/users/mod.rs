@@ -102,6 +102,7 @@ pub async fn render(
     let title = tr.t("users-title");
     let body = html! {
         h1 { (title) }
+        p { a #departments-link href="/users/departments" { (tr.t("departments-title")) } }
         @if let Some(error) = &error {
             p.error role="alert" #users-error { (error) }
         }

@@ -1,0 +1,52 @@
+# Administrators' directory pages: deal pipelines, their stages, departments.
+directories-col-id = ID
+directories-col-name = Name
+directories-col-stages = Stages
+directories-col-actions = Actions
+directories-field-name = Name
+directories-field-sort = Sort
+directories-save = Save
+directories-delete = Delete
+directories-name-of = Name of “{ $name }”
+directories-sort-of = Sort of “{ $name }”
+directories-delete-label = Delete “{ $name }”
+directories-error-sort = The sort must be a whole number.
+directories-refused = The change was refused: { $reason }
+
+pipelines-title = Deal pipelines
+pipelines-back-to-deals = ← Deals
+pipelines-stages = Stages
+pipelines-stages-label = Stages of “{ $name }”
+pipelines-add-title = Add pipeline
+pipelines-add-submit = Add pipeline
+pipelines-done-added = The pipeline was added with the default stages.
+pipelines-done-updated = The pipeline was saved.
+pipelines-done-deleted = The pipeline was deleted.
+
+stages-title = Stages of “{ $name }”
+stages-back = ← Deal pipelines
+stages-col-code = Code
+stages-col-semantics = Semantics
+stages-semantics-process = In progress
+stages-semantics-success = Success
+stages-semantics-failure = Failure
+stages-field-code = Code (optional)
+stages-code-hint = Latin letters, digits, “-” and “_”. Left empty, a code is chosen for you.
+stages-add-title = Add stage
+stages-add-submit = Add stage
+stages-done-added = The stage was added.
+stages-done-updated = The stage was saved.
+stages-done-deleted = The stage was deleted.
+
+departments-title = Departments
+departments-back = ← Users
+departments-rename = Rename
+departments-move = Move
+departments-parent-of = Parent department of “{ $name }”
+departments-field-parent = Parent department
+departments-add-title = Add department
+departments-add-submit = Add department
+departments-done-added = The department was added.
+departments-done-renamed = The department was renamed.
+departments-done-moved = The department was moved.
+departments-done-deleted = The department was deleted with the departments below it.

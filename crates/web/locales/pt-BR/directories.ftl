@@ -1,0 +1,52 @@
+# Páginas de diretórios dos administradores: funis de negócios, suas etapas, departamentos.
+directories-col-id = ID
+directories-col-name = Nome
+directories-col-stages = Etapas
+directories-col-actions = Ações
+directories-field-name = Nome
+directories-field-sort = Ordem
+directories-save = Salvar
+directories-delete = Excluir
+directories-name-of = Nome de “{ $name }”
+directories-sort-of = Ordem de “{ $name }”
+directories-delete-label = Excluir “{ $name }”
+directories-error-sort = A ordem deve ser um número inteiro.
+directories-refused = A alteração foi recusada: { $reason }
+
+pipelines-title = Funis de negócios
+pipelines-back-to-deals = ← Negócios
+pipelines-stages = Etapas
+pipelines-stages-label = Etapas de “{ $name }”
+pipelines-add-title = Adicionar funil
+pipelines-add-submit = Adicionar funil
+pipelines-done-added = O funil foi adicionado com as etapas padrão.
+pipelines-done-updated = O funil foi salvo.
+pipelines-done-deleted = O funil foi excluído.
+
+stages-title = Etapas de “{ $name }”
+stages-back = ← Funis de negócios
+stages-col-code = Código
+stages-col-semantics = Semântica
+stages-semantics-process = Em andamento
+stages-semantics-success = Sucesso
+stages-semantics-failure = Fracasso
+stages-field-code = Código (opcional)
+stages-code-hint = Letras latinas, dígitos, “-” e “_”. Se ficar vazio, um código é escolhido para você.
+stages-add-title = Adicionar etapa
+stages-add-submit = Adicionar etapa
+stages-done-added = A etapa foi adicionada.
+stages-done-updated = A etapa foi salva.
+stages-done-deleted = A etapa foi excluída.
+
+departments-title = Departamentos
+departments-back = ← Usuários
+departments-rename = Renomear
+departments-move = Mover
+departments-parent-of = Departamento pai de “{ $name }”
+departments-field-parent = Departamento pai
+departments-add-title = Adicionar departamento
+departments-add-submit = Adicionar departamento
+departments-done-added = O departamento foi adicionado.
+departments-done-renamed = O departamento foi renomeado.
+departments-done-moved = O departamento foi movido.
+departments-done-deleted = O departamento foi excluído com os departamentos abaixo dele.
