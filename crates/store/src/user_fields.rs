@@ -29,15 +29,26 @@ pub const USER_FIELD_CONFLICT: &str = "crm_userfields_entity_id_field_name";
 /// as [`StoreError::Conflict`].
 pub const ENUM_XML_ID_CONFLICT: &str = "crm_userfield_enums_field_id_xml_id";
 
-/// The user-field entity id of a CRM record type (`CRM_LEAD` for `LEAD`), or
-/// `None` for record types without user fields (users).
+/// The user-field entity id of a record type (`CRM_LEAD` for `LEAD`, `USER`
+/// for users' profile fields), or `None` for record types without user fields.
 pub fn entity_id_of(entity: &EntityDef) -> Option<&'static str> {
     match entity.code {
+        "USER" => Some("USER"),
         "LEAD" => Some("CRM_LEAD"),
         "DEAL" => Some("CRM_DEAL"),
         "CONTACT" => Some("CRM_CONTACT"),
         "COMPANY" => Some("CRM_COMPANY"),
         _ => None,
+    }
+}
+
+/// The `FIELD_NAME` prefix of an owner's user fields: `UF_USR_` for users'
+/// profile fields, `UF_CRM_` for CRM records.
+pub fn field_name_prefix(entity: &EntityDef) -> &'static str {
+    if entity.code == "USER" {
+        "UF_USR_"
+    } else {
+        "UF_CRM_"
     }
 }
 

@@ -69,6 +69,7 @@ async fn methods_method_get_scope_profile() {
             "sonet_group",
             "task",
             "user",
+            "user.userfield",
             "user_basic",
             "user_brief"
         ])

@@ -39,6 +39,7 @@ mod ui_sign_in_attacks;
 mod ui_tasks;
 mod ui_users;
 mod user_fields;
+mod user_userfields;
 mod user_writes;
 mod users;
 mod wire_edges;

@@ -237,15 +237,16 @@ pub(super) fn new_item(item: &Map<String, Value>) -> Result<Option<NewEnumItem>,
     }))
 }
 
-/// `FIELD_NAME` with the `UF_CRM_` prefix, upper-cased and checked.
-pub(super) fn field_name(given: &str) -> Result<String, ApiError> {
+/// `FIELD_NAME` with the owner's `prefix` (`UF_CRM_`, `UF_USR_`),
+/// upper-cased and checked.
+pub(super) fn field_name(given: &str, prefix: &str) -> Result<String, ApiError> {
     let upper = given.trim().to_uppercase();
-    let name = if upper.starts_with("UF_CRM_") {
+    let name = if upper.starts_with(prefix) {
         upper
     } else if let Some(rest) = upper.strip_prefix("UF_") {
-        format!("UF_CRM_{rest}")
+        format!("{prefix}{rest}")
     } else {
-        format!("UF_CRM_{upper}")
+        format!("{prefix}{upper}")
     };
     if name.chars().count() > MAX_FIELD_NAME_LEN {
         return Err(ApiError::new(
@@ -286,15 +287,24 @@ mod tests {
 
     #[test]
     fn field_names_get_the_prefix() {
-        assert_eq!(field_name("note").expect("ok"), "UF_CRM_NOTE");
-        assert_eq!(field_name("UF_NOTE").expect("ok"), "UF_CRM_NOTE");
-        assert_eq!(field_name("uf_crm_note").expect("ok"), "UF_CRM_NOTE");
-        assert_eq!(field_name(&"A".repeat(43)).expect("43").len(), 50);
+        assert_eq!(field_name("note", "UF_CRM_").expect("ok"), "UF_CRM_NOTE");
+        assert_eq!(field_name("UF_NOTE", "UF_CRM_").expect("ok"), "UF_CRM_NOTE");
         assert_eq!(
-            field_name(&"A".repeat(44)).unwrap_err().code,
+            field_name("uf_crm_note", "UF_CRM_").expect("ok"),
+            "UF_CRM_NOTE"
+        );
+        assert_eq!(
+            field_name(&"A".repeat(43), "UF_CRM_").expect("43").len(),
+            50
+        );
+        assert_eq!(
+            field_name(&"A".repeat(44), "UF_CRM_").unwrap_err().code,
             ErrorCode::ErrorCore
         );
-        assert_eq!(field_name("a-b").unwrap_err().code, ErrorCode::ErrorCore);
+        assert_eq!(
+            field_name("a-b", "UF_CRM_").unwrap_err().code,
+            ErrorCode::ErrorCore
+        );
     }
 
     #[test]

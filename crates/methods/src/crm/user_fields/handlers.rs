@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use portico_protocol::params::{value_as_i64, value_as_string, Params};
 use portico_protocol::{ApiError, ErrorCode};
-use portico_store::user_fields::{entity_id_of, EnumChange, Labels, NewUserField, UserFieldChange};
+use portico_store::user_fields::{
+    entity_id_of, field_name_prefix, EnumChange, Labels, NewUserField, UserFieldChange,
+};
 use portico_store::{UserField, UserType};
 use serde_json::Value;
 
@@ -16,9 +18,9 @@ use super::definition::{
     conflict, default_settings, field, field_name, flag, given_labels, list_items, merge_settings,
     new_item, show_filter, sort, text, xml_id_taken,
 };
+use super::UfOwner;
 use super::{render_definition, LANGUAGES};
 use crate::context::Ctx;
-use crate::crm::entity::CrmEntity;
 use crate::crm::write::fields_object;
 use crate::registry::MethodOutput;
 use crate::values::{param_id, store_error};
@@ -33,13 +35,13 @@ fn require_admin(ctx: &Ctx) -> Result<(), ApiError> {
 }
 
 /// The entity id of `E` (`CRM_DEAL`).
-fn entity_id<E: CrmEntity>() -> Result<&'static str, ApiError> {
+fn entity_id<E: UfOwner>() -> Result<&'static str, ApiError> {
     entity_id_of(E::DEF).ok_or_else(ApiError::internal)
 }
 
 /// The definition `id` of `E`: `ERROR_NOT_FOUND` when missing, 403 when it
 /// belongs to another entity.
-async fn load<E: CrmEntity>(ctx: &Ctx, id: i64) -> Result<UserField, ApiError> {
+async fn load<E: UfOwner>(ctx: &Ctx, id: i64) -> Result<UserField, ApiError> {
     let def = ctx
         .store
         .user_field_by_id(id)
@@ -58,7 +60,7 @@ async fn load<E: CrmEntity>(ctx: &Ctx, id: i64) -> Result<UserField, ApiError> {
 }
 
 /// `crm.{e}.userfield.add`.
-pub(super) async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+pub(super) async fn add<E: UfOwner>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     require_admin(&ctx)?;
     let entity_id = entity_id::<E>()?;
     // As Bitrix24: without a `fields` array the top-level parameters are the fields.
@@ -70,7 +72,7 @@ pub(super) async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<Method
         .ok_or_else(|| ApiError::legacy("The 'FIELD_NAME' field is not found."))?;
     let type_id = text(&fields, "USER_TYPE_ID")
         .ok_or_else(|| ApiError::legacy("The 'USER_TYPE_ID' field is not found."))?;
-    let name = field_name(&name)?;
+    let name = field_name(&name, field_name_prefix(E::DEF))?;
     let user_type = UserType::parse(&type_id.to_ascii_lowercase())
         .ok_or_else(|| ApiError::new(ErrorCode::ErrorCore, "Invalid custom type specified."))?;
     let mut labels = Labels::default();
@@ -128,17 +130,14 @@ pub(super) async fn add<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<Method
 }
 
 /// `crm.{e}.userfield.get`.
-pub(super) async fn get<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+pub(super) async fn get<E: UfOwner>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let id = param_id(&params)?;
     let def = load::<E>(&ctx, id).await?;
     Ok(MethodOutput::value(render_definition(&def, None)))
 }
 
 /// `crm.{e}.userfield.update`.
-pub(super) async fn update<E: CrmEntity>(
-    ctx: Ctx,
-    params: Params,
-) -> Result<MethodOutput, ApiError> {
+pub(super) async fn update<E: UfOwner>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     require_admin(&ctx)?;
     let id = param_id(&params)?;
     let fields = fields_object(&params)?;
@@ -242,10 +241,7 @@ pub(super) async fn update<E: CrmEntity>(
 }
 
 /// `crm.{e}.userfield.delete`: the definition, its items and all its values.
-pub(super) async fn delete<E: CrmEntity>(
-    ctx: Ctx,
-    params: Params,
-) -> Result<MethodOutput, ApiError> {
+pub(super) async fn delete<E: UfOwner>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     require_admin(&ctx)?;
     let id = param_id(&params)?;
     load::<E>(&ctx, id).await?;

@@ -8,9 +8,9 @@ use portico_protocol::ApiError;
 use portico_store::UserField;
 use serde_json::Value;
 
+use super::UfOwner;
 use super::{definitions, render_definition};
 use crate::context::Ctx;
-use crate::crm::entity::CrmEntity;
 use crate::listing::page_output;
 use crate::registry::MethodOutput;
 use crate::values::invalid_arg;
@@ -127,7 +127,7 @@ fn filter_key(col: Col, v: &Value, k: &str) -> Result<Key, ApiError> {
 /// any), `LANG`, order (default `SORT`, `ID`; `ID` breaks ties), pages of 50.
 /// As in Bitrix24, filter keys it does not know — other fields, other
 /// operators (`>ID`), list keys — are ignored, with a leniency warning.
-pub(super) async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+pub(super) async fn list<E: UfOwner>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let filter = params.array("filter")?.unwrap_or_default();
     let mut lang = None;
     let mut conds: Vec<(Col, bool, Vec<Key>)> = Vec::new();

@@ -83,6 +83,17 @@ use crate::values::store_error;
 use handlers::{add, delete, get, update};
 use list::list;
 
+/// What owns user fields: a CRM entity (`UF_CRM_*`) or users' profiles
+/// (`UF_USR_*`); the `userfield` methods serve either.
+pub trait UfOwner: Send + Sync + 'static {
+    /// Its catalogue.
+    const DEF: &'static EntityDef;
+}
+
+impl<E: CrmEntity> UfOwner for E {
+    const DEF: &'static EntityDef = <E as CrmEntity>::DEF;
+}
+
 /// Longest `FIELD_NAME`, prefix included.
 pub const MAX_FIELD_NAME_LEN: usize = 50;
 
@@ -204,6 +215,53 @@ const LIST_PARAMS: &[ParamSpec] = &[
     },
 ];
 
+/// The owner of users' profile fields (`UF_USR_*`).
+pub struct UserProfiles;
+
+impl UfOwner for UserProfiles {
+    const DEF: &'static EntityDef = &portico_store::users::USER;
+}
+
+/// Declares `user.userfield.add/list/update/delete` (scope `user.userfield`):
+/// users' profile fields, named `UF_USR_*`, with the same definitions,
+/// filters and errors as the CRM's user fields; administrators change them.
+/// Their values on users are not stored yet.
+pub fn register_user_profile_fields(r: &mut Registry) {
+    let mut s = r.scope("user.userfield", &[]);
+    s.method(
+        "user.userfield.add",
+        "Creates a user profile field (UF_USR_*) and returns its ID. Administrators only.",
+        "Cria um campo do perfil de usuário (UF_USR_*) e retorna seu ID. Somente administradores.",
+        &[ADD_FIELDS],
+        r#"{"fields": {"FIELD_NAME": "SHIRT_SIZE", "USER_TYPE_ID": "string", "LABEL": "Shirt size"}}"#,
+        handler!(add::<UserProfiles>),
+    );
+    s.method(
+        "user.userfield.list",
+        "Lists the user profile fields, filtered and sorted (SORT, then ID by default); unknown filter keys are ignored.",
+        "Lista os campos do perfil de usuário, filtrados e ordenados (por padrão SORT, depois ID); chaves de filtro desconhecidas são ignoradas.",
+        LIST_PARAMS,
+        r#"{"filter": {"LANG": "en"}, "order": {"SORT": "ASC"}}"#,
+        handler!(list::<UserProfiles>),
+    );
+    s.method(
+        "user.userfield.update",
+        "Changes a user profile field: captions, flags, SORT, SETTINGS and list items. Administrators only.",
+        "Altera um campo do perfil de usuário: rótulos, atributos, SORT, SETTINGS e itens da lista. Somente administradores.",
+        &[ID, UPDATE_FIELDS],
+        r#"{"id": 1, "fields": {"LABEL": "T-shirt size"}}"#,
+        handler!(update::<UserProfiles>),
+    );
+    s.method(
+        "user.userfield.delete",
+        "Deletes a user profile field. Administrators only.",
+        "Remove um campo do perfil de usuário. Somente administradores.",
+        &[ID],
+        r#"{"id": 1}"#,
+        handler!(delete::<UserProfiles>),
+    );
+}
+
 /// Declares `crm.{e}.userfield.*` of one entity.
 pub fn register_entity<E: CrmEntity>(r: &mut Registry) {
     let n = names(E::DEF.code);
@@ -282,12 +340,14 @@ pub fn register_entity<E: CrmEntity>(r: &mut Registry) {
     );
 }
 
-/// Declares the userfield methods of leads, deals, contacts and companies.
+/// Declares the userfield methods of leads, deals, contacts and companies,
+/// and of users' profiles.
 pub fn register(r: &mut Registry) {
     register_entity::<crate::crm::lead::Lead>(r);
     register_entity::<crate::crm::deal::Deal>(r);
     register_entity::<crate::crm::contact::Contact>(r);
     register_entity::<crate::crm::company::Company>(r);
+    register_user_profile_fields(r);
 }
 
 /// What the tests of the submodules share.
