@@ -30,6 +30,20 @@ use axum::Router;
 use crate::state::AppState;
 use session::{cookie, SESSION_COOKIE};
 
+/// A number from a path or a form: ASCII digits only (no sign, no spaces), at
+/// most 18 of them.
+pub fn parse_number(raw: &str) -> Option<i64> {
+    if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse::<i64>().ok()
+}
+
+/// A record id from a path or a form: a positive [`parse_number`].
+pub fn parse_id(raw: &str) -> Option<i64> {
+    parse_number(raw).filter(|id| *id > 0)
+}
+
 /// State of the UI shared by all requests.
 #[derive(Debug, Default)]
 pub struct UiState {

@@ -11,8 +11,8 @@ mod list;
 mod pipeline;
 mod record;
 
+pub use crate::ui::parse_id;
 pub use pipeline::stage_directory;
-pub use record::parse_id;
 
 use std::collections::HashMap;
 use std::sync::Arc;

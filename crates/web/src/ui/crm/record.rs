@@ -19,15 +19,8 @@ use super::{
 use crate::state::AppState;
 use crate::ui::i18n::Tr;
 use crate::ui::page::{self, Section};
+use crate::ui::parse_id;
 use crate::ui::session::Signed;
-
-/// A record id from the path: a positive integer of at most 18 digits.
-pub fn parse_id(raw: &str) -> Option<i64> {
-    if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    raw.parse::<i64>().ok().filter(|id| *id > 0)
-}
 
 /// One line of the record: field code, label, shown text.
 struct Line {

@@ -119,7 +119,7 @@ pub fn public_base(state: &AppState, headers: &HeaderMap) -> String {
 
 /// The id in a page's path, or the 404 page.
 pub fn path_id(signed: &Signed, id: &str) -> Result<i64, Response> {
-    id.parse().map_err(|_| page::not_found(&signed.tr))
+    crate::ui::parse_id(id).ok_or_else(|| page::not_found(&signed.tr))
 }
 
 /// What was `found` if the signed-in user may open it (its owner, as

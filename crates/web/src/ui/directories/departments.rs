@@ -144,12 +144,7 @@ async fn render(
     let body = html! {
         p { a href="/users" { (tr.t("departments-back")) } }
         h1 { (title) }
-        @if let Some(error) = &error {
-            p.error role="alert" #directory-error { (error) }
-        }
-        @if let Some(notice) = &notice {
-            p.notice role="status" #directory-notice { (notice) }
-        }
+        (super::messages(error.as_deref(), notice.as_deref()))
         div.table-wrap {
             table #departments.data {
                 thead {

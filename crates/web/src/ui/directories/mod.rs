@@ -55,13 +55,21 @@ fn notice(tr: &Tr, raw_query: Option<&str>, known: &[(&str, &str)]) -> Option<St
         .map(|(_, id)| tr.t(id))
 }
 
-/// A non-negative integer id from a path or form: at most 18 digits.
-fn parse_id(raw: &str) -> Option<i64> {
-    let raw = raw.trim();
-    if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+/// The page's error (a refusal) and notice (a change done), when there are.
+fn messages(error: Option<&str>, notice: Option<&str>) -> maud::Markup {
+    maud::html! {
+        @if let Some(error) = error {
+            p.error role="alert" #directory-error { (error) }
+        }
+        @if let Some(notice) = notice {
+            p.notice role="status" #directory-notice { (notice) }
+        }
     }
-    raw.parse::<i64>().ok()
+}
+
+/// A non-negative id from a path or form (pipeline 0 is the default one).
+fn parse_id(raw: &str) -> Option<i64> {
+    crate::ui::parse_number(raw.trim())
 }
 
 /// A sort weight from a form: empty is none, else an integer.

@@ -95,12 +95,7 @@ async fn render(
     let body = html! {
         p { a href="/crm/deals" { (tr.t("pipelines-back-to-deals")) } }
         h1 { (title) }
-        @if let Some(error) = &error {
-            p.error role="alert" #directory-error { (error) }
-        }
-        @if let Some(notice) = &notice {
-            p.notice role="status" #directory-notice { (notice) }
-        }
+        (super::messages(error.as_deref(), notice.as_deref()))
         (table(signed, &pipelines))
         (add_form(signed))
     };

@@ -137,12 +137,7 @@ async fn render(
     let body = html! {
         p { a href="/crm/pipelines" { (tr.t("stages-back")) } }
         h1 { (title) }
-        @if let Some(error) = &error {
-            p.error role="alert" #directory-error { (error) }
-        }
-        @if let Some(notice) = &notice {
-            p.notice role="status" #directory-notice { (notice) }
-        }
+        (super::messages(error.as_deref(), notice.as_deref()))
         (table(signed, pipeline.id, &stages))
         (add_form(signed, pipeline.id))
     };

@@ -13,9 +13,9 @@ use portico_store::{EventStamp, NewUser, StoreError};
 
 use super::{render, Draft};
 use crate::state::AppState;
-use crate::ui::page;
 use crate::ui::password::{self, MIN_PASSWORD_LEN};
 use crate::ui::session::{CheckedForm, FormData};
+use crate::ui::{page, parse_id};
 
 /// Longest login, in characters.
 const MAX_LOGIN_CHARS: usize = 50;
@@ -88,14 +88,6 @@ fn validate(form: &FormData) -> (Draft, String, Option<Invalid>) {
         None
     };
     (draft, password, invalid)
-}
-
-/// A user id from the path: a positive integer.
-fn parse_id(raw: &str) -> Option<i64> {
-    if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    raw.parse::<i64>().ok().filter(|id| *id > 0)
 }
 
 /// A `0` / `1` form field.
