@@ -17,7 +17,8 @@ use crate::context::Ctx;
 use crate::handler;
 use crate::listing::page_in_memory;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
-use crate::values::store_error;
+use crate::values::{check_length, store_error};
+use portico_store::sizes::MAX_STRING_CHARS;
 
 /// The fields a department has, as filter keys and sort fields.
 const FIELDS: [&str; 5] = ["ID", "NAME", "SORT", "PARENT", "UF_HEAD"];
@@ -257,6 +258,7 @@ fn fields_from(params: &Params, base: DepartmentFields) -> Result<DepartmentFiel
     if fields.name.is_empty() {
         return Err(core_error("Department name not provided.<br>"));
     }
+    check_length("NAME", &fields.name, MAX_STRING_CHARS).map_err(|e| core_error(&e))?;
     Ok(fields)
 }
 

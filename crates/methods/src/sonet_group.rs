@@ -19,7 +19,8 @@ use crate::context::Ctx;
 use crate::handler;
 use crate::listing::page_in_memory;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
-use crate::values::store_error;
+use crate::values::{check_length, store_error};
+use portico_store::sizes::{MAX_STRING_CHARS, MAX_TEXT_CHARS};
 
 /// Filter and order fields of `sonet_group.get`.
 const FIELDS: [&str; 10] = [
@@ -193,6 +194,13 @@ fn apply(ctx: &Ctx, params: &Params, mut g: Workgroup) -> Result<Workgroup, ApiE
     }
     if g.name.is_empty() {
         return Err(core("Incorrect input data"));
+    }
+    for (name, text, max) in [
+        ("NAME", &g.name, MAX_STRING_CHARS),
+        ("KEYWORDS", &g.keywords, MAX_STRING_CHARS),
+        ("DESCRIPTION", &g.description, MAX_TEXT_CHARS),
+    ] {
+        check_length(name, text, max).map_err(|e| core(&e))?;
     }
     g.updated_at = ctx.clock.now();
     Ok(g)

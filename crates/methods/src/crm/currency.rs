@@ -15,7 +15,8 @@ use crate::context::Ctx;
 use crate::crm::write::fields_object;
 use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
-use crate::values::{field_descriptor, store_error};
+use crate::values::{check_length, field_descriptor, store_error};
+use portico_store::sizes::MAX_STRING_CHARS;
 
 /// The language rows speak.
 const PORTAL_LANG: &str = "en";
@@ -185,12 +186,13 @@ fn lang_fields(l: &CurrencyLang) -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// `LANG {lang: {…}}` of `fields`; unknown keys inside are ignored.
-fn parse_langs(ctx: &Ctx, fields: &Map<String, Value>) -> Vec<CurrencyLang> {
+/// `LANG {lang: {…}}` of `fields`; unknown keys inside are ignored, texts
+/// longer than 255 characters refused.
+fn parse_langs(ctx: &Ctx, fields: &Map<String, Value>) -> Result<Vec<CurrencyLang>, ApiError> {
     let Some(Value::Object(langs)) = lookup(fields, "LANG") else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    langs
+    let langs: Vec<CurrencyLang> = langs
         .iter()
         .filter_map(|(lang, v)| {
             let Value::Object(v) = v else {
@@ -212,7 +214,19 @@ fn parse_langs(ctx: &Ctx, fields: &Map<String, Value>) -> Vec<CurrencyLang> {
                 hide_zero: text("HIDE_ZERO", "N").eq_ignore_ascii_case("Y"),
             })
         })
-        .collect()
+        .collect();
+    for l in &langs {
+        for (name, text) in [
+            ("LANG", &l.lang),
+            ("FULL_NAME", &l.full_name),
+            ("FORMAT_STRING", &l.format_string),
+            ("DEC_POINT", &l.dec_point),
+            ("THOUSANDS_SEP", &l.thousands_sep),
+        ] {
+            check_length(name, text, MAX_STRING_CHARS).map_err(ApiError::legacy)?;
+        }
+    }
+    Ok(langs)
 }
 
 /// A key of `map`, any case.
@@ -305,7 +319,7 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
             .unwrap_or(100),
         base: false,
         date_update: ctx.clock.now(),
-        langs: parse_langs(&ctx, &fields),
+        langs: parse_langs(&ctx, &fields)?,
     };
     match ctx
         .store
@@ -347,7 +361,7 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
             })
             .transpose()?,
         sort: lookup(&fields, "SORT").and_then(value_as_i64),
-        langs: parse_langs(&ctx, &fields),
+        langs: parse_langs(&ctx, &fields)?,
         at: ctx.clock.now(),
     };
     match ctx

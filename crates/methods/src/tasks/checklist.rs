@@ -182,6 +182,7 @@ fn apply_fields(
     if item.title.is_empty() {
         return Err(wrong_value("Item name not specified"));
     }
+    super::positional::bounded("TITLE", &item.title, portico_store::sizes::MAX_STRING_CHARS)?;
     if let Some(sort) = fields.get("SORT_INDEX").and_then(value_as_i64) {
         item.sort_index = sort;
     }

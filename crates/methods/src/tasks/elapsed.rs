@@ -128,6 +128,11 @@ fn apply_fields(
     }
     if let Some(text) = fields.get("COMMENT_TEXT") {
         e.comment_text = value_as_string(text).unwrap_or_default();
+        super::positional::bounded(
+            "COMMENT_TEXT",
+            &e.comment_text,
+            portico_store::sizes::MAX_TEXT_CHARS,
+        )?;
     }
     if let Some(user) = fields.get("USER_ID").and_then(value_as_i64) {
         if user != e.user_id && !ctx.caller.user.is_admin {

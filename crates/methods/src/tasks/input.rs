@@ -8,9 +8,12 @@
 use chrono::FixedOffset;
 use portico_protocol::envelope::parse_datetime;
 use portico_protocol::params::{php_values, value_as_i64, value_as_string, ParamMap};
+use portico_store::sizes::MAX_TEXT_CHARS;
 use portico_store::tasks::{encode_list, TASK};
 use portico_store::{FieldKind, FieldValue};
 use serde_json::Value;
+
+use crate::values::check_length;
 
 /// Y/N flags: anything but `"Y"` (or JSON `true`) is `N`.
 const FLAGS: [&str; 7] = [
@@ -187,6 +190,13 @@ pub fn parse(fields: &ParamMap, offset: FixedOffset, ignored: impl Fn(&str)) -> 
                 _ => FieldValue::Text(text()),
             },
         };
+        // Texts and encoded lists are bounded as every stored text is.
+        if let FieldValue::Text(t) = &value {
+            if let Err(e) = check_length(&key, t, MAX_TEXT_CHARS) {
+                input.errors.push(e);
+                continue;
+            }
+        }
         input.set(&key, value);
     }
     input

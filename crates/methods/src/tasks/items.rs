@@ -120,6 +120,7 @@ fn message_arg(args: &[&Value], index: usize, method: &str) -> Result<String, Ap
             "WRONG_ARGUMENTS",
         ));
     }
+    super::positional::bounded("POST_MESSAGE", &text, portico_store::sizes::MAX_TEXT_CHARS)?;
     Ok(text)
 }
 

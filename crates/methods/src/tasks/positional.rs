@@ -26,6 +26,12 @@ pub fn task_exception(code: u32, text: &str, symbol: &str) -> ApiError {
     )
 }
 
+/// Refuses a text longer than `max` characters as a wrong argument.
+pub fn bounded(name: &str, text: &str, max: usize) -> Result<(), ApiError> {
+    crate::values::check_length(name, text, max)
+        .map_err(|e| task_exception(256, &e, "WRONG_ARGUMENTS"))
+}
+
 /// No access, a missing task or a missing item.
 pub fn action_failed() -> ApiError {
     task_exception(8, "Action failed", "ACTION_FAILED_TO_BE_PROCESSED")

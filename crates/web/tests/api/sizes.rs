@@ -209,3 +209,75 @@ async fn answers_stay_under_the_answer_limit() {
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"], "RESPONSE_TOO_LARGE");
 }
+
+#[tokio::test]
+async fn texts_of_tasks_groups_departments_and_currencies_are_bounded() {
+    let app = TestApp::start().await;
+    let hook = app
+        .webhook(1, &["task", "sonet_group", "department", "crm"], None)
+        .await;
+    let call = |method: &'static str, body: Value| {
+        let hook = hook.clone();
+        let app = &app;
+        async move { app.call_on(&hook, method, body).await }
+    };
+    let too_long = |r: &crate::common::Reply| {
+        assert_eq!(r.status, 400, "{}", r.text);
+        assert!(r.text.contains("is too long"), "{}", r.text);
+    };
+    let long_text = "x".repeat(65_536);
+    let long_line = "x".repeat(256);
+
+    too_long(
+        &call(
+            "tasks.task.add",
+            json!({"fields": {"TITLE": "t", "RESPONSIBLE_ID": 1, "DESCRIPTION": long_text}}),
+        )
+        .await,
+    );
+    let task = call(
+        "tasks.task.add",
+        json!({"fields": {"TITLE": "t", "RESPONSIBLE_ID": 1, "DESCRIPTION": "x".repeat(65_535)}}),
+    )
+    .await;
+    assert_eq!(task.status, 200, "{}", task.text);
+    let task = task.json()["result"]["task"]["id"].clone();
+    too_long(
+        &call(
+            "task.commentitem.add",
+            json!([task, {"POST_MESSAGE": long_text}]),
+        )
+        .await,
+    );
+    too_long(
+        &call(
+            "task.checklistitem.add",
+            json!([task, {"TITLE": long_line}]),
+        )
+        .await,
+    );
+    too_long(
+        &call(
+            "task.elapseditem.add",
+            json!([task, {"SECONDS": 60, "COMMENT_TEXT": long_text}]),
+        )
+        .await,
+    );
+    too_long(
+        &call(
+            "sonet_group.create",
+            json!({"NAME": "g", "DESCRIPTION": long_text}),
+        )
+        .await,
+    );
+    too_long(&call("sonet_group.create", json!({"NAME": long_line})).await);
+    too_long(&call("department.add", json!({"NAME": long_line, "PARENT": 1})).await);
+    too_long(
+        &call(
+            "crm.currency.add",
+            json!({"fields": {"CURRENCY": "GBP", "AMOUNT_CNT": 1, "AMOUNT": 1,
+                              "LANG": {"en": {"FULL_NAME": long_line}}}}),
+        )
+        .await,
+    );
+}
