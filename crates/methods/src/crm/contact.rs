@@ -33,6 +33,7 @@ fn filled(v: Option<&FieldValue>) -> bool {
 
 impl CrmEntity for Contact {
     const DEF: &'static EntityDef = &CONTACT;
+    const FULL_NAME_FILTER: bool = true;
     const NAMES: LegacyNames = LegacyNames {
         add: "crm.contact.add",
         get: "crm.contact.get",

@@ -73,6 +73,9 @@ pub trait CrmEntity: Send + Sync + 'static {
     /// Link-list fields `get` returns (contact `COMPANY_IDS`); others, such as
     /// deal `CONTACT_IDS`, are write-only there, as in Bitrix24.
     const GET_LINKS: &'static [&'static str] = &[];
+    /// Whether its list filters on the hidden `FULL_NAME` (`NAME` and
+    /// `LAST_NAME` joined, see [`crate::crm::full_name`]), as contacts do.
+    const FULL_NAME_FILTER: bool = false;
     /// Fills defaults and derived fields of a new record, or refuses it (a
     /// required field missing) with the legacy error.
     fn prepare_add(ctx: &Ctx, set: &mut WriteSet) -> Result<(), ApiError>;
@@ -362,8 +365,7 @@ pub async fn get<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput,
 pub async fn list<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let defs = user_fields::definitions(&ctx, E::DEF).await?;
     let selection = resolve_select_with(E::DEF, &defs, params.resolve("select"))?;
-    // Contacts filter on their hidden FULL_NAME too.
-    let (filter, full_name) = if E::DEF.code == "CONTACT" {
+    let (filter, full_name) = if E::FULL_NAME_FILTER {
         crate::crm::full_name::take(&ctx, E::DEF, params.resolve("filter"))
     } else {
         (params.resolve("filter").cloned(), Vec::new())
