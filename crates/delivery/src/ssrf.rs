@@ -136,10 +136,18 @@ pub enum SsrfError {
 /// ));
 /// ```
 pub fn parse_handler_url(url: &str, policy: &SsrfPolicy) -> Result<Url, SsrfError> {
+    if url.len() > MAX_HANDLER_URL_BYTES {
+        return Err(SsrfError::BadUrl(format!(
+            "longer than {MAX_HANDLER_URL_BYTES} bytes"
+        )));
+    }
     let parsed = Url::parse(url).map_err(|e| SsrfError::BadUrl(e.to_string()))?;
     check_url(&parsed, policy)?;
     Ok(parsed)
 }
+
+/// The longest handler URL accepted (as browsers and most servers do).
+pub const MAX_HANDLER_URL_BYTES: usize = 2_048;
 
 /// Resolves the URL's host and returns the addresses a delivery may connect to.
 ///

@@ -60,6 +60,16 @@ fn bad_urls_are_refused() {
         let err = parse_handler_url(url, &policy).unwrap_err();
         assert!(matches!(err, SsrfError::BadUrl(_)), "{url}: {err:?}");
     }
+    let long = format!("https://example.com/{}", "a".repeat(MAX_HANDLER_URL_BYTES));
+    assert!(matches!(
+        parse_handler_url(&long, &policy),
+        Err(SsrfError::BadUrl(_))
+    ));
+    let fits = format!(
+        "https://example.com/{}",
+        "a".repeat(MAX_HANDLER_URL_BYTES - 20)
+    );
+    assert!(parse_handler_url(&fits, &policy).is_ok());
 }
 
 #[test]

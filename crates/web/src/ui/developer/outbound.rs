@@ -268,7 +268,7 @@ async fn regenerate(
         Ok(false) => return page::not_found(&signed.tr),
         Err(e) => return page::internal_error(headers, e),
     }
-    tracing::info!(target: "portico::web", outbound_webhook = hook.id, secret, "outbound webhook credential regenerated");
+    tracing::info!(target: "portico::web", outbound_webhook = hook.id, signing_secret = secret, "outbound webhook credential regenerated (value not logged)");
     let Some(new_secret) = new_secret else {
         return Redirect::to(&format!("/developer/outbound/{}?done=token", hook.id))
             .into_response();
