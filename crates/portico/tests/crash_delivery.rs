@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 mod common;
 
 use common::receiver::{slow_receiver, Received};
-use common::{add_webhook, ok, Server};
+use common::{add_webhook, subscribe_admin, Server};
 
 /// Concurrent REST clients adding leads.
 const WRITERS: usize = 8;
@@ -85,20 +85,7 @@ async fn kill_9_under_write_load_loses_no_committed_event() {
     let mut first = Server::start(&data, &["--allow-private-handlers"]);
     // The pause keeps deliveries in flight when the server dies.
     let (url, mut got) = slow_receiver(200, Duration::from_millis(20)).await;
-    ok(
-        &data,
-        &[
-            "outbound",
-            "add",
-            "--user",
-            "admin",
-            "--url",
-            &url,
-            "--allow-private",
-            "--event",
-            "ONCRMLEADADD",
-        ],
-    );
+    subscribe_admin(&data, &url, "ONCRMLEADADD");
     let hook = add_webhook(&data, &["--user", "admin", "--scope", "crm"]);
 
     let acknowledged = Arc::new(Mutex::new(Vec::<i64>::new()));

@@ -13,7 +13,7 @@ use serde_json::json;
 mod common;
 
 use common::receiver::{next, receiver};
-use common::{add_webhook, ok, printed, Server};
+use common::{add_webhook, ok, printed, subscribe_admin, Server};
 
 #[tokio::test]
 async fn a_lead_reaches_its_handler_signed_in_bitrix24s_form() {
@@ -207,20 +207,7 @@ async fn a_user_added_over_rest_reaches_its_handler_as_onuseradd() {
     let data = dir.path().join("data");
     let server = Server::start(&data, &["--allow-private-handlers"]);
     let (url, mut got) = receiver(200).await;
-    ok(
-        &data,
-        &[
-            "outbound",
-            "add",
-            "--user",
-            "admin",
-            "--url",
-            &url,
-            "--allow-private",
-            "--event",
-            "ONUSERADD",
-        ],
-    );
+    subscribe_admin(&data, &url, "ONUSERADD");
     let hook = ok(
         &data,
         &["webhook", "add", "--user", "admin", "--scope", "user"],
@@ -299,20 +286,7 @@ async fn a_handler_failing_through_a_configured_schedule_is_switched_off() {
         &[("PORTICO_DELIVERY_RETRY_DELAYS", "1s,1")],
     );
     let (url, mut got) = receiver(500).await;
-    ok(
-        &data,
-        &[
-            "webhook",
-            "add-outbound",
-            "--user",
-            "admin",
-            "--handler",
-            &url,
-            "--allow-private",
-            "--events",
-            "ONCRMLEADADD",
-        ],
-    );
+    subscribe_admin(&data, &url, "ONCRMLEADADD");
     let hook = add_webhook(&data, &["--user", "admin", "--scope", "crm"]);
     reqwest::Client::new()
         .post(format!("{hook}crm.lead.add.json"))
@@ -350,20 +324,7 @@ async fn task_events_reach_their_handler_in_bitrix24s_form() {
     let data = dir.path().join("data");
     let server = Server::start(&data, &["--allow-private-handlers"]);
     let (url, mut got) = receiver(200).await;
-    ok(
-        &data,
-        &[
-            "webhook",
-            "add-outbound",
-            "--user",
-            "admin",
-            "--handler",
-            &url,
-            "--allow-private",
-            "--events",
-            "ONTASKADD,ONTASKUPDATE,ONTASKCOMMENTADD",
-        ],
-    );
+    subscribe_admin(&data, &url, "ONTASKADD,ONTASKUPDATE,ONTASKCOMMENTADD");
     let hook = add_webhook(&data, &["--user", "admin", "--scope", "task"]);
     let client = reqwest::Client::new();
     let call = |method: &str, body: serde_json::Value| {

@@ -208,6 +208,25 @@ pub fn serve_refused(data: &Path, extra: &[&str]) -> String {
     text
 }
 
+/// Subscribes an outbound webhook of `admin` at `url` (a loopback receiver)
+/// to `events` (comma-separated); returns what the command printed.
+pub fn subscribe_admin(data: &Path, url: &str, events: &str) -> String {
+    ok(
+        data,
+        &[
+            "webhook",
+            "add-outbound",
+            "--user",
+            "admin",
+            "--handler",
+            url,
+            "--allow-private",
+            "--events",
+            events,
+        ],
+    )
+}
+
 /// Creates a webhook with `portico webhook add ARGS` and returns its URL.
 pub fn add_webhook(data: &Path, args: &[&str]) -> String {
     let (ok, out) = run(data, &[&["webhook", "add"], args].concat());
