@@ -59,7 +59,7 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
     // its request id and, once known, the integration that called.
     let span = tracing::info_span!(
         "rest",
-        request_id = %new_request_id(),
+        request_id = %RequestId(rand::random()),
         integration = tracing::field::Empty
     );
     let outcome = run(
@@ -99,9 +99,14 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
     response
 }
 
-/// A new request id: 16 random hex digits (unique across servers in practice).
-fn new_request_id() -> String {
-    format!("{:016x}", rand::random::<u64>())
+/// A request id: 64 random bits, written as 16 hex digits (unique across
+/// servers in practice) only when a log line is written.
+struct RequestId(u64);
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
 }
 
 type Outcome =
