@@ -156,6 +156,55 @@ mod tests {
         }
     }
 
+    /// Handlers switched off before version 11 say why afterwards: `gone`
+    /// when one of their attempts switched them off, `manual` otherwise.
+    #[test]
+    fn handlers_off_before_the_reason_column_get_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = open(
+            &dir.path().join("t.db"),
+            Role::Writer,
+            &crate::SqliteOptions::default(),
+        )
+        .expect("open");
+        for (_, sql) in &MIGRATIONS[..10] {
+            conn.execute_batch(sql).expect("old schema");
+        }
+        conn.pragma_update(None, "user_version", 10)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO users (id, login, password_hash, date_register) VALUES (1, 'u', '', 0);
+             INSERT INTO outbound_webhooks (id, user_id, name, handler_url, application_token_sealed,
+               signing_secret_sealed, active, created_at)
+             VALUES (1, 1, 'gone', 'https://a.example/', x'00', x'00', 0, 100),
+                    (2, 1, 'off', 'https://b.example/', x'00', x'00', 0, 200),
+                    (3, 1, 'on', 'https://c.example/', x'00', x'00', 1, 300);
+             INSERT INTO events (id, code, message_id, entity, entity_id, data, created_at)
+             VALUES (1, 'ONCRMLEADADD', 'msg_1', 'LEAD', 1, '{}', 100);
+             INSERT INTO event_deliveries (id, event_id, webhook_id, state, created_at)
+             VALUES (1, 1, 1, 'failed', 100);
+             INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, response, outcome)
+             VALUES (1, 1, 100, 1, '', 'disabled');",
+        )
+        .expect("old rows");
+        migrate(&mut conn).expect("migrate");
+        let rows: Vec<(i64, Option<String>, Option<i64>)> = conn
+            .prepare("SELECT id, disabled_reason, disabled_at FROM outbound_webhooks ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            rows,
+            [
+                (1, Some("gone".to_owned()), Some(100)),
+                (2, Some("manual".to_owned()), Some(200)),
+                (3, None, None)
+            ]
+        );
+    }
+
     #[test]
     fn migrating_twice_is_a_no_op_and_newer_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
