@@ -58,6 +58,7 @@ pub async fn user_add(portal: &Portal, opts: UserAdd) -> anyhow::Result<()> {
             user_id: None,
         },
         portal.config.offset()?,
+        portico_methods::user::profile_fields(portal.store.as_ref()).await?,
     );
     let result = portal
         .store

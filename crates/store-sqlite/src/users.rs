@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use portico_store::events::{USER_ADD_EVENT, USER_EVENT_ENTITY};
+use portico_store::user_fields::UserFieldWrite;
 use portico_store::users::{USER, USER_EMAIL_CONFLICT};
 use portico_store::{FieldValue, NewUser, StoreError, User, UserAdded, UserStore};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -41,12 +42,13 @@ fn check_email_free(conn: &Connection, email: &str, except: i64) -> Result<(), S
     Ok(())
 }
 
-/// `user.add`: the row with its login and no password, then its values, then
-/// its `ONUSERADD` from the row as stored.
+/// `user.add`: the row with its login and no password, then its values and
+/// profile-field values, then its `ONUSERADD` from the row as stored.
 fn add(
     conn: &Connection,
     sql: &EntitySql,
     values: Vec<(usize, FieldValue)>,
+    uf: &[UserFieldWrite],
     event: Option<&UserAdded>,
 ) -> Result<i64, StoreError> {
     let email = email_of(&values)
@@ -60,6 +62,7 @@ fn add(
         .map_err(map_err)?;
     let id = conn.last_insert_rowid();
     set_columns(conn, sql, id, values)?;
+    crate::user_fields::write_values(conn, &USER, id, uf)?;
     if let Some(event) = event {
         raise_user_added(conn, sql, id, event)?;
     }
@@ -73,7 +76,7 @@ fn raise_user_added(
     id: i64,
     event: &UserAdded,
 ) -> Result<(), StoreError> {
-    let record = get_in_tx(conn, sql, id, false, false)?
+    let record = get_in_tx(conn, sql, id, false, true)?
         .ok_or_else(|| StoreError::Other("the new user is not readable".to_owned()))?;
     let raised = RaisedEvent {
         code: USER_ADD_EVENT,
@@ -84,17 +87,23 @@ fn raise_user_added(
     record_event(conn, &raised, &event.stamp).map(|_| ())
 }
 
-/// `user.update`: the values, once a new e-mail is checked to be free.
+/// `user.update`: the values and profile-field values, once a new e-mail is
+/// checked to be free.
 fn update(
     conn: &Connection,
     sql: &EntitySql,
     id: i64,
     values: Vec<(usize, FieldValue)>,
+    uf: &[UserFieldWrite],
 ) -> Result<bool, StoreError> {
     if let Some(email) = email_of(&values).map(str::trim).filter(|e| !e.is_empty()) {
         check_email_free(conn, email, id)?;
     }
-    set_columns(conn, sql, id, values)
+    if !set_columns(conn, sql, id, values)? {
+        return Ok(false);
+    }
+    crate::user_fields::write_values(conn, &USER, id, uf)?;
+    Ok(true)
 }
 
 /// The columns [`user_from_row`] reads, in order, of `users` aliased `u`.
@@ -271,12 +280,13 @@ impl UserStore for SqliteStore {
     async fn add_user(
         &self,
         values: Vec<(usize, FieldValue)>,
+        uf: Vec<UserFieldWrite>,
         event: Option<UserAdded>,
     ) -> Result<i64, StoreError> {
         let sql = self.entity_sql(&USER);
         let raises = event.is_some();
         let id = self
-            .write(move |conn| add(conn, &sql, values, event.as_ref()))
+            .write(move |conn| add(conn, &sql, values, &uf, event.as_ref()))
             .await?;
         if raises {
             self.wake_deliveries();
@@ -288,9 +298,10 @@ impl UserStore for SqliteStore {
         &self,
         id: i64,
         values: Vec<(usize, FieldValue)>,
+        uf: Vec<UserFieldWrite>,
     ) -> Result<bool, StoreError> {
         let sql = self.entity_sql(&USER);
-        self.write(move |conn| update(conn, &sql, id, values))
+        self.write(move |conn| update(conn, &sql, id, values, &uf))
             .await
             .inspect(|_| self.inner.auth_cache.invalidate())
     }

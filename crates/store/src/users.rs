@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use crate::error::StoreError;
 use crate::events::EventStamp;
 use crate::records::{FieldValue, Record};
+use crate::user_fields::UserFieldWrite;
 
 mod catalogue;
 
@@ -102,7 +103,8 @@ pub trait UserStore: Send + Sync {
     /// Replaces the password hash; `false` when there is no such user.
     async fn set_user_password(&self, id: i64, password_hash: &str) -> Result<bool, StoreError>;
     /// Creates a user from values of [`USER`] fields, by position (`user.add`),
-    /// in one transaction. Its login is its e-mail (the `EMAIL` value, which must
+    /// and values of its profile fields (`UF_USR_*`, by definition id), in one
+    /// transaction. Its login is its e-mail (the `EMAIL` value, which must
     /// not be empty) and it has no password, so it cannot sign in until one is
     /// set. An e-mail that is already a user's e-mail or login (compared without
     /// case) is `Conflict(USER_EMAIL_CONFLICT)` and nothing is written. With
@@ -111,9 +113,11 @@ pub trait UserStore: Send + Sync {
     async fn add_user(
         &self,
         values: Vec<(usize, FieldValue)>,
+        uf: Vec<UserFieldWrite>,
         event: Option<UserAdded>,
     ) -> Result<i64, StoreError>;
-    /// Changes values of [`USER`] fields of user `id` (`user.update`) in one
+    /// Changes values of [`USER`] fields and of profile fields (`UF_USR_*`; a
+    /// field given replaces all its values) of user `id` (`user.update`) in one
     /// transaction; `false` when there is no such user. A new `EMAIL` that is
     /// another user's e-mail or login (compared without case) is
     /// `Conflict(USER_EMAIL_CONFLICT)` and nothing is written.
@@ -121,5 +125,6 @@ pub trait UserStore: Send + Sync {
         &self,
         id: i64,
         values: Vec<(usize, FieldValue)>,
+        uf: Vec<UserFieldWrite>,
     ) -> Result<bool, StoreError>;
 }

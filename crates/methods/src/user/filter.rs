@@ -3,18 +3,20 @@
 //! the keys Bitrix24 adds: `UF_DEPARTMENT` (a user is in any of the
 //! departments given), `IS_ONLINE` (`Y`/`N`), `NAME_SEARCH` (every word found
 //! in the name, last name, second name, position or, when visible, e-mail).
-//! Keys Bitrix24 does not know are ignored, with a warning; fields the
-//! caller's scopes hide are refused.
+//! Profile fields (`UF_USR_*`) the caller sees filter as the CRM's user
+//! fields do. Keys Bitrix24 does not know are ignored, with a warning; fields
+//! the caller's scopes hide are refused.
 
 use portico_protocol::filter::{op_for_value, parse_filter_key, FilterOp};
 use portico_protocol::params::{value_as_bool, value_as_i64, value_as_string, Params};
 use portico_protocol::ApiError;
 use portico_store::users::{ONLINE_SECONDS, USER};
-use portico_store::{Condition, FieldValue};
+use portico_store::{Condition, FieldValue, UserField};
 use serde_json::{Map, Value};
 
 use crate::context::Ctx;
-use crate::listing::resolve_filter;
+use crate::crm::user_fields;
+use crate::listing::{resolve_filter, resolve_filter_with};
 use crate::values::invalid_arg;
 
 /// Parameters of `user.get` that are not filter fields.
@@ -39,6 +41,7 @@ const COMPUTED: [&str; 2] = ["IS_ONLINE", "NAME_SEARCH"];
 pub(super) fn conditions(
     ctx: &Ctx,
     visible: &[usize],
+    profile: &[UserField],
     params: &Params,
 ) -> Result<Vec<Condition>, ApiError> {
     let mut out = Vec::new();
@@ -46,7 +49,7 @@ pub(super) fn conditions(
         None | Some(Value::Null) => {}
         Some(Value::Object(map)) => {
             for (key, value) in map {
-                out.extend(condition(ctx, visible, key, value, true)?);
+                out.extend(condition(ctx, visible, profile, key, value, true)?);
             }
         }
         Some(Value::Array(a)) if a.is_empty() => {}
@@ -59,7 +62,7 @@ pub(super) fn conditions(
             continue;
         }
         // Other top-level parameters (`auth`, telemetry) are not filters.
-        out.extend(condition(ctx, visible, key, value, false)?);
+        out.extend(condition(ctx, visible, profile, key, value, false)?);
     }
     Ok(out)
 }
@@ -69,6 +72,7 @@ pub(super) fn conditions(
 fn condition(
     ctx: &Ctx,
     visible: &[usize],
+    profile: &[UserField],
     key: &str,
     value: &Value,
     warn_unknown: bool,
@@ -83,6 +87,10 @@ fn condition(
         return ignore();
     };
     let upper = name.to_ascii_uppercase();
+    if user_fields::find(profile, &upper).is_some() {
+        let one = Map::from_iter([(key.to_owned(), value.clone())]);
+        return resolve_filter_with(&USER, profile, Some(&Value::Object(one)), ctx.clock.offset);
+    }
     let known = USER.index_of(&upper);
     let stored = known.is_some_and(|p| USER.fields[p].is_stored());
     if !stored && !COMPUTED.contains(&upper.as_str()) {

@@ -10,12 +10,14 @@ use portico_store::users::USER;
 use std::sync::Arc;
 
 use chrono::FixedOffset;
-use portico_store::{EventStamp, OrderKey, UserAdded};
+use portico_store::user_fields::entity_id_of;
+use portico_store::{EventStamp, OrderKey, StoreError, UserAdded, UserField, UserFieldStore};
 use serde_json::{Map, Value};
 
 use crate::context::Ctx;
+use crate::crm::user_fields;
 use crate::handler;
-use crate::listing::{build_query, page_output, resolve_order};
+use crate::listing::{build_query, page_output, resolve_order_with, UnknownKeys};
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::{invalid_arg, param_string, store_error};
 
@@ -24,14 +26,20 @@ mod render;
 mod search;
 mod write;
 
+/// The definitions of users' profile fields (`UF_USR_*`), by `SORT` then id.
+pub async fn profile_fields(store: &dyn UserFieldStore) -> Result<Vec<UserField>, StoreError> {
+    store.list_user_fields(entity_id_of(&USER)).await
+}
+
 /// Asks a user creation to record its `ONUSERADD`, made at `stamp` (whoever
 /// creates the user: `user.add`, the Users page, the command line), with the
-/// new user's fields as `user.get` shows them in the portal's time `offset`.
-pub fn user_added(stamp: EventStamp, offset: FixedOffset) -> UserAdded {
+/// new user's fields — and its `profile` fields (`UF_USR_*` definitions) — as
+/// `user.get` shows them in the portal's time `offset`.
+pub fn user_added(stamp: EventStamp, offset: FixedOffset, profile: Vec<UserField>) -> UserAdded {
     let now = stamp.at;
     UserAdded {
         stamp,
-        data: Arc::new(move |record| render::event_data(record, now, offset)),
+        data: Arc::new(move |record| render::event_data(record, &profile, now, offset)),
     }
 }
 
@@ -121,11 +129,10 @@ pub fn register(r: &mut Registry) {
 
 /// Catalogue positions of the fields the caller's scopes let it read.
 fn visible(ctx: &Ctx) -> Vec<usize> {
-    let has = |scope: &str| ctx.caller.scopes.iter().any(|s| s == scope);
     let shown = |name: &str| {
-        if has("user") {
+        if has_scope(ctx, "user") {
             true
-        } else if has("user_basic") {
+        } else if has_scope(ctx, "user_basic") {
             !NOT_BASIC_FIELDS.contains(&name)
         } else {
             BRIEF_FIELDS.contains(&name)
@@ -139,9 +146,30 @@ fn visible(ctx: &Ctx) -> Vec<usize> {
         .collect()
 }
 
-/// The visible fields `select` names: `*` all, `UF_*` the `UF_` fields, names
-/// one each (unknown ones skipped); absent or empty, all. `ID` always.
-fn selected(visible: &[usize], select: Option<&Value>) -> Vec<usize> {
+/// Whether the caller's scopes include `scope`.
+fn has_scope(ctx: &Ctx, scope: &str) -> bool {
+    ctx.caller.scopes.iter().any(|s| s == scope)
+}
+
+/// The profile fields (`UF_USR_*`) the caller may read: all of them with the
+/// `user` scope, none with only `user_basic` or `user_brief`.
+async fn visible_profile(ctx: &Ctx) -> Result<Vec<UserField>, ApiError> {
+    if !has_scope(ctx, "user") {
+        return Ok(Vec::new());
+    }
+    profile_fields(ctx.store.as_ref())
+        .await
+        .map_err(store_error)
+}
+
+/// What `select` names of what the caller sees: `*` everything, `UF_*` the
+/// `UF_` fields (profile fields included), names one each (unknown ones
+/// skipped); absent or empty, everything. `ID` always.
+fn selected(
+    visible: &[usize],
+    profile: &[UserField],
+    select: Option<&Value>,
+) -> (Vec<usize>, Vec<UserField>) {
     let names: Vec<String> = match select {
         Some(Value::Array(items)) => items.iter().filter_map(value_as_string).collect(),
         Some(Value::Object(map)) => map.values().filter_map(value_as_string).collect(),
@@ -154,17 +182,24 @@ fn selected(visible: &[usize], select: Option<&Value>) -> Vec<usize> {
         .filter(|n| !n.is_empty())
         .collect();
     if names.is_empty() || names.iter().any(|n| n == "*") {
-        return visible.to_vec();
+        return (visible.to_vec(), profile.to_vec());
     }
     let all_uf = names.iter().any(|n| n == "UF_*");
-    visible
+    let named = |name: &str| (all_uf && name.starts_with("UF_")) || names.iter().any(|n| n == name);
+    let fields = visible
         .iter()
         .copied()
         .filter(|&p| {
             let name = USER.fields[p].name;
-            name == "ID" || (all_uf && name.starts_with("UF_")) || names.iter().any(|n| n == name)
+            name == "ID" || named(name)
         })
-        .collect()
+        .collect();
+    let profile = profile
+        .iter()
+        .filter(|d| named(&d.field_name))
+        .cloned()
+        .collect();
+    (fields, profile)
 }
 
 /// `user.current`.
@@ -175,19 +210,27 @@ async fn current(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
         .await
         .map_err(store_error)?
         .ok_or_else(|| ApiError::from_code(portico_protocol::ErrorCode::AuthorizationError))?;
-    let row = render::row(&record, &visible(&ctx), ctx.clock.now(), ctx.clock.offset);
+    let profile = visible_profile(&ctx).await?;
+    let row = render::row(
+        &record,
+        &visible(&ctx),
+        &profile,
+        ctx.clock.now(),
+        ctx.clock.offset,
+    );
     Ok(MethodOutput::value(row))
 }
 
 /// `user.get`.
 async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let visible = visible(&ctx);
+    let profile = visible_profile(&ctx).await?;
     let (mut query, start) = build_query(&USER, None, None, params.get("start"), ctx.clock.offset)?;
-    query.conditions = filter::conditions(&ctx, &visible, &params)?;
+    query.conditions = filter::conditions(&ctx, &visible, &profile, &params)?;
     if let Some(sort) = param_string(&params, "sort").filter(|s| !s.is_empty()) {
         let dir = param_string(&params, "order").unwrap_or_else(|| "ASC".into());
         let order = Value::Object(Map::from_iter([(sort, Value::String(dir))]));
-        query.order = resolve_order(&USER, Some(&order))?;
+        query.order = resolve_order_with(&USER, &profile, Some(&order), UnknownKeys::Refuse)?;
         if let Some((OrderKey::Field(p), _)) = query.order.first() {
             if !visible.contains(p) {
                 return Err(invalid_arg(format!(
@@ -197,17 +240,18 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
             }
         }
     }
+    let (fields, profile) = selected(&visible, &profile, params.get("select"));
+    query.with_uf = !profile.is_empty();
     let page = ctx
         .store
         .list_records(&USER, &query)
         .await
         .map_err(store_error)?;
-    let fields = selected(&visible, params.get("select"));
     let (now, offset) = (ctx.clock.now(), ctx.clock.offset);
     let rows = page
         .records
         .iter()
-        .map(|r| render::row(r, &fields, now, offset))
+        .map(|r| render::row(r, &fields, &profile, now, offset))
         .collect();
     Ok(page_output(rows, page.total, start))
 }
@@ -218,14 +262,19 @@ async fn search_users(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError
     get(ctx, params).await
 }
 
-/// `user.fields`: field → caption, for the fields the caller may read.
+/// `user.fields`: field → caption, for the fields the caller may read, then
+/// the profile fields with their English form caption (else their name).
 async fn fields(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
-    let map: Map<String, Value> = visible(&ctx)
+    let mut map: Map<String, Value> = visible(&ctx)
         .into_iter()
         .map(|i| {
             let f = &USER.fields[i];
             (f.name.to_string(), Value::from(f.title))
         })
         .collect();
+    for def in visible_profile(&ctx).await? {
+        let caption = user_fields::display_name(&def).to_owned();
+        map.insert(def.field_name, Value::String(caption));
+    }
     Ok(MethodOutput::value(Value::Object(map)))
 }

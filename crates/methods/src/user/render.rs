@@ -2,14 +2,16 @@
 //! for, empty values as `""` (never `null`), `ACTIVE` a boolean,
 //! `UF_DEPARTMENT` a list of ids, `IS_ONLINE` `Y`/`N` from the last activity,
 //! dates ISO 8601 with the portal offset, and `LAST_ACTIVITY_DATE` as
-//! Bitrix24 writes it (`2024-07-23 08:08:50`); and a new user as the `data`
-//! of its `ONUSERADD` event.
+//! Bitrix24 writes it (`2024-07-23 08:08:50`), then the profile fields asked
+//! for (`UF_USR_*`, rendered as the CRM renders its user fields); and a new
+//! user as the `data` of its `ONUSERADD` event.
 
 use chrono::FixedOffset;
 use portico_store::users::{ONLINE_SECONDS, USER};
-use portico_store::{FieldKind, FieldValue, Record};
+use portico_store::{FieldKind, FieldValue, Record, UserField};
 use serde_json::{Map, Value};
 
+use crate::crm::user_fields;
 use crate::values::render_legacy;
 
 /// Whether a user whose last activity was at `last_activity` is online at `now`.
@@ -31,8 +33,15 @@ fn activity_date(secs: i64, offset: FixedOffset) -> String {
         .unwrap_or_default()
 }
 
-/// The row of `record` with the fields at `positions` (catalogue order).
-pub(super) fn row(record: &Record, positions: &[usize], now: i64, offset: FixedOffset) -> Value {
+/// The row of `record` with the fields at `positions` (catalogue order) and
+/// the `profile` fields.
+pub(super) fn row(
+    record: &Record,
+    positions: &[usize],
+    profile: &[UserField],
+    now: i64,
+    offset: FixedOffset,
+) -> Value {
     let value_of = |name: &str| {
         USER.index_of(name)
             .and_then(|p| record.values.get(p))
@@ -58,15 +67,21 @@ pub(super) fn row(record: &Record, positions: &[usize], now: i64, offset: FixedO
         };
         row.insert(field.name.to_string(), out);
     }
+    user_fields::render_into(&mut row, profile, record, offset);
     Value::Object(row)
 }
 
-/// The `data` of a new user's `ONUSERADD`: every field of its row as
-/// `user.get` shows it to a caller with the `user` scope, except `ACTIVE`,
-/// which the event sends as `Y`/`N` as Bitrix24 documents it.
-pub(super) fn event_data(record: &Record, now: i64, offset: FixedOffset) -> Value {
+/// The `data` of a new user's `ONUSERADD`: every field of its row (and every
+/// profile field) as `user.get` shows it to a caller with the `user` scope,
+/// except `ACTIVE`, which the event sends as `Y`/`N` as Bitrix24 documents it.
+pub(super) fn event_data(
+    record: &Record,
+    profile: &[UserField],
+    now: i64,
+    offset: FixedOffset,
+) -> Value {
     let all: Vec<usize> = (0..USER.fields.len()).collect();
-    let mut data = row(record, &all, now, offset);
+    let mut data = row(record, &all, profile, now, offset);
     if let Some(active) = data.get_mut("ACTIVE") {
         let yes = active.as_bool().unwrap_or(false);
         *active = Value::from(if yes { "Y" } else { "N" });

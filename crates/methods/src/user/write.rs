@@ -1,7 +1,9 @@
 //! `user.add` (administrators invite a user by e-mail) and `user.update`
 //! (administrators change any user, a user their own profile; only
 //! administrators change `ACTIVE`). Fields come at the top level, as every
-//! Bitrix24 client sends them; read-only and unknown keys are ignored (logged
+//! Bitrix24 client sends them, profile fields (`UF_USR_*`) among them, read
+//! and checked as the CRM reads its user fields (a mandatory one is required on
+//! add and cannot be emptied); read-only and unknown keys are ignored (logged
 //! at debug level). A new user's login is its e-mail and it has no password,
 //! so it cannot sign in until an administrator sets one. `user.add` raises
 //! `ONUSERADD` with the new user's fields in its own transaction.
@@ -9,11 +11,13 @@
 use chrono::FixedOffset;
 use portico_protocol::params::{value_as_bool, value_as_i64, Params};
 use portico_protocol::{ApiError, ErrorCode};
+use portico_store::user_fields::UserFieldWrite;
 use portico_store::users::{department_text, USER, USER_EMAIL_CONFLICT};
-use portico_store::{FieldValue, StoreError};
+use portico_store::{FieldValue, StoreError, UserField};
 use serde_json::Value;
 
 use crate::context::Ctx;
+use crate::crm::user_fields;
 use crate::crm::write::looks_like_email;
 use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry};
@@ -80,17 +84,19 @@ fn pos(name: &str) -> usize {
 }
 
 /// The writable user fields among the parameters, by position. `skip` keys
-/// are parameters of the method itself.
+/// are parameters of the method itself; profile fields (`profile`) are read
+/// by [`profile_values`].
 fn parse_values(
     method: &str,
     params: &Params,
     skip: &[&str],
+    profile: &[UserField],
     offset: FixedOffset,
 ) -> Result<Vec<(usize, FieldValue)>, ApiError> {
     let mut values = Vec::new();
     for (key, value) in params.map() {
         let upper = key.trim().to_ascii_uppercase();
-        if skip.contains(&upper.as_str()) {
+        if skip.contains(&upper.as_str()) || user_fields::find(profile, &upper).is_some() {
             continue;
         }
         let Some(p) = USER.index_of(&upper).filter(|p| !USER.fields[*p].read_only) else {
@@ -107,6 +113,17 @@ fn parse_values(
         values.push((p, v));
     }
     Ok(values)
+}
+
+/// The profile fields (`UF_USR_*`) among the parameters, parsed and checked
+/// as the CRM's user fields are (`creating`: a mandatory one must be given).
+async fn profile_values(
+    ctx: &Ctx,
+    params: &Params,
+    profile: &[UserField],
+    creating: bool,
+) -> Result<Vec<UserFieldWrite>, ApiError> {
+    user_fields::parse_write(ctx, profile, params.map(), creating).await
 }
 
 /// The value written for a field, if any.
@@ -140,7 +157,15 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     if !ctx.caller.user.is_admin {
         return Err(access_denied());
     }
-    let mut values = parse_values("user.add", &params, &["EXTRANET"], ctx.clock.offset)?;
+    let profile = user_fields::definitions(&ctx, &USER).await?;
+    let mut values = parse_values(
+        "user.add",
+        &params,
+        &["EXTRANET"],
+        &profile,
+        ctx.clock.offset,
+    )?;
+    let uf = profile_values(&ctx, &params, &profile, true).await?;
     if checked_email(&mut values)?.is_none() {
         return Err(wrong_email());
     }
@@ -159,10 +184,10 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let now = ctx.clock.now();
     set(&mut values, "DATE_REGISTER", FieldValue::Int(now));
     set(&mut values, "TIMESTAMP_X", FieldValue::Int(now));
-    let event = super::user_added(ctx.event_stamp(), ctx.clock.offset);
+    let event = super::user_added(ctx.event_stamp(), ctx.clock.offset, profile);
     let id = ctx
         .store
-        .add_user(values, Some(event))
+        .add_user(values, uf, Some(event))
         .await
         .map_err(write_error)?;
     tracing::info!(target: "portico::users", user = id, by = ctx.caller.user.id, "user added");
@@ -180,7 +205,9 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     if !caller.is_admin && id != caller.id {
         return Err(access_denied());
     }
-    let mut values = parse_values("user.update", &params, &["ID"], ctx.clock.offset)?;
+    let profile = user_fields::definitions(&ctx, &USER).await?;
+    let mut values = parse_values("user.update", &params, &["ID"], &profile, ctx.clock.offset)?;
+    let uf = profile_values(&ctx, &params, &profile, false).await?;
     let active = written(&values, "ACTIVE").and_then(|v| v.as_i64());
     match active {
         Some(_) if !caller.is_admin => return Err(access_denied()),
@@ -196,7 +223,7 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     set(&mut values, "TIMESTAMP_X", FieldValue::Int(ctx.clock.now()));
     let found = ctx
         .store
-        .update_user(id, values)
+        .update_user(id, values, uf)
         .await
         .map_err(write_error)?;
     if !found {

@@ -95,17 +95,19 @@ pub(super) async fn story(store: &dyn Store) {
     let ana = store
         .add_user(
             mail("ana.sources@example.com"),
+            Vec::new(),
             Some(user_added(2_000, owner)),
         )
         .await
         .expect("add ana");
     store
-        .add_user(mail("silent.sources@example.com"), None)
+        .add_user(mail("silent.sources@example.com"), Vec::new(), None)
         .await
         .expect("add without stamp");
     assert!(store
         .add_user(
             mail("ANA.sources@example.com"),
+            Vec::new(),
             Some(user_added(2_001, owner))
         )
         .await

@@ -8,7 +8,10 @@ use portico_protocol::filter::FilterOp;
 use crate::error::StoreError;
 use crate::list::{Condition, ListQuery};
 use crate::records::FieldValue;
+use crate::user_fields::UserType;
 use crate::users::{USER, USER_EMAIL_CONFLICT};
+
+use super::user_fields::new_field;
 use crate::Store;
 
 /// Position of a USER field.
@@ -68,6 +71,7 @@ pub(super) async fn story(store: &dyn Store) {
                 (pos("USER_TYPE"), text("employee")),
                 (pos("DATE_REGISTER"), FieldValue::Int(1_700_000_100)),
             ],
+            Vec::new(),
             None,
         )
         .await
@@ -93,6 +97,7 @@ pub(super) async fn story(store: &dyn Store) {
         let r = store
             .add_user(
                 vec![(pos("EMAIL"), text(taken)), (pos("NAME"), text("x"))],
+                Vec::new(),
                 None,
             )
             .await;
@@ -100,7 +105,7 @@ pub(super) async fn story(store: &dyn Store) {
     }
     assert!(
         store
-            .add_user(vec![(pos("NAME"), text("no mail"))], None)
+            .add_user(vec![(pos("NAME"), text("no mail"))], Vec::new(), None)
             .await
             .is_err(),
         "EMAIL is required"
@@ -112,6 +117,7 @@ pub(super) async fn story(store: &dyn Store) {
                 (pos("USER_TYPE"), text("extranet")),
                 (pos("UF_DEPARTMENT"), FieldValue::Null),
             ],
+            Vec::new(),
             None,
         )
         .await
@@ -126,6 +132,7 @@ pub(super) async fn story(store: &dyn Store) {
                 (pos("UF_PHONE_INNER"), text("123")),
                 (pos("EMAIL"), text("CAROL@example.com")),
             ],
+            Vec::new(),
         )
         .await
         .expect("update carol"));
@@ -136,6 +143,7 @@ pub(super) async fn story(store: &dyn Store) {
                 (pos("NAME"), text("Lost")),
                 (pos("EMAIL"), text("BOB@example.com")),
             ],
+            Vec::new(),
         )
         .await;
     assert!(is_taken(r), "bob's e-mail is taken");
@@ -152,7 +160,7 @@ pub(super) async fn story(store: &dyn Store) {
     assert_eq!(record.values[pos("EMAIL")], text("CAROL@example.com"));
     assert_eq!(record.values[pos("UF_PHONE_INNER")], text("123"));
     assert!(!store
-        .update_user(999_999, vec![(pos("NAME"), text("x"))])
+        .update_user(999_999, vec![(pos("NAME"), text("x"))], Vec::new())
         .await
         .expect("unknown user"));
 
@@ -185,5 +193,83 @@ pub(super) async fn story(store: &dyn Store) {
     assert_eq!(
         ids(store, vec![Condition::Any(vec![])]).await,
         Vec::<i64>::new()
+    );
+    profile_field_values(store, carol, dave).await;
+}
+
+/// Values of profile fields (`UF_USR_*`) are written with the user, replaced
+/// per field, read with the record, filtered on, and never taken from a CRM
+/// field's definition.
+async fn profile_field_values(store: &dyn Store, carol: i64, dave: i64) {
+    let shirt = store
+        .insert_user_field(
+            new_field("USER", "UF_USR_CONF_SHIRT", UserType::String, 100),
+            None,
+        )
+        .await
+        .expect("profile field");
+    let crm = store
+        .insert_user_field(
+            new_field("CRM_LEAD", "UF_CRM_CONF_SHIRT", UserType::String, 100),
+            None,
+        )
+        .await
+        .expect("crm field");
+    let erin = store
+        .add_user(
+            vec![(pos("EMAIL"), text("erin@example.com"))],
+            vec![(shirt, vec![text("M")]), (crm, vec![text("not mine")])],
+            None,
+        )
+        .await
+        .expect("add erin");
+    assert!(store
+        .update_user(carol, Vec::new(), vec![(shirt, vec![text("S")])])
+        .await
+        .expect("carol's shirt"));
+    assert!(store
+        .update_user(carol, Vec::new(), vec![(shirt, vec![text("L")])])
+        .await
+        .expect("carol's shirt again"));
+    let read = |id| async move {
+        let record = store
+            .get_record(&USER, id)
+            .await
+            .expect("get")
+            .expect("user");
+        (
+            record.uf_values(shirt).to_vec(),
+            record.uf_values(crm).to_vec(),
+        )
+    };
+    assert_eq!(read(erin).await, (vec![text("M")], vec![]));
+    assert_eq!(read(carol).await, (vec![text("L")], vec![]), "replaced");
+    assert_eq!(read(dave).await, (vec![], vec![]));
+    let wears = |size: &str| Condition::UserField {
+        field_id: shirt,
+        storage: UserType::String.storage(),
+        op: FilterOp::Eq,
+        values: vec![text(size)],
+    };
+    assert_eq!(ids(store, vec![wears("L")]).await, vec![carol]);
+    assert_eq!(ids(store, vec![wears("M")]).await, vec![erin]);
+    assert!(!store
+        .update_user(999_999, Vec::new(), vec![(shirt, vec![text("XL")])])
+        .await
+        .expect("unknown user"));
+    assert!(
+        ids(store, vec![wears("XL")]).await.is_empty(),
+        "nothing written for nobody"
+    );
+    for field in [shirt, crm] {
+        assert!(store
+            .delete_user_field(field, None)
+            .await
+            .expect("delete field"));
+    }
+    assert_eq!(
+        read(carol).await,
+        (vec![], vec![]),
+        "values go with their field"
     );
 }

@@ -225,7 +225,7 @@ async fn record_sign_in(state: &AppState, user_id: i64, now: i64) {
         .into_iter()
         .flatten()
         .collect();
-    if let Err(e) = state.store.update_user(user_id, values).await {
+    if let Err(e) = state.store.update_user(user_id, values, Vec::new()).await {
         tracing::warn!(target: "portico::web", user = user_id, error = %e, "could not record the sign-in");
     }
 }

@@ -69,11 +69,20 @@ async fn delivered(app: &TestApp, hook: i64) -> Vec<i64> {
 async fn user_add_records_onuseradd_with_the_new_users_fields() {
     let app = TestApp::start().await;
     let hook = subscribe(&app, &["OnUserAdd"]).await;
+    let fields = app.webhook(1, &["user.userfield"], None).await;
+    let shirt = app
+        .call_on(
+            &fields,
+            "user.userfield.add",
+            json!({"fields": {"FIELD_NAME": "SHIRT", "USER_TYPE_ID": "string"}}),
+        )
+        .await;
+    assert_eq!(shirt.status, 200, "{}", shirt.text);
     let ana = id_of(
         &app.ok(
             "user.add",
             json!({"EMAIL": "ana@example.com", "NAME": "Ana", "LAST_NAME": "Lima",
-                   "PERSONAL_GENDER": "F", "WORK_POSITION": "Developer"}),
+                   "PERSONAL_GENDER": "F", "WORK_POSITION": "Developer", "UF_USR_SHIRT": "M"}),
         )
         .await,
     );
@@ -106,6 +115,7 @@ async fn user_add_records_onuseradd_with_the_new_users_fields() {
     assert_eq!(data["NAME"], json!("Ana"));
     assert_eq!(data["PERSONAL_GENDER"], json!("F"));
     assert_eq!(data["UF_DEPARTMENT"], json!([1]));
+    assert_eq!(data["UF_USR_SHIRT"], json!("M"), "profile fields too");
     // Every other field as user.get shows it; no password or secret.
     let shown = app.ok("user.get", json!({"FILTER": {"ID": ana}})).await;
     let shown = shown[0].as_object().expect("row");

@@ -85,7 +85,7 @@ async fn user_rows_answer_every_field_as_bitrix24_writes_them() {
     let at = USER.index_of("LAST_ACTIVITY_DATE").expect("field");
     assert!(app
         .store
-        .update_user(1, vec![(at, FieldValue::Int(now - 60))])
+        .update_user(1, vec![(at, FieldValue::Int(now - 60))], Vec::new())
         .await
         .expect("activity"));
     let me = app.ok("user.current", json!({})).await;

@@ -225,7 +225,7 @@ impl UfOwner for UserProfiles {
 /// Declares `user.userfield.add/list/update/delete` (scope `user.userfield`):
 /// users' profile fields, named `UF_USR_*`, with the same definitions,
 /// filters and errors as the CRM's user fields; administrators change them.
-/// Their values on users are not stored yet.
+/// Their values are read and written by `user.get`, `user.add` and `user.update`.
 pub fn register_user_profile_fields(r: &mut Registry) {
     let mut s = r.scope("user.userfield", &[]);
     s.method(

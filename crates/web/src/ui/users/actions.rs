@@ -152,12 +152,17 @@ pub async fn add(
         Err(e) => return page::internal_error(&headers, e),
     };
     let now = state.clock.now();
+    let profile = match portico_methods::user::profile_fields(state.store.as_ref()).await {
+        Ok(profile) => profile,
+        Err(e) => return page::internal_error(&headers, e),
+    };
     let added = portico_methods::user::user_added(
         EventStamp {
             at: now,
             user_id: Some(signed.user.id),
         },
         state.clock.offset,
+        profile,
     );
     let inserted = state
         .store
