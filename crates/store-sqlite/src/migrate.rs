@@ -70,6 +70,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0017_workgroups",
         include_str!("../migrations/0017_workgroups.sql"),
     ),
+    ("0019_apps", include_str!("../migrations/0019_apps.sql")),
 ];
 
 /// The schema version this build writes.

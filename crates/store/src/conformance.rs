@@ -7,6 +7,7 @@
 //! directory items exist) and leave their data behind; records of the list
 //! story carry a marker so other stories' rows do not disturb it.
 
+mod apps;
 mod currencies;
 mod deliveries;
 mod delivery_log;
@@ -37,6 +38,7 @@ use crate::Store;
 pub async fn run_all(store: &dyn Store) {
     users::story(store).await;
     user_profiles::story(store).await;
+    apps::story(store).await;
     webhooks::story(store).await;
     sessions::story(store).await;
     sign_in_attempts::story(store).await;

@@ -5,6 +5,7 @@
 //! Values cross this boundary already typed ([`FieldValue`]); turning wire
 //! parameters into typed values and back is the job of the `methods` crate.
 
+pub mod apps;
 pub mod conformance;
 pub mod crm;
 pub mod currencies;
@@ -31,6 +32,7 @@ pub mod users;
 pub mod webhooks;
 pub mod workgroups;
 
+pub use apps::{AccessGrant, App, AppChange, AppStore, NewApp, NewGrant};
 pub use currencies::{Currency, CurrencyChange, CurrencyLang, CurrencyStore};
 pub use deliveries::{
     AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveriesDue, Delivery, DeliveryAttempt,
@@ -64,6 +66,7 @@ pub use workgroups::{GroupMember, Workgroup, WorkgroupStore};
 /// Everything a backend provides, gathered so it can be held as `Arc<dyn Store>`.
 pub trait Store:
     UserStore
+    + AppStore
     + WebhookStore
     + RecordStore
     + LinkStore
@@ -89,6 +92,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: UserStore
+        + AppStore
         + WebhookStore
         + RecordStore
         + LinkStore
