@@ -224,6 +224,7 @@ async fn create(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         created_at: now,
         updated_at: now,
         members: 0,
+        scrum_master_id: None,
     };
     let g = apply(&ctx, &params, blank)?;
     let id = ctx.store.insert_workgroup(g).await.map_err(store_error)?;

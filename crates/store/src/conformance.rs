@@ -20,6 +20,7 @@ mod pipelines;
 mod records;
 mod replay;
 mod roles;
+mod scrum;
 mod sessions;
 mod sign_in_attempts;
 mod statuses;
@@ -57,4 +58,5 @@ pub async fn run_all(store: &dyn Store) {
     delivery_log::story(store).await;
     replay::story(store).await;
     tasks::story(store).await;
+    scrum::story(store).await;
 }
