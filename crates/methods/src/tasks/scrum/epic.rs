@@ -74,7 +74,7 @@ pub fn register(r: &mut Registry) {
         handler!(list),
     );
     s.method(
-        "tasks.api.scrum.epic.getFields",
+        "tasks.api.scrum.epic.getfields",
         "Describes the epic fields.",
         "Descreve os campos do épico.",
         &[],

@@ -38,7 +38,7 @@ pub fn register(r: &mut Registry) {
         handler!(update),
     );
     s.method(
-        "tasks.api.scrum.task.getFields",
+        "tasks.api.scrum.task.getfields",
         "Describes the scrum fields of a task.",
         "Descreve os campos scrum de uma tarefa.",
         &[],

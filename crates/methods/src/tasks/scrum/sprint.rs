@@ -98,7 +98,7 @@ pub fn register(r: &mut Registry) {
         handler!(complete),
     );
     s.method(
-        "tasks.api.scrum.sprint.getFields",
+        "tasks.api.scrum.sprint.getfields",
         "Describes the sprint fields.",
         "Descreve os campos do sprint.",
         &[],
