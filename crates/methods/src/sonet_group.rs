@@ -6,7 +6,8 @@
 //! warning). A group is listed to everyone when `VISIBLE` is `Y`, else only
 //! to its members; administrators see every group with `IS_ADMIN: Y`. The
 //! owner and administrators change a group; administrators add members.
-//! Errors are `ERROR_CORE` with Bitrix24's texts.
+//! A group with `SCRUM_MASTER_ID` (a user that exists) is a scrum. Errors
+//! are `ERROR_CORE` with Bitrix24's texts.
 
 use portico_protocol::envelope::format_datetime;
 use portico_protocol::filter::{parse_filter_key, FilterOp};
@@ -49,8 +50,8 @@ pub fn register(r: &mut Registry) {
     let mut s = r.scope("sonet_group", &[]);
     s.method(
         "sonet_group.create",
-        "Creates a workgroup (NAME required; DESCRIPTION, VISIBLE, OPENED, CLOSED, KEYWORDS, INITIATE_PERMS, PROJECT, OWNER_ID for administrators) and returns its ID; the caller becomes its owner.",
-        "Cria um grupo de trabalho (NAME obrigatório; DESCRIPTION, VISIBLE, OPENED, CLOSED, KEYWORDS, INITIATE_PERMS, PROJECT, OWNER_ID para administradores) e retorna seu ID; quem chama vira o dono.",
+        "Creates a workgroup (NAME required; DESCRIPTION, VISIBLE, OPENED, CLOSED, KEYWORDS, INITIATE_PERMS, PROJECT, SCRUM_MASTER_ID, OWNER_ID for administrators) and returns its ID; the caller becomes its owner.",
+        "Cria um grupo de trabalho (NAME obrigatório; DESCRIPTION, VISIBLE, OPENED, CLOSED, KEYWORDS, INITIATE_PERMS, PROJECT, SCRUM_MASTER_ID, OWNER_ID para administradores) e retorna seu ID; quem chama vira o dono.",
         &[ParamSpec { name: "NAME", kind: "string", required: true, description: "Group name.", description_pt: "Nome do grupo." }],
         r#"{"NAME": "Website relaunch", "VISIBLE": "Y", "OPENED": "N", "PROJECT": "Y"}"#,
         handler!(create),
@@ -149,6 +150,7 @@ fn render(ctx: &Ctx, g: &Workgroup) -> Value {
         "SUBJECT_NAME": "Workgroups",
         "PROJECT": yn(g.project),
         "IS_EXTRANET": "N",
+        "SCRUM_MASTER_ID": g.scrum_master_id.map(|id| id.to_string()),
     })
 }
 
@@ -206,6 +208,34 @@ fn apply(ctx: &Ctx, params: &Params, mut g: Workgroup) -> Result<Workgroup, ApiE
     Ok(g)
 }
 
+/// `SCRUM_MASTER_ID`, when given: a user that exists makes `g` a scrum,
+/// `0` or empty makes it an ordinary group again.
+async fn scrum_master(ctx: &Ctx, params: &Params, g: &mut Workgroup) -> Result<(), ApiError> {
+    let Some(v) = params.get("SCRUM_MASTER_ID") else {
+        return Ok(());
+    };
+    let id = match value_as_string(v).as_deref().map(str::trim) {
+        None | Some("") | Some("0") => None,
+        Some(text) => Some(
+            text.parse::<i64>()
+                .map_err(|_| core("Incorrect input data"))?,
+        ),
+    };
+    if let Some(id) = id {
+        if ctx
+            .store
+            .user_by_id(id)
+            .await
+            .map_err(store_error)?
+            .is_none()
+        {
+            return Err(core("Incorrect input data"));
+        }
+    }
+    g.scrum_master_id = id;
+    Ok(())
+}
+
 /// `sonet_group.create`.
 async fn create(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let now = ctx.clock.now();
@@ -224,8 +254,10 @@ async fn create(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         created_at: now,
         updated_at: now,
         members: 0,
+        scrum_master_id: None,
     };
-    let g = apply(&ctx, &params, blank)?;
+    let mut g = apply(&ctx, &params, blank)?;
+    scrum_master(&ctx, &params, &mut g).await?;
     let id = ctx.store.insert_workgroup(g).await.map_err(store_error)?;
     Ok(MethodOutput::value(json!(id)))
 }
@@ -257,7 +289,8 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     if !manages(&ctx, &g) {
         return Err(core("User has no permissions to update group"));
     }
-    let g = apply(&ctx, &params, g)?;
+    let mut g = apply(&ctx, &params, g)?;
+    scrum_master(&ctx, &params, &mut g).await?;
     let id = g.id;
     if !ctx.store.update_workgroup(g).await.map_err(store_error)? {
         return Err(core("Cannot update group"));

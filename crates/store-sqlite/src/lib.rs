@@ -30,6 +30,7 @@ mod pipelines;
 mod pool;
 mod records;
 mod roles;
+mod scrum;
 mod sessions;
 mod sign_in_attempts;
 mod stage_history;

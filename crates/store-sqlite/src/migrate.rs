@@ -70,6 +70,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0017_workgroups",
         include_str!("../migrations/0017_workgroups.sql"),
     ),
+    ("0018_scrum", include_str!("../migrations/0018_scrum.sql")),
     ("0019_apps", include_str!("../migrations/0019_apps.sql")),
 ];
 

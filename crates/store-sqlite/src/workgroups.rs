@@ -1,4 +1,5 @@
-//! [`WorkgroupStore`]: `workgroups` and `workgroup_members` (migration 0017).
+//! [`WorkgroupStore`]: `workgroups` and `workgroup_members` (migration 0017;
+//! `scrum_master_id` from 0018).
 
 use async_trait::async_trait;
 use portico_store::{GroupMember, StoreError, Workgroup, WorkgroupStore};
@@ -29,7 +30,7 @@ impl WorkgroupStore for SqliteStore {
                 .prepare_cached(
                     "SELECT g.id, g.name, g.description, g.visible, g.opened, g.closed, g.active, \
                      g.project, g.keywords, g.initiate_perms, g.owner_id, g.created_at, g.updated_at, \
-                     (SELECT count(*) FROM workgroup_members m WHERE m.group_id = g.id) \
+                     g.scrum_master_id, (SELECT count(*) FROM workgroup_members m WHERE m.group_id = g.id) \
                      FROM workgroups g ORDER BY g.id",
                 )
                 .map_err(map_err)?;
@@ -49,7 +50,8 @@ impl WorkgroupStore for SqliteStore {
                         owner_id: row.get(10)?,
                         created_at: row.get(11)?,
                         updated_at: row.get(12)?,
-                        members: row.get(13)?,
+                        scrum_master_id: row.get(13)?,
+                        members: row.get(14)?,
                     })
                 })
                 .map_err(map_err)?;
@@ -61,8 +63,8 @@ impl WorkgroupStore for SqliteStore {
         self.write(move |conn| {
             conn.prepare_cached(
                 "INSERT INTO workgroups (name, description, visible, opened, closed, active, project, \
-                 keywords, initiate_perms, owner_id, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+                 keywords, initiate_perms, owner_id, created_at, updated_at, scrum_master_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -76,7 +78,8 @@ impl WorkgroupStore for SqliteStore {
                     g.keywords,
                     g.initiate_perms,
                     g.owner_id,
-                    g.created_at
+                    g.created_at,
+                    g.scrum_master_id
                 ])
             })
             .map_err(map_err)?;
@@ -93,7 +96,7 @@ impl WorkgroupStore for SqliteStore {
                 .prepare_cached(
                     "UPDATE workgroups SET name = ?2, description = ?3, visible = ?4, opened = ?5, \
                      closed = ?6, active = ?7, project = ?8, keywords = ?9, initiate_perms = ?10, \
-                     owner_id = ?11, updated_at = ?12 WHERE id = ?1",
+                     owner_id = ?11, updated_at = ?12, scrum_master_id = ?13 WHERE id = ?1",
                 )
                 .and_then(|mut s| {
                     s.execute(params![
@@ -108,7 +111,8 @@ impl WorkgroupStore for SqliteStore {
                         g.keywords,
                         g.initiate_perms,
                         g.owner_id,
-                        g.updated_at
+                        g.updated_at,
+                        g.scrum_master_id
                     ])
                 })
                 .map_err(map_err)?;

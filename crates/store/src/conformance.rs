@@ -21,6 +21,7 @@ mod pipelines;
 mod records;
 mod replay;
 mod roles;
+mod scrum;
 mod sessions;
 mod sign_in_attempts;
 mod statuses;
@@ -59,4 +60,5 @@ pub async fn run_all(store: &dyn Store) {
     delivery_log::story(store).await;
     replay::story(store).await;
     tasks::story(store).await;
+    scrum::story(store).await;
 }

@@ -21,6 +21,7 @@ pub mod outbound;
 pub mod pipelines;
 pub mod records;
 pub mod roles;
+pub mod scrum;
 pub mod secrets;
 pub mod sessions;
 pub mod sign_in_attempts;
@@ -54,6 +55,7 @@ pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
 };
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
+pub use scrum::{Epic, ScrumEntity, ScrumItem, ScrumPlacement, ScrumStore, SprintStart};
 pub use sessions::{Session, SessionStore};
 pub use sign_in_attempts::{Admission, AttemptCount, AttemptRule, SignInAttemptStore};
 pub use statuses::{NewStatus, Semantics, Status, StatusChange, StatusStore};
@@ -84,6 +86,7 @@ pub trait Store:
     + DepartmentStore
     + WorkgroupStore
     + TaskStore
+    + ScrumStore
     + Send
     + Sync
     + 'static
@@ -111,6 +114,7 @@ impl<T> Store for T where
         + WorkgroupStore
         + WorkgroupStore
         + TaskStore
+        + ScrumStore
         + Send
         + Sync
         + 'static

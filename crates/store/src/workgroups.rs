@@ -37,6 +37,8 @@ pub struct Workgroup {
     pub updated_at: i64,
     /// How many members it has.
     pub members: i64,
+    /// `SCRUM_MASTER_ID`: set, the group is a scrum.
+    pub scrum_master_id: Option<i64>,
 }
 
 /// A member of a workgroup.

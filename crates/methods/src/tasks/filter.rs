@@ -2,18 +2,21 @@
 //! task fields with the prefixes `!`, `<`, `<=`, `>`, `>=`, `%`, `=` (arrays
 //! act as IN), `REAL_STATUS` / `STATUS` for the status, `TITLE` as a LIKE
 //! pattern, and the member keys `ACCOMPLICE`, `AUDITOR`, `MEMBER`, `TAG`,
-//! `UF_CRM_TASK`, `ONLY_ROOT_TASKS`; unknown keys ignored. `order` is strict:
+//! `UF_CRM_TASK`, `ONLY_ROOT_TASKS`, the scrum keys `SPRINT_ID` /
+//! `BACKLOG_ID` ([`scrum_conditions`]); unknown keys ignored. `order` is strict:
 //! a key outside Bitrix24's list is `0` `Invalid sorting key (internal error)`.
 
 use portico_protocol::filter::{parse_filter_key, FilterOp};
-use portico_protocol::params::{php_array, php_values, value_as_string, ParamMap};
+use portico_protocol::params::{php_array, php_values, value_as_i64, value_as_string, ParamMap};
 use portico_protocol::{ApiError, ErrorCode};
+use portico_store::scrum::{BACKLOG, SPRINT};
 use portico_store::tasks::{list_pattern, TASK};
 use portico_store::{Condition, Direction, FieldValue, OrderKey};
 use serde_json::Value;
 
 use crate::context::Ctx;
 use crate::listing::{resolve_filter_lenient, UnknownKeys};
+use crate::values::store_error;
 
 /// Filter keys resolved against the task catalogue.
 const PLAIN_KEYS: [&str; 17] = [
@@ -178,6 +181,58 @@ pub fn resolve_filter(filter: Option<&ParamMap>, ctx: &Ctx) -> Result<Vec<Condit
         offset,
         UnknownKeys::Ignore(ctx),
     )?);
+    Ok(out)
+}
+
+/// Takes the `SPRINT_ID` / `BACKLOG_ID` keys out of `filter` and turns
+/// each into a condition on the ids of the tasks in those sprints or
+/// backlogs (`!` and `!@`: not in them). An id of another entity type
+/// matches no task.
+pub async fn scrum_conditions(
+    ctx: &Ctx,
+    filter: &mut ParamMap,
+) -> Result<Vec<Condition>, ApiError> {
+    let mut out = Vec::new();
+    let keys: Vec<String> = filter.keys().cloned().collect();
+    for key in keys {
+        let Ok((op, name)) = parse_filter_key(&key) else {
+            continue;
+        };
+        let kind = match name.to_ascii_uppercase().as_str() {
+            "SPRINT_ID" => SPRINT,
+            "BACKLOG_ID" => BACKLOG,
+            _ => continue,
+        };
+        let Some(value) = filter.remove(&key) else {
+            continue;
+        };
+        let mut tasks = Vec::new();
+        for id in php_values(&value).into_iter().filter_map(value_as_i64) {
+            let entity = ctx.store.scrum_entity(id).await.map_err(store_error)?;
+            if entity.is_some_and(|e| e.entity_type == kind) {
+                let held = ctx
+                    .store
+                    .scrum_entity_tasks(id)
+                    .await
+                    .map_err(store_error)?;
+                tasks.extend(held.into_iter().map(FieldValue::Int));
+            }
+        }
+        let negate = matches!(op, FilterOp::NotEq | FilterOp::NotIn);
+        out.push(match (tasks.is_empty(), negate) {
+            (true, false) => Condition::Any(Vec::new()),
+            (true, true) => Condition::All(Vec::new()),
+            (false, _) => Condition::Field {
+                field: pos("ID"),
+                op: if negate {
+                    FilterOp::NotIn
+                } else {
+                    FilterOp::In
+                },
+                values: tasks,
+            },
+        });
+    }
     Ok(out)
 }
 

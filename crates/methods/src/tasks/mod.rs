@@ -3,7 +3,8 @@
 //! errors) in [`task`] and [`actions`], and the legacy positional methods
 //! `task.commentitem.*` in [`items`], `task.checklistitem.*` in
 //! [`checklist`], `task.elapseditem.*` in [`elapsed`] (their shared binding
-//! in [`positional`]). Who may see and change a task is decided in one
+//! in [`positional`]), and the scrum methods `tasks.api.scrum.*` in
+//! [`scrum`]. Who may see and change a task is decided in one
 //! place, [`access`]; input normalisation in [`input`], output in [`render`].
 
 pub mod access;
@@ -15,6 +16,7 @@ pub mod input;
 pub mod items;
 pub mod positional;
 pub mod render;
+pub mod scrum;
 pub mod task;
 
 use portico_protocol::params::{value_as_i64, Params};
@@ -36,6 +38,7 @@ pub fn register(r: &mut Registry) {
     items::register(r);
     checklist::register(r);
     elapsed::register(r);
+    scrum::register(r);
 }
 
 /// `100` `Could not find value for parameter {name}`.

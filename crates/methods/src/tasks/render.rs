@@ -2,11 +2,13 @@
 //! rule ([`camel`]), ids and numbers as strings, flags `Y`/`N`, dates ISO 8601
 //! with the portal offset, `null` when unset; the enrichments `group`,
 //! `creator`, `responsible`, `accomplicesData`, `auditorsData`, `action`,
-//! `subStatus`, `newCommentsCount`.
+//! `subStatus`, `newCommentsCount`, and the scrum placement `sprintId` /
+//! `backlogId`.
 
 use std::collections::{BTreeSet, HashMap};
 
 use portico_protocol::envelope::format_datetime;
+use portico_store::scrum::{BACKLOG, SPRINT};
 use portico_store::tasks::{decode_list, TASK};
 use portico_store::{FieldKind, FieldValue, Record};
 use serde_json::{json, Map, Value};
@@ -67,9 +69,10 @@ pub fn list_of(task: &Record, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Users by id, read once per answer.
+/// Users by id, and the scrum entity of each task (id, `backlog` or
+/// `sprint`), read once per answer.
 #[derive(Default)]
-pub struct People(HashMap<i64, Value>);
+pub struct People(HashMap<i64, Value>, HashMap<i64, (i64, String)>);
 
 impl People {
     /// Loads the users `tasks` name (creators, responsible persons, members).
@@ -103,7 +106,25 @@ impl People {
                 }),
             );
         }
-        Ok(People(map))
+        let task_ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+        let scrum = ctx
+            .store
+            .scrum_placements(&task_ids)
+            .await
+            .map_err(store_error)?
+            .into_iter()
+            .map(|p| (p.task_id, (p.entity_id, p.entity_type)))
+            .collect();
+        Ok(People(map, scrum))
+    }
+
+    /// `sprintId` and `backlogId` of task `id` (`null` when not in one).
+    fn scrum_ids(&self, id: i64) -> (Value, Value) {
+        let of = |kind: &str| match self.1.get(&id) {
+            Some((entity, t)) if t == kind => Value::String(entity.to_string()),
+            _ => Value::Null,
+        };
+        (of(SPRINT), of(BACKLOG))
     }
 
     fn person(&self, id: i64) -> Value {
@@ -177,6 +198,8 @@ pub struct TaskSelect {
     pub fields: Vec<&'static str>,
     /// Whether this is the full default shape (with `action` and the like).
     pub full: bool,
+    /// Whether `sprintId` and `backlogId` are written.
+    pub scrum: bool,
 }
 
 impl TaskSelect {
@@ -190,6 +213,7 @@ impl TaskSelect {
                 .filter(|n| !ONLY_WHEN_SELECTED.contains(n))
                 .collect(),
             full: true,
+            scrum: true,
         }
     }
 
@@ -220,6 +244,7 @@ impl TaskSelect {
         TaskSelect {
             fields,
             full: false,
+            scrum: names.iter().any(|n| n == "SPRINT_ID" || n == "BACKLOG_ID"),
         }
     }
 }
@@ -244,6 +269,11 @@ pub fn render_task(ctx: &Ctx, task: &Record, select: &TaskSelect, people: &Peopl
     }
     if select.full {
         row.insert("favorite".into(), Value::String("N".into()));
+    }
+    if select.scrum {
+        let (sprint, backlog) = people.scrum_ids(task.id);
+        row.insert("sprintId".into(), sprint);
+        row.insert("backlogId".into(), backlog);
     }
     row.insert("group".into(), Value::Array(Vec::new()));
     let has = |n: &str| select.fields.contains(&n);

@@ -123,7 +123,7 @@ pub fn register(r: &mut Registry) {
 }
 
 /// `fields` as a non-empty PHP array.
-fn fields_param(params: &Params) -> Result<ParamMap, ApiError> {
+pub fn fields_param(params: &Params) -> Result<ParamMap, ApiError> {
     let v = exact(params, "fields").ok_or_else(|| missing_param("fields"))?;
     let map = php_array(v).ok_or_else(|| not_an_array("fields", v))?;
     if map.is_empty() {
@@ -344,7 +344,7 @@ pub async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 /// `tasks.task.list`: the tasks the caller sees, `{"tasks": […]}` with
 /// `total` and `next` (none of them for `start=-1`).
 pub async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
-    let filter_map = match exact(&params, "filter") {
+    let mut filter_map = match exact(&params, "filter") {
         None => None,
         Some(Value::String(s)) if s.is_empty() => None,
         Some(v) => Some(
@@ -353,7 +353,11 @@ pub async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
                 .into_owned(),
         ),
     };
-    let mut conditions = filter::resolve_filter(filter_map.as_ref(), &ctx)?;
+    let mut conditions = match filter_map.as_mut() {
+        Some(map) => filter::scrum_conditions(&ctx, map).await?,
+        None => Vec::new(),
+    };
+    conditions.extend(filter::resolve_filter(filter_map.as_ref(), &ctx)?);
     conditions.extend(access::visibility(&ctx).await?);
     let order = filter::resolve_order(exact(&params, "order"))?;
     let names = filter::select_names(exact(&params, "select"))?;

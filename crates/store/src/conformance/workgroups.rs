@@ -21,6 +21,7 @@ fn group(name: &str, owner: i64) -> Workgroup {
         created_at: 100,
         updated_at: 100,
         members: 0,
+        scrum_master_id: None,
     }
 }
 

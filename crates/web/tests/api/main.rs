@@ -24,6 +24,7 @@ mod logs;
 mod php_arrays;
 mod pipelines;
 mod rights;
+mod scrum;
 mod sign_in_attempt;
 mod sizes;
 mod statuses;
