@@ -38,6 +38,7 @@ mod ui_sign_in;
 mod ui_sign_in_attacks;
 mod ui_tasks;
 mod ui_users;
+mod ui_workgroups;
 mod user_fields;
 mod user_userfields;
 mod user_writes;
