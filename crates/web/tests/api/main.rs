@@ -36,6 +36,7 @@ mod ui_outbound;
 mod ui_pages;
 mod ui_sign_in;
 mod ui_sign_in_attacks;
+mod ui_task_editing;
 mod ui_tasks;
 mod ui_users;
 mod ui_workgroups;

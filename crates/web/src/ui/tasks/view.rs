@@ -244,13 +244,40 @@ pub async fn delegate(
     let Some(user) = parse_id(&form.text("user")) else {
         return page::error_page(&signed.tr, StatusCode::BAD_REQUEST, "error-bad-form");
     };
-    if let Some(missing) = unseen(&state, &signed, &headers, id).await {
-        return missing;
+    if let Some(refusal) = refused(&state, &signed, &headers, id, "delegate").await {
+        return refusal;
     }
     let params = json!({ "taskId": id, "userId": user });
     match call(&state, &signed, "tasks.task.delegate", params).await {
         Ok(_) => Redirect::to(&format!("/tasks/{id}")).into_response(),
         Err(e) => failure(&signed, &headers, e),
+    }
+}
+
+/// The 404 page when the user may not see task `id`, the 403 page when its
+/// `action` map does not allow `key`, else `None`.
+pub async fn refused(
+    state: &AppState,
+    signed: &Signed,
+    headers: &HeaderMap,
+    id: i64,
+    key: &str,
+) -> Option<Response> {
+    let task = match call(state, signed, "tasks.task.get", json!({ "taskId": id })).await {
+        Ok(out) => out.result.get("task").cloned(),
+        Err(e) => return Some(failure(signed, headers, e)),
+    };
+    let Some(task) = task else {
+        return Some(page::not_found(&signed.tr));
+    };
+    if task.pointer(&format!("/action/{key}")) == Some(&json!(true)) {
+        None
+    } else {
+        Some(page::error_page(
+            &signed.tr,
+            StatusCode::FORBIDDEN,
+            "task-error-not-allowed",
+        ))
     }
 }
 

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde_json::{json, Value};
 
-use super::{call, failure, view::unseen};
+use super::{call, failure, view::refused};
 use crate::state::AppState;
 use crate::ui::crm::{parse_id, short_datetime, text_of};
 use crate::ui::page;
@@ -23,6 +23,11 @@ use crate::ui::session::{CheckedForm, Signed};
 const MAX_TEXT_CHARS: usize = 2_000;
 /// Most minutes one time record may hold (a week).
 const MAX_MINUTES: i64 = 7 * 24 * 60;
+
+/// The `action` key that allows changing the checklist.
+const CHECKLIST: &str = "checklist.add";
+/// The `action` key that allows recording time.
+const TIME: &str = "elapsedtime.add";
 
 /// The checklist actions: form value, method, message id.
 const ITEM_ACTIONS: [(&str, &str, &str); 3] = [
@@ -71,7 +76,7 @@ pub async fn blocks(state: &AppState, signed: &Signed, id: i64, task: &Value) ->
             .unwrap_or_else(|| raw.to_owned())
     };
     let allowed = |key: &str| task.pointer(&format!("/action/{key}")) == Some(&json!(true));
-    let may_check = allowed("checklist.add");
+    let may_check = allowed(CHECKLIST);
     let tr = &signed.tr;
     let text = |row: &Value, name: &str| row.get(name).map(text_of).unwrap_or_default();
     let total: i64 = times
@@ -125,7 +130,7 @@ pub async fn blocks(state: &AppState, signed: &Signed, id: i64, task: &Value) ->
                 }
             }
         }
-        @if allowed("elapsedtime.add") {
+        @if allowed(TIME) {
             form.row #task-time-form method="post" action={ "/tasks/" (id) "/time" } {
                 input type="hidden" name="csrf" value=(signed.csrf);
                 label for="task-time-minutes" { (tr.t("task-time-minutes-label")) }
@@ -138,17 +143,19 @@ pub async fn blocks(state: &AppState, signed: &Signed, id: i64, task: &Value) ->
     }
 }
 
-/// Calls `method` with `params` and goes back to block `anchor` of task `id`.
+/// Calls `method` with `params` and goes back to block `anchor` of task
+/// `id`, when the task's `action` map allows `key` (404 for a task the user
+/// may not see, 403 for an action they may not take).
 async fn change(
     state: &AppState,
     headers: &HeaderMap,
     signed: &Signed,
-    id: i64,
+    (id, key): (i64, &str),
     (method, params): (&str, Value),
     anchor: &str,
 ) -> Response {
-    if let Some(missing) = unseen(state, signed, headers, id).await {
-        return missing;
+    if let Some(refusal) = refused(state, signed, headers, id, key).await {
+        return refusal;
     }
     match call(state, signed, method, params).await {
         Ok(_) => Redirect::to(&format!("/tasks/{id}#{anchor}")).into_response(),
@@ -172,7 +179,15 @@ pub async fn add_item(
     }
     let params = json!({ "0": id, "1": { "TITLE": title } });
     let call = ("task.checklistitem.add", params);
-    change(&state, &headers, &signed, id, call, "checklist").await
+    change(
+        &state,
+        &headers,
+        &signed,
+        (id, CHECKLIST),
+        call,
+        "checklist",
+    )
+    .await
 }
 
 /// `POST /tasks/{id}/checklist/{item}`.
@@ -190,7 +205,15 @@ pub async fn change_item(
         return page::error_page(&signed.tr, StatusCode::BAD_REQUEST, "error-bad-form");
     };
     let call = (*method, json!({ "0": id, "1": item }));
-    change(&state, &headers, &signed, id, call, "checklist").await
+    change(
+        &state,
+        &headers,
+        &signed,
+        (id, CHECKLIST),
+        call,
+        "checklist",
+    )
+    .await
 }
 
 /// `POST /tasks/{id}/time`.
@@ -203,7 +226,7 @@ pub async fn add_time(
     let Some(id) = parse_id(&id) else {
         return page::not_found(&signed.tr);
     };
-    let minutes = crate::ui::parse_id(&form.text("minutes")).filter(|m| *m <= MAX_MINUTES);
+    let minutes = parse_id(&form.text("minutes")).filter(|m| *m <= MAX_MINUTES);
     let comment = form.text("comment");
     let (Some(minutes), true) = (minutes, comment.chars().count() <= MAX_TEXT_CHARS) else {
         return page::error_page(&signed.tr, StatusCode::BAD_REQUEST, "task-error-time");
@@ -213,7 +236,7 @@ pub async fn add_time(
         &state,
         &headers,
         &signed,
-        id,
+        (id, TIME),
         ("task.elapseditem.add", params),
         "time",
     )
