@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 
 use crate::common::TestApp;
-use crate::ui_client::UiClient;
+use crate::ui_client::{input_value, UiClient};
 
 /// Calls a method on webhook `hook`; returns `result`.
 async fn rest(app: &TestApp, hook: &str, method: &str, body: Value) -> Value {
@@ -119,6 +119,12 @@ async fn the_creator_edits_people_workgroup_and_links_of_a_task() {
     let got = task(&app, &hook, id).await;
     assert_eq!(got["accomplices"], json!([]));
     assert_eq!(got["groupId"], "0");
+    let form = admin.get(&edit).await;
+    assert_eq!(
+        input_value(&form.body, "crm").as_deref(),
+        Some(""),
+        "a task without links"
+    );
     let refused = admin
         .submit(
             &edit,

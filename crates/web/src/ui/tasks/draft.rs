@@ -77,7 +77,10 @@ impl Draft {
             description: field("description"),
             responsible: parse_id(&field("responsibleId")),
             deadline: deadline.get(..16).unwrap_or_default().to_owned(),
-            crm: task.get("ufCrmTask").map(text_of).unwrap_or_default(),
+            crm: match task.get("ufCrmTask") {
+                Some(links @ Value::Array(_)) => text_of(links),
+                _ => String::new(),
+            },
             accomplices: list("accomplices"),
             auditors: list("auditors"),
             group: parse_id(&field("groupId")),
@@ -235,5 +238,8 @@ mod tests {
         assert_eq!(draft.accomplices, vec![3, 4]);
         assert_eq!(draft.group, None);
         assert_eq!(draft.crm, "L_1, D_2");
+        let unlinked = Draft::from_task(&json!({"title": "T", "ufCrmTask": false}));
+        assert_eq!(unlinked.crm, "");
+        assert_eq!(unlinked.problem(), Some("task-error-responsible"));
     }
 }
