@@ -60,3 +60,37 @@ case-assign-task = Assign a task
 case-assign-task-desc = Create a task for an employee from another system, linked to a CRM record.
 case-monitor-tasks = Monitor tasks
 case-monitor-tasks-desc = Read tasks by status, responsible person or deadline to report on them.
+task-edit = Edit task
+task-save = Save task
+task-back = Back
+task-field-accomplices = Accomplices
+task-field-auditors = Auditors
+task-field-group = Workgroup
+task-no-group = No workgroup
+task-action-defer = Defer
+task-action-approve = Approve
+task-action-disapprove = Send back
+task-action-edit = Edit
+task-action-delegate = Delegate
+task-delegate-to = Delegate to
+task-checklist = Checklist
+task-checklist-empty = The checklist is empty.
+task-checklist-item = New item
+task-checklist-add = Add item
+task-checklist-complete = Done
+task-checklist-renew = Not done
+task-checklist-delete = Delete
+task-time = Time spent
+task-time-total = { $minutes ->
+    [one] 1 minute in all
+   *[other] { $minutes } minutes in all
+}
+task-time-minutes = { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}
+task-time-minutes-label = Minutes
+task-time-comment = What was done
+task-time-add = Add time
+task-error-checklist = A checklist item needs a title of at most 2000 characters.
+task-error-time = Time needs a whole number of minutes (at most a week) and a comment of at most 2000 characters.

@@ -60,3 +60,37 @@ case-assign-task = Atribuir uma tarefa
 case-assign-task-desc = Crie uma tarefa para um funcionário a partir de outro sistema, vinculada a um registro do CRM.
 case-monitor-tasks = Acompanhar tarefas
 case-monitor-tasks-desc = Leia tarefas por status, responsável ou prazo para fazer relatórios.
+task-edit = Editar tarefa
+task-save = Salvar tarefa
+task-back = Voltar
+task-field-accomplices = Participantes
+task-field-auditors = Observadores
+task-field-group = Grupo de trabalho
+task-no-group = Sem grupo de trabalho
+task-action-defer = Adiar
+task-action-approve = Aprovar
+task-action-disapprove = Devolver
+task-action-edit = Editar
+task-action-delegate = Delegar
+task-delegate-to = Delegar para
+task-checklist = Checklist
+task-checklist-empty = O checklist está vazio.
+task-checklist-item = Novo item
+task-checklist-add = Adicionar item
+task-checklist-complete = Feito
+task-checklist-renew = Não feito
+task-checklist-delete = Remover
+task-time = Tempo gasto
+task-time-total = { $minutes ->
+    [one] 1 minuto no total
+   *[other] { $minutes } minutos no total
+}
+task-time-minutes = { $minutes ->
+    [one] 1 minuto
+   *[other] { $minutes } minutos
+}
+task-time-minutes-label = Minutos
+task-time-comment = O que foi feito
+task-time-add = Adicionar tempo
+task-error-checklist = Um item do checklist precisa de um título de no máximo 2000 caracteres.
+task-error-time = O tempo precisa de um número inteiro de minutos (no máximo uma semana) e de um comentário de no máximo 2000 caracteres.

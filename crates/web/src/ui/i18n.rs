@@ -75,6 +75,7 @@ macro_rules! sources {
             include_str!(concat!("../../locales/", $dir, "/users.ftl")),
             include_str!(concat!("../../locales/", $dir, "/tasks.ftl")),
             include_str!(concat!("../../locales/", $dir, "/directories.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/workgroups.ftl")),
         ]
     };
 }

@@ -1,4 +1,4 @@
-//! The web UI: sign-in, the portal's pages (Developer resources, Tasks, CRM, Users,
+//! The web UI: sign-in, the portal's pages (Developer resources, Tasks, Workgroups, CRM, Users,
 //! the administrators' pipelines and departments) and
 //! their static files. Server-rendered with maud; small hand-written scripts
 //! where a page reacts without a reload (the request builder). Every form carries
@@ -20,6 +20,7 @@ pub mod sign_in;
 pub mod sign_in_limits;
 pub mod tasks;
 pub mod users;
+pub mod workgroups;
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -73,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         .merge(tasks::routes())
         .merge(users::routes())
         .merge(directories::routes())
+        .merge(workgroups::routes())
 }
 
 /// `/`: Developer resources when signed in, else the sign-in page.

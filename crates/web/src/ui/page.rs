@@ -17,6 +17,8 @@ pub enum Section {
     Developer,
     /// The task pages.
     Tasks,
+    /// The workgroup pages.
+    Workgroups,
     /// A CRM list or record page; the entity's path segment (`leads`, …).
     Crm(&'static str),
     /// Users (administrators).
@@ -112,6 +114,7 @@ pub fn page_with_scripts(
                 ul {
                     li { a href="/developer" aria-current=[current(Section::Developer)] { (tr.t("nav-developer")) } }
                     li { a #nav-tasks href="/tasks" aria-current=[current(Section::Tasks)] { (tr.t("nav-tasks")) } }
+                    li { a #nav-workgroups href="/workgroups" aria-current=[current(Section::Workgroups)] { (tr.t("nav-workgroups")) } }
                     li.group {
                         span { (tr.t("nav-crm")) }
                         ul {

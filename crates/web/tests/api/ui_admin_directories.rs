@@ -456,3 +456,88 @@ async fn administrators_add_rename_move_and_delete_departments() {
     assert!(names.contains(&"Sales".to_owned()));
     assert!(!names.contains(&"IT".to_owned()) && !names.contains(&"Field sales".to_owned()));
 }
+
+#[tokio::test]
+async fn administrators_set_a_departments_sort_and_head() {
+    let app = TestApp::start().await;
+    let hook = app.webhook(1, &["department"], None).await;
+    let bob_id = app.add_user("bob", false).await;
+    let admin = app.sign_in_as(1).await;
+    let page = admin.get("/users/departments").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.contains("class=\"inline settings\"") && page.contains("name=\"head\""));
+    let bob = bob_id.to_string();
+    let path = "/users/departments/1/update";
+    let done = admin
+        .submit(
+            "/users/departments",
+            path,
+            &[("sort", "30"), ("head", &bob)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), "/users/departments?done=settings");
+    let dept = department_one(&app, &hook).await;
+    assert_eq!(dept["SORT"], 30);
+    assert_eq!(dept["UF_HEAD"], bob);
+    assert_eq!(dept["NAME"].as_str().map(str::is_empty), Some(false));
+    let shown = admin.get("/users/departments").await;
+    assert!(
+        shown.contains(&format!("<option value=\"{bob_id}\" selected>")),
+        "{}",
+        shown.body
+    );
+    assert!(shown.contains("value=\"30\""));
+
+    // No head clears it; a sort that is not a number is refused; no token, no change.
+    let cleared = admin
+        .submit("/users/departments", path, &[("sort", "30"), ("head", "0")])
+        .await;
+    assert_eq!(cleared.status, 303, "{}", cleared.body);
+    assert!(department_one(&app, &hook)
+        .await
+        .get("UF_HEAD")
+        .is_none_or(|h| h.is_null() || h == ""));
+    let bad = admin
+        .submit(
+            "/users/departments",
+            path,
+            &[("sort", "soon"), ("head", "0")],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    let sneaky = admin
+        .post_form(path, &[("sort", "99"), ("head", &bob)])
+        .await;
+    assert_eq!(sneaky.status, 403);
+    assert_eq!(department_one(&app, &hook).await["SORT"], 30);
+
+    let bob_ui = app.sign_in_as(bob_id).await;
+    let token = bob_ui.get("/tasks").await.csrf();
+    let refused = bob_ui
+        .post_form(path, &[("csrf", &token), ("sort", "1"), ("head", &bob)])
+        .await;
+    assert_eq!(refused.status, 403);
+
+    let switched = admin
+        .submit(
+            "/users/departments",
+            "/settings/language",
+            &[("lang", "pt-BR")],
+        )
+        .await;
+    assert_eq!(switched.status, 303);
+    let pt = admin.get("/users/departments").await;
+    assert!(
+        pt.contains("Ordem e chefe") && pt.contains("Sem chefe"),
+        "{}",
+        pt.body
+    );
+}
+
+/// Department 1 as `department.get` answers it on `hook`.
+async fn department_one(app: &TestApp, hook: &str) -> Value {
+    let r = app.call_on(hook, "department.get", json!({"ID": 1})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json()["result"][0].clone()
+}

@@ -20,6 +20,7 @@ mod outbound;
 mod pipelines_admin;
 mod sign_in;
 mod tasks;
+mod workgroups;
 
 use common::TestApp;
 

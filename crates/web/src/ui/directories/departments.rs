@@ -1,8 +1,9 @@
 //! `/users/departments`, for administrators: the company structure as an
 //! indented tree, each department with forms to rename it, move it under
-//! another parent and delete it (with the departments below it), and a form to
-//! add one (name, parent). Reads with `department.get` (every page), writes
-//! with `department.add/update/delete` (scope `department`).
+//! another parent, set its sort weight and head ([`super::department_settings`])
+//! and delete it (with the departments below it), and a form to add one (name,
+//! parent). Reads with `department.get` (every page), writes with
+//! `department.add/update/delete` (scope `department`).
 
 use std::collections::HashMap;
 
@@ -20,10 +21,11 @@ use crate::ui::page::{self, Section};
 use crate::ui::session::{CheckedForm, Signed};
 
 /// The outcomes named by `?done=` and their messages.
-const DONE: [(&str, &str); 4] = [
+const DONE: [(&str, &str); 5] = [
     ("added", "departments-done-added"),
     ("renamed", "departments-done-renamed"),
     ("moved", "departments-done-moved"),
+    ("settings", "departments-done-settings"),
     ("deleted", "departments-done-deleted"),
 ];
 
@@ -32,15 +34,19 @@ const MAX_PAGES: usize = 200;
 
 /// One department with its depth in the tree (0: top level).
 #[derive(Clone, Debug, PartialEq)]
-struct Department {
+pub(super) struct Department {
     /// Its id.
-    id: i64,
+    pub id: i64,
     /// Its name.
-    name: String,
+    pub name: String,
     /// Its parent's id (none at the top).
-    parent: Option<i64>,
+    pub parent: Option<i64>,
     /// How deep it lies.
-    depth: usize,
+    pub depth: usize,
+    /// Its sort weight.
+    pub sort: i64,
+    /// Its head's user id.
+    pub head: Option<i64>,
 }
 
 /// Calls `department.*` method `method` as the signed-in user.
@@ -69,8 +75,19 @@ async fn all(state: &AppState, signed: &Signed) -> Result<Vec<Department>, ApiEr
                 .map(text_of)
                 .and_then(|p| p.parse().ok())
                 .filter(|p| *p > 0);
-            let name = row.get("NAME").map(text_of).unwrap_or_default();
-            Some((id, name, parent))
+            let number = |key: &str| {
+                row.get(key)
+                    .map(text_of)
+                    .and_then(|v| v.parse::<i64>().ok())
+            };
+            Some(Department {
+                id,
+                name: row.get("NAME").map(text_of).unwrap_or_default(),
+                parent,
+                depth: 0,
+                sort: number("SORT").unwrap_or(0),
+                head: number("UF_HEAD").filter(|h| *h > 0),
+            })
         }));
         if out.next.is_none() {
             break;
@@ -79,14 +96,13 @@ async fn all(state: &AppState, signed: &Signed) -> Result<Vec<Department>, ApiEr
     Ok(tree(rows))
 }
 
-/// Departments `(id, name, parent)` in tree order (each below its parent,
-/// siblings in the order given) with their depth; one whose parent is
-/// missing counts as top level.
-fn tree(rows: Vec<(i64, String, Option<i64>)>) -> Vec<Department> {
-    let known: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
+/// Departments in tree order (each below its parent, siblings in the order
+/// given) with their depth; one whose parent is missing counts as top level.
+fn tree(rows: Vec<Department>) -> Vec<Department> {
+    let known: Vec<i64> = rows.iter().map(|d| d.id).collect();
     let mut children: HashMap<Option<i64>, Vec<usize>> = HashMap::new();
-    for (i, (_, _, parent)) in rows.iter().enumerate() {
-        let parent = parent.filter(|p| known.contains(p));
+    for (i, d) in rows.iter().enumerate() {
+        let parent = d.parent.filter(|p| known.contains(p));
         children.entry(parent).or_default().push(i);
     }
     let mut out = Vec::with_capacity(rows.len());
@@ -95,17 +111,15 @@ fn tree(rows: Vec<(i64, String, Option<i64>)>) -> Vec<Department> {
         .map(|top| top.iter().rev().map(|i| (*i, 0)).collect())
         .unwrap_or_default();
     while let Some((i, depth)) = stack.pop() {
-        let (id, name, parent) = &rows[i];
-        if out.iter().any(|d: &Department| d.id == *id) {
+        let id = rows[i].id;
+        if out.iter().any(|d: &Department| d.id == id) {
             continue;
         }
         out.push(Department {
-            id: *id,
-            name: name.clone(),
-            parent: *parent,
             depth,
+            ..rows[i].clone()
         });
-        if let Some(below) = children.get(&Some(*id)) {
+        if let Some(below) = children.get(&Some(id)) {
             stack.extend(below.iter().rev().map(|c| (*c, depth + 1)));
         }
     }
@@ -139,6 +153,10 @@ async fn render(
         Ok(all) => all,
         Err(e) => return failure(signed, headers, e, false),
     };
+    let users = match state.store.list_users().await {
+        Ok(users) => users,
+        Err(e) => return page::internal_error(headers, e),
+    };
     let tr = &signed.tr;
     let title = tr.t("departments-title");
     let body = html! {
@@ -151,6 +169,7 @@ async fn render(
                     tr {
                         th scope="col" { (tr.t("directories-col-name")) }
                         th scope="col" { (tr.t("directories-col-id")) }
+                        th scope="col" { (tr.t("departments-col-settings")) }
                         th scope="col" { (tr.t("directories-col-actions")) }
                     }
                 }
@@ -162,6 +181,7 @@ async fn render(
                                 (d.name)
                             }
                             td { (d.id) }
+                            td.settings { (super::department_settings::form(signed, d, &users)) }
                             td.actions { (row_forms(signed, d, &departments)) }
                         }
                     }
@@ -305,8 +325,8 @@ pub async fn add(
     .await
 }
 
-/// `POST /users/departments/{id}/update`: renames (`name`) or moves
-/// (`parent`) a department.
+/// `POST /users/departments/{id}/update`: renames (`name`), moves
+/// (`parent`) or sets the sort weight and head (`sort`, `head`) of a department.
 pub async fn update(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -320,7 +340,18 @@ pub async fn update(
         return page::not_found(&signed.tr);
     };
     let mut params = json!({ "ID": id });
-    let done = if let Some(parent) = form.get("parent") {
+    let done = if form.get("sort").is_some() || form.get("head").is_some() {
+        match super::department_settings::fields(&form) {
+            Some((sort, head)) => {
+                if let Some(sort) = sort {
+                    params["SORT"] = json!(sort);
+                }
+                params["UF_HEAD"] = json!(head);
+            }
+            None => return page::error_page(&signed.tr, StatusCode::BAD_REQUEST, "error-bad-form"),
+        }
+        "settings"
+    } else if let Some(parent) = form.get("parent") {
         match parent_field(&signed, parent) {
             Ok(parent) => params["PARENT"] = json!(parent),
             Err(refused) => return refused,
@@ -370,12 +401,20 @@ mod tests {
 
     #[test]
     fn departments_form_a_tree() {
+        let row = |id: i64, name: &str, parent: Option<i64>| Department {
+            id,
+            name: name.to_owned(),
+            parent,
+            depth: 0,
+            sort: 500,
+            head: None,
+        };
         let rows = vec![
-            (1, "Top".to_owned(), None),
-            (3, "Sales".to_owned(), Some(1)),
-            (4, "Field".to_owned(), Some(3)),
-            (2, "IT".to_owned(), Some(1)),
-            (9, "Lost".to_owned(), Some(77)),
+            row(1, "Top", None),
+            row(3, "Sales", Some(1)),
+            row(4, "Field", Some(3)),
+            row(2, "IT", Some(1)),
+            row(9, "Lost", Some(77)),
         ];
         let out: Vec<(i64, usize)> = tree(rows).iter().map(|d| (d.id, d.depth)).collect();
         assert_eq!(out, vec![(1, 0), (3, 1), (4, 2), (2, 1), (9, 0)]);

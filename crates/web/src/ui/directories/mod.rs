@@ -7,6 +7,7 @@
 //! check the CSRF token first, then the administrator flag, and answer a 303
 //! back to their page with `?done=…`.
 
+mod department_settings;
 mod departments;
 mod pipelines;
 mod stages;

@@ -1,6 +1,7 @@
 //! The task pages: the task list with its tabs and filters ([`list`]), one
-//! task with its status buttons and comments ([`view`]), the new-task form
-//! ([`form`]) and the tasks block of the CRM record pages ([`crm_block`]).
+//! task with its action buttons and comments ([`view`]), its checklist and
+//! time spent ([`work`]), the new-task and edit-task forms ([`form`],
+//! [`draft`]) and the tasks block of the CRM record pages ([`crm_block`]).
 //! Every read and write goes through the REST methods (`tasks.task.*`,
 //! `task.commentitem.*`) called as the signed-in user with the `task` scope
 //! of a web session, so the task rights (creator, responsible person,
@@ -8,9 +9,11 @@
 //! the user may not see answers 404.
 
 pub mod crm_block;
+mod draft;
 mod form;
 mod list;
 mod view;
+mod work;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -47,8 +50,13 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks", get(list::show).post(form::create))
         .route("/tasks/new", get(form::show))
         .route("/tasks/{id}", get(view::show))
+        .route("/tasks/{id}/edit", get(form::edit).post(form::update))
+        .route("/tasks/{id}/delegate", post(view::delegate))
         .route("/tasks/{id}/status", post(view::change_status))
         .route("/tasks/{id}/comments", post(view::add_comment))
+        .route("/tasks/{id}/checklist", post(work::add_item))
+        .route("/tasks/{id}/checklist/{item}", post(work::change_item))
+        .route("/tasks/{id}/time", post(work::add_time))
 }
 
 /// Calls REST method `method` with `params` as the signed-in user, scope `task`.

@@ -1,10 +1,12 @@
 //! `GET /tasks/{id}`: one task read with `tasks.task.get` (404 when the user
-//! may not see it), its CRM links, the status buttons its `action` map allows
-//! (start, pause, complete, renew) and its comments
-//! (`task.commentitem.getlist`) with a form to add one. `POST
-//! /tasks/{id}/status` (`action=start|pause|complete|renew`) calls
-//! `tasks.task.{action}`; `POST /tasks/{id}/comments` (`message`) calls
-//! `task.commentitem.add`. Both check the CSRF token and go back to the task.
+//! may not see it), its CRM links, people and workgroup, the buttons its
+//! `action` map allows (start, pause, defer, complete, renew, approve,
+//! disapprove, edit, delegate), its checklist and time ([`super::work`]) and
+//! its comments (`task.commentitem.getlist`) with a form to add one. `POST
+//! /tasks/{id}/status` (`action=start|pause|…`) calls `tasks.task.{action}`;
+//! `POST /tasks/{id}/delegate` (`user`) calls `tasks.task.delegate`; `POST
+//! /tasks/{id}/comments` (`message`) calls `task.commentitem.add`. Each checks
+//! the CSRF token and goes back to the task.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -19,11 +21,14 @@ use crate::ui::page::{self, Section};
 use crate::ui::session::{CheckedForm, Signed};
 
 /// The status buttons: form value, the `action` key that allows it, message id.
-const STATUS_ACTIONS: [(&str, &str, &str); 4] = [
+const STATUS_ACTIONS: [(&str, &str, &str); 7] = [
     ("start", "start", "task-action-start"),
     ("pause", "pause", "task-action-pause"),
+    ("defer", "defer", "task-action-defer"),
     ("complete", "complete", "task-action-complete"),
     ("renew", "renew", "task-action-renew"),
+    ("approve", "approve", "task-action-approve"),
+    ("disapprove", "disapprove", "task-action-disapprove"),
 ];
 
 /// Longest comment, in characters.
@@ -60,6 +65,27 @@ pub async fn show(
         Value::Null
     });
     let comments = comments.as_array().cloned().unwrap_or_default();
+    let work = super::work::blocks(&state, &signed, id, &task).await;
+    let users = state.store.list_users().await.unwrap_or_default();
+    let people = |key: &str| -> String {
+        match task.get(key) {
+            Some(Value::Object(map)) => map
+                .values()
+                .filter_map(|p| p.get("name").map(text_of))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => String::new(),
+        }
+    };
+    let group = task.get("groupId").map(text_of).and_then(|g| parse_id(&g));
+    let group_name = match group {
+        Some(group) => super::super::workgroups::visible_group(&state, &signed, group)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|g| g.get("NAME").map(text_of)),
+        None => None,
+    };
     let tr = &signed.tr;
     let field = |name: &str| task.get(name).map(text_of).unwrap_or_default();
     let title = field("title");
@@ -84,6 +110,16 @@ pub async fn show(
             dd { (person_name(&task, "creator", "createdBy")) }
             dt { (tr.t("task-field-deadline")) }
             dd #task-deadline { (short_datetime(&field("deadline"))) }
+            dt { (tr.t("task-field-accomplices")) }
+            dd #task-accomplices { (people("accomplicesData")) }
+            dt { (tr.t("task-field-auditors")) }
+            dd #task-auditors { (people("auditorsData")) }
+            @if let Some(group) = group {
+                dt { (tr.t("task-field-group")) }
+                dd #task-group data-group=(group) {
+                    a href={ "/workgroups/" (group) } { (group_name.clone().unwrap_or_else(|| group.to_string())) }
+                }
+            }
             @if !links.is_empty() {
                 dt { (tr.t("task-field-crm")) }
                 dd #task-crm {
@@ -106,7 +142,23 @@ pub async fn show(
                     button type="submit" name="action" value=(value) data-action=(value) { (tr.t(label)) }
                 }
             }
+            @if allowed("edit") {
+                a.button #task-edit href={ "/tasks/" (id) "/edit" } data-action="edit" { (tr.t("task-action-edit")) }
+            }
         }
+        @if allowed("delegate") {
+            form.row #task-delegate-form method="post" action={ "/tasks/" (id) "/delegate" } {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                label for="task-delegate-input" { (tr.t("task-delegate-to")) }
+                select #task-delegate-input name="user" {
+                    @for user in users.iter().filter(|u| u.active) {
+                        option value=(user.id) { (crate::ui::page::display_name(user)) }
+                    }
+                }
+                button type="submit" data-action="delegate" { (tr.t("task-action-delegate")) }
+            }
+        }
+        (work)
         h2 #comments { (tr.t("task-comments")) }
         @if comments.is_empty() {
             p.muted #task-no-comments { (tr.t("task-no-comments")) }
@@ -179,9 +231,59 @@ pub async fn add_comment(
     }
 }
 
+/// `POST /tasks/{id}/delegate`.
+pub async fn delegate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    CheckedForm { signed, form }: CheckedForm,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page::not_found(&signed.tr);
+    };
+    let Some(user) = parse_id(&form.text("user")) else {
+        return page::error_page(&signed.tr, StatusCode::BAD_REQUEST, "error-bad-form");
+    };
+    if let Some(refusal) = refused(&state, &signed, &headers, id, "delegate").await {
+        return refusal;
+    }
+    let params = json!({ "taskId": id, "userId": user });
+    match call(&state, &signed, "tasks.task.delegate", params).await {
+        Ok(_) => Redirect::to(&format!("/tasks/{id}")).into_response(),
+        Err(e) => failure(&signed, &headers, e),
+    }
+}
+
+/// The 404 page when the user may not see task `id`, the 403 page when its
+/// `action` map does not allow `key`, else `None`.
+pub async fn refused(
+    state: &AppState,
+    signed: &Signed,
+    headers: &HeaderMap,
+    id: i64,
+    key: &str,
+) -> Option<Response> {
+    let task = match call(state, signed, "tasks.task.get", json!({ "taskId": id })).await {
+        Ok(out) => out.result.get("task").cloned(),
+        Err(e) => return Some(failure(signed, headers, e)),
+    };
+    let Some(task) = task else {
+        return Some(page::not_found(&signed.tr));
+    };
+    if task.pointer(&format!("/action/{key}")) == Some(&json!(true)) {
+        None
+    } else {
+        Some(page::error_page(
+            &signed.tr,
+            StatusCode::FORBIDDEN,
+            "task-error-not-allowed",
+        ))
+    }
+}
+
 /// The 404 page when the user may not see task `id` (a form sent for a task
 /// they cannot see answers as its page does), else `None`.
-async fn unseen(
+pub async fn unseen(
     state: &AppState,
     signed: &Signed,
     headers: &HeaderMap,
