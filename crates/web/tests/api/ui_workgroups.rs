@@ -134,6 +134,16 @@ async fn a_workgroup_is_created_joined_and_given_a_task_through_the_pages() {
     assert_eq!(seen.status, 200, "{}", seen.body);
     assert!(seen.contains(&format!("href=\"/tasks/{task}\"")));
     assert!(!seen.contains("id=\"workgroup-member-form\""));
+    // Nor does the owner of a group who is not an administrator:
+    // sonet_group.user.add adds members for administrators only.
+    let own = bob_ui
+        .submit("/workgroups/new", "/workgroups", &[("name", "Bob's")])
+        .await;
+    assert_eq!(own.status, 303, "{}", own.body);
+    let own_page = bob_ui.get(&own.location()).await;
+    assert_eq!(own_page.status, 200, "{}", own_page.body);
+    assert!(own_page.contains("Bob&#39;s") || own_page.contains("Bob's"));
+    assert!(!own_page.contains("id=\"workgroup-member-form\""));
 
     to_portuguese(&admin).await;
     for (page, text) in [

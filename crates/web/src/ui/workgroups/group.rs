@@ -1,6 +1,6 @@
 //! `GET /workgroups/{id}`: one group (404 when the user may not see it) with
-//! its members (`sonet_group.user.get`), a form to add a member for the
-//! group's owner and moderators and for administrators, and the group's tasks
+//! its members (`sonet_group.user.get`), a form to add a member for
+//! administrators (`sonet_group.user.add` adds members for them only), and the group's tasks
 //! the user may see (`tasks.task.list` with `GROUP_ID`) with a "new task in
 //! this group" link that pre-fills the group on the new-task form. `POST
 //! /workgroups/{id}/members` (`user`) calls `sonet_group.user.add`.
@@ -48,13 +48,10 @@ async fn members(
         .unwrap_or_default())
 }
 
-/// Whether the signed-in user may add members: an administrator, or the
-/// group's owner or a moderator.
-fn manages(signed: &Signed, members: &[(i64, String)]) -> bool {
+/// Whether the signed-in user may add members: only an administrator, as
+/// `sonet_group.user.add` allows.
+fn manages(signed: &Signed) -> bool {
     signed.user.is_admin
-        || members
-            .iter()
-            .any(|(user, role)| *user == signed.user.id && (role == "A" || role == "E"))
 }
 
 /// `GET /workgroups/{id}`.
@@ -122,7 +119,7 @@ pub async fn show(
                 li data-user=(user) data-role=(role) { (name_of(*user)) " · " (tr.t(role_label(role))) }
             }
         }
-        @if manages(&signed, &members) {
+        @if manages(&signed) {
             form.row #workgroup-member-form method="post" action={ "/workgroups/" (id) "/members" } {
                 input type="hidden" name="csrf" value=(signed.csrf);
                 label for="workgroup-member-input" { (tr.t("workgroup-member-user")) }
