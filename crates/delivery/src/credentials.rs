@@ -3,16 +3,9 @@
 //! signing secret (`whsec_…`). One generator each, for every place that
 //! creates or regenerates them.
 
-use rand::distributions::{Alphanumeric, DistString};
+pub use portico_store::secrets::new_application_token;
 
 use crate::signing::SigningSecret;
-
-/// A new application token: 32 lower-case letters and digits, as Bitrix24 shows them.
-pub fn new_application_token() -> String {
-    Alphanumeric
-        .sample_string(&mut rand::rngs::OsRng, 32)
-        .to_ascii_lowercase()
-}
 
 /// A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64.
 pub fn new_signing_secret() -> String {

@@ -5,6 +5,7 @@
 //! serves `/rest/...`, `batch` sub-calls and the request builder. One module per
 //! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`).
 
+pub mod apps;
 pub mod context;
 pub mod core;
 pub mod crm;

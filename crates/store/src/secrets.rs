@@ -125,6 +125,18 @@ pub fn new_webhook_secret() -> String {
         .collect()
 }
 
+/// A new application token (sent as `auth[application_token]` by outbound
+/// webhooks and applications): 32 lower-case letters and digits, as Bitrix24
+/// shows them.
+pub fn new_application_token() -> String {
+    rand::distributions::DistString::sample_string(
+        &rand::distributions::Alphanumeric,
+        &mut OsRng,
+        32,
+    )
+    .to_ascii_lowercase()
+}
+
 /// Whether a string has the shape of a webhook secret (cheap check before a lookup).
 pub fn is_webhook_secret_shape(s: &str) -> bool {
     (8..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
