@@ -19,14 +19,20 @@ pub enum AuthKind {
     },
     /// The signed-in user of the web UI (CRM pages read through the same methods).
     WebSession,
+    /// A local application, with an OAuth access token of one of its users.
+    App {
+        /// Application id.
+        id: i64,
+    },
 }
 
 impl std::fmt::Display for AuthKind {
-    /// `webhook:12` or `web`, as the logs name integrations.
+    /// `webhook:12`, `app:3` or `web`, as the logs name integrations.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AuthKind::Webhook { id } => write!(f, "webhook:{id}"),
             AuthKind::WebSession => f.write_str("web"),
+            AuthKind::App { id } => write!(f, "app:{id}"),
         }
     }
 }

@@ -67,6 +67,28 @@ pub struct Config {
     pub body_timeout_secs: u64,
     /// Most client connections open at once (default: derived from the open-file limit).
     pub max_connections: Option<usize>,
+    /// Lifetimes of the tokens the OAuth server issues to local applications
+    /// (`[oauth]` in the file, `PORTICO_OAUTH__ACCESS_TOKEN_TTL` in the environment).
+    pub oauth: OAuthConfig,
+}
+
+/// The `[oauth]` settings.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OAuthConfig {
+    /// Seconds an access token works (Bitrix24: 3600).
+    pub access_token_ttl: u32,
+    /// Seconds a refresh token works (Bitrix24: 180 days).
+    pub refresh_token_ttl: u32,
+}
+
+impl Default for OAuthConfig {
+    fn default() -> Self {
+        OAuthConfig {
+            access_token_ttl: 3_600,
+            refresh_token_ttl: 180 * 86_400,
+        }
+    }
 }
 
 /// A list of strings given as a list or as one comma-separated string.
@@ -145,6 +167,7 @@ impl Default for Config {
             idle_timeout_secs: 60,
             body_timeout_secs: 30,
             max_connections: None,
+            oauth: OAuthConfig::default(),
         }
     }
 }
@@ -175,6 +198,7 @@ impl std::fmt::Debug for Config {
             .field("idle_timeout_secs", &self.idle_timeout_secs)
             .field("body_timeout_secs", &self.body_timeout_secs)
             .field("max_connections", &self.max_connections)
+            .field("oauth", &self.oauth)
             .finish()
     }
 }
@@ -193,7 +217,7 @@ impl Config {
             None => fig = fig.merge(Toml::file("portico.toml")),
         }
         let config: Config = fig
-            .merge(Env::prefixed("PORTICO_"))
+            .merge(Env::prefixed("PORTICO_").split("__"))
             .merge(Serialized::defaults(overrides.clone()))
             .extract()
             .context("invalid configuration")?;
@@ -205,6 +229,9 @@ impl Config {
         self.listen_addr()?;
         self.offset()?;
         self.trusted_proxies()?;
+        if self.oauth.access_token_ttl == 0 || self.oauth.refresh_token_ttl == 0 {
+            bail!("oauth.access_token_ttl and oauth.refresh_token_ttl must be at least 1 second");
+        }
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             bail!("tls_cert and tls_key must be given together");
         }

@@ -82,22 +82,6 @@ fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retenti
 }
 
 /// Runs the portal until a shutdown signal.
-/// Name of the portal-meta entry holding the portal's `member_id`.
-const MEMBER_ID: &str = "member_id";
-
-/// The portal's `member_id` (32 lower-case hex digits), made on first use and
-/// kept in the database so every server on it sends the same one.
-async fn member_id(store: &Arc<dyn portico_store::Store>) -> anyhow::Result<String> {
-    if let Some(id) = store.portal_meta(MEMBER_ID).await? {
-        return Ok(String::from_utf8_lossy(&id).into_owned());
-    }
-    let id: String = (0..16)
-        .map(|_| format!("{:02x}", rand::random::<u8>()))
-        .collect();
-    store.set_portal_meta(MEMBER_ID, id.as_bytes()).await?;
-    Ok(id)
-}
-
 /// Starts the outbound-event delivery worker; it stops with the server.
 async fn spawn_delivery_worker(
     state: &AppState,
@@ -108,18 +92,11 @@ async fn spawn_delivery_worker(
     use portico_delivery::{
         HandlerAuth, RetrySchedule, Sender, SenderConfig, SsrfPolicy, Worker, WorkerConfig,
     };
-    let domain = url::Url::parse(base)
-        .ok()
-        .and_then(|u| {
-            u.host_str()
-                .map(|h| u.port().map_or(h.to_string(), |p| format!("{h}:{p}")))
-        })
-        .unwrap_or_default();
     let portal_auth = HandlerAuth {
-        domain,
-        client_endpoint: format!("{base}/rest/"),
-        server_endpoint: format!("{base}/rest/"),
-        member_id: member_id(&state.store).await?,
+        domain: portico_web::portal::domain_of(base),
+        client_endpoint: portico_web::portal::rest_endpoint(base),
+        server_endpoint: portico_web::portal::rest_endpoint(base),
+        member_id: portico_web::portal::member_id(state.store.as_ref()).await?,
         application_token: String::new(),
     };
     let allow_private = portal.config.allow_private_handlers;
@@ -190,7 +167,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     )
     .with_public_url(portal.config.public_url.clone())
     .with_allow_private_handlers(portal.config.allow_private_handlers)
-    .with_trusted_proxies(trusted_proxies);
+    .with_trusted_proxies(trusted_proxies)
+    .with_oauth(portico_web::OAuthSettings {
+        access_token_ttl: i64::from(portal.config.oauth.access_token_ttl),
+        refresh_token_ttl: i64::from(portal.config.oauth.refresh_token_ttl),
+        ..portico_web::OAuthSettings::default()
+    });
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

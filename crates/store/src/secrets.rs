@@ -137,6 +137,19 @@ pub fn new_application_token() -> String {
     .to_ascii_lowercase()
 }
 
+/// A new OAuth access token, refresh token or authorization code: 32
+/// lower-case letters and digits (about 165 bits), the shape of Bitrix24's
+/// examples.
+pub fn new_oauth_token() -> String {
+    new_application_token()
+}
+
+/// Whether a string has the shape of an OAuth token or code (cheap check
+/// before a lookup): 16 to 128 ASCII letters and digits.
+pub fn is_oauth_token_shape(s: &str) -> bool {
+    (16..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// Whether a string has the shape of a webhook secret (cheap check before a lookup).
 pub fn is_webhook_secret_shape(s: &str) -> bool {
     (8..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())

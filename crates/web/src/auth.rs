@@ -1,13 +1,18 @@
-//! Inbound-webhook authentication: `/rest/{user_id}/{secret}/…`. The secret is
-//! looked up by its keyed hash and checked in constant time; the path's user id
-//! must be the webhook's owner, the webhook unexpired and the user active.
-//! Neither the secret nor the path is ever logged.
+//! REST authentication. Inbound webhooks: `/rest/{user_id}/{secret}/…`; the
+//! secret is looked up by its keyed hash and checked in constant time; the
+//! path's user id must be the webhook's owner, the webhook unexpired and the
+//! user active. Applications: an OAuth access token (`auth` parameter or
+//! `Authorization: Bearer`), found by its keyed hash; an unknown token is
+//! `invalid_token` (something that is not token-shaped `NO_AUTH_FOUND`), an
+//! expired one `expired_token` (clients refresh on it), a
+//! deactivated user `authorization_error`. Neither secrets, tokens nor the
+//! path are ever logged.
 
 use std::sync::Arc;
 
 use portico_methods::{AuthKind, Caller};
 use portico_protocol::{ApiError, ErrorCode};
-use portico_store::secrets::is_webhook_secret_shape;
+use portico_store::secrets::{is_oauth_token_shape, is_webhook_secret_shape};
 use subtle::ConstantTimeEq;
 
 use crate::state::AppState;
@@ -60,4 +65,48 @@ pub async fn webhook(
         hook.scopes,
         AuthKind::Webhook { id: hook.id },
     )))
+}
+
+/// Resolves an application's access token to the caller it acts as: the
+/// token's user, with the application's scopes.
+pub async fn access_token(state: &AppState, token: &str) -> Result<Arc<Caller>, ApiError> {
+    let invalid = || ApiError::from_code(ErrorCode::InvalidToken);
+    if !is_oauth_token_shape(token) {
+        // Not a token at all: Bitrix24's "wrong authorization data".
+        return Err(ApiError::from_code(ErrorCode::NoAuthFound));
+    }
+    let hash = state.secrets.lookup_hash(token);
+    let grant = state
+        .store
+        .grant_by_access_hash(&hash)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "access token lookup failed");
+            ApiError::internal()
+        })?
+        .ok_or_else(invalid)?;
+    if grant.expires_at <= state.clock.now() {
+        return Err(ApiError::from_code(ErrorCode::ExpiredToken));
+    }
+    if !grant.user.active {
+        return Err(ApiError::from_code(ErrorCode::AuthorizationError));
+    }
+    Ok(Arc::new(Caller::new(
+        grant.user,
+        grant.app.scopes,
+        AuthKind::App { id: grant.app.id },
+    )))
+}
+
+/// The token of an `Authorization: Bearer …` header, if any.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }

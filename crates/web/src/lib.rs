@@ -6,6 +6,8 @@
 pub mod auth;
 pub mod client_addr;
 pub mod decode;
+pub mod oauth;
+pub mod portal;
 pub mod respond;
 pub mod rest;
 pub mod server;
@@ -15,7 +17,7 @@ pub mod usage;
 
 pub use client_addr::{ClientAddr, TrustedProxies};
 pub use server::{serve, ServeOptions, Timeouts, TlsFiles};
-pub use state::{AppState, Limits};
+pub use state::{AppState, Limits, OAuthSettings};
 
 use axum::routing::any;
 use axum::Router;
@@ -27,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rest/{*path}", any(rest::handle))
         .route("/rest", any(rest::handle_root))
         .route("/rest/", any(rest::handle_root))
+        .merge(oauth::routes())
         .merge(ui::routes())
         .fallback(respond::not_found)
         .layer(CatchPanicLayer::custom(respond::panic_response))

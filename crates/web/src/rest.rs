@@ -1,6 +1,9 @@
-//! The `/rest/...` endpoint: `/rest/{user_id}/{secret}/{method}[.json|.xml][/]`.
-//! Path → webhook authentication → parameters → registry dispatch → envelope with
-//! `time`; one structured log line per call (method, integration, status, duration).
+//! The `/rest/...` endpoint: `/rest/{user_id}/{secret}/{method}[.json|.xml][/]`
+//! for inbound webhooks, `/rest/{method}[.json|.xml]` with an application's
+//! access token (`auth` in the query, a form or JSON body, or `Authorization:
+//! Bearer`; `auth` is taken out of the parameters the method sees).
+//! Authentication → parameters → registry dispatch → envelope with `time`; one
+//! structured log line per call (method, integration, status, duration).
 
 use std::time::{Instant, SystemTime};
 
@@ -10,6 +13,7 @@ use axum::http::Method;
 use axum::response::Response;
 use portico_methods::AuthKind;
 use portico_protocol::envelope::TimeBlock;
+use portico_protocol::params::Params;
 use portico_protocol::{ApiError, ErrorCode};
 use tracing::Instrument;
 
@@ -109,6 +113,13 @@ impl std::fmt::Display for RequestId {
     }
 }
 
+/// The integration's name in the logs, recorded on the request's span.
+fn named(auth: &AuthKind) -> String {
+    let integration = auth.to_string();
+    tracing::Span::current().record("integration", integration.as_str());
+    integration
+}
+
 type Outcome =
     Result<(portico_methods::MethodOutput, std::time::Duration, String), (ApiError, String)>;
 
@@ -128,29 +139,50 @@ async fn run(
             anonymous(),
         ));
     }
-    let (user_id, secret) = match segments {
-        [user_id, secret, _] => (*user_id, *secret),
+    let (caller, params) = match segments {
+        [user_id, secret, _] => {
+            let caller = auth::webhook(state, user_id, secret)
+                .await
+                .map_err(|e| (e, anonymous()))?;
+            if let AuthKind::Webhook { id } = caller.auth {
+                state.usage.record(&state.store, id, state.clock.now());
+            }
+            let integration = named(&caller.auth);
+            // The method before the body: an unknown method is 404 whatever the body holds.
+            if state.registry.get(method).is_none() {
+                return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
+            }
+            let params = decode(query, headers, body, state.limits.max_body_bytes)
+                .await
+                .map_err(|e| (e, integration))?;
+            (caller, params)
+        }
         [_] => {
-            // Application (OAuth) calls carry `auth`; no application can hold a token yet.
-            return Err((ApiError::from_code(ErrorCode::NoAuthFound), anonymous()));
+            // An application's call: its token may be in the body, so the body first.
+            let params = decode(query, headers, body, state.limits.max_body_bytes)
+                .await
+                .map_err(|e| (e, anonymous()))?;
+            let mut map = params.into_map();
+            let in_params = map.remove("auth");
+            let token = match (auth::bearer_token(headers), &in_params) {
+                (Some(token), _) => token.to_owned(),
+                (None, Some(value)) => value.as_str().unwrap_or_default().to_owned(),
+                (None, None) => {
+                    return Err((ApiError::from_code(ErrorCode::NoAuthFound), anonymous()))
+                }
+            };
+            let caller = auth::access_token(state, &token)
+                .await
+                .map_err(|e| (e, anonymous()))?;
+            let integration = named(&caller.auth);
+            if state.registry.get(method).is_none() {
+                return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
+            }
+            (caller, Params::new(map))
         }
         _ => return Err((ApiError::from_code(ErrorCode::MethodNotFound), anonymous())),
     };
-    let caller = auth::webhook(state, user_id, secret)
-        .await
-        .map_err(|e| (e, anonymous()))?;
-    if let AuthKind::Webhook { id } = caller.auth {
-        state.usage.record(&state.store, id, state.clock.now());
-    }
     let integration = caller.auth.to_string();
-    tracing::Span::current().record("integration", integration.as_str());
-    // The method before the body: an unknown method is 404 whatever the body holds.
-    if state.registry.get(method).is_none() {
-        return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
-    }
-    let params = decode(query, headers, body, state.limits.max_body_bytes)
-        .await
-        .map_err(|e| (e, integration.clone()))?;
     let ctx = state.ctx(caller);
     let processing_started = Instant::now();
     match portico_methods::call(ctx, method, params).await {

@@ -45,6 +45,29 @@ pub struct AppState {
     pub trusted_proxies: Arc<TrustedProxies>,
     /// When webhooks were last used.
     pub usage: Arc<UsageRecorder>,
+    /// OAuth 2.0 token lifetimes.
+    pub oauth: OAuthSettings,
+}
+
+/// Lifetimes of what the OAuth server issues, in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OAuthSettings {
+    /// Access tokens (Bitrix24: one hour).
+    pub access_token_ttl: i64,
+    /// Refresh tokens (Bitrix24: 180 days).
+    pub refresh_token_ttl: i64,
+    /// Authorization codes (Bitrix24: 30 seconds).
+    pub code_ttl: i64,
+}
+
+impl Default for OAuthSettings {
+    fn default() -> Self {
+        OAuthSettings {
+            access_token_ttl: 3_600,
+            refresh_token_ttl: 180 * 86_400,
+            code_ttl: 30,
+        }
+    }
 }
 
 impl AppState {
@@ -69,6 +92,7 @@ impl AppState {
             }),
             usage: Arc::default(),
             trusted_proxies: Arc::default(),
+            oauth: OAuthSettings::default(),
         }
     }
 
@@ -114,6 +138,12 @@ impl AppState {
     /// cores').
     pub fn with_password_checks(self, gate: PasswordCheckGate) -> AppState {
         self.edit_ui(|ui| ui.password_checks = gate)
+    }
+
+    /// The same state issuing OAuth tokens with these lifetimes.
+    pub fn with_oauth(mut self, oauth: OAuthSettings) -> AppState {
+        self.oauth = oauth;
+        self
     }
 
     /// The same state believing `X-Forwarded-For` from `proxies`.

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::context::{AuthKind, Ctx};
 use crate::handler;
 use crate::registry::{MethodOutput, ParamSpec, Registry, BASIC};
+use crate::values::store_error;
 use crate::values::{param_bool, param_string};
 
 /// The portal's language, as `app.info` names it in the licence.
@@ -76,8 +77,8 @@ pub fn register(r: &mut Registry) {
     );
     s.method(
         "app.info",
-        "Returns information about the caller: for an inbound webhook its scopes (SCOPE) and the portal's licence (LICENSE).",
-        "Retorna informações sobre quem chama: para um webhook de entrada, seus escopos (SCOPE) e a licença do portal (LICENSE).",
+        "Returns information about the caller: for a local application its ID, CODE (client_id), VERSION, STATUS (L), INSTALLED, PAYMENT_EXPIRED, DAYS, LANGUAGE_ID and licence; for an inbound webhook its scopes (SCOPE) and the portal's licence (LICENSE).",
+        "Retorna informações sobre quem chama: para um aplicativo local, seu ID, CODE (client_id), VERSION, STATUS (L), INSTALLED, PAYMENT_EXPIRED, DAYS, LANGUAGE_ID e a licença; para um webhook de entrada, seus escopos (SCOPE) e a licença do portal (LICENSE).",
         &[],
         r#"{}"#,
         handler!(app_info),
@@ -180,6 +181,27 @@ async fn app_info(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
             "SCOPE": ctx.caller.scopes,
             "LICENSE": format!("{PORTAL_LANGUAGE}_selfhosted"),
         }))),
+        AuthKind::App { id } => {
+            let app = ctx
+                .store
+                .app_by_id(id)
+                .await
+                .map_err(store_error)?
+                .ok_or_else(|| ApiError::from_code(ErrorCode::InvalidToken))?;
+            Ok(MethodOutput::value(json!({
+                "ID": app.id,
+                "CODE": app.client_id,
+                "VERSION": app.version,
+                "STATUS": "L",
+                "INSTALLED": app.installed_at.is_some(),
+                "PAYMENT_EXPIRED": "N",
+                "DAYS": null,
+                "LANGUAGE_ID": PORTAL_LANGUAGE,
+                "LICENSE": format!("{PORTAL_LANGUAGE}_selfhosted"),
+                "LICENSE_TYPE": "selfhosted",
+                "LICENSE_FAMILY": "selfhosted",
+            })))
+        }
         AuthKind::WebSession => Err(ApiError::new(
             ErrorCode::AccessDenied,
             "Access denied! Application context required",

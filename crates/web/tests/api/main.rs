@@ -21,6 +21,7 @@ mod leniency;
 mod links;
 mod lists;
 mod logs;
+mod oauth;
 mod php_arrays;
 mod pipelines;
 mod rights;

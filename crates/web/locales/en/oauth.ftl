@@ -1,0 +1,10 @@
+oauth-title = Allow an application
+oauth-question = Allow this application to act on your behalf?
+oauth-as = Signed in as
+oauth-scopes = It will be able to use
+oauth-allow = Allow
+oauth-deny = Refuse
+oauth-refused = You did not allow the application. Nothing was shared with it.
+oauth-unknown-app = There is no application with this client_id on this portal.
+oauth-not-installed = The application is not fully installed yet. Please contact your administrator to complete the installation.
+oauth-bad-request = The authorization request is not valid.

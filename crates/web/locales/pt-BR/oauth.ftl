@@ -1,0 +1,10 @@
+oauth-title = Permitir um aplicativo
+oauth-question = Permitir que este aplicativo aja em seu nome?
+oauth-as = Conectado como
+oauth-scopes = Ele poderá usar
+oauth-allow = Permitir
+oauth-deny = Recusar
+oauth-refused = Você não permitiu o aplicativo. Nada foi compartilhado com ele.
+oauth-unknown-app = Não há aplicativo com este client_id neste portal.
+oauth-not-installed = O aplicativo ainda não está totalmente instalado. Peça ao seu administrador para concluir a instalação.
+oauth-bad-request = O pedido de autorização não é válido.
