@@ -1,7 +1,8 @@
-//! The `portico` binary: `serve` runs the portal; `user`, `role` and `webhook`
-//! manage accounts, CRM roles and inbound webhooks from scripts and CI; `check`
-//! verifies the database.
+//! The `portico` binary: `serve` runs the portal; `user`, `role`, `webhook`,
+//! `outbound` and `app` manage accounts, CRM roles, webhooks and local
+//! applications from scripts and CI; `check` verifies the database.
 
+mod apps;
 mod commands;
 mod config;
 mod data_dir;
@@ -92,6 +93,9 @@ enum Command {
     /// Manage outbound webhooks (CRM events POSTed to a handler URL).
     #[command(subcommand)]
     Outbound(outbound::OutboundCommand),
+    /// Manage local applications (OAuth 2.0 clients created by an administrator).
+    #[command(subcommand)]
+    App(apps::AppCommand),
 }
 
 #[derive(Subcommand)]
@@ -362,6 +366,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Outbound(cmd) => {
             let portal = setup::open(config, setup::DatabaseCheck::None).await?;
             outbound::run(&portal, cmd).await
+        }
+        Command::App(cmd) => {
+            let portal = setup::open(config, setup::DatabaseCheck::None).await?;
+            apps::run(&portal, cmd).await
         }
     }
 }

@@ -70,6 +70,7 @@ macro_rules! sources {
             include_str!(concat!("../../locales/", $dir, "/main.ftl")),
             include_str!(concat!("../../locales/", $dir, "/developer.ftl")),
             include_str!(concat!("../../locales/", $dir, "/outbound.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/apps.ftl")),
             include_str!(concat!("../../locales/", $dir, "/crm.ftl")),
             include_str!(concat!("../../locales/", $dir, "/crm-fields.ftl")),
             include_str!(concat!("../../locales/", $dir, "/users.ftl")),

@@ -1,7 +1,8 @@
 //! The "Common use cases" tab: cards grouped by task as in Bitrix24's Developer
 //! resources. Each case opens the inbound-webhook form preset with its scopes and a
-//! suggested method for the request builder; under "Other", a card opens the
-//! outbound-webhook form. Only cases that work today are listed.
+//! suggested method for the request builder; under "Other", cards open the
+//! local-application form (for administrators, who alone may create one) and
+//! the outbound-webhook form. Only cases that work today are listed.
 
 use maud::{html, Markup};
 
@@ -121,8 +122,8 @@ pub fn find(id: &str) -> Option<&'static UseCase> {
         .find(|c| c.id == id)
 }
 
-/// The cards of the "Common use cases" tab.
-pub fn cards(tr: &Tr) -> Markup {
+/// The cards of the "Common use cases" tab; `admin` adds the local-application card.
+pub fn cards(tr: &Tr, admin: bool) -> Markup {
     html! {
         div.case-groups {
             @for group in GROUPS {
@@ -132,6 +133,12 @@ pub fn cards(tr: &Tr) -> Markup {
                         a.use-case href={ "/developer/webhooks/new?case=" (case.id) } data-case=(case.id) {
                             strong { (tr.t(case.title)) }
                             span { (tr.t(&format!("{}-desc", case.title))) }
+                        }
+                    }
+                    @if group.title == OUTBOUND_GROUP && admin {
+                        a.use-case #case-local-app href="/developer/apps/new" data-case="local-app" {
+                            strong { (tr.t("case-local-app")) }
+                            span { (tr.t("case-local-app-desc")) }
                         }
                     }
                     @if group.title == OUTBOUND_GROUP {

@@ -2,8 +2,11 @@
 //! them for administrators, their own for everyone else — filtered in the store
 //! query, not in the page): inbound webhooks, then outbound webhooks with the
 //! events they receive (a switched-off one says why and since when, with a
-//! link to its log and an "enable" button). A ⚙ column chooser saved per user,
-//! and a ≡ menu per row with edit and delete (and the log of an outbound one).
+//! link to its log and an "enable" button), and local applications. Applications
+//! are listed to everyone, but non-administrators see only their name, type and
+//! permissions (never a link, a secret or a menu). A ⚙ column chooser saved per
+//! user, and a ≡ menu per row with edit and delete (and the log of an outbound
+//! one; reinstall for an application).
 
 use std::collections::HashMap;
 
@@ -11,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use portico_store::{OutboundWebhook, User, Webhook};
+use portico_store::{App, OutboundWebhook, User, Webhook};
 use serde::Deserialize;
 
 use super::form::scope_label;
@@ -109,6 +112,66 @@ fn outbound_cell(
     }
 }
 
+/// One cell of a local application's row; `admin` sees more than its
+/// name, type and permissions.
+fn app_cell(
+    tr: &Tr,
+    column: &str,
+    app: &App,
+    creators: &HashMap<i64, User>,
+    admin: bool,
+) -> Markup {
+    html! {
+        @match column {
+            "type" => {
+                (tr.t("integration-type-app"))
+                @if admin && app.installed_at.is_none() {
+                    " " span.muted.not-installed { (tr.t("integration-app-not-installed")) }
+                }
+            },
+            "permissions" => {
+                @if app.scopes.is_empty() { span.muted { (tr.t("integration-no-scopes")) } }
+                @for (i, scope) in app.scopes.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (scope_label(tr, scope))
+                }
+            },
+            "creator" if admin => { (creator(creators, app.created_by)) },
+            "created" if admin => { (format_instant(Some(app.created_at))) },
+            _ => { span.muted { "—" } },
+        }
+    }
+}
+
+/// The row of a local application.
+fn app_row(signed: &Signed, app: &App, columns: &[&str], creators: &HashMap<i64, User>) -> Markup {
+    let tr = &signed.tr;
+    let admin = signed.user.is_admin;
+    html! {
+        tr data-app-id=(app.id) {
+            td data-column="name" {
+                @if admin { a href={ "/developer/apps/" (app.id) } { (app.name) } } @else { (app.name) }
+            }
+            @for key in columns { td data-column=(key) { (app_cell(tr, key, app, creators, admin)) } }
+            td {
+                @if admin {
+                    details.menu-pop.row-menu {
+                        summary aria-label=(tr.t_with("row-actions", &[("name", &app.name)])) { "≡" }
+                        div.pop {
+                            a.edit-link href={ "/developer/apps/" (app.id) } { (tr.t("action-edit")) }
+                            a.delete-link href={ "/developer/apps/" (app.id) "/delete" } { (tr.t("action-delete")) }
+                            form.inline method="post" action={ "/developer/apps/" (app.id) "/reinstall" } {
+                                input type="hidden" name="csrf" value=(signed.csrf);
+                                button.reinstall type="submit" { (tr.t("action-reinstall")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The display name of user `id`, else `#id`.
 fn creator(creators: &HashMap<i64, User>, id: i64) -> Markup {
     html! {
@@ -131,6 +194,7 @@ pub async fn list(
     let loaded = async {
         let hooks = state.store.list_webhooks(scope).await?;
         let outbound = state.store.list_outbound_webhooks(scope).await?;
+        let apps = state.store.list_apps().await?;
         let users = if signed.user.is_admin {
             state.store.list_users().await?
         } else {
@@ -140,10 +204,10 @@ pub async fn list(
             .store
             .user_setting(signed.user.id, COLUMNS_SETTING)
             .await?;
-        Ok::<_, portico_store::StoreError>((hooks, outbound, users, setting))
+        Ok::<_, portico_store::StoreError>((hooks, outbound, apps, users, setting))
     }
     .await;
-    let (hooks, outbound, users, setting) = match loaded {
+    let (hooks, outbound, apps, users, setting) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return page::internal_error(&headers, e),
     };
@@ -157,6 +221,9 @@ pub async fn list(
             p.muted { @if signed.user.is_admin { (tr.t("integrations-all")) } @else { (tr.t("integrations-own")) } }
             div.row {
                 a.button.primary #new-webhook href="/developer/webhooks/new?case=inbound-webhook" { (tr.t("integration-new-webhook")) }
+                @if signed.user.is_admin {
+                    a.button #new-app href="/developer/apps/new" { (tr.t("integration-new-app")) }
+                }
                 details.menu-pop #column-chooser {
                     summary aria-label=(tr.t("columns-choose")) title=(tr.t("columns-choose")) { "⚙" }
                     form.pop method="post" action="/developer/integrations/columns" {
@@ -169,7 +236,7 @@ pub async fn list(
                 }
             }
         }
-        @if hooks.is_empty() && outbound.is_empty() {
+        @if hooks.is_empty() && outbound.is_empty() && apps.is_empty() {
             p #no-integrations { (tr.t("integrations-empty")) }
         } @else {
             div.table-wrap {
@@ -211,6 +278,7 @@ pub async fn list(
                                 }
                             }
                         }
+                        @for app in &apps { (app_row(&signed, app, &columns, &creators)) }
                     }
                 }
             }

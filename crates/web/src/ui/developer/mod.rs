@@ -1,8 +1,11 @@
 //! Developer resources: the "Common use cases" and "Integrations" tabs, the
 //! inbound-webhook form with its request builder, the outbound-webhook form and
-//! delivery log, and the method catalogue the
+//! delivery log, the local-application form (administrators only), and the
+//! method catalogue the
 //! builder reads (`/developer/methods.json`, from the registry, in the page's language).
 
+pub mod app_form;
+pub mod apps;
 pub mod cases;
 pub mod form;
 pub mod integrations;
@@ -46,6 +49,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/developer/webhooks/{id}/delete",
             get(webhook::confirm_delete).post(webhook::delete),
+        )
+        .route(
+            "/developer/apps/new",
+            get(apps::new_form).post(apps::create),
+        )
+        .route(
+            "/developer/apps/{id}",
+            get(apps::edit_form).post(apps::save),
+        )
+        .route("/developer/apps/{id}/reinstall", post(apps::reinstall))
+        .route(
+            "/developer/apps/{id}/delete",
+            get(apps::confirm_delete).post(apps::delete),
         )
         .route(
             "/developer/outbound/new",
@@ -182,7 +198,7 @@ async fn use_cases(signed: Signed) -> Response {
         h1 { (tr.t("nav-developer")) }
         (tabs(tr, Some(Tab::UseCases)))
         p.muted { (tr.t("use-cases-intro")) }
-        (cases::cards(tr))
+        (cases::cards(tr, signed.user.is_admin))
     };
     page::page(&signed, Section::Developer, &tr.t("nav-developer"), body)
 }
