@@ -144,25 +144,6 @@ fn allow_redirect_to(res: &mut Response, handler_url: &str) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::origin_of;
-
-    #[test]
-    fn origins_are_plain_or_absent() {
-        assert_eq!(
-            origin_of("https://app.example.com:8443/x?y").as_deref(),
-            Some("https://app.example.com:8443")
-        );
-        assert_eq!(
-            origin_of("http://127.0.0.1:9000").as_deref(),
-            Some("http://127.0.0.1:9000")
-        );
-        assert_eq!(origin_of("https://evil.example;script-src *"), None);
-        assert_eq!(origin_of("javascript:alert(1)"), None);
-    }
-}
-
 /// `POST /oauth/authorize/`: allow (code and redirect) or refuse.
 pub async fn decide(
     State(state): State<AppState>,
@@ -216,4 +197,23 @@ pub async fn decide(
         '?'
     };
     Redirect::to(&format!("{}{joiner}{query}", app.handler_url)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn origins_are_plain_or_absent() {
+        assert_eq!(
+            origin_of("https://app.example.com:8443/x?y").as_deref(),
+            Some("https://app.example.com:8443")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:9000").as_deref(),
+            Some("http://127.0.0.1:9000")
+        );
+        assert_eq!(origin_of("https://evil.example;script-src *"), None);
+        assert_eq!(origin_of("javascript:alert(1)"), None);
+    }
 }

@@ -155,6 +155,10 @@ async fn the_form_creates_an_outbound_webhook_and_shows_its_secret_once() {
         Some(tag[v..v + tag[v..].find('"')?].to_owned())
     };
     let token = shown(&created, "outbound-token").expect("token shown");
+    assert!(
+        created.contains("src=\"/static/builder.js\""),
+        "the script behind the copy buttons"
+    );
     let secret = shown(&created, "outbound-secret").expect("secret shown after creation");
     assert!(secret.starts_with("whsec_"));
     let stored = app

@@ -140,7 +140,7 @@ async fn a_workgroup_is_created_joined_and_given_a_task_through_the_pages() {
         .submit("/workgroups/new", "/workgroups", &[("name", "Bob's")])
         .await;
     assert_eq!(own.status, 303, "{}", own.body);
-    let own_page = bob_ui.get(&own.location()).await;
+    let own_page = bob_ui.get(own.location()).await;
     assert_eq!(own_page.status, 200, "{}", own_page.body);
     assert!(own_page.contains("Bob&#39;s") || own_page.contains("Bob's"));
     assert!(!own_page.contains("id=\"workgroup-member-form\""));

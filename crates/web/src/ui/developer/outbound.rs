@@ -47,7 +47,14 @@ fn form_page(signed: &Signed, form: &OutboundForm, status: StatusCode) -> Respon
             .t_with("outbound-edit-title", &[("name", &form.name)]),
         None => signed.tr.t("outbound-new-title"),
     };
-    let mut res = page::page(signed, Section::Developer, &title, render(signed, form));
+    // builder.js also drives the copy buttons of the token and the secret.
+    let mut res = page::page_with_scripts(
+        signed,
+        Section::Developer,
+        &title,
+        &["/static/builder.js"],
+        render(signed, form),
+    );
     *res.status_mut() = status;
     res
 }
