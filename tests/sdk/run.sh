@@ -62,7 +62,10 @@ trap cleanup EXIT INT TERM
 
 # Port 0: the kernel picks a free port; Portico prints the address it got.
 : > "$WORK/server.log"
-"$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --tls --admin-password "sdk-test-password-$$" \
+ADMIN_PASSWORD="sdk-test-password-$$"
+TOKEN_TTL=3   # short-lived OAuth access tokens, so a client's refresh can be seen
+PORTICO_OAUTH__ACCESS_TOKEN_TTL="$TOKEN_TTL" \
+  "$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --tls --admin-password "$ADMIN_PASSWORD" \
   > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
@@ -87,11 +90,25 @@ path="$(printf '%s\n' "$out" | grep -o '/rest/[0-9]*/[a-z0-9]*/' | head -n1)"
 WEBHOOK="https://$ADDR$path"
 log "webhook https://$ADDR$(printf '%s' "$path" | sed 's#/[^/]*/$#/<secret>/#') created"
 
+# --- Local application (OAuth) ----------------------------------------------
+out="$("$BIN" app add --data-dir "$DATA" --name sdk-app --handler https://app.example.com/handler \
+  --scope crm,user --script-only)"
+CLIENT_ID="$(printf '%s\n' "$out" | sed -n 's/^client_id: *//p' | head -n1)"
+CLIENT_SECRET="$(printf '%s\n' "$out" | sed -n 's/^client_secret: *//p' | head -n1)"
+[[ -n "$CLIENT_ID" && -n "$CLIENT_SECRET" ]] || { log "unexpected 'app add' output"; exit 1; }
+log "application $CLIENT_ID created"
+
 # --- Tests -----------------------------------------------------------------
 export PORTICO_WEBHOOK="$WEBHOOK"
+export PORTICO_BASE="https://$ADDR"
+export PORTICO_CLIENT_ID="$CLIENT_ID"
+export PORTICO_CLIENT_SECRET="$CLIENT_SECRET"
+export PORTICO_ADMIN_PASSWORD="$ADMIN_PASSWORD"
+export PORTICO_TOKEN_TTL="$TOKEN_TTL"
 export SSL_CERT_FILE="$CA"        # aiohttp (fast_bitrix24): ssl.create_default_context()
 export REQUESTS_CA_BUNDLE="$CA"   # requests (b24pysdk)
 export PYTHONDONTWRITEBYTECODE=1
 
 # shellcheck disable=SC2086
-"$VENV/bin/python" -m pytest -p no:cacheprovider -q -ra ${PYTEST_ARGS:-} "$ROOT/tests/sdk/test_sdk.py"
+"$VENV/bin/python" -m pytest -p no:cacheprovider -q -ra ${PYTEST_ARGS:-} \
+  "$ROOT/tests/sdk/test_sdk.py" "$ROOT/tests/sdk/test_sdk_oauth.py"
