@@ -40,13 +40,15 @@ fn form_page(state: &AppState, signed: &Signed, form: &AppForm, status: StatusCo
     res
 }
 
-/// Application `id` of the path, or the 404 page.
+/// Application `id` of the path for an administrator: 403 for anyone else,
+/// the 404 page when there is none.
 async fn stored_app(
     state: &AppState,
     headers: &HeaderMap,
     signed: &Signed,
     id: &str,
 ) -> Result<App, Response> {
+    signed.require_admin()?;
     let id = super::path_id(signed, id)?;
     state
         .store
@@ -118,9 +120,6 @@ pub async fn edit_form(
     Path(id): Path<String>,
     Query(q): Query<EditQuery>,
 ) -> Response {
-    if let Err(res) = signed.require_admin() {
-        return res;
-    }
     let app = match stored_app(&state, &headers, &signed, &id).await {
         Ok(app) => app,
         Err(res) => return res,
@@ -142,9 +141,6 @@ pub async fn save(
     Path(id): Path<String>,
     CheckedForm { signed, form }: CheckedForm,
 ) -> Response {
-    if let Err(res) = signed.require_admin() {
-        return res;
-    }
     let app = match stored_app(&state, &headers, &signed, &id).await {
         Ok(app) => app,
         Err(res) => return res,
@@ -172,9 +168,6 @@ pub async fn reinstall(
     Path(id): Path<String>,
     CheckedForm { signed, .. }: CheckedForm,
 ) -> Response {
-    if let Err(res) = signed.require_admin() {
-        return res;
-    }
     let app = match stored_app(&state, &headers, &signed, &id).await {
         Ok(app) => app,
         Err(res) => return res,
@@ -195,9 +188,6 @@ pub async fn confirm_delete(
     signed: Signed,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(res) = signed.require_admin() {
-        return res;
-    }
     let app = match stored_app(&state, &headers, &signed, &id).await {
         Ok(app) => app,
         Err(res) => return res,
@@ -219,9 +209,6 @@ pub async fn delete(
     Path(id): Path<String>,
     CheckedForm { signed, .. }: CheckedForm,
 ) -> Response {
-    if let Err(res) = signed.require_admin() {
-        return res;
-    }
     let app = match stored_app(&state, &headers, &signed, &id).await {
         Ok(app) => app,
         Err(res) => return res,
