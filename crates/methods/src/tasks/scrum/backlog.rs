@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 use crate::context::Ctx;
 use crate::handler;
 use crate::registry::{MethodOutput, Registry};
-use crate::tasks::scrum::{check_group, fail, id_param, int_field, user_field, FIELDS, ID};
+use crate::tasks::scrum::{
+    check_group, check_move, fail, id_param, int_field, user_field, FIELDS, ID,
+};
 use crate::tasks::task::fields_param;
 use crate::tasks::SCOPE;
 use crate::values::store_error;
@@ -134,15 +136,13 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let mut backlog = readable(&ctx, id).await?;
     if let Some(group_id) = int_field(&fields, "groupId") {
         if group_id != backlog.group_id {
-            check_group(&ctx, group_id).await?;
-            let items = ctx
-                .store
-                .scrum_entity_tasks(backlog.id)
-                .await
-                .map_err(store_error)?;
-            if !items.is_empty() {
-                return Err(fail("It is forbidden move a backlog with items"));
-            }
+            check_move(
+                &ctx,
+                backlog.id,
+                group_id,
+                "It is forbidden move a backlog with items",
+            )
+            .await?;
             if backlog_of(&ctx, group_id).await?.is_some() {
                 return Err(fail("The target group already has a backlog"));
             }

@@ -110,6 +110,22 @@ pub async fn check_group(ctx: &Ctx, group_id: i64) -> Result<(), ApiError> {
     }
 }
 
+/// Checks that a backlog or sprint (`entity_id`) may move to group `to`: the
+/// caller reads that group and the entity holds no task (`refusal` otherwise).
+pub async fn check_move(ctx: &Ctx, entity_id: i64, to: i64, refusal: &str) -> Result<(), ApiError> {
+    check_group(ctx, to).await?;
+    let items = ctx
+        .store
+        .scrum_entity_tasks(entity_id)
+        .await
+        .map_err(crate::values::store_error)?;
+    if items.is_empty() {
+        Ok(())
+    } else {
+        Err(fail(refusal))
+    }
+}
+
 /// The groups whose scrum data the caller sees in lists (`None`: all).
 pub async fn readable_groups(ctx: &Ctx) -> Result<Option<Vec<i64>>, ApiError> {
     if ctx.caller.user.is_admin {

@@ -16,8 +16,8 @@ use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::tasks::render::camel;
 use crate::tasks::scrum::listing::{self, Column};
 use crate::tasks::scrum::{
-    check_group, date_value, date_wire, fail, id_param, int_field, readable_groups, text_field,
-    user_field, FIELDS, ID,
+    check_group, check_move, date_value, date_wire, fail, id_param, int_field, readable_groups,
+    text_field, user_field, FIELDS, ID,
 };
 use crate::tasks::task::fields_param;
 use crate::tasks::SCOPE;
@@ -221,15 +221,13 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let mut sprint = readable(&ctx, id).await?;
     if let Some(group_id) = int_field(&fields, "groupId") {
         if group_id != sprint.group_id {
-            check_group(&ctx, group_id).await?;
-            let items = ctx
-                .store
-                .scrum_entity_tasks(sprint.id)
-                .await
-                .map_err(store_error)?;
-            if !items.is_empty() {
-                return Err(fail("It is forbidden move a sprint with items"));
-            }
+            check_move(
+                &ctx,
+                sprint.id,
+                group_id,
+                "It is forbidden move a sprint with items",
+            )
+            .await?;
             sprint.group_id = group_id;
         }
     }
