@@ -363,6 +363,48 @@ async fn tokens_act_as_their_user_and_stop_with_the_app_or_the_user() {
         (status, &me["result"]["ID"], &me["result"]["ADMIN"]),
         (200, &json!(bob.to_string()), &json!(false))
     );
+    // Bob's CRM role (own records only) holds through the app: the
+    // administrator's lead is out of his reach, his own is not.
+    use portico_store::RoleStore;
+    assert!(app.store.set_user_role(bob, Some(2)).await.expect("role"));
+    let theirs = app
+        .ok("crm.lead.add", json!({"fields": {"TITLE": "Admin's"}}))
+        .await;
+    let theirs = theirs.as_i64().expect("lead");
+    let (status, denied) = json_of(
+        app.client
+            .post(format!("{}/rest/crm.lead.get.json", app.base))
+            .json(&json!({"auth": token, "id": theirs}))
+            .send()
+            .await
+            .expect("get"),
+    )
+    .await;
+    assert_eq!(
+        (status, &denied["error_description"]),
+        (400, &json!("Access denied.")),
+        "{denied}"
+    );
+    let (status, mine) = json_of(
+        app.client
+            .post(format!("{}/rest/crm.lead.add.json", app.base))
+            .json(&json!({"auth": token, "fields": {"TITLE": "Bob's"}}))
+            .send()
+            .await
+            .expect("add"),
+    )
+    .await;
+    assert_eq!(status, 200, "{mine}");
+    let (status, listed) = with_token(&app, "crm.lead.list", &token).await;
+    assert_eq!(status, 200, "{listed}");
+    let seen: Vec<&str> = listed["result"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["TITLE"].as_str())
+        .collect();
+    assert_eq!(seen, ["Bob's"], "{listed}");
+
     // Bob is no administrator through the app either.
     let (status, refused) = json_of(
         app.client
