@@ -94,6 +94,8 @@ error_codes! {
     AuthorizationError => ("authorization_error", 401, "Unable to authorize user"),
     /// Legacy CRM error: empty `error`, all information in the description.
     Legacy => ("", 400, "Not found"),
+    /// `feature.get` without `CODE`.
+    CodeEmpty => ("CODE_EMPTY", 400, "CODE can't be empty"),
     /// An error of a D7 controller raised without a code (`crm.category.*`
     /// refusals such as deleting a pipeline that has deals; `tasks.task.*`'s
     /// `wrong task id`, `Invalid sorting key`): `error` is `"0"`.

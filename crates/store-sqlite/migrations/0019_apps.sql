@@ -50,3 +50,13 @@ CREATE TABLE oauth_grants (
 CREATE UNIQUE INDEX oauth_grants_access_hash ON oauth_grants (access_hash);
 CREATE UNIQUE INDEX oauth_grants_refresh_hash ON oauth_grants (refresh_hash);
 CREATE INDEX oauth_grants_app_id ON oauth_grants (app_id);
+
+-- Options an application keeps for itself (`app.option.*`, user_id 0) and
+-- for each user (`user.option.*`); values are JSON text.
+CREATE TABLE app_options (
+    app_id                      INTEGER NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+    user_id                     INTEGER NOT NULL,
+    name                        TEXT NOT NULL,
+    value                       TEXT NOT NULL,
+    PRIMARY KEY (app_id, user_id, name)
+) STRICT, WITHOUT ROWID;

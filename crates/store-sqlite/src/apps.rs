@@ -362,4 +362,49 @@ impl AppStore for SqliteStore {
     async fn revoke_app_tokens(&self, app_id: i64) -> Result<(), StoreError> {
         self.write(move |conn| revoke(conn, app_id)).await
     }
+
+    async fn app_options(
+        &self,
+        app_id: i64,
+        user_id: i64,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT name, value FROM app_options WHERE app_id = ?1 AND user_id = ?2 \
+                     ORDER BY name",
+                )
+                .map_err(map_err)?;
+            let rows = stmt
+                .query_map(params![app_id, user_id], |row| {
+                    let value: String = row.get(1)?;
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        serde_json::from_str(&value).unwrap_or(serde_json::Value::Null),
+                    ))
+                })
+                .map_err(map_err)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(map_err)
+        })
+    }
+
+    async fn set_app_options(
+        &self,
+        app_id: i64,
+        user_id: i64,
+        options: Vec<(String, serde_json::Value)>,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            for (name, value) in &options {
+                execute(
+                    conn,
+                    "INSERT INTO app_options (app_id, user_id, name, value) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT (app_id, user_id, name) DO UPDATE SET value = excluded.value",
+                    params![app_id, user_id, name, value.to_string()],
+                )?;
+            }
+            Ok(())
+        })
+        .await
+    }
 }

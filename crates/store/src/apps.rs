@@ -191,4 +191,20 @@ pub trait AppStore: Send + Sync {
     ) -> Result<Option<i64>, StoreError>;
     /// Revokes every token and code of an application.
     async fn revoke_app_tokens(&self, app_id: i64) -> Result<(), StoreError>;
+
+    /// The options an application keeps, by name: its own (`user_id` 0,
+    /// `app.option.*`) or one user's (`user.option.*`).
+    async fn app_options(
+        &self,
+        app_id: i64,
+        user_id: i64,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError>;
+    /// Sets options (each name replaced or added, the others kept) in one
+    /// transaction.
+    async fn set_app_options(
+        &self,
+        app_id: i64,
+        user_id: i64,
+        options: Vec<(String, serde_json::Value)>,
+    ) -> Result<(), StoreError>;
 }

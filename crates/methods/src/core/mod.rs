@@ -1,7 +1,9 @@
 //! Methods of the `basic` scope that every integration may call: `methods`,
-//! `method.get`, `scope`, `profile`, `server.time`, `app.info` and `batch`.
+//! `method.get`, `scope`, `profile`, `server.time`, `app.info` and `batch`;
+//! applications' options and `feature.get` ([`options`]).
 
 mod batch;
+mod options;
 
 use portico_protocol::envelope::format_datetime;
 use portico_protocol::params::Params;
@@ -19,6 +21,7 @@ const PORTAL_LANGUAGE: &str = "en";
 
 /// Declares the `basic` methods.
 pub fn register(r: &mut Registry) {
+    options::register(r);
     let mut s = r.scope(BASIC, &[]);
     s.method(
         "methods",

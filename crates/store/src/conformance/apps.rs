@@ -212,6 +212,37 @@ pub(super) async fn story(store: &dyn Store) {
         "expired"
     );
 
+    // Options: the application's own and each user's, replaced by name.
+    use serde_json::json;
+    store
+        .set_app_options(
+            id,
+            0,
+            vec![("b".into(), json!("1")), ("a".into(), json!({"x": [1, 2]}))],
+        )
+        .await
+        .expect("app options");
+    store
+        .set_app_options(id, 0, vec![("b".into(), json!("2"))])
+        .await
+        .expect("replace");
+    store
+        .set_app_options(id, 1, vec![("b".into(), json!("mine"))])
+        .await
+        .expect("user options");
+    assert_eq!(
+        store.app_options(id, 0).await.expect("read"),
+        vec![
+            ("a".to_owned(), json!({"x": [1, 2]})),
+            ("b".to_owned(), json!("2"))
+        ]
+    );
+    assert_eq!(
+        store.app_options(id, 1).await.expect("read"),
+        vec![("b".to_owned(), json!("mine"))]
+    );
+    assert!(store.app_options(other, 0).await.expect("read").is_empty());
+
     // Reinstalling revokes the tokens and raises the version; deleting removes all.
     store
         .insert_grant(grant(other, 1, "other", now))
@@ -244,6 +275,10 @@ pub(super) async fn story(store: &dyn Store) {
     assert!(!store.delete_app(other).await.expect("delete again"));
     assert!(store.delete_app(id).await.expect("delete"));
     assert!(store.list_apps().await.expect("list").is_empty());
+    assert!(
+        store.app_options(id, 0).await.expect("read").is_empty(),
+        "options go with the app"
+    );
     assert!(!store
         .update_app(
             id,

@@ -521,3 +521,120 @@ async fn the_consent_page_refuses_unknown_uninstalled_and_forged_requests() {
         anonymous.url()
     );
 }
+
+/// Calls `method` with `auth` and a JSON body.
+async fn post_with_token(app: &TestApp, method: &str, token: &str, body: Value) -> (u16, Value) {
+    let mut body = body;
+    body["auth"] = json!(token);
+    json_of(
+        app.client
+            .post(format!("{}/rest/{method}.json", app.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("rest"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn applications_keep_options_for_themselves_and_for_each_user() {
+    let app = TestApp::start().await;
+    let creds = new_app(&app, &["user"], true).await;
+    let other = new_app(&app, &["user"], true).await;
+    let bob = app.add_user("bob", false).await;
+    let admin = tokens(&app, 1, &creds).await["access_token"]
+        .as_str()
+        .expect("t")
+        .to_owned();
+    let bobs = tokens(&app, bob, &creds).await["access_token"]
+        .as_str()
+        .expect("t")
+        .to_owned();
+    let others = tokens(&app, 1, &other).await["access_token"]
+        .as_str()
+        .expect("t")
+        .to_owned();
+
+    let (status, none) = post_with_token(&app, "app.option.get", &admin, json!({})).await;
+    assert_eq!((status, &none["result"]), (200, &json!([])), "{none}");
+    let (status, set) = post_with_token(
+        &app,
+        "app.option.set",
+        &admin,
+        json!({"options": {"data": "value", "list": [1, "two"]}}),
+    )
+    .await;
+    assert_eq!((status, &set["result"]), (200, &json!(true)), "{set}");
+    // Without `options`, the parameters themselves are the options.
+    let (status, _) = post_with_token(&app, "app.option.set", &admin, json!({"data": "new"})).await;
+    assert_eq!(status, 200);
+    let (_, all) = post_with_token(&app, "app.option.get", &bobs, json!({})).await;
+    assert_eq!(
+        all["result"],
+        json!({"data": "new", "list": [1, "two"]}),
+        "{all}"
+    );
+    let (_, one) = post_with_token(&app, "app.option.get", &bobs, json!({"option": "list"})).await;
+    assert_eq!(one["result"], json!([1, "two"]));
+    let (_, unset) =
+        post_with_token(&app, "app.option.get", &bobs, json!({"option": "nope"})).await;
+    assert_eq!(unset["result"], Value::Null);
+    let (_, theirs) = post_with_token(&app, "app.option.get", &others, json!({})).await;
+    assert_eq!(
+        theirs["result"],
+        json!([]),
+        "another application's options are its own"
+    );
+
+    // Only administrators set the application's options; everyone their own.
+    let (status, denied) =
+        post_with_token(&app, "app.option.set", &bobs, json!({"options": {"x": 1}})).await;
+    assert_eq!(status, 403, "{denied}");
+    assert_eq!(
+        denied,
+        json!({"error": "ACCESS_DENIED", "error_description": "Access denied! Administrator authorization required"})
+    );
+    let (status, _) = post_with_token(
+        &app,
+        "user.option.set",
+        &bobs,
+        json!({"options": {"theme": "dark"}}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, mine) = post_with_token(&app, "user.option.get", &bobs, json!({})).await;
+    assert_eq!(mine["result"], json!({"theme": "dark"}));
+    let (_, admins) =
+        post_with_token(&app, "user.option.get", &admin, json!({"option": "theme"})).await;
+    assert_eq!(admins["result"], Value::Null, "each user's own");
+    let (status, empty) =
+        post_with_token(&app, "user.option.set", &bobs, json!({"options": {}})).await;
+    assert_eq!(status, 400, "{empty}");
+    assert_eq!(empty["error"], json!("ERROR_ARGUMENT"));
+
+    // A webhook has no application context.
+    let r = app.call("app.option.get", json!({})).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(
+        r.json(),
+        json!({"error": "ACCESS_DENIED", "error_description": "Access denied! Application context required"})
+    );
+    // feature.get answers anyone.
+    assert_eq!(
+        app.ok("feature.get", json!({"CODE": "rest_offline_extended"}))
+            .await,
+        json!({"value": "Y"})
+    );
+    assert_eq!(
+        app.ok("feature.get", json!({"CODE": "something_else"}))
+            .await,
+        json!({"value": "N"})
+    );
+    let r = app.call("feature.get", json!({})).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json(),
+        json!({"error": "CODE_EMPTY", "error_description": "CODE can't be empty"})
+    );
+}
