@@ -96,7 +96,7 @@ pub async fn show(
             input type="hidden" name="csrf" value=(signed.csrf);
             input type="hidden" name="client_id" value=(app.client_id);
             input type="hidden" name="state" value=(echo);
-            div.actions {
+            div.row {
                 button.primary #oauth-allow type="submit" name="decision" value="allow" { (tr.t("oauth-allow")) }
                 button #oauth-deny type="submit" name="decision" value="deny" { (tr.t("oauth-deny")) }
             }

@@ -16,6 +16,7 @@ mod ui_client;
 
 mod developer;
 mod harness_checks;
+mod oauth;
 mod outbound;
 mod pipelines_admin;
 mod sign_in;
