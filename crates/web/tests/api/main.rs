@@ -32,6 +32,7 @@ mod statuses;
 mod task_items;
 mod tasks;
 mod ui_admin_directories;
+mod ui_app_pages;
 mod ui_client;
 mod ui_developer;
 mod ui_outbound;
