@@ -24,6 +24,7 @@ mod logs;
 mod oauth;
 mod php_arrays;
 mod pipelines;
+mod placements;
 mod rights;
 mod scrum;
 mod sign_in_attempt;
