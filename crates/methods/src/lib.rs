@@ -13,6 +13,7 @@ pub mod department;
 pub mod dispatch;
 pub mod leniency;
 pub mod listing;
+pub mod placement;
 pub mod registry;
 pub mod sonet_group;
 pub mod tasks;
@@ -32,5 +33,6 @@ pub fn registry() -> Registry {
     department::register(&mut r);
     sonet_group::register(&mut r);
     tasks::register(&mut r);
+    placement::register(&mut r);
     r
 }

@@ -90,6 +90,8 @@ error_codes! {
     ErrorNotFound => ("ERROR_NOT_FOUND", 400, "Not found"),
     /// The authorization type (webhook vs application) is not allowed here.
     WrongAuthType => ("WRONG_AUTH_TYPE", 403, "Current authorization type is denied for this method"),
+    /// `placement.bind` of a placement code the portal does not offer.
+    PlacementNotFound => ("ERROR_PLACEMENT_NOT_FOUND", 400, "Placement not found"),
     /// The user behind the credentials could not be authorized.
     AuthorizationError => ("authorization_error", 401, "Unable to authorize user"),
     /// Legacy CRM error: empty `error`, all information in the description.
@@ -235,14 +237,15 @@ mod tests {
             TaskActionNotAllowed => 33,
             TaskNotAvailable => 34,
             TaskCreateDenied => 35,
+            PlacementNotFound => 36,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 36);
-        assert_eq!(seen.len(), 36);
+        assert_eq!(ErrorCode::ALL.len(), 37);
+        assert_eq!(seen.len(), 37);
     }
 
     #[test]

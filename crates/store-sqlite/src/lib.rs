@@ -27,6 +27,7 @@ mod meta;
 mod migrate;
 mod outbound;
 mod pipelines;
+mod placements;
 mod pool;
 mod records;
 mod roles;

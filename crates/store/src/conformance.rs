@@ -18,6 +18,7 @@ mod lists;
 mod meta;
 mod outbox;
 mod pipelines;
+mod placements;
 mod records;
 mod replay;
 mod roles;
@@ -40,6 +41,7 @@ pub async fn run_all(store: &dyn Store) {
     users::story(store).await;
     user_profiles::story(store).await;
     apps::story(store).await;
+    placements::story(store).await;
     webhooks::story(store).await;
     sessions::story(store).await;
     sign_in_attempts::story(store).await;

@@ -19,6 +19,7 @@ pub mod list;
 pub mod meta;
 pub mod outbound;
 pub mod pipelines;
+pub mod placements;
 pub mod records;
 pub mod roles;
 pub mod scrum;
@@ -51,6 +52,7 @@ pub use outbound::{
     OutboundWebhookStore,
 };
 pub use pipelines::{Category, CategoryChange, CategoryDeletion, NewCategory, PipelineStore};
+pub use placements::{NewPlacement, Placement, PlacementStore};
 pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
 };
@@ -69,6 +71,7 @@ pub use workgroups::{GroupMember, Workgroup, WorkgroupStore};
 pub trait Store:
     UserStore
     + AppStore
+    + PlacementStore
     + WebhookStore
     + RecordStore
     + LinkStore
@@ -96,6 +99,7 @@ pub trait Store:
 impl<T> Store for T where
     T: UserStore
         + AppStore
+        + PlacementStore
         + WebhookStore
         + RecordStore
         + LinkStore

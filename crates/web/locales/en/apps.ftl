@@ -41,3 +41,10 @@ integration-type-app = Local application
 integration-app-not-installed = (not installed)
 integration-new-app = New local application
 action-reinstall = Reinstall
+
+# Application pages (frames) and record tabs.
+app-page-not-installed = The application is not fully installed yet. Please contact your Bitrix24 administrator to complete the installation.
+app-installing = Installing the application: finish its installation below.
+app-frame-title = Application { $name }
+app-tabs = Record tabs
+app-tab-details = Details

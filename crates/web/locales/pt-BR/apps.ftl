@@ -41,3 +41,10 @@ integration-type-app = Aplicação local
 integration-app-not-installed = (não instalada)
 integration-new-app = Nova aplicação local
 action-reinstall = Reinstalar
+
+# Application pages (frames) and record tabs.
+app-page-not-installed = O aplicativo ainda não está totalmente instalado. Entre em contato com o administrador do Bitrix24 para concluir a instalação.
+app-installing = Instalando o aplicativo: conclua a instalação abaixo.
+app-frame-title = Aplicativo { $name }
+app-tabs = Abas do registro
+app-tab-details = Detalhes

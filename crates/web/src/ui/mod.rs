@@ -8,6 +8,7 @@
 // handlers do; boxing it would only move the allocation.
 #![allow(clippy::result_large_err)]
 
+pub mod apps;
 pub mod crm;
 pub mod developer;
 pub mod directories;
@@ -69,6 +70,8 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/language", post(sign_in::set_language))
         .route("/static/portico.css", get(stylesheet))
         .route("/static/builder.js", get(builder_script))
+        .route("/static/app_frame.js", get(app_frame_script))
+        .merge(apps::routes())
         .merge(developer::routes())
         .merge(crm::routes())
         .merge(tasks::routes())
@@ -118,5 +121,14 @@ async fn builder_script() -> Response {
     static_file(
         "text/javascript; charset=utf-8",
         include_str!("../../static/builder.js"),
+    )
+}
+
+/// `/static/app_frame.js`: posts an application page's frame form and answers
+/// the frame's BX24.js messages.
+async fn app_frame_script() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app_frame.js"),
     )
 }

@@ -23,6 +23,8 @@ pub enum Section {
     Crm(&'static str),
     /// Users (administrators).
     Users,
+    /// The page of the local application with this id.
+    App(i64),
 }
 
 /// A complete HTML answer: no caching, no framing, no sniffing, scripts and styles
@@ -125,6 +127,9 @@ pub fn page_with_scripts(
                     }
                     @if signed.user.is_admin {
                         li { a href="/users" aria-current=[current(Section::Users)] { (tr.t("nav-users")) } }
+                    }
+                    @for (id, text) in &signed.apps_menu {
+                        li.app { a href={ "/apps/" (id) } aria-current=[current(Section::App(*id))] { (text) } }
                     }
                 }
             }

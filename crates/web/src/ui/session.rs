@@ -91,6 +91,8 @@ pub struct Signed {
     pub token_hash: Vec<u8>,
     /// The page language.
     pub tr: Tr,
+    /// The applications the left menu lists for this user: (id, menu text).
+    pub apps_menu: Vec<(i64, String)>,
 }
 
 impl Signed {
@@ -161,11 +163,15 @@ impl FromRequestParts<AppState> for Signed {
             .await
             .map_err(|e| page::internal_error(&parts.headers, e))?;
         let tr = Tr::new(request_lang(&parts.headers, setting.as_deref()));
+        let apps_menu = super::apps::menu_entries(state, &user, tr.lang)
+            .await
+            .map_err(|e| page::internal_error(&parts.headers, e))?;
         Ok(Signed {
             user,
             csrf: session.csrf_token,
             token_hash: session.token_hash,
             tr,
+            apps_menu,
         })
     }
 }

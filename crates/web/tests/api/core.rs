@@ -66,6 +66,7 @@ async fn methods_method_get_scope_profile() {
         json!([
             "crm",
             "department",
+            "placement",
             "sonet_group",
             "task",
             "user",

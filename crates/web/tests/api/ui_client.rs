@@ -33,6 +33,8 @@ pub struct Page {
     pub location: Option<String>,
     /// The `Content-Type` header ("" when absent).
     pub content_type: String,
+    /// The `Content-Security-Policy` header ("" when absent).
+    pub csp: String,
     /// The body as text.
     pub body: String,
 }
@@ -186,6 +188,7 @@ impl UiClient {
         };
         let location = header("location");
         let content_type = header("content-type").unwrap_or_default();
+        let csp = header("content-security-policy").unwrap_or_default();
         for set in response.headers().get_all("set-cookie") {
             let Ok(set) = set.to_str() else { continue };
             self.keep_cookie(set);
@@ -195,6 +198,7 @@ impl UiClient {
             status,
             location,
             content_type,
+            csp,
             body,
         }
     }

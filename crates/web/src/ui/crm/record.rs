@@ -114,11 +114,13 @@ pub async fn show(
         (None, directory_names(&state, &signed, kind.status.1).await)
     };
     let tasks = crate::ui::tasks::crm_block::block(&state, &signed, kind, id).await;
+    let app_tabs = crate::ui::apps::tabs::nav(&state, &signed, kind.segment, id, None).await;
     let tr = &signed.tr;
     let title = record_title(tr, kind, &record);
     let body = html! {
         p { a href={ "/crm/" (kind.segment) } { "← " (tr.t(kind.title_id)) } }
         h1 { (title) }
+        (app_tabs)
         @if let Some(section) = pipeline {
             (section)
         }
