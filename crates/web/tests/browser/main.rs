@@ -14,6 +14,7 @@ mod logs;
 #[path = "../api/ui_client.rs"]
 mod ui_client;
 
+mod app_frames;
 mod developer;
 mod harness_checks;
 mod oauth;
