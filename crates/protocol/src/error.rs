@@ -238,14 +238,15 @@ mod tests {
             TaskNotAvailable => 34,
             TaskCreateDenied => 35,
             PlacementNotFound => 36,
+            CodeEmpty => 37,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 37);
-        assert_eq!(seen.len(), 37);
+        assert_eq!(ErrorCode::ALL.len(), 38);
+        assert_eq!(seen.len(), 38);
     }
 
     #[test]
