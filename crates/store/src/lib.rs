@@ -5,6 +5,7 @@
 //! Values cross this boundary already typed ([`FieldValue`]); turning wire
 //! parameters into typed values and back is the job of the `methods` crate.
 
+pub mod app_events;
 pub mod apps;
 pub mod conformance;
 pub mod crm;
@@ -33,6 +34,7 @@ pub mod users;
 pub mod webhooks;
 pub mod workgroups;
 
+pub use app_events::{AppEventStore, AppHandlerFilter, InstallCallback, NewAppHandler};
 pub use apps::{AccessGrant, App, AppChange, AppStore, NewApp, NewGrant};
 pub use currencies::{Currency, CurrencyChange, CurrencyLang, CurrencyStore};
 pub use deliveries::{
@@ -69,6 +71,7 @@ pub use workgroups::{GroupMember, Workgroup, WorkgroupStore};
 pub trait Store:
     UserStore
     + AppStore
+    + AppEventStore
     + WebhookStore
     + RecordStore
     + LinkStore
@@ -96,6 +99,8 @@ pub trait Store:
 impl<T> Store for T where
     T: UserStore
         + AppStore
+        + AppEventStore
+        + AppEventStore
         + WebhookStore
         + RecordStore
         + LinkStore
