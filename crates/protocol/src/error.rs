@@ -78,6 +78,8 @@ error_codes! {
     ErrorCore => ("ERROR_CORE", 400, "Core error"),
     /// Argument exception.
     ErrorArgument => ("ERROR_ARGUMENT", 400, "Invalid argument"),
+    /// `event.bind` of an event code the portal does not raise.
+    EventNotFound => ("ERROR_EVENT_NOT_FOUND", 400, "Event not found"),
     /// The caller may not do this.
     AccessDenied => ("ACCESS_DENIED", 403, "Access denied."),
     /// A field of a universal-API write (`crm.item.*`) has an invalid value.
@@ -233,14 +235,15 @@ mod tests {
             TaskActionNotAllowed => 33,
             TaskNotAvailable => 34,
             TaskCreateDenied => 35,
+            EventNotFound => 36,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 36);
-        assert_eq!(seen.len(), 36);
+        assert_eq!(ErrorCode::ALL.len(), 37);
+        assert_eq!(seen.len(), 37);
     }
 
     #[test]
