@@ -32,7 +32,7 @@ pub mod worker;
 pub use credentials::{new_application_token, new_signing_secret};
 pub use ip::is_forbidden;
 pub use outcome::{parse_retry_after, Outcome, Verdict};
-pub use payload::{encode_event_body, EventPayload, HandlerAuth};
+pub use payload::{encode_event_body, AppAuth, EventPayload, HandlerAuth};
 pub use schedule::RetrySchedule;
 pub use sender::{Attempt, Sender, SenderConfig, SenderError, DEFAULT_USER_AGENT};
 pub use signing::{

@@ -25,6 +25,27 @@ pub struct HandlerAuth {
     pub application_token: String,
 }
 
+/// What an application's handler gets besides the portal's part of `auth`
+/// (reference §9.8, "App delivery" column): tokens of the user the event is
+/// delivered for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppAuth {
+    /// A new access token.
+    pub access_token: String,
+    /// When it expires, Unix seconds.
+    pub expires: i64,
+    /// Its lifetime, seconds.
+    pub expires_in: i64,
+    /// The application's scopes, comma-separated.
+    pub scope: String,
+    /// The application's status (`L`: local).
+    pub status: String,
+    /// The user the tokens act as.
+    pub user_id: i64,
+    /// A refresh token (only `ONAPPINSTALL` and `ONOFFLINEEVENT` carry one).
+    pub refresh_token: Option<String>,
+}
+
 /// One event as a handler receives it.
 #[derive(Debug, Clone, Copy)]
 pub struct EventPayload<'a> {
@@ -39,6 +60,8 @@ pub struct EventPayload<'a> {
     pub ts: i64,
     /// The `auth` block.
     pub auth: &'a HandlerAuth,
+    /// An application's tokens, for an application's handler acting for a user.
+    pub app: Option<&'a AppAuth>,
 }
 
 /// Builds the form-encoded body of a handler request (reference §9.8).
@@ -71,6 +94,7 @@ pub struct EventPayload<'a> {
 ///     data: &data,
 ///     ts: 1_700_000_000,
 ///     auth: &auth,
+///     app: None,
 /// });
 /// assert!(body.starts_with("event=ONCRMLEADADD&event_handler_id=3&data%5BFIELDS%5D%5BID%5D=7&ts="));
 /// ```
@@ -83,6 +107,10 @@ pub fn encode_event_body(payload: &EventPayload<'_>) -> String {
     form.value("data", payload.data);
     form.pair("ts", &payload.ts.to_string());
     let auth = payload.auth;
+    if let Some(app) = payload.app {
+        write_app_auth(&mut form, auth, app);
+        return form.body;
+    }
     for (key, value) in [
         ("domain", &auth.domain),
         ("client_endpoint", &auth.client_endpoint),
@@ -93,6 +121,34 @@ pub fn encode_event_body(payload: &EventPayload<'_>) -> String {
         form.pair(&format!("auth[{key}]"), value);
     }
     form.body
+}
+
+/// The application variant of `auth`, in the order of the reference's example
+/// (§14.5): tokens, scope, portal fields, status, user, refresh token, then
+/// the application token.
+fn write_app_auth(form: &mut Form, auth: &HandlerAuth, app: &AppAuth) {
+    let expires = app.expires.to_string();
+    let expires_in = app.expires_in.to_string();
+    let user_id = app.user_id.to_string();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("access_token", &app.access_token),
+        ("expires", &expires),
+        ("expires_in", &expires_in),
+        ("scope", &app.scope),
+        ("domain", &auth.domain),
+        ("server_endpoint", &auth.server_endpoint),
+        ("status", &app.status),
+        ("client_endpoint", &auth.client_endpoint),
+        ("member_id", &auth.member_id),
+        ("user_id", &user_id),
+    ];
+    if let Some(refresh) = &app.refresh_token {
+        pairs.push(("refresh_token", refresh));
+    }
+    pairs.push(("application_token", &auth.application_token));
+    for (key, value) in pairs {
+        form.pair(&format!("auth[{key}]"), value);
+    }
 }
 
 /// A form body being written pair by pair.
@@ -193,6 +249,7 @@ mod tests {
             data: &data,
             ts: 1724140800,
             auth: &auth,
+            app: None,
         });
 
         // Reference §9.8, with its line breaks joined and its "actual bytes" note applied.
@@ -223,6 +280,40 @@ mod tests {
     }
 
     #[test]
+    fn application_auth_follows_the_reference_example() {
+        let auth = HandlerAuth {
+            domain: "some-domain.bitrix24.com".into(),
+            client_endpoint: "https://some-domain.bitrix24.com/rest/".into(),
+            server_endpoint: "https://oauth.bitrix.info/rest/".into(),
+            member_id: "a223c6b3710f85df22e9377d6c4f7553".into(),
+            application_token: "51856fefc120afa4b628cc82d3935cce".into(),
+        };
+        let app = AppAuth {
+            access_token: "s6p6eclrvim6da22ft9ch94ekreb52lv".into(),
+            expires: 1742810775,
+            expires_in: 3600,
+            scope: "crm".into(),
+            status: "L".into(),
+            user_id: 1,
+            refresh_token: None,
+        };
+        let data = json!({"FIELDS": {"ID": "1000983"}});
+        let body = encode_event_body(&EventPayload {
+            event: "ONCRMLEADADD",
+            handler_id: Some(707),
+            data: &data,
+            ts: 1742807175,
+            auth: &auth,
+            app: Some(&app),
+        });
+        // Reference §14.5, byte for byte.
+        assert_eq!(
+            body,
+            "event=ONCRMLEADADD&event_handler_id=707&data%5BFIELDS%5D%5BID%5D=1000983&ts=1742807175&auth%5Baccess_token%5D=s6p6eclrvim6da22ft9ch94ekreb52lv&auth%5Bexpires%5D=1742810775&auth%5Bexpires_in%5D=3600&auth%5Bscope%5D=crm&auth%5Bdomain%5D=some-domain.bitrix24.com&auth%5Bserver_endpoint%5D=https%3A%2F%2Foauth.bitrix.info%2Frest%2F&auth%5Bstatus%5D=L&auth%5Bclient_endpoint%5D=https%3A%2F%2Fsome-domain.bitrix24.com%2Frest%2F&auth%5Bmember_id%5D=a223c6b3710f85df22e9377d6c4f7553&auth%5Buser_id%5D=1&auth%5Bapplication_token%5D=51856fefc120afa4b628cc82d3935cce"
+        );
+    }
+
+    #[test]
     fn event_code_is_sent_upper_case_and_handler_id_may_be_absent() {
         let auth = reference_auth();
         let data = json!({"VERSION": "1"});
@@ -232,6 +323,7 @@ mod tests {
             data: &data,
             ts: 5,
             auth: &auth,
+            app: None,
         });
         assert!(body.starts_with("event=ONAPPINSTALL&data%5BVERSION%5D=1&ts=5&auth"));
     }
@@ -260,6 +352,7 @@ mod tests {
             data: &data,
             ts: 1,
             auth: &auth,
+            app: None,
         });
         let data_part: Vec<&str> = body
             .split('&')

@@ -13,12 +13,16 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use portico_store::secrets::SecretBox;
-use portico_store::{AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryStore, DisableReason};
+use portico_store::app_events::{APP_INSTALL_EVENT, APP_UNINSTALL_EVENT};
+use portico_store::apps::NewGrant;
+use portico_store::secrets::{new_oauth_token, SecretBox};
+use portico_store::{
+    AppStore, AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryStore, DisableReason,
+};
 use tokio::sync::{Notify, Semaphore};
 
 use crate::outcome::Verdict;
-use crate::payload::{encode_event_body, EventPayload, HandlerAuth};
+use crate::payload::{encode_event_body, AppAuth, EventPayload, HandlerAuth};
 use crate::schedule::RetrySchedule;
 use crate::sender::{Attempt, Sender};
 use crate::signing::SigningSecret;
@@ -45,6 +49,10 @@ pub struct WorkerConfig {
     /// The portal's part of every payload's `auth` block (`application_token`
     /// is filled per handler).
     pub portal: HandlerAuth,
+    /// Lifetime of the access tokens minted for applications' handlers, seconds.
+    pub access_token_ttl: i64,
+    /// Lifetime of the refresh tokens minted with them, seconds.
+    pub refresh_token_ttl: i64,
 }
 
 impl WorkerConfig {
@@ -58,6 +66,8 @@ impl WorkerConfig {
             idle_tick: Duration::from_secs(1),
             schedule: RetrySchedule::default(),
             portal,
+            access_token_ttl: 3_600,
+            refresh_token_ttl: 180 * 86_400,
         }
     }
 }
@@ -65,6 +75,7 @@ impl WorkerConfig {
 /// Claims, sends and records deliveries until shut down.
 pub struct Worker {
     store: Arc<dyn DeliveryStore>,
+    apps: Option<Arc<dyn AppStore>>,
     secrets: SecretBox,
     sender: Sender,
     config: WorkerConfig,
@@ -87,12 +98,22 @@ impl Worker {
         store.on_deliveries_due(Arc::new(move || notify.notify_one()));
         Worker {
             store,
+            apps: None,
             secrets,
             sender,
             config,
             now,
             wake,
         }
+    }
+
+    /// The same worker delivering to applications' handlers too: their
+    /// `auth` block carries the application's token and tokens minted for the
+    /// user at send time (grants stored in `apps`). Without it, a delivery to
+    /// an application's handler fails.
+    pub fn with_apps(mut self, apps: Arc<dyn AppStore>) -> Worker {
+        self.apps = Some(apps);
+        self
     }
 
     /// Runs until `shutdown` completes; attempts in flight then finish and are recorded.
@@ -174,7 +195,7 @@ impl Worker {
     /// One attempt of one claimed delivery, recorded whatever happens.
     async fn deliver(&self, claimed: ClaimedDelivery) {
         let started_at = (self.now)();
-        let record = match self.prepare(&claimed, started_at) {
+        let record = match self.prepare(&claimed, started_at).await {
             Ok(attempt) => {
                 let outcome = self.sender.send(&attempt).await;
                 let verdict = match outcome.verdict {
@@ -250,37 +271,104 @@ impl Worker {
             )
     }
 
-    /// The request of one attempt: the Bitrix24 body and the signing secret.
-    fn prepare(&self, claimed: &ClaimedDelivery, ts: i64) -> Result<Attempt, String> {
+    /// The request of one attempt: the Bitrix24 body and the signing secret
+    /// (an application's handler has none: it is sent unsigned, and verified
+    /// by its application token as in Bitrix24).
+    async fn prepare(&self, claimed: &ClaimedDelivery, ts: i64) -> Result<Attempt, String> {
         let webhook = &claimed.webhook;
+        let secret = if webhook.signing_secret_sealed.is_empty() {
+            None
+        } else {
+            let secret = self
+                .secrets
+                .decrypt(&webhook.signing_secret_sealed)
+                .ok_or("the signing secret cannot be unsealed with this portal's key")
+                .and_then(|text| {
+                    SigningSecret::parse(&text)
+                        .map_err(|_| "the stored signing secret is malformed")
+                })?;
+            Some(secret)
+        };
+        let (token_sealed, app) = match webhook.app_id {
+            Some(app_id) => self.app_auth(claimed, app_id, ts).await?,
+            None => (webhook.application_token_sealed.clone(), None),
+        };
         let token = self
             .secrets
-            .decrypt(&webhook.application_token_sealed)
+            .decrypt(&token_sealed)
             .ok_or("the application token cannot be unsealed with this portal's key")?;
-        let secret = self
-            .secrets
-            .decrypt(&webhook.signing_secret_sealed)
-            .ok_or("the signing secret cannot be unsealed with this portal's key")
-            .and_then(|text| {
-                SigningSecret::parse(&text).map_err(|_| "the stored signing secret is malformed")
-            })?;
         let auth = HandlerAuth {
             application_token: token,
             ..self.config.portal.clone()
         };
         let body = encode_event_body(&EventPayload {
             event: &claimed.event.code,
-            handler_id: Some(webhook.id),
+            handler_id: (claimed.event.code != APP_INSTALL_EVENT).then_some(webhook.id),
             data: &claimed.event.data,
             ts,
             auth: &auth,
+            app: app.as_ref(),
         });
         Ok(Attempt {
             url: webhook.handler_url.clone(),
             message_id: claimed.event.message_id.clone(),
             timestamp: ts,
             body,
-            secret: Some(secret),
+            secret,
         })
+    }
+
+    /// For a handler of application `app_id`: the application's sealed token
+    /// and, when the event is delivered for a user (the binding's `auth_type`,
+    /// else the user who made the change), tokens minted for that user now.
+    async fn app_auth(
+        &self,
+        claimed: &ClaimedDelivery,
+        app_id: i64,
+        now: i64,
+    ) -> Result<(Vec<u8>, Option<AppAuth>), String> {
+        let apps = self
+            .apps
+            .as_ref()
+            .ok_or("this worker cannot deliver to applications")?;
+        let app = apps
+            .app_by_id(app_id)
+            .await
+            .map_err(|e| format!("cannot read the application: {e}"))?
+            .ok_or("the application was removed")?;
+        let user = claimed
+            .webhook
+            .auth_user_id
+            .or(claimed.event.user_id)
+            .filter(|_| claimed.event.code != APP_UNINSTALL_EVENT);
+        let Some(user_id) = user else {
+            return Ok((app.application_token_sealed, None));
+        };
+        let access = new_oauth_token();
+        let refresh = new_oauth_token();
+        let (access_ttl, refresh_ttl) =
+            (self.config.access_token_ttl, self.config.refresh_token_ttl);
+        apps.insert_grant(NewGrant {
+            app_id,
+            user_id,
+            access_hash: self.secrets.lookup_hash(&access),
+            access_expires_at: now + access_ttl,
+            refresh_hash: self.secrets.lookup_hash(&refresh),
+            refresh_expires_at: now + refresh_ttl,
+            issued_at: now,
+        })
+        .await
+        .map_err(|e| format!("cannot issue the application's tokens: {e}"))?;
+        let sends_refresh = claimed.event.code == APP_INSTALL_EVENT;
+        let auth = AppAuth {
+            access_token: access,
+            expires: now + access_ttl,
+            expires_in: access_ttl,
+            scope: app.scopes.join(","),
+            status: "L".to_owned(),
+            user_id,
+            refresh_token: sends_refresh.then_some(refresh),
+        };
+        Ok((app.application_token_sealed, Some(auth)))
     }
 }

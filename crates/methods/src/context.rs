@@ -96,6 +96,11 @@ impl Default for Clock {
     }
 }
 
+/// Checks an event handler URL before it is saved (the SSRF guard's checks
+/// of syntax, scheme, port and address literals, with the server's policy):
+/// the URL to store, or why it is refused.
+pub type HandlerCheck = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
+
 /// The context of one method call.
 #[derive(Clone)]
 pub struct Ctx {
@@ -111,6 +116,8 @@ pub struct Ctx {
     pub in_batch: bool,
     /// The canonical name of the method being run (set by [`crate::call`]).
     pub method: &'static str,
+    /// How `event.bind` checks handler URLs.
+    pub handler_check: HandlerCheck,
 }
 
 impl Ctx {

@@ -11,6 +11,7 @@ pub mod core;
 pub mod crm;
 pub mod department;
 pub mod dispatch;
+pub mod events;
 pub mod leniency;
 pub mod listing;
 pub mod placement;
@@ -28,6 +29,7 @@ pub use registry::{MethodOutput, MethodSpec, ParamSpec, Registry};
 pub fn registry() -> Registry {
     let mut r = Registry::default();
     core::register(&mut r);
+    events::register(&mut r);
     user::register(&mut r);
     crm::register(&mut r);
     department::register(&mut r);

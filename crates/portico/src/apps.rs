@@ -144,7 +144,7 @@ pub async fn app_list(portal: &Portal) -> anyhow::Result<()> {
 
 /// Deletes an application with its tokens.
 pub async fn app_remove(portal: &Portal, id: i64) -> anyhow::Result<()> {
-    if !apps::remove(portal.store.as_ref(), id).await? {
+    if !apps::remove(portal.store.as_ref(), id, Utc::now().timestamp()).await? {
         bail!("no application with id {id}");
     }
     out!("application {id} removed");

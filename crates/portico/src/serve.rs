@@ -129,10 +129,13 @@ async fn spawn_delivery_worker(
                 delays: portal.config.retry_delays()?,
                 ..RetrySchedule::default()
             },
+            access_token_ttl: i64::from(portal.config.oauth.access_token_ttl),
+            refresh_token_ttl: i64::from(portal.config.oauth.refresh_token_ttl),
             ..WorkerConfig::new(portal_auth)
         },
         Arc::new(move || clock.now()),
-    );
+    )
+    .with_apps(state.store.clone());
     tokio::spawn(worker.run(shutdown));
     Ok(())
 }

@@ -78,6 +78,8 @@ error_codes! {
     ErrorCore => ("ERROR_CORE", 400, "Core error"),
     /// Argument exception.
     ErrorArgument => ("ERROR_ARGUMENT", 400, "Invalid argument"),
+    /// `event.bind` of an event code the portal does not raise.
+    EventNotFound => ("ERROR_EVENT_NOT_FOUND", 400, "Event not found"),
     /// The caller may not do this.
     AccessDenied => ("ACCESS_DENIED", 403, "Access denied."),
     /// A field of a universal-API write (`crm.item.*`) has an invalid value.
@@ -239,14 +241,15 @@ mod tests {
             TaskCreateDenied => 35,
             PlacementNotFound => 36,
             CodeEmpty => 37,
+            EventNotFound => 38,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 38);
-        assert_eq!(seen.len(), 38);
+        assert_eq!(ErrorCode::ALL.len(), 39);
+        assert_eq!(seen.len(), 39);
     }
 
     #[test]

@@ -239,6 +239,11 @@ impl AppStore for SqliteStore {
             )?;
             if n > 0 {
                 revoke(conn, id)?;
+                execute(
+                    conn,
+                    "DELETE FROM outbound_webhooks WHERE app_id = ?1",
+                    [id],
+                )?;
             }
             Ok(n > 0)
         })

@@ -206,6 +206,12 @@ fn queue_test(
 const PRUNE_DELIVERIES: &str =
     "DELETE FROM event_deliveries WHERE state != 'pending' AND finished_at < ?1";
 
+/// Removes the handler rows of removed applications (kept to deliver their
+/// `ONAPPUNINSTALL`) once no delivery of theirs is left.
+const PRUNE_DETACHED_HANDLERS: &str = "DELETE FROM outbound_webhooks \
+     WHERE app_handler = 1 AND app_id IS NULL \
+       AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.webhook_id = outbound_webhooks.id)";
+
 /// Removes events older than `?1` that no delivery refers to.
 const PRUNE_EVENTS: &str = "DELETE FROM events WHERE created_at < ?1 \
      AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = events.id)";
@@ -350,6 +356,9 @@ impl DeliveryStore for SqliteStore {
         self.write(move |conn| {
             conn.prepare_cached(PRUNE_DELIVERIES)
                 .and_then(|mut s| s.execute([before]))
+                .map_err(map_err)?;
+            conn.prepare_cached(PRUNE_DETACHED_HANDLERS)
+                .and_then(|mut s| s.execute([]))
                 .map_err(map_err)?;
             let events = conn
                 .prepare_cached(PRUNE_EVENTS)

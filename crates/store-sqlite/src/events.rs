@@ -19,11 +19,21 @@ const EVENT_INSERT: &str =
     "INSERT INTO events (code, message_id, entity, entity_id, data, user_id, created_at) \
      VALUES (?1, 'msg_' || printf('%012x', ?7) || lower(hex(randomblob(6))), ?2, ?3, ?4, ?5, ?6)";
 
-/// One pending delivery of event `?1` per active outbound webhook subscribed to `?2`.
-const FAN_OUT: &str = "INSERT INTO event_deliveries (event_id, webhook_id, state, attempts, next_attempt_at, created_at) \
+/// The condition on outbound webhook `w` that it may get deliveries: a
+/// user's, or a handler of an installed application.
+macro_rules! handler_of_installed {
+    () => {
+        "(w.app_id IS NULL OR EXISTS (SELECT 1 FROM apps a \
+          WHERE a.id = w.app_id AND a.installed_at IS NOT NULL))"
+    };
+}
+
+/// One pending delivery of event `?1` per active outbound webhook subscribed
+/// to `?2` (applications' handlers only while their application is installed).
+const FAN_OUT: &str = concat!("INSERT INTO event_deliveries (event_id, webhook_id, state, attempts, next_attempt_at, created_at) \
      SELECT ?1, w.id, 'pending', 0, ?3, ?3 FROM outbound_webhook_events s \
      JOIN outbound_webhooks w ON w.id = s.webhook_id \
-     WHERE s.event = ?2 AND w.active = 1 ORDER BY w.id";
+     WHERE s.event = ?2 AND w.active = 1 AND ", handler_of_installed!(), " ORDER BY w.id");
 
 /// The columns [`event_from_row`] reads, of `events` aliased `e`.
 macro_rules! event_columns {
@@ -51,9 +61,14 @@ pub(crate) fn event_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<Event
     })
 }
 
-/// Whether any active outbound webhook is subscribed to `?1`.
-const HAS_SUBSCRIBER: &str = "SELECT EXISTS (SELECT 1 FROM outbound_webhook_events s \
-     JOIN outbound_webhooks w ON w.id = s.webhook_id WHERE s.event = ?1 AND w.active = 1)";
+/// Whether any active outbound webhook (or handler of an installed
+/// application) is subscribed to `?1`.
+const HAS_SUBSCRIBER: &str = concat!(
+    "SELECT EXISTS (SELECT 1 FROM outbound_webhook_events s \
+     JOIN outbound_webhooks w ON w.id = s.webhook_id WHERE s.event = ?1 AND w.active = 1 AND ",
+    handler_of_installed!(),
+    ")"
+);
 
 /// An event about to be recorded (see [`record_event`]).
 pub(crate) struct RaisedEvent<'a> {
@@ -92,8 +107,8 @@ pub(crate) fn raise(
 /// subscribed to its code, on `conn` (so in the caller's transaction), and
 /// returns the event's id. An event nobody is subscribed to is not recorded
 /// at all (`None`): nothing would ever read it, and a write stays as cheap as
-/// without an outbox. Subscribers of kinds added later (applications' bound
-/// events) must be counted in [`HAS_SUBSCRIBER`] too.
+/// without an outbox. Applications' bindings are outbound webhook rows too,
+/// counted while their application is installed.
 pub(crate) fn record_event(
     conn: &Connection,
     event: &RaisedEvent<'_>,

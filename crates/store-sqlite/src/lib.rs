@@ -9,6 +9,7 @@
 //! to the account ([`files`]); [`inspect`] and [`check`] look at a database file
 //! before or without opening the store.
 
+mod app_events;
 mod apps;
 mod cache;
 mod connection;

@@ -73,6 +73,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0018_scrum", include_str!("../migrations/0018_scrum.sql")),
     ("0019_apps", include_str!("../migrations/0019_apps.sql")),
     (
+        "0020_app_events",
+        include_str!("../migrations/0020_app_events.sql"),
+    ),
+    (
         "0021_placements",
         include_str!("../migrations/0021_placements.sql"),
     ),

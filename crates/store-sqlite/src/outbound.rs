@@ -19,7 +19,7 @@ macro_rules! outbound_columns {
          (SELECT group_concat(event, ',') FROM (SELECT event FROM outbound_webhook_events \
            WHERE webhook_id = w.id ORDER BY event)), \
          w.application_token_sealed, w.signing_secret_sealed, w.active, w.created_at, \
-         w.single_attempt, w.disabled_reason, w.disabled_at"
+         w.single_attempt, w.disabled_reason, w.disabled_at, w.app_id, w.auth_user_id"
     };
 }
 pub(crate) use outbound_columns;
@@ -45,6 +45,8 @@ pub(crate) fn outbound_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<Ou
         active: row.get(at + 7)?,
         created_at: row.get(at + 8)?,
         single_attempt: row.get(at + 9)?,
+        app_id: row.get(at + 12)?,
+        auth_user_id: row.get(at + 13)?,
         disabled: reason
             .as_deref()
             .and_then(DisableReason::parse)
@@ -110,7 +112,7 @@ impl OutboundWebhookStore for SqliteStore {
             conn.prepare_cached(concat!(
                 "SELECT ",
                 outbound_columns!(),
-                " FROM outbound_webhooks w WHERE w.id = ?1"
+                " FROM outbound_webhooks w WHERE w.id = ?1 AND w.app_handler = 0"
             ))
             .and_then(|mut s| {
                 s.query_row([id], |row| outbound_from_row(row, 0))
@@ -129,7 +131,8 @@ impl OutboundWebhookStore for SqliteStore {
                 .prepare_cached(concat!(
                     "SELECT ",
                     outbound_columns!(),
-                    " FROM outbound_webhooks w WHERE ?1 IS NULL OR w.user_id = ?1 ORDER BY w.id"
+                    " FROM outbound_webhooks w WHERE (?1 IS NULL OR w.user_id = ?1) AND w.app_handler = 0 \
+                     ORDER BY w.id"
                 ))
                 .map_err(map_err)?;
             let rows = stmt

@@ -145,7 +145,7 @@ pub trait AppStore: Send + Sync {
     /// stays); `false` when there is none.
     async fn set_app_installed(&self, id: i64, at: i64) -> Result<bool, StoreError>;
     /// Starts a reinstallation: not installed any more, version raised, its
-    /// tokens revoked; `false` when there is none.
+    /// tokens revoked and its event bindings removed; `false` when there is none.
     async fn reset_app_installation(&self, id: i64) -> Result<bool, StoreError>;
     /// Deletes an application with its codes and tokens; `false` when there
     /// was none.

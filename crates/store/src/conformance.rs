@@ -7,6 +7,7 @@
 //! directory items exist) and leave their data behind; records of the list
 //! story carry a marker so other stories' rows do not disturb it.
 
+mod app_events;
 mod apps;
 mod currencies;
 mod deliveries;
@@ -63,4 +64,5 @@ pub async fn run_all(store: &dyn Store) {
     replay::story(store).await;
     tasks::story(store).await;
     scrum::story(store).await;
+    app_events::story(store).await;
 }

@@ -271,7 +271,8 @@ pub trait DeliveryStore: Send + Sync {
     ) -> Result<Option<QueuedTest>, StoreError>;
 
     /// Forgets what is older than `before` (Unix seconds): finished
-    /// deliveries with their attempts, then events left without deliveries.
+    /// deliveries with their attempts, then events left without deliveries;
+    /// handler rows of removed applications go once they have no delivery left.
     /// Pending deliveries and their events are kept whatever their age.
     /// Returns how many events were removed.
     async fn prune_outbox(&self, before: i64) -> Result<u64, StoreError>;

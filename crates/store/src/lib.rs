@@ -5,6 +5,7 @@
 //! Values cross this boundary already typed ([`FieldValue`]); turning wire
 //! parameters into typed values and back is the job of the `methods` crate.
 
+pub mod app_events;
 pub mod apps;
 pub mod conformance;
 pub mod crm;
@@ -34,6 +35,7 @@ pub mod users;
 pub mod webhooks;
 pub mod workgroups;
 
+pub use app_events::{AppEventStore, AppHandlerFilter, InstallCallback, NewAppHandler};
 pub use apps::{AccessGrant, App, AppChange, AppStore, NewApp, NewGrant};
 pub use currencies::{Currency, CurrencyChange, CurrencyLang, CurrencyStore};
 pub use deliveries::{
@@ -72,6 +74,7 @@ pub trait Store:
     UserStore
     + AppStore
     + PlacementStore
+    + AppEventStore
     + WebhookStore
     + RecordStore
     + LinkStore
@@ -100,6 +103,7 @@ impl<T> Store for T where
     T: UserStore
         + AppStore
         + PlacementStore
+        + AppEventStore
         + WebhookStore
         + RecordStore
         + LinkStore

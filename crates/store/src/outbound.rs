@@ -35,6 +35,12 @@ pub struct OutboundWebhook {
     pub disabled: Option<Disabled>,
     /// Creation instant, Unix seconds.
     pub created_at: i64,
+    /// The application it is a handler of (see [`crate::app_events`]);
+    /// `None` for a user's outbound webhook.
+    pub app_id: Option<i64>,
+    /// For an application's handler: the user whose tokens its deliveries
+    /// carry (`auth_type`); `None`: the user who made the change.
+    pub auth_user_id: Option<i64>,
 }
 
 /// Why an outbound webhook was switched off.
@@ -141,7 +147,8 @@ pub trait OutboundWebhookStore: Send + Sync {
         -> Result<i64, StoreError>;
     /// One outbound webhook by id.
     async fn outbound_webhook_by_id(&self, id: i64) -> Result<Option<OutboundWebhook>, StoreError>;
-    /// Outbound webhooks of one user, or of everyone when `user_id` is `None`, by id.
+    /// Outbound webhooks of one user, or of everyone when `user_id` is `None`,
+    /// by id; applications' handlers are not among them (nor found by id).
     async fn list_outbound_webhooks(
         &self,
         user_id: Option<i64>,

@@ -105,7 +105,22 @@ impl AppState {
             registry: self.registry.clone(),
             in_batch: false,
             method: "",
+            handler_check: self.handler_check(),
         }
+    }
+
+    /// The check of applications' handler URLs: the SSRF guard's, with the
+    /// server's `allow_private_handlers` setting (as outbound webhooks' form).
+    fn handler_check(&self) -> portico_methods::context::HandlerCheck {
+        let policy = portico_delivery::SsrfPolicy {
+            allow_private: self.ui.allow_private_handlers,
+            ..portico_delivery::SsrfPolicy::default()
+        };
+        Arc::new(move |url: &str| {
+            portico_delivery::parse_handler_url(url, &policy)
+                .map(|u| u.to_string())
+                .map_err(|e| e.to_string())
+        })
     }
 
     /// The same state with its UI state changed by `edit` (a copy of the

@@ -41,6 +41,7 @@ fn reference_body() -> String {
         data: &data,
         ts: 1724140800,
         auth: &auth,
+        app: None,
     })
 }
 

@@ -6,9 +6,10 @@
 //! command line share: create, change, reinstall, remove. Only administrators
 //! call these; the callers check it.
 
+use portico_store::app_events::InstallCallback;
 use portico_store::apps::{App, AppChange, NewApp};
 use portico_store::secrets::{new_application_token, SecretBox};
-use portico_store::{Store, StoreError};
+use portico_store::{EventStamp, Store, StoreError};
 use rand::distributions::{Alphanumeric, DistString};
 use rand::Rng;
 
@@ -166,8 +167,34 @@ pub struct Credentials {
     pub client_secret: String,
 }
 
+/// The language of the lifecycle events' `LANGUAGE_ID`.
+const EVENT_LANGUAGE: &str = "en";
+
+/// Installs a script-only application at once: with an installation path, it
+/// gets `ONAPPINSTALL` there (through the delivery queue, in the installation's
+/// transaction) with the tokens of administrator `by`.
+async fn install_script_only(
+    store: &dyn Store,
+    app: &App,
+    by: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    let callback = app.install_url.clone().map(|handler_url| InstallCallback {
+        handler_url,
+        user_id: by,
+        data: serde_json::json!({
+            "VERSION": app.version.to_string(),
+            "ACTIVE": "Y",
+            "INSTALLED": "Y",
+            "LANGUAGE_ID": EVENT_LANGUAGE,
+        }),
+    });
+    store.install_app(app.id, now, callback).await.map(|_| ())
+}
+
 /// Creates an application from a checked draft for administrator `by` at
-/// `now`; a script-only application is installed at once.
+/// `now`; a script-only application is installed at once, and gets
+/// `ONAPPINSTALL` at its installation path if it has one.
 pub async fn create(
     store: &dyn Store,
     secrets: &SecretBox,
@@ -196,7 +223,9 @@ pub async fn create(
         match store.insert_app(new).await {
             Ok(id) => {
                 if draft.script_only {
-                    store.set_app_installed(id, now).await?;
+                    if let Some(app) = store.app_by_id(id).await? {
+                        install_script_only(store, &app, by, now).await?;
+                    }
                 }
                 tracing::info!(target: "portico::apps", app = id, by, "application created");
                 return Ok(Credentials {
@@ -233,26 +262,34 @@ pub async fn change(store: &dyn Store, id: i64, draft: AppDraft) -> Result<bool,
     Ok(changed)
 }
 
-/// Reinstalls an application: its tokens are revoked and its version raised;
-/// a script-only application is installed again at once, one with a user
-/// interface waits for its installer's `installFinish`. `false` when there is
-/// no such application.
-pub async fn reinstall(store: &dyn Store, id: i64, now: i64) -> Result<bool, StoreError> {
+/// Reinstalls an application for administrator `by`: its tokens are revoked,
+/// its event bindings removed and its version raised; a script-only
+/// application is installed again at once (with `ONAPPINSTALL` at its
+/// installation path), one with a user interface waits for its installer's
+/// `installFinish`. `false` when there is no such application.
+pub async fn reinstall(store: &dyn Store, id: i64, by: i64, now: i64) -> Result<bool, StoreError> {
     if !store.reset_app_installation(id).await? {
         return Ok(false);
     }
     if let Some(app) = store.app_by_id(id).await? {
         if app.script_only {
-            store.set_app_installed(id, now).await?;
+            install_script_only(store, &app, by, now).await?;
         }
     }
     tracing::info!(target: "portico::apps", app = id, "application reinstalled");
     Ok(true)
 }
 
-/// Removes an application with its tokens; `false` when there was none.
-pub async fn remove(store: &dyn Store, id: i64) -> Result<bool, StoreError> {
-    let removed = store.delete_app(id).await?;
+/// Removes an application at `now`: its handlers bound to `ONAPPUNINSTALL`
+/// get it (`CLEAN` 0: its data stays), then its tokens are revoked and its
+/// handlers removed; `false` when there was none.
+pub async fn remove(store: &dyn Store, id: i64, now: i64) -> Result<bool, StoreError> {
+    let data = serde_json::json!({ "LANGUAGE_ID": EVENT_LANGUAGE, "CLEAN": 0 });
+    let stamp = EventStamp {
+        at: now,
+        user_id: None,
+    };
+    let removed = store.uninstall_app(id, data, stamp).await?;
     if removed {
         tracing::info!(target: "portico::apps", app = id, "application removed");
     }

@@ -152,6 +152,8 @@ pub(super) async fn story(store: &dyn Store) {
             active: true,
             single_attempt: false,
             disabled: None,
+            app_id: None,
+            auth_user_id: None,
             created_at: 1_700_000_000,
         }
     );

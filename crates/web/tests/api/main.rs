@@ -1,6 +1,7 @@
 //! End-to-end tests of the REST API over real HTTP against a running router and a
 //! real SQLite file.
 
+mod app_events;
 mod attack_corpus;
 mod batch;
 mod common;

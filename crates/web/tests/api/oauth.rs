@@ -437,16 +437,18 @@ async fn tokens_act_as_their_user_and_stop_with_the_app_or_the_user() {
 
     // Reinstalling revokes the tokens; so does removing the application.
     assert!(
-        portico_methods::apps::reinstall(app.store.as_ref(), creds.id, 1_700_000_100)
+        portico_methods::apps::reinstall(app.store.as_ref(), creds.id, 1, 1_700_000_100)
             .await
             .expect("reinstall")
     );
     let (status, gone) = with_token(&app, "profile", &token).await;
     assert_eq!((status, &gone["error"]), (401, &json!("invalid_token")));
     let body = tokens(&app, 1, &creds).await;
-    assert!(portico_methods::apps::remove(app.store.as_ref(), creds.id)
-        .await
-        .expect("remove"));
+    assert!(
+        portico_methods::apps::remove(app.store.as_ref(), creds.id, 1_700_000_200)
+            .await
+            .expect("remove")
+    );
     let (status, _) = with_token(&app, "profile", body["access_token"].as_str().expect("t")).await;
     assert_eq!(status, 401);
     assert!(app.store.app_by_id(creds.id).await.expect("get").is_none());

@@ -172,7 +172,14 @@ pub async fn reinstall(
         Ok(app) => app,
         Err(res) => return res,
     };
-    match apps::reinstall(state.store.as_ref(), app.id, state.clock.now()).await {
+    match apps::reinstall(
+        state.store.as_ref(),
+        app.id,
+        signed.user.id,
+        state.clock.now(),
+    )
+    .await
+    {
         Ok(true) => {
             Redirect::to(&format!("/developer/apps/{}?done=reinstalled", app.id)).into_response()
         }
@@ -213,7 +220,7 @@ pub async fn delete(
         Ok(app) => app,
         Err(res) => return res,
     };
-    match apps::remove(state.store.as_ref(), app.id).await {
+    match apps::remove(state.store.as_ref(), app.id, state.clock.now()).await {
         Ok(_) => Redirect::to("/developer/integrations?done=deleted").into_response(),
         Err(e) => page::internal_error(&headers, e),
     }
