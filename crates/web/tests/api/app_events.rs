@@ -120,6 +120,18 @@ async fn an_application_binds_lists_and_unbinds_its_handlers() {
             {"event": "ONAPPTEST", "handler": "https://app.example.com/test", "auth_type": "1", "offline": 0},
         ])
     );
+    // The Integrations list shows administrators the events the application listens to.
+    let ui = app.sign_in_as(1).await;
+    let list = ui.get("/developer/integrations").await;
+    let row_at = list
+        .body
+        .find(&format!("data-app-id=\"{}\"", creds.id))
+        .expect("the application's row");
+    let row = &list.body[row_at..row_at + list.body[row_at..].find("</tr>").expect("row end")];
+    assert!(
+        row.contains("<td data-column=\"events\">ONAPPTEST, ONCRMLEADADD</td>"),
+        "{row}"
+    );
     let codes = ok(&app, &admin, "events", json!({})).await;
     let codes: Vec<&str> = codes
         .as_array()

@@ -117,7 +117,7 @@ fn outbound_cell(
 fn app_cell(
     tr: &Tr,
     column: &str,
-    app: &App,
+    (app, events): (&App, &[String]),
     creators: &HashMap<i64, User>,
     admin: bool,
 ) -> Markup {
@@ -138,13 +138,19 @@ fn app_cell(
             },
             "creator" if admin => { (creator(creators, app.created_by)) },
             "created" if admin => { (format_instant(Some(app.created_at))) },
+            "events" if admin && !events.is_empty() => { (events.join(", ")) },
             _ => { span.muted { "—" } },
         }
     }
 }
 
-/// The row of a local application.
-fn app_row(signed: &Signed, app: &App, columns: &[&str], creators: &HashMap<i64, User>) -> Markup {
+/// The row of a local application, with the events its handlers are bound to.
+fn app_row(
+    signed: &Signed,
+    (app, events): (&App, &[String]),
+    columns: &[&str],
+    creators: &HashMap<i64, User>,
+) -> Markup {
     let tr = &signed.tr;
     let admin = signed.user.is_admin;
     html! {
@@ -152,7 +158,7 @@ fn app_row(signed: &Signed, app: &App, columns: &[&str], creators: &HashMap<i64,
             td data-column="name" {
                 @if admin { a href={ "/developer/apps/" (app.id) } { (app.name) } } @else { (app.name) }
             }
-            @for key in columns { td data-column=(key) { (app_cell(tr, key, app, creators, admin)) } }
+            @for key in columns { td data-column=(key) { (app_cell(tr, key, (app, events), creators, admin)) } }
             td {
                 @if admin {
                     details.menu-pop.row-menu {
@@ -194,7 +200,19 @@ pub async fn list(
     let loaded = async {
         let hooks = state.store.list_webhooks(scope).await?;
         let outbound = state.store.list_outbound_webhooks(scope).await?;
-        let apps = state.store.list_apps().await?;
+        let mut apps = Vec::new();
+        for app in state.store.list_apps().await? {
+            let mut events: Vec<String> = state
+                .store
+                .app_handlers(app.id)
+                .await?
+                .into_iter()
+                .flat_map(|h| h.events)
+                .collect();
+            events.sort();
+            events.dedup();
+            apps.push((app, events));
+        }
         let users = if signed.user.is_admin {
             state.store.list_users().await?
         } else {
@@ -278,7 +296,7 @@ pub async fn list(
                                 }
                             }
                         }
-                        @for app in &apps { (app_row(&signed, app, &columns, &creators)) }
+                        @for (app, events) in &apps { (app_row(&signed, (app, events), &columns, &creators)) }
                     }
                 }
             }
