@@ -346,8 +346,17 @@ impl Worker {
         };
         let access = new_oauth_token();
         let refresh = new_oauth_token();
-        let (access_ttl, refresh_ttl) =
-            (self.config.access_token_ttl, self.config.refresh_token_ttl);
+        let sends_refresh = claimed.event.code == APP_INSTALL_EVENT;
+        // A refresh token nobody receives lives no longer than its access
+        // token, so the grants of ordinary deliveries are forgotten with it.
+        let (access_ttl, refresh_ttl) = (
+            self.config.access_token_ttl,
+            if sends_refresh {
+                self.config.refresh_token_ttl
+            } else {
+                self.config.access_token_ttl
+            },
+        );
         apps.insert_grant(NewGrant {
             app_id,
             user_id,
@@ -359,7 +368,6 @@ impl Worker {
         })
         .await
         .map_err(|e| format!("cannot issue the application's tokens: {e}"))?;
-        let sends_refresh = claimed.event.code == APP_INSTALL_EVENT;
         let auth = AppAuth {
             access_token: access,
             expires: now + access_ttl,

@@ -49,7 +49,8 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-/// Removes expired sign-in sessions, sign-in attempt counts and, when
+/// Removes expired sign-in sessions, OAuth grants and codes, sign-in attempt
+/// counts and, when
 /// `event_retention_days` is not 0, finished deliveries and events older than
 /// that, now and then every hour.
 fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retention_days: u32) {
@@ -61,6 +62,11 @@ fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retenti
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
                 Err(e) => tracing::warn!(error = %e, "cannot remove expired sessions"),
+            }
+            match store.purge_expired_grants(clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(grants = n, "expired OAuth grants removed"),
+                Err(e) => tracing::warn!(error = %e, "cannot remove expired OAuth grants"),
             }
             match store.purge_expired_sign_in_attempts(clock.now()).await {
                 Ok(0) => {}

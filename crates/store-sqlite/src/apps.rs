@@ -368,6 +368,24 @@ impl AppStore for SqliteStore {
         self.write(move |conn| revoke(conn, app_id)).await
     }
 
+    async fn purge_expired_grants(&self, now: i64) -> Result<u64, StoreError> {
+        self.write(move |conn| {
+            let grants = execute(
+                conn,
+                "DELETE FROM oauth_grants WHERE access_expires_at <= ?1 \
+                 AND (refresh_used_at IS NOT NULL OR refresh_expires_at <= ?1)",
+                [now],
+            )?;
+            execute(
+                conn,
+                "DELETE FROM oauth_codes WHERE expires_at <= ?1",
+                [now],
+            )?;
+            Ok(grants as u64)
+        })
+        .await
+    }
+
     async fn app_options(
         &self,
         app_id: i64,

@@ -191,6 +191,10 @@ pub trait AppStore: Send + Sync {
     ) -> Result<Option<i64>, StoreError>;
     /// Revokes every token and code of an application.
     async fn revoke_app_tokens(&self, app_id: i64) -> Result<(), StoreError>;
+    /// Forgets, at `now`, grants that can no longer do anything (access token
+    /// expired, refresh token spent or expired) and expired codes; how many
+    /// grants went.
+    async fn purge_expired_grants(&self, now: i64) -> Result<u64, StoreError>;
 
     /// The options an application keeps, by name: its own (`user_id` 0,
     /// `app.option.*`) or one user's (`user.option.*`).
