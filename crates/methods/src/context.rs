@@ -131,6 +131,7 @@ impl Ctx {
         EventStamp {
             at: self.clock.now(),
             user_id: Some(self.caller.user.id),
+            auth_connector: None,
         }
     }
 }

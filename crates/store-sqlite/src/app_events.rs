@@ -127,6 +127,7 @@ fn install(
     let stamp = EventStamp {
         at,
         user_id: Some(callback.user_id),
+        auth_connector: None,
     };
     let event = RaisedEvent {
         code: APP_INSTALL_EVENT,

@@ -229,7 +229,9 @@ async fn a_bound_tab_shows_on_the_record_and_opens_its_handler_in_the_frame() {
     );
 
     // Bindings go with their application.
-    assert!(remove(app.store.as_ref(), creds.id, 1_700_000_200).await.expect("remove"));
+    assert!(remove(app.store.as_ref(), creds.id, 1_700_000_200)
+        .await
+        .expect("remove"));
     assert!(!ui
         .get(&format!("/crm/deals/{deal}"))
         .await
