@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use portico_store::app_events::{APP_INSTALL_EVENT, APP_UNINSTALL_EVENT};
 use portico_store::apps::NewGrant;
+use portico_store::offline_events::OFFLINE_NOTICE_EVENT;
 use portico_store::secrets::{new_oauth_token, SecretBox};
 use portico_store::{
     AppStore, AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryStore, DisableReason,
@@ -359,7 +360,8 @@ impl Worker {
         })
         .await
         .map_err(|e| format!("cannot issue the application's tokens: {e}"))?;
-        let sends_refresh = claimed.event.code == APP_INSTALL_EVENT;
+        let sends_refresh =
+            [APP_INSTALL_EVENT, OFFLINE_NOTICE_EVENT].contains(&claimed.event.code.as_str());
         let auth = AppAuth {
             access_token: access,
             expires: now + access_ttl,

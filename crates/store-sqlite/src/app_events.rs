@@ -71,7 +71,7 @@ fn insert_handler(
 }
 
 /// Records event `code` for the handlers of `app_id` bound to it; its id.
-fn record_for_app(
+pub(crate) fn record_for_app(
     conn: &Connection,
     app_id: i64,
     code: &str,
