@@ -19,7 +19,7 @@ use crate::Store;
 const LATER: i64 = 4_000_000_000;
 
 /// An application created by `by`, sealed token `token`.
-fn app(client_id: &str, by: i64, token: &str) -> NewApp {
+pub(super) fn app(client_id: &str, by: i64, token: &str) -> NewApp {
     NewApp {
         client_id: client_id.to_owned(),
         name: format!("app {client_id}"),
