@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use portico_store::app_events::{APP_INSTALL_EVENT, APP_UNINSTALL_EVENT};
 use portico_store::apps::NewGrant;
+use portico_store::offline_events::OFFLINE_NOTICE_EVENT;
 use portico_store::secrets::{new_oauth_token, SecretBox};
 use portico_store::{
     AppStore, AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveryStore, DisableReason,
@@ -346,7 +347,8 @@ impl Worker {
         };
         let access = new_oauth_token();
         let refresh = new_oauth_token();
-        let sends_refresh = claimed.event.code == APP_INSTALL_EVENT;
+        let sends_refresh =
+            [APP_INSTALL_EVENT, OFFLINE_NOTICE_EVENT].contains(&claimed.event.code.as_str());
         // A refresh token nobody receives lives no longer than its access
         // token, so the grants of ordinary deliveries are forgotten with it.
         let (access_ttl, refresh_ttl) = (

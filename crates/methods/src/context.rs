@@ -53,6 +53,9 @@ pub struct Caller {
     /// The workgroups the user belongs to, loaded on first use by the task
     /// rights and kept for the rest of the request.
     pub groups: OnceLock<Vec<i64>>,
+    /// The `auth_connector` an application's call carries: its writes are
+    /// not queued for the offline bindings of that connector.
+    pub auth_connector: Option<String>,
 }
 
 impl Caller {
@@ -64,7 +67,14 @@ impl Caller {
             auth,
             crm_role: OnceLock::new(),
             groups: OnceLock::new(),
+            auth_connector: None,
         }
+    }
+
+    /// The same caller with the `auth_connector` of its call (empty: none).
+    pub fn with_auth_connector(mut self, connector: Option<String>) -> Caller {
+        self.auth_connector = connector.filter(|c| !c.trim().is_empty());
+        self
     }
 }
 
@@ -131,6 +141,7 @@ impl Ctx {
         EventStamp {
             at: self.clock.now(),
             user_id: Some(self.caller.user.id),
+            auth_connector: self.caller.auth_connector.clone(),
         }
     }
 }

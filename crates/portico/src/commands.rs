@@ -56,6 +56,7 @@ pub async fn user_add(portal: &Portal, opts: UserAdd) -> anyhow::Result<()> {
         EventStamp {
             at: now,
             user_id: None,
+            auth_connector: None,
         },
         portal.config.offset()?,
         portico_methods::user::profile_fields(portal.store.as_ref()).await?,

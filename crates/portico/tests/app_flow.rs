@@ -6,7 +6,8 @@
 //! expired token answers `expired_token`; refresh tokens renew by GET and by
 //! POST form, once each; `portico app remove` delivers `ONAPPUNINSTALL` with
 //! only the portal fields and the application token, and the tokens stop
-//! working.
+//! working. An offline binding queues a change and `ONOFFLINEEVENT` reaches
+//! the application's handler with a refresh token.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -247,4 +248,75 @@ async fn a_script_only_application_from_install_to_removal() {
         "{gone}"
     );
     server.stop();
+}
+
+#[tokio::test]
+async fn an_offline_queue_notifies_its_application_with_a_refresh_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start_with_env(&data, &["--allow-private-handlers"], &[]);
+    let base = server.base.trim_end_matches('/').to_owned();
+    let (url, mut got) = receiver(200).await;
+    ok(
+        &data,
+        &[
+            "app",
+            "add",
+            "--name",
+            "Offline",
+            "--handler",
+            "https://app.example.com/",
+            "--install",
+            &url,
+            "--script-only",
+            "--scope",
+            "crm",
+        ],
+    );
+    let install = form(&next(&mut got).await.body);
+    assert_eq!(install["event"], "ONAPPINSTALL");
+    let access = install["auth[access_token]"].clone();
+
+    let client = reqwest::Client::new();
+    let rest = |method: &str, body: Value| {
+        let mut body = body;
+        body["auth"] = json!(access);
+        client
+            .post(format!("{base}/rest/{method}.json"))
+            .json(&body)
+            .send()
+    };
+    for bind in [
+        json!({"event": "ONCRMLEADADD", "event_type": "offline"}),
+        json!({"event": "ONOFFLINEEVENT", "handler": url}),
+    ] {
+        let (status, bound) = json_of(rest("event.bind", bind).await.expect("bind")).await;
+        assert_eq!((status, &bound["result"]), (200, &json!(true)), "{bound}");
+    }
+    let (status, lead) = json_of(
+        rest("crm.lead.add", json!({"fields": {"TITLE": "Queued"}}))
+            .await
+            .expect("lead"),
+    )
+    .await;
+    assert_eq!(status, 200, "{lead}");
+
+    let notice = form(&next(&mut got).await.body);
+    assert_eq!(notice["event"], "ONOFFLINEEVENT");
+    assert!(!notice.keys().any(|k| k.starts_with("data")), "{notice:?}");
+    assert_eq!(notice["auth[refresh_token]"].len(), 32, "{notice:?}");
+    assert_eq!(notice["auth[user_id]"], "1");
+    let (status, taken) = json_of(
+        rest("event.offline.get", json!({}))
+            .await
+            .expect("offline get"),
+    )
+    .await;
+    assert_eq!(status, 200, "{taken}");
+    assert_eq!(taken["result"]["process_id"], Value::Null);
+    assert_eq!(taken["result"]["events"][0]["EVENT_NAME"], "ONCRMLEADADD");
+    assert_eq!(
+        taken["result"]["events"][0]["EVENT_DATA"]["FIELDS"]["ID"],
+        lead["result"]
+    );
 }

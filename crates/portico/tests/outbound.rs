@@ -255,7 +255,11 @@ async fn serve_removes_events_older_than_the_retention() {
     let store = SqliteStore::open(&db, SqliteOptions::default()).expect("open");
     for at in [now - 3 * 86_400, now - 3_600] {
         let write = RecordWrite {
-            event: Some(EventStamp { at, user_id: None }),
+            event: Some(EventStamp {
+                at,
+                user_id: None,
+                auth_connector: None,
+            }),
             ..RecordWrite::default()
         };
         store.insert_record(&LEAD, write).await.expect("lead");

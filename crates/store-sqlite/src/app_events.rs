@@ -71,7 +71,7 @@ fn insert_handler(
 }
 
 /// Records event `code` for the handlers of `app_id` bound to it; its id.
-fn record_for_app(
+pub(crate) fn record_for_app(
     conn: &Connection,
     app_id: i64,
     code: &str,
@@ -127,6 +127,7 @@ fn install(
     let stamp = EventStamp {
         at,
         user_id: Some(callback.user_id),
+        auth_connector: None,
     };
     let event = RaisedEvent {
         code: APP_INSTALL_EVENT,

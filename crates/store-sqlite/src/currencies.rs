@@ -129,6 +129,7 @@ impl CurrencyStore for SqliteStore {
         currency: Currency,
         event: Option<EventStamp>,
     ) -> Result<(), StoreError> {
+        let event_raised = event.is_some();
         self.write(move |conn| {
             let code = currency.code.to_ascii_uppercase();
             conn.prepare_cached(
@@ -152,7 +153,7 @@ impl CurrencyStore for SqliteStore {
             raise(conn, "ONCRMCURRENCYADD", &code, event.as_ref())
         })
         .await?;
-        if event.is_some() {
+        if event_raised {
             self.wake_deliveries();
         }
         Ok(())
@@ -165,6 +166,7 @@ impl CurrencyStore for SqliteStore {
         event: Option<EventStamp>,
     ) -> Result<bool, StoreError> {
         let code = code.to_ascii_uppercase();
+        let event_raised = event.is_some();
         self.write(move |conn| {
             let n = conn
                 .prepare_cached(
@@ -191,7 +193,7 @@ impl CurrencyStore for SqliteStore {
         })
         .await
         .inspect(|changed| {
-            if *changed && event.is_some() {
+            if *changed && event_raised {
                 self.wake_deliveries();
             }
         })
@@ -203,6 +205,7 @@ impl CurrencyStore for SqliteStore {
         event: Option<EventStamp>,
     ) -> Result<bool, StoreError> {
         let code = code.to_ascii_uppercase();
+        let event_raised = event.is_some();
         self.write(move |conn| {
             let base: Option<bool> = conn
                 .prepare_cached("SELECT base FROM crm_currencies WHERE code = ?1")
@@ -222,7 +225,7 @@ impl CurrencyStore for SqliteStore {
         })
         .await
         .inspect(|deleted| {
-            if *deleted && event.is_some() {
+            if *deleted && event_raised {
                 self.wake_deliveries();
             }
         })

@@ -342,7 +342,11 @@ impl DeliveryStore for SqliteStore {
         user_id: Option<i64>,
         at: i64,
     ) -> Result<Option<QueuedTest>, StoreError> {
-        let stamp = EventStamp { at, user_id };
+        let stamp = EventStamp {
+            at,
+            user_id,
+            auth_connector: None,
+        };
         let queued = self
             .write(move |conn| queue_test(conn, webhook_id, &stamp))
             .await?;

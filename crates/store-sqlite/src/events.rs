@@ -108,12 +108,15 @@ pub(crate) fn raise(
 /// returns the event's id. An event nobody is subscribed to is not recorded
 /// at all (`None`): nothing would ever read it, and a write stays as cheap as
 /// without an outbox. Applications' bindings are outbound webhook rows too,
-/// counted while their application is installed.
+/// counted while their application is installed. Applications' offline
+/// bindings to the code get their queue rows first (see
+/// [`crate::offline_queue`]).
 pub(crate) fn record_event(
     conn: &Connection,
     event: &RaisedEvent<'_>,
     stamp: &EventStamp,
 ) -> Result<Option<i64>, StoreError> {
+    crate::offline_queue::queue_offline(conn, event, stamp)?;
     let subscribed: bool = conn
         .prepare_cached(HAS_SUBSCRIBER)
         .and_then(|mut s| s.query_row(params![event.code], |row| row.get(0)))

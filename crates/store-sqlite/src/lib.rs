@@ -26,6 +26,8 @@ mod links;
 mod list;
 mod meta;
 mod migrate;
+mod offline_events;
+mod offline_queue;
 mod outbound;
 mod pipelines;
 mod placements;

@@ -297,12 +297,13 @@ impl LinkStore for SqliteStore {
         event: Option<EventStamp>,
     ) -> Result<(), StoreError> {
         check_pair(owner, target)?;
+        let event_raised = event.is_some();
         self.write(move |conn| {
             set_links_in(conn, owner, owner_id, target, &links)?;
             raise_update(conn, owner, owner_id, event.as_ref())
         })
         .await
-        .inspect(|_| self.after_link_write(event.is_some()))
+        .inspect(|_| self.after_link_write(event_raised))
     }
 
     async fn set_linked_owners(
@@ -314,12 +315,13 @@ impl LinkStore for SqliteStore {
         event: Option<EventStamp>,
     ) -> Result<(), StoreError> {
         check_pair(owner, target)?;
+        let event_raised = event.is_some();
         self.write(move |conn| {
             set_linked_owners_in(conn, target, target_id, owner, &wanted)?;
             raise_update(conn, target, target_id, event.as_ref())
         })
         .await
-        .inspect(|_| self.after_link_write(event.is_some()))
+        .inspect(|_| self.after_link_write(event_raised))
     }
 
     async fn add_link(
@@ -331,6 +333,7 @@ impl LinkStore for SqliteStore {
         event: Option<LinkEvent>,
     ) -> Result<(), StoreError> {
         check_pair(owner, target)?;
+        let event_raised = event.is_some();
         self.write(move |conn| {
             require(conn, owner, &[owner_id])?;
             require(conn, target, &[change.id])?;
@@ -343,7 +346,7 @@ impl LinkStore for SqliteStore {
             Ok(())
         })
         .await
-        .inspect(|_| self.after_link_write(event.is_some()))
+        .inspect(|_| self.after_link_write(event_raised))
     }
 
     async fn remove_link(
@@ -355,6 +358,7 @@ impl LinkStore for SqliteStore {
         event: Option<LinkEvent>,
     ) -> Result<bool, StoreError> {
         check_pair(owner, target)?;
+        let event_raised = event.is_some();
         self.write(move |conn| {
             let (list, removed) = remove(&load(conn, owner, owner_id, target)?, target_id);
             if removed {
@@ -367,6 +371,6 @@ impl LinkStore for SqliteStore {
             Ok(removed)
         })
         .await
-        .inspect(|removed| self.after_link_write(event.is_some() && *removed))
+        .inspect(|removed| self.after_link_write(event_raised && *removed))
     }
 }

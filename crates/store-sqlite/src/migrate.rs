@@ -80,6 +80,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0021_placements",
         include_str!("../migrations/0021_placements.sql"),
     ),
+    (
+        "0022_offline_events",
+        include_str!("../migrations/0022_offline_events.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -378,11 +378,12 @@ impl RecordStore for SqliteStore {
         event: Option<EventStamp>,
     ) -> Result<bool, StoreError> {
         let sql = self.entity_sql(entity);
+        let event_raised = event.is_some();
         self.write(move |conn| delete(conn, &sql, id, event))
             .await
             .inspect(|deleted| {
                 self.forget_auth_of(entity);
-                if event.is_some() && *deleted {
+                if event_raised && *deleted {
                     self.wake_deliveries();
                 }
             })

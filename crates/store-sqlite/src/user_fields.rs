@@ -570,9 +570,10 @@ impl UserFieldStore for SqliteStore {
         field: NewUserField,
         event: Option<EventStamp>,
     ) -> Result<i64, StoreError> {
+        let event_raised = event.is_some();
         self.write(move |conn| insert(conn, &field, event.as_ref()))
             .await
-            .inspect(|_| self.after_definition_write(event.is_some()))
+            .inspect(|_| self.after_definition_write(event_raised))
     }
 
     async fn update_user_field(
@@ -581,9 +582,10 @@ impl UserFieldStore for SqliteStore {
         change: UserFieldChange,
         event: Option<EventStamp>,
     ) -> Result<bool, StoreError> {
+        let event_raised = event.is_some();
         self.write(move |conn| update(conn, id, &change, event.as_ref()))
             .await
-            .inspect(|found| self.after_definition_write(event.is_some() && *found))
+            .inspect(|found| self.after_definition_write(event_raised && *found))
     }
 
     async fn delete_user_field(
@@ -591,9 +593,10 @@ impl UserFieldStore for SqliteStore {
         id: i64,
         event: Option<EventStamp>,
     ) -> Result<bool, StoreError> {
+        let event_raised = event.is_some();
         self.write(move |conn| delete(conn, id, event.as_ref()))
             .await
-            .inspect(|found| self.after_definition_write(event.is_some() && *found))
+            .inspect(|found| self.after_definition_write(event_raised && *found))
     }
 }
 

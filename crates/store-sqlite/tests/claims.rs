@@ -51,6 +51,7 @@ async fn two_stores_on_one_file_never_claim_the_same_delivery() {
                 event: Some(EventStamp {
                     at: 100,
                     user_id: Some(owner),
+                    auth_connector: None,
                 }),
                 ..RecordWrite::default()
             },

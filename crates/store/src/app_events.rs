@@ -26,11 +26,13 @@ pub const APP_INSTALL_EVENT: &str = "ONAPPINSTALL";
 /// Event sent to an application's handlers bound to it when it is removed.
 pub const APP_UNINSTALL_EVENT: &str = "ONAPPUNINSTALL";
 
-/// The events only an application's own actions raise, for its handlers alone.
-pub const APP_ONLY_EVENTS: [&str; 3] = [
+/// The events only an application's own actions raise, for its handlers
+/// alone (`ONOFFLINEEVENT`: its offline queue got rows).
+pub const APP_ONLY_EVENTS: [&str; 4] = [
     APP_INSTALL_EVENT,
     APP_UNINSTALL_EVENT,
     crate::deliveries::TEST_EVENT_CODE,
+    crate::offline_events::OFFLINE_NOTICE_EVENT,
 ];
 
 /// Entity code of the events an application's lifecycle raises.

@@ -17,6 +17,7 @@ mod event_sources;
 mod links;
 mod lists;
 mod meta;
+mod offline_events;
 mod outbox;
 mod pipelines;
 mod placements;
@@ -64,5 +65,6 @@ pub async fn run_all(store: &dyn Store) {
     replay::story(store).await;
     tasks::story(store).await;
     scrum::story(store).await;
+    offline_events::story(store).await;
     app_events::story(store).await;
 }

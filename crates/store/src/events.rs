@@ -154,12 +154,15 @@ pub const USER_EVENT_ENTITY: &str = "USER";
 
 /// Asks a record write to record the event it raises, in its own transaction:
 /// when and by whom. A write without a stamp raises nothing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventStamp {
     /// Instant of the change, Unix seconds (the caller's clock).
     pub at: i64,
     /// The user who made the change, when a user did.
     pub user_id: Option<i64>,
+    /// The `auth_connector` of the application call that made the change:
+    /// offline bindings with this connector do not queue it (loop prevention).
+    pub auth_connector: Option<String>,
 }
 
 /// A recorded event.

@@ -18,6 +18,7 @@ pub mod events;
 pub mod links;
 pub mod list;
 pub mod meta;
+pub mod offline_events;
 pub mod outbound;
 pub mod pipelines;
 pub mod placements;
@@ -49,6 +50,7 @@ pub use events::{Event, EventStamp, EventStore, RecordChange, UserFieldChangeKin
 pub use links::{Link, LinkChange, LinkEnd, LinkEvent, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use meta::MetaStore;
+pub use offline_events::OfflineEventStore;
 pub use outbound::{
     DisableReason, Disabled, NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange,
     OutboundWebhookStore,
@@ -75,6 +77,7 @@ pub trait Store:
     + AppStore
     + PlacementStore
     + AppEventStore
+    + OfflineEventStore
     + WebhookStore
     + RecordStore
     + LinkStore
@@ -104,6 +107,7 @@ impl<T> Store for T where
         + AppStore
         + PlacementStore
         + AppEventStore
+        + OfflineEventStore
         + WebhookStore
         + RecordStore
         + LinkStore

@@ -97,7 +97,7 @@ pub enum LinkEnd {
 
 /// Asks [`LinkStore::add_link`] or [`LinkStore::remove_link`] to record the
 /// `…UPDATE` event of the record at one end, in the write's own transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkEvent {
     /// When and by whom.
     pub stamp: EventStamp,

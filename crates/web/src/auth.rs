@@ -68,8 +68,13 @@ pub async fn webhook(
 }
 
 /// Resolves an application's access token to the caller it acts as: the
-/// token's user, with the application's scopes.
-pub async fn access_token(state: &AppState, token: &str) -> Result<Arc<Caller>, ApiError> {
+/// token's user, with the application's scopes and the call's
+/// `auth_connector`.
+pub async fn access_token(
+    state: &AppState,
+    token: &str,
+    auth_connector: Option<String>,
+) -> Result<Arc<Caller>, ApiError> {
     let invalid = || ApiError::from_code(ErrorCode::InvalidToken);
     if !is_oauth_token_shape(token) {
         // Not a token at all: Bitrix24's "wrong authorization data".
@@ -91,11 +96,14 @@ pub async fn access_token(state: &AppState, token: &str) -> Result<Arc<Caller>, 
     if !grant.user.active {
         return Err(ApiError::from_code(ErrorCode::AuthorizationError));
     }
-    Ok(Arc::new(Caller::new(
-        grant.user,
-        grant.app.scopes,
-        AuthKind::App { id: grant.app.id },
-    )))
+    Ok(Arc::new(
+        Caller::new(
+            grant.user,
+            grant.app.scopes,
+            AuthKind::App { id: grant.app.id },
+        )
+        .with_auth_connector(auth_connector),
+    ))
 }
 
 /// The token of an `Authorization: Bearer …` header, if any.

@@ -171,7 +171,12 @@ async fn run(
                     return Err((ApiError::from_code(ErrorCode::NoAuthFound), anonymous()))
                 }
             };
-            let caller = auth::access_token(state, &token)
+            let connector = map
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("auth_connector"))
+                .and_then(|(_, v)| v.as_str())
+                .map(str::to_owned);
+            let caller = auth::access_token(state, &token, connector)
                 .await
                 .map_err(|e| (e, anonymous()))?;
             let integration = named(&caller.auth);

@@ -127,6 +127,7 @@ impl Rig {
             event: Some(EventStamp {
                 at: self.now(),
                 user_id: Some(self.owner),
+                auth_connector: None,
             }),
             ..RecordWrite::default()
         };

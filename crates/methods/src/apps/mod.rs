@@ -288,6 +288,7 @@ pub async fn remove(store: &dyn Store, id: i64, now: i64) -> Result<bool, StoreE
     let stamp = EventStamp {
         at: now,
         user_id: None,
+        auth_connector: None,
     };
     let removed = store.uninstall_app(id, data, stamp).await?;
     if removed {

@@ -3,8 +3,10 @@
 //! with an application's token only (a webhook's outbound handlers are set in
 //! the web UI); binding for another user (`auth_type`) and offline events need
 //! an administrator, and a non-administrator sees and removes only their own
-//! bindings. Offline events (`event_type=offline`) are not raised by this
-//! portal: binding one is refused.
+//! bindings. Offline bindings (`event_type=offline`) and the
+//! `event.offline.*` methods are in [`offline`].
+
+mod offline;
 
 use portico_protocol::params::Params;
 use portico_protocol::{ApiError, ErrorCode};
@@ -27,9 +29,11 @@ pub fn register(r: &mut Registry) {
         "Vincula uma URL de tratamento do aplicativo que chama a um evento; ela recebe um POST a cada ocorrência.",
         &[
             ParamSpec { name: "event", kind: "string", required: true, description: "Event code, any case (ONCRMLEADADD).", description_pt: "Código do evento, em qualquer caixa (ONCRMLEADADD)." },
-            ParamSpec { name: "handler", kind: "string", required: true, description: "Handler URL.", description_pt: "URL de tratamento." },
+            ParamSpec { name: "handler", kind: "string", required: false, description: "Handler URL (required for online events).", description_pt: "URL de tratamento (obrigatória para eventos online)." },
             ParamSpec { name: "auth_type", kind: "integer", required: false, description: "User whose tokens the handler gets (administrators only for others); default: the user who made the change.", description_pt: "Usuário cujos tokens o tratador recebe (só administradores para outros); padrão: quem fez a mudança." },
-            ParamSpec { name: "event_type", kind: "string", required: false, description: "online (default); offline is not supported.", description_pt: "online (padrão); offline não é suportado." },
+            ParamSpec { name: "event_type", kind: "string", required: false, description: "online (default) or offline (administrators only): the change is queued for event.offline.get.", description_pt: "online (padrão) ou offline (só administradores): a mudança entra na fila de event.offline.get." },
+            ParamSpec { name: "auth_connector", kind: "string", required: false, description: "Offline: the source key; changes made by calls carrying it are not queued.", description_pt: "Offline: a chave de origem; mudanças feitas por chamadas com ela não entram na fila." },
+            ParamSpec { name: "options", kind: "object", required: false, description: "Offline: minTimeout, the least seconds between two ONOFFLINEEVENT (default 1).", description_pt: "Offline: minTimeout, o mínimo de segundos entre dois ONOFFLINEEVENT (padrão 1)." },
         ],
         r#"{"event": "ONCRMLEADADD", "handler": "https://app.example.com/handler"}"#,
         handler!(bind),
@@ -42,6 +46,7 @@ pub fn register(r: &mut Registry) {
             ParamSpec { name: "event", kind: "string", required: false, description: "Event code.", description_pt: "Código do evento." },
             ParamSpec { name: "handler", kind: "string", required: false, description: "Handler URL.", description_pt: "URL de tratamento." },
             ParamSpec { name: "auth_type", kind: "integer", required: false, description: "User id; 0 or empty: bindings without one.", description_pt: "Id do usuário; 0 ou vazio: vínculos sem usuário." },
+            ParamSpec { name: "event_type", kind: "string", required: false, description: "online (default) or offline.", description_pt: "online (padrão) ou offline." },
         ],
         r#"{"event": "ONCRMLEADADD", "handler": "https://app.example.com/handler"}"#,
         handler!(unbind),
@@ -72,6 +77,126 @@ pub fn register(r: &mut Registry) {
         &[],
         r#"{"any": "data"}"#,
         handler!(test),
+    );
+    s.method(
+        "event.offline.get",
+        "Takes the first rows of the calling application's offline queue: deletes them (clear=1, the default) or reserves them under a new process_id (clear=0).",
+        "Pega as primeiras linhas da fila offline do aplicativo que chama: apaga-as (clear=1, padrão) ou reserva-as sob um novo process_id (clear=0).",
+        &[
+            ParamSpec { name: "filter", kind: "object", required: false, description: "On ID, TIMESTAMP_X, EVENT_NAME, MESSAGE_ID, with operators before the names.", description_pt: "Por ID, TIMESTAMP_X, EVENT_NAME, MESSAGE_ID, com operadores antes dos nomes." },
+            ParamSpec { name: "order", kind: "object", required: false, description: "Same fields, ASC or DESC; default TIMESTAMP_X ASC.", description_pt: "Mesmos campos, ASC ou DESC; padrão TIMESTAMP_X ASC." },
+            ParamSpec { name: "limit", kind: "integer", required: false, description: "How many rows (default 50).", description_pt: "Quantas linhas (padrão 50)." },
+            ParamSpec { name: "clear", kind: "integer", required: false, description: "1 (default): delete the rows; 0: reserve them.", description_pt: "1 (padrão): apagar as linhas; 0: reservá-las." },
+            ParamSpec { name: "process_id", kind: "string", required: false, description: "Read again the rows reserved by this process.", description_pt: "Ler de novo as linhas reservadas por este processo." },
+            ParamSpec { name: "auth_connector", kind: "string", required: false, description: "The queue of this source key.", description_pt: "A fila desta chave de origem." },
+            ParamSpec { name: "error", kind: "integer", required: false, description: "1: include rows marked erroneous.", description_pt: "1: incluir linhas marcadas com erro." },
+        ],
+        r#"{"limit": 10, "clear": 0}"#,
+        handler!(offline::get),
+    );
+    s.method(
+        "event.offline.clear",
+        "Deletes rows reserved under a process_id: those of id, else of message_id, else all.",
+        "Apaga linhas reservadas sob um process_id: as de id, senão as de message_id, senão todas.",
+        &[
+            ParamSpec {
+                name: "process_id",
+                kind: "string",
+                required: true,
+                description: "The process.",
+                description_pt: "O processo.",
+            },
+            ParamSpec {
+                name: "id",
+                kind: "array",
+                required: false,
+                description: "Row ids.",
+                description_pt: "Ids das linhas.",
+            },
+            ParamSpec {
+                name: "message_id",
+                kind: "array",
+                required: false,
+                description: "MESSAGE_ID values (ignored with id).",
+                description_pt: "Valores de MESSAGE_ID (ignorados com id).",
+            },
+            ParamSpec {
+                name: "auth_connector",
+                kind: "string",
+                required: false,
+                description: "The queue of this source key.",
+                description_pt: "A fila desta chave de origem.",
+            },
+        ],
+        r#"{"process_id": "yh3gu929sf0d32lsfysqas2y1hlpp09q", "id": [2]}"#,
+        handler!(offline::clear),
+    );
+    s.method(
+        "event.offline.error",
+        "Marks rows reserved under a process_id erroneous and gives them back to the queue.",
+        "Marca com erro linhas reservadas sob um process_id e devolve-as à fila.",
+        &[
+            ParamSpec {
+                name: "process_id",
+                kind: "string",
+                required: true,
+                description: "The process.",
+                description_pt: "O processo.",
+            },
+            ParamSpec {
+                name: "message_id",
+                kind: "array",
+                required: false,
+                description: "MESSAGE_ID values.",
+                description_pt: "Valores de MESSAGE_ID.",
+            },
+            ParamSpec {
+                name: "auth_connector",
+                kind: "string",
+                required: false,
+                description: "The queue of this source key.",
+                description_pt: "A fila desta chave de origem.",
+            },
+        ],
+        r#"{"process_id": "yh3gu929sf0d32lsfysqas2y1hlpp09q", "message_id": ["2"]}"#,
+        handler!(offline::error),
+    );
+    s.method(
+        "event.offline.list",
+        "Reads the calling application's offline queue without changing it, in pages of 50.",
+        "Lê a fila offline do aplicativo que chama sem alterá-la, em páginas de 50.",
+        &[
+            ParamSpec {
+                name: "filter",
+                kind: "object",
+                required: false,
+                description: "On ID, TIMESTAMP_X, EVENT_NAME, MESSAGE_ID, PROCESS_ID, ERROR.",
+                description_pt: "Por ID, TIMESTAMP_X, EVENT_NAME, MESSAGE_ID, PROCESS_ID, ERROR.",
+            },
+            ParamSpec {
+                name: "order",
+                kind: "object",
+                required: false,
+                description: "Same fields; default ID ASC.",
+                description_pt: "Mesmos campos; padrão ID ASC.",
+            },
+            ParamSpec {
+                name: "start",
+                kind: "integer",
+                required: false,
+                description: "Offset of the page (0, 50, 100, …).",
+                description_pt: "Deslocamento da página (0, 50, 100, …).",
+            },
+            ParamSpec {
+                name: "auth_connector",
+                kind: "string",
+                required: false,
+                description: "The queue of this source key.",
+                description_pt: "A fila desta chave de origem.",
+            },
+        ],
+        r#"{"filter": {"ERROR": 0}, "order": {"ID": "DESC"}}"#,
+        handler!(offline::list),
     );
 }
 
@@ -128,19 +253,13 @@ fn auth_type(params: &Params) -> Option<Option<i64>> {
 async fn bind(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let app_id = app_id(&ctx)?;
     let me = &ctx.caller.user;
-    if is_offline(&params)? {
-        if !me.is_admin {
-            return Err(admin_only("Offline events binding"));
-        }
-        return Err(ApiError::new(
-            ErrorCode::ErrorArgument,
-            "Offline events are not supported by this portal",
-        ));
-    }
     let event = param_string(&params, "event")
         .unwrap_or_default()
         .trim()
         .to_ascii_uppercase();
+    if is_offline(&params)? {
+        return offline::bind(&ctx, &params, event).await;
+    }
     if !bindable_events().contains(&event) {
         return Err(ApiError::from_code(ErrorCode::EventNotFound));
     }
@@ -195,10 +314,11 @@ async fn unbind(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     if matches!(auth_user_id, Some(Some(id)) if id != me.id) && !me.is_admin {
         return Err(admin_only("Event unbinding with AUTH_TYPE"));
     }
-    if offline {
-        return Ok(MethodOutput::value(json!({ "count": 0 })));
-    }
     let text = |name: &str| param_string(&params, name).filter(|s| !s.trim().is_empty());
+    if offline {
+        let event = text("event").map(|e| e.trim().to_ascii_uppercase());
+        return offline::unbind(&ctx, event).await;
+    }
     let filter = AppHandlerFilter {
         event: text("event").map(|e| e.trim().to_ascii_uppercase()),
         handler_url: text("handler").map(|h| {
@@ -221,7 +341,7 @@ async fn get(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
     let app_id = app_id(&ctx)?;
     let me = &ctx.caller.user;
     let handlers = ctx.store.app_handlers(app_id).await.map_err(store_error)?;
-    let list: Vec<Value> = handlers
+    let mut list: Vec<Value> = handlers
         .into_iter()
         .filter(|h| me.is_admin || h.user_id == me.id)
         .flat_map(|h| {
@@ -239,6 +359,7 @@ async fn get(ctx: Ctx, _params: Params) -> Result<MethodOutput, ApiError> {
                 .collect::<Vec<_>>()
         })
         .collect();
+    list.extend(offline::bindings(&ctx, app_id).await?);
     Ok(MethodOutput::value(Value::Array(list)))
 }
 

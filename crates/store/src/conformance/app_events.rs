@@ -19,7 +19,7 @@ use crate::Store;
 const LATER: i64 = 4_000_000_000;
 
 /// An application created by `by`, sealed token `token`.
-fn app(client_id: &str, by: i64, token: &str) -> NewApp {
+pub(super) fn app(client_id: &str, by: i64, token: &str) -> NewApp {
     NewApp {
         client_id: client_id.to_owned(),
         name: format!("app {client_id}"),
@@ -192,10 +192,11 @@ pub(super) async fn story(store: &dyn Store) {
     let stamp = EventStamp {
         at: 1_700_000_300,
         user_id: Some(admin),
+        auth_connector: None,
     };
     let data = serde_json::json!({"QUERY": {"any": "data"}});
     let recorded = store
-        .record_app_event(installed, "onAppTest", data.clone(), stamp)
+        .record_app_event(installed, "onAppTest", data.clone(), stamp.clone())
         .await
         .expect("test event");
     assert!(recorded.is_some());
@@ -205,7 +206,7 @@ pub(super) async fn story(store: &dyn Store) {
     assert_eq!(claimed[0].event.user_id, Some(admin));
     assert_eq!(
         store
-            .record_app_event(pending, "ONAPPTEST", data.clone(), stamp)
+            .record_app_event(pending, "ONAPPTEST", data.clone(), stamp.clone())
             .await
             .expect("not installed"),
         None,
@@ -292,10 +293,11 @@ pub(super) async fn story(store: &dyn Store) {
     let stamp = EventStamp {
         at: 1_700_000_500,
         user_id: None,
+        auth_connector: None,
     };
     let bye_data = serde_json::json!({"CLEAN": 0, "LANGUAGE_ID": "en"});
     assert!(store
-        .uninstall_app(installed, bye_data.clone(), stamp)
+        .uninstall_app(installed, bye_data.clone(), stamp.clone())
         .await
         .expect("uninstall"));
     assert!(!store

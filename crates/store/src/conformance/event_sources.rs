@@ -25,6 +25,7 @@ fn stamp(at: i64, user_id: i64) -> Option<EventStamp> {
     Some(EventStamp {
         at,
         user_id: Some(user_id),
+        auth_connector: None,
     })
 }
 
@@ -60,6 +61,7 @@ fn user_added(at: i64, by: i64) -> UserAdded {
         stamp: EventStamp {
             at,
             user_id: Some(by),
+            auth_connector: None,
         },
         data: Arc::new(move |record| {
             let email = record.values.get(email).and_then(FieldValue::as_str);
@@ -235,6 +237,7 @@ pub(super) async fn story(store: &dyn Store) {
         stamp: EventStamp {
             at: 2_032,
             user_id: Some(owner),
+            auth_connector: None,
         },
         end: LinkEnd::Target,
     });
@@ -253,6 +256,7 @@ pub(super) async fn story(store: &dyn Store) {
             stamp: EventStamp {
                 at,
                 user_id: Some(owner),
+                auth_connector: None,
             },
             end: LinkEnd::Owner,
         })

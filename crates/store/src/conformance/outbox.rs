@@ -38,6 +38,7 @@ pub(super) fn lead_write(title: &str, at: Option<i64>, user_id: i64) -> RecordWr
         event: at.map(|at| EventStamp {
             at,
             user_id: Some(user_id),
+            auth_connector: None,
         }),
         ..RecordWrite::default()
     }
@@ -225,7 +226,8 @@ pub(super) async fn story(store: &dyn Store) {
                 values: vec![(name_pos, FieldValue::Text("Renamed owner".to_owned()))],
                 event: Some(EventStamp {
                     at: 1_000,
-                    user_id: Some(owner)
+                    user_id: Some(owner),
+                    auth_connector: None,
                 }),
                 ..RecordWrite::default()
             },
@@ -241,6 +243,7 @@ pub(super) async fn story(store: &dyn Store) {
         event: Some(EventStamp {
             at: 1_001,
             user_id: Some(owner),
+            auth_connector: None,
         }),
         ..RecordWrite::default()
     };
@@ -256,9 +259,10 @@ pub(super) async fn story(store: &dyn Store) {
     let stamp = Some(EventStamp {
         at: 1_003,
         user_id: None,
+        auth_connector: None,
     });
     assert!(store
-        .delete_record(&LEAD, lead, stamp)
+        .delete_record(&LEAD, lead, stamp.clone())
         .await
         .expect("delete"));
     assert!(!store
@@ -272,6 +276,7 @@ pub(super) async fn story(store: &dyn Store) {
                 event: Some(EventStamp {
                     at: 1_004,
                     user_id: Some(other),
+                    auth_connector: None,
                 }),
                 ..RecordWrite::default()
             },

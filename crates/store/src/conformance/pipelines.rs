@@ -34,6 +34,7 @@ fn stamped(values: Vec<(usize, FieldValue)>, at: i64) -> RecordWrite {
         event: Some(EventStamp {
             at,
             user_id: Some(1),
+            auth_connector: None,
         }),
         ..RecordWrite::values(values)
     }

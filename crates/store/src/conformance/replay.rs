@@ -50,7 +50,11 @@ pub(super) async fn story(store: &dyn Store) {
         .expect("lead");
     for at in [7_000, 7_001, 8_000] {
         let write = RecordWrite {
-            event: Some(EventStamp { at, user_id: None }),
+            event: Some(EventStamp {
+                at,
+                user_id: None,
+                auth_connector: None,
+            }),
             ..RecordWrite::default()
         };
         store.insert_record(&DEAL, write).await.expect("deal");

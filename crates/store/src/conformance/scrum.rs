@@ -41,6 +41,7 @@ async fn task(store: &dyn Store, group_id: i64, status: i64, user: i64) -> i64 {
             EventStamp {
                 at: 1_700_000_000,
                 user_id: Some(user),
+                auth_connector: None,
             },
         )
         .await
@@ -209,6 +210,7 @@ pub(super) async fn story(store: &dyn Store) {
             EventStamp {
                 at: 1_700_000_100,
                 user_id: Some(user),
+                auth_connector: None,
             },
         )
         .await

@@ -23,6 +23,7 @@ pub async fn story(store: &dyn Store) {
     let stamp = EventStamp {
         at: 1_700_000_000,
         user_id: Some(1),
+        auth_connector: None,
     };
     let id = store
         .insert_task(
@@ -33,7 +34,7 @@ pub async fn story(store: &dyn Store) {
                 (pos("STATUS"), FieldValue::Int(2)),
                 (pos("AUDITORS"), text(&encode_list(&["7"]).unwrap())),
             ],
-            stamp,
+            stamp.clone(),
         )
         .await
         .expect("insert task");
@@ -49,13 +50,17 @@ pub async fn story(store: &dyn Store) {
                 (pos("STATUS"), FieldValue::Int(3)),
                 (pos("TITLE"), text("Call back")),
             ],
-            stamp,
+            stamp.clone(),
         )
         .await
         .expect("update");
     assert!(changed);
     assert!(!store
-        .update_task(id + 1000, vec![(pos("STATUS"), FieldValue::Int(3))], stamp)
+        .update_task(
+            id + 1000,
+            vec![(pos("STATUS"), FieldValue::Int(3))],
+            stamp.clone()
+        )
         .await
         .expect("update missing"));
     let history = store.task_history(id).await.expect("history");
@@ -89,13 +94,13 @@ pub async fn story(store: &dyn Store) {
     assert_eq!(page.total, Some(1));
 
     let comment = store
-        .add_task_comment(id, 1, "Done?".into(), stamp)
+        .add_task_comment(id, 1, "Done?".into(), stamp.clone())
         .await
         .expect("comment")
         .expect("task exists");
     assert_eq!(
         store
-            .add_task_comment(id + 1000, 1, "x".into(), stamp)
+            .add_task_comment(id + 1000, 1, "x".into(), stamp.clone())
             .await
             .expect("comment"),
         None
@@ -123,12 +128,12 @@ pub async fn story(store: &dyn Store) {
         toggled_date: None,
     };
     let root = store
-        .add_checklist_item(item(0, "List"), stamp)
+        .add_checklist_item(item(0, "List"), stamp.clone())
         .await
         .expect("item")
         .expect("task exists");
     store
-        .add_checklist_item(item(root, "Step"), stamp)
+        .add_checklist_item(item(root, "Step"), stamp.clone())
         .await
         .expect("item")
         .expect("task exists");
@@ -158,7 +163,7 @@ pub async fn story(store: &dyn Store) {
     let task = store.get_task(id).await.expect("get").expect("exists");
     assert_eq!(task.values[pos("TIME_SPENT_IN_LOGS")], FieldValue::Int(600));
 
-    assert!(store.delete_task(id, stamp).await.expect("delete"));
+    assert!(store.delete_task(id, stamp.clone()).await.expect("delete"));
     assert!(!store.delete_task(id, stamp).await.expect("delete again"));
     assert!(store.get_task(id).await.expect("get").is_none());
     assert!(store.task_comments(id).await.expect("comments").is_empty());

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use crate::common::{assert_error, Reply, TestApp};
 
 /// Creates an application with `crm` as the administrator.
-async fn new_app(app: &TestApp, script_only: bool) -> Credentials {
+pub(crate) async fn new_app(app: &TestApp, script_only: bool) -> Credentials {
     let draft = AppDraft {
         name: "Events".into(),
         handler_url: "https://app.example.com/handler".into(),
@@ -29,7 +29,7 @@ async fn new_app(app: &TestApp, script_only: bool) -> Credentials {
 }
 
 /// A fresh access token of application `app_id` for `user_id`.
-async fn token(app: &TestApp, app_id: i64, user_id: i64) -> String {
+pub(crate) async fn token(app: &TestApp, app_id: i64, user_id: i64) -> String {
     let token = new_oauth_token();
     app.store
         .insert_grant(NewGrant {
@@ -47,21 +47,21 @@ async fn token(app: &TestApp, app_id: i64, user_id: i64) -> String {
 }
 
 /// Calls `method` with `auth=token` in a JSON body.
-async fn call(app: &TestApp, token: &str, method: &str, mut body: Value) -> Reply {
+pub(crate) async fn call(app: &TestApp, token: &str, method: &str, mut body: Value) -> Reply {
     body["auth"] = json!(token);
     app.call_on(&format!("{}/rest/", app.base), method, body)
         .await
 }
 
 /// `result` of a successful call.
-async fn ok(app: &TestApp, token: &str, method: &str, body: Value) -> Value {
+pub(crate) async fn ok(app: &TestApp, token: &str, method: &str, body: Value) -> Value {
     let r = call(app, token, method, body).await;
     assert_eq!(r.status, 200, "{method}: {}", r.text);
     r.json()["result"].clone()
 }
 
 /// `(event code, handler URL, data)` of every due delivery.
-async fn queued(app: &TestApp) -> Vec<(String, String, Value)> {
+pub(crate) async fn queued(app: &TestApp) -> Vec<(String, String, Value)> {
     let claimed: Vec<ClaimedDelivery> = app
         .store
         .claim_deliveries(4_000_000_000, 60, 100)

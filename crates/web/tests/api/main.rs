@@ -23,6 +23,7 @@ mod links;
 mod lists;
 mod logs;
 mod oauth;
+mod offline_events;
 mod php_arrays;
 mod pipelines;
 mod placements;

@@ -160,6 +160,7 @@ pub async fn add(
         EventStamp {
             at: now,
             user_id: Some(signed.user.id),
+            auth_connector: None,
         },
         state.clock.offset,
         profile,
