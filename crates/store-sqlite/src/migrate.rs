@@ -80,6 +80,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0021_placements",
         include_str!("../migrations/0021_placements.sql"),
     ),
+    ("0023_limits", include_str!("../migrations/0023_limits.sql")),
 ];
 
 /// The schema version this build writes.
