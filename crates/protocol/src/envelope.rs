@@ -34,9 +34,10 @@ pub struct TimeBlock {
     pub date_start: String,
     /// `finish` as ISO 8601 in the portal offset.
     pub date_finish: String,
-    /// Unix time when the oldest operating-time bucket expires; with nothing
-    /// spent, the end of the window that starts with this call.
-    pub operating_reset_at: i64,
+    /// Unix time when the oldest operating-time bucket expires; left out when
+    /// nothing counts (operating limits off, as on-premise, or nothing spent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operating_reset_at: Option<i64>,
     /// Operating seconds accumulated by this method for this client (`0` when
     /// nothing was spent or operating limits are off).
     pub operating: f64,
@@ -64,13 +65,13 @@ impl TimeBlock {
             processing: processing.as_secs_f64(),
             date_start: format_datetime(start_us.div_euclid(1_000_000), offset),
             date_finish: format_datetime(finish_us.div_euclid(1_000_000), offset),
-            operating_reset_at: start_us.div_euclid(1_000_000) + OPERATING_WINDOW_SECS,
+            operating_reset_at: None,
             operating: 0.0,
         }
     }
 
     /// Sets the operating-limit fields `operating` and `operating_reset_at`.
-    pub fn with_operating(mut self, operating: f64, reset_at: i64) -> Self {
+    pub fn with_operating(mut self, operating: f64, reset_at: Option<i64>) -> Self {
         self.operating = operating;
         self.operating_reset_at = reset_at;
         self

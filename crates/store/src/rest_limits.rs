@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use crate::error::StoreError;
 
 /// How long a one-minute operating basket counts, in seconds (Bitrix24: ten minutes).
-pub const OPERATING_WINDOW_SECS: i64 = 600;
+pub use portico_protocol::envelope::OPERATING_WINDOW_SECS;
 
 /// Length of one operating basket, in seconds.
 pub const OPERATING_BASKET_SECS: i64 = 60;
