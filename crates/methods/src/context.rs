@@ -7,6 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use chrono::FixedOffset;
 use portico_store::{EventStamp, Role, Store, User};
 
+use crate::operating::OperatingLimit;
+use crate::plan::Plan;
 use crate::registry::Registry;
 
 /// How the caller authenticated.
@@ -128,6 +130,10 @@ pub struct Ctx {
     pub method: &'static str,
     /// How `event.bind` checks handler URLs.
     pub handler_check: HandlerCheck,
+    /// The portal's plan.
+    pub plan: Plan,
+    /// The operating limit, when limits are on.
+    pub operating: Option<OperatingLimit>,
 }
 
 impl Ctx {

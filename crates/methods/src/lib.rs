@@ -14,7 +14,9 @@ pub mod dispatch;
 pub mod events;
 pub mod leniency;
 pub mod listing;
+pub mod operating;
 pub mod placement;
+pub mod plan;
 pub mod registry;
 pub mod sonet_group;
 pub mod tasks;
@@ -23,6 +25,8 @@ pub mod values;
 
 pub use context::{AuthKind, Caller, Clock, Ctx};
 pub use dispatch::call;
+pub use operating::{call_counted, Counted, Operating, OperatingLimit, TimeSource};
+pub use plan::Plan;
 pub use registry::{MethodOutput, MethodSpec, ParamSpec, Registry};
 
 /// The registry of every method Portico serves.

@@ -87,6 +87,7 @@ async fn creator(portal: &Portal, login: Option<&str>) -> anyhow::Result<User> {
 
 /// Creates an application and prints its id, `client_id` and `client_secret`.
 pub async fn app_add(portal: &Portal, opts: AppAdd) -> anyhow::Result<()> {
+    crate::rest_limits::require_rest(&portal.config, "local applications")?;
     let by = creator(portal, opts.by.as_deref()).await?;
     let menu_texts = match (&opts.menu_text, opts.script_only) {
         (Some(text), false) => vec![("en".to_owned(), text.clone())],

@@ -133,6 +133,7 @@ pub async fn webhook_add(
     expires: Option<String>,
     known_scopes: &[&str],
 ) -> anyhow::Result<()> {
+    crate::rest_limits::require_rest(&portal.config, "inbound webhooks")?;
     let user = crate::commands::user_named(portal, login).await?;
     let mut granted: Vec<String> = Vec::new();
     for scope in scopes

@@ -70,6 +70,17 @@ pub struct Config {
     /// Lifetimes of the tokens the OAuth server issues to local applications
     /// (`[oauth]` in the file, `PORTICO_OAUTH__ACCESS_TOKEN_TTL` in the environment).
     pub oauth: OAuthConfig,
+    /// REST limits: `off` (as Bitrix24 on-premise) or `cloud`.
+    pub limits: String,
+    /// The plan: `free`, `basic`, `standard`, `professional` or `enterprise`.
+    pub plan: String,
+    /// What a request-rate bucket is kept for under `cloud`: `address` or `integration`.
+    pub limits_key: String,
+    /// Seconds of processing an integration may spend in one method within ten
+    /// minutes under `cloud`.
+    pub operating_budget_secs: f64,
+    /// Buckets of their own for integrations (`webhook:12`, `app:3`).
+    pub limits_overrides: std::collections::BTreeMap<String, crate::rest_limits::BucketOverride>,
 }
 
 /// The `[oauth]` settings.
@@ -168,6 +179,11 @@ impl Default for Config {
             body_timeout_secs: 30,
             max_connections: None,
             oauth: OAuthConfig::default(),
+            limits: "off".into(),
+            plan: "enterprise".into(),
+            limits_key: "address".into(),
+            operating_budget_secs: 480.0,
+            limits_overrides: Default::default(),
         }
     }
 }
@@ -199,6 +215,11 @@ impl std::fmt::Debug for Config {
             .field("body_timeout_secs", &self.body_timeout_secs)
             .field("max_connections", &self.max_connections)
             .field("oauth", &self.oauth)
+            .field("limits", &self.limits)
+            .field("plan", &self.plan)
+            .field("limits_key", &self.limits_key)
+            .field("operating_budget_secs", &self.operating_budget_secs)
+            .field("limits_overrides", &self.limits_overrides)
             .finish()
     }
 }
@@ -261,6 +282,7 @@ impl Config {
             bail!("max_connections must be at least 1");
         }
         self.retry_delays()?;
+        crate::rest_limits::validate(self)?;
         Ok(())
     }
 

@@ -9,6 +9,7 @@ mod data_dir;
 mod limits;
 mod outbound;
 mod output;
+mod rest_limits;
 mod roles;
 mod serve;
 mod setup;
@@ -76,6 +77,8 @@ enum Command {
         allow_private_handlers: bool,
         #[command(flatten)]
         connections: ConnectionArgs,
+        #[command(flatten)]
+        rest_limits: rest_limits::LimitArgs,
     },
     /// Check the database: SQLite's full integrity check and the foreign keys.
     /// Prints the result; exits non-zero on any problem. May run while the
@@ -265,8 +268,10 @@ fn overrides(cli: &Cli) -> Dict {
         admin_password_file,
         allow_private_handlers,
         connections,
+        rest_limits,
     } = &cli.command
     {
+        rest_limits.add_to(&mut d);
         set(
             &mut d,
             "allow_private_handlers",

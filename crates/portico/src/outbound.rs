@@ -119,6 +119,7 @@ fn chosen_events(given: &[String]) -> anyhow::Result<Vec<String>> {
 
 /// Creates an outbound webhook and prints its id, application token and signing secret.
 pub async fn outbound_add(portal: &Portal, opts: OutboundAdd) -> anyhow::Result<()> {
+    crate::rest_limits::require_rest(&portal.config, "outbound webhooks")?;
     let user = crate::commands::user_named(portal, &opts.user).await?;
     let policy = SsrfPolicy {
         allow_private: opts.allow_private,

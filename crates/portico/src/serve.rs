@@ -11,7 +11,7 @@ use portico_web::{AppState, Limits};
 use tokio::net::TcpListener;
 
 use crate::config::{Config, BASE_URL_FILE};
-use crate::{data_dir, limits, setup, tls};
+use crate::{data_dir, limits, rest_limits, setup, tls};
 
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -74,6 +74,11 @@ fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retenti
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot remove expired sign-in attempt counts")
                 }
+            }
+            match store.purge_rest_limits(clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "expired REST limit counters removed"),
+                Err(e) => tracing::warn!(error = %e, "cannot remove expired REST limit counters"),
             }
             if event_retention_days > 0 {
                 let before = clock.now() - i64::from(event_retention_days) * 86_400;
@@ -177,6 +182,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     .with_public_url(portal.config.public_url.clone())
     .with_allow_private_handlers(portal.config.allow_private_handlers)
     .with_trusted_proxies(trusted_proxies)
+    .with_rest_limits(rest_limits::rest_limits(&portal.config)?)
     .with_oauth(portico_web::OAuthSettings {
         access_token_ttl: i64::from(portal.config.oauth.access_token_ttl),
         refresh_token_ttl: i64::from(portal.config.oauth.refresh_token_ttl),

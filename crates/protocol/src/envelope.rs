@@ -35,7 +35,8 @@ pub struct TimeBlock {
     /// `finish` as ISO 8601 in the portal offset.
     pub date_finish: String,
     /// Unix time when the oldest operating-time bucket expires; with nothing
-    /// spent, the end of the window that starts with this call.
+    /// spent (or operating limits off), the end of the window that starts with
+    /// this call.
     pub operating_reset_at: i64,
     /// Operating seconds accumulated by this method for this client (`0` when
     /// nothing was spent or operating limits are off).
@@ -70,9 +71,12 @@ impl TimeBlock {
     }
 
     /// Sets the operating-limit fields `operating` and `operating_reset_at`.
-    pub fn with_operating(mut self, operating: f64, reset_at: i64) -> Self {
+    /// `reset_at` `None` keeps the end of the window that starts with this call.
+    pub fn with_operating(mut self, operating: f64, reset_at: Option<i64>) -> Self {
         self.operating = operating;
-        self.operating_reset_at = reset_at;
+        if let Some(at) = reset_at {
+            self.operating_reset_at = at;
+        }
         self
     }
 }

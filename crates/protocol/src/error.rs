@@ -139,6 +139,9 @@ pub struct ApiError {
     pub description: Cow<'static, str>,
     /// The HTTP status to answer with (the code's default unless overridden).
     pub status: u16,
+    /// Seconds the client should wait before trying again (the `Retry-After`
+    /// header of a top-level answer), for limit refusals.
+    pub retry_after: Option<i64>,
 }
 
 impl ApiError {
@@ -148,6 +151,7 @@ impl ApiError {
             code,
             description: description.into(),
             status: code.http_status(),
+            retry_after: None,
         }
     }
 
@@ -164,6 +168,12 @@ impl ApiError {
     /// The generic 500 `INTERNAL_SERVER_ERROR` (never carries internal details).
     pub fn internal() -> Self {
         ApiError::from_code(ErrorCode::Internal)
+    }
+
+    /// The same error telling the client to retry after `seconds` (at least 1).
+    pub fn with_retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 
     /// The same error answered with another HTTP status.

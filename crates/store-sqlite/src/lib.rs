@@ -33,6 +33,7 @@ mod pipelines;
 mod placements;
 mod pool;
 mod records;
+mod rest_limits;
 mod roles;
 mod scrum;
 mod sessions;

@@ -84,6 +84,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0022_offline_events",
         include_str!("../migrations/0022_offline_events.sql"),
     ),
+    ("0023_limits", include_str!("../migrations/0023_limits.sql")),
 ];
 
 /// The schema version this build writes.

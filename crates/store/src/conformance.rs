@@ -23,6 +23,7 @@ mod pipelines;
 mod placements;
 mod records;
 mod replay;
+mod rest_limits;
 mod roles;
 mod scrum;
 mod sessions;
@@ -47,6 +48,7 @@ pub async fn run_all(store: &dyn Store) {
     webhooks::story(store).await;
     sessions::story(store).await;
     sign_in_attempts::story(store).await;
+    rest_limits::story(store).await;
     records::story(store).await;
     lists::story(store).await;
     links::story(store).await;

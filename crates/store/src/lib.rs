@@ -23,6 +23,7 @@ pub mod outbound;
 pub mod pipelines;
 pub mod placements;
 pub mod records;
+pub mod rest_limits;
 pub mod roles;
 pub mod scrum;
 pub mod secrets;
@@ -60,6 +61,9 @@ pub use placements::{NewPlacement, Placement, PlacementStore};
 pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
 };
+pub use rest_limits::{
+    BucketAdmission, BucketRule, OperatingBasket, OperatingWindow, RestLimitStore,
+};
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use scrum::{Epic, ScrumEntity, ScrumItem, ScrumPlacement, ScrumStore, SprintStart};
 pub use sessions::{Session, SessionStore};
@@ -88,6 +92,7 @@ pub trait Store:
     + SessionStore
     + MetaStore
     + SignInAttemptStore
+    + RestLimitStore
     + EventStore
     + OutboundWebhookStore
     + DeliveryStore
@@ -118,6 +123,7 @@ impl<T> Store for T where
         + SessionStore
         + MetaStore
         + SignInAttemptStore
+        + RestLimitStore
         + EventStore
         + OutboundWebhookStore
         + DeliveryStore

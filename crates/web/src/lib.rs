@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod client_addr;
 pub mod decode;
+pub mod limits;
 pub mod oauth;
 pub mod portal;
 pub mod respond;
@@ -16,6 +17,7 @@ pub mod ui;
 pub mod usage;
 
 pub use client_addr::{ClientAddr, TrustedProxies};
+pub use limits::{LimitMode, RateKey, RestLimits};
 pub use server::{serve, ServeOptions, Timeouts, TlsFiles};
 pub use state::{AppState, Limits, OAuthSettings};
 

@@ -68,8 +68,17 @@ pub fn success(out: &MethodOutput, time: &TimeBlock, transport: Transport) -> Re
     }
 }
 
-/// A failed call.
+/// A failed call; a limit refusal carries `Retry-After`.
 pub fn error(err: &ApiError, transport: Transport) -> Response {
+    let mut res = error_body_response(err, transport);
+    if let Some(seconds) = err.retry_after {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    }
+    res
+}
+
+fn error_body_response(err: &ApiError, transport: Transport) -> Response {
     match transport {
         Transport::Json => build(err.status, JSON_CONTENT_TYPE, error_body(err)),
         Transport::Xml => build(

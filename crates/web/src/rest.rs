@@ -2,13 +2,14 @@
 //! for inbound webhooks, `/rest/{method}[.json|.xml]` with an application's
 //! access token (`auth` in the query, a form or JSON body, or `Authorization:
 //! Bearer`; `auth` is taken out of the parameters the method sees).
-//! Authentication → parameters → registry dispatch → envelope with `time`; one
-//! structured log line per call (method, integration, status, duration).
+//! The plan → authentication → request-rate limit → parameters → registry
+//! dispatch under the operating limit (see [`crate::limits`]) → envelope with
+//! `time`; one structured log line per call (method, integration, status, duration).
 
 use std::time::{Instant, SystemTime};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::Method;
 use axum::response::Response;
 use portico_methods::AuthKind;
@@ -18,6 +19,7 @@ use portico_protocol::{ApiError, ErrorCode};
 use tracing::Instrument;
 
 use crate::auth;
+use crate::client_addr::ClientAddr;
 use crate::decode::decode;
 use crate::respond::{self, Transport};
 use crate::state::AppState;
@@ -47,7 +49,8 @@ fn split_transport(method: &str) -> (&str, Transport) {
 pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
     let started_at = SystemTime::now();
     let started = Instant::now();
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(&mut parts, &state).await;
     let path = parts.uri.path().to_string();
     let segments: Vec<&str> = path
         .trim_start_matches("/rest")
@@ -68,6 +71,7 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
     );
     let outcome = run(
         &state,
+        client,
         &parts.method,
         &segments,
         &method,
@@ -79,13 +83,16 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
     .await;
     let duration = started.elapsed();
     let (response, integration) = match outcome {
-        Ok((out, processing, integration)) => {
-            let time = TimeBlock::new(
+        Ok((out, processing, operating, integration)) => {
+            let mut time = TimeBlock::new(
                 started_at,
                 SystemTime::now(),
                 processing,
                 state.clock.offset,
             );
+            if let Some(operating) = operating {
+                time = time.with_operating(operating.seconds, operating.reset_at);
+            }
             (respond::success(&out, &time, transport), integration)
         }
         Err((err, integration)) => (respond::error(&err, transport), integration),
@@ -120,11 +127,20 @@ fn named(auth: &AuthKind) -> String {
     integration
 }
 
-type Outcome =
-    Result<(portico_methods::MethodOutput, std::time::Duration, String), (ApiError, String)>;
+type Outcome = Result<
+    (
+        portico_methods::MethodOutput,
+        std::time::Duration,
+        Option<portico_methods::Operating>,
+        String,
+    ),
+    (ApiError, String),
+>;
 
+#[allow(clippy::too_many_arguments)]
 async fn run(
     state: &AppState,
+    client: Option<std::net::IpAddr>,
     http_method: &Method,
     segments: &[&str],
     method: &str,
@@ -139,6 +155,9 @@ async fn run(
             anonymous(),
         ));
     }
+    if let Some(refusal) = state.rest_limits.plan_refusal() {
+        return Err((refusal, anonymous()));
+    }
     let (caller, params) = match segments {
         [user_id, secret, _] => {
             let caller = auth::webhook(state, user_id, secret)
@@ -148,6 +167,9 @@ async fn run(
                 state.usage.record(&state.store, id, state.clock.now());
             }
             let integration = named(&caller.auth);
+            if let Err(e) = admit(state, &caller.auth, client).await {
+                return Err((e, integration));
+            }
             // The method before the body: an unknown method is 404 whatever the body holds.
             if state.registry.get(method).is_none() {
                 return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
@@ -180,6 +202,9 @@ async fn run(
                 .await
                 .map_err(|e| (e, anonymous()))?;
             let integration = named(&caller.auth);
+            if let Err(e) = admit(state, &caller.auth, client).await {
+                return Err((e, integration));
+            }
             if state.registry.get(method).is_none() {
                 return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
             }
@@ -190,8 +215,26 @@ async fn run(
     let integration = caller.auth.to_string();
     let ctx = state.ctx(caller);
     let processing_started = Instant::now();
-    match portico_methods::call(ctx, method, params).await {
-        Ok(out) => Ok((out, processing_started.elapsed(), integration)),
+    let counted = portico_methods::call_counted(ctx, method, params).await;
+    match counted.outcome {
+        Ok(out) => Ok((
+            out,
+            processing_started.elapsed(),
+            counted.operating,
+            integration,
+        )),
         Err(e) => Err((e, integration)),
     }
+}
+
+/// The request-rate limit (see [`crate::limits::RestLimits::admit`]).
+async fn admit(
+    state: &AppState,
+    integration: &AuthKind,
+    client: Option<std::net::IpAddr>,
+) -> Result<(), ApiError> {
+    state
+        .rest_limits
+        .admit(state.store.as_ref(), integration, client)
+        .await
 }

@@ -7,6 +7,7 @@ use portico_store::secrets::SecretBox;
 use portico_store::Store;
 
 use crate::client_addr::TrustedProxies;
+use crate::limits::RestLimits;
 use crate::ui::sign_in_limits::PasswordCheckGate;
 use crate::ui::UiState;
 use crate::usage::UsageRecorder;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub usage: Arc<UsageRecorder>,
     /// OAuth 2.0 token lifetimes.
     pub oauth: OAuthSettings,
+    /// The plan and the REST limits.
+    pub rest_limits: Arc<RestLimits>,
 }
 
 /// Lifetimes of what the OAuth server issues, in seconds.
@@ -93,6 +96,7 @@ impl AppState {
             usage: Arc::default(),
             trusted_proxies: Arc::default(),
             oauth: OAuthSettings::default(),
+            rest_limits: Arc::default(),
         }
     }
 
@@ -106,6 +110,8 @@ impl AppState {
             in_batch: false,
             method: "",
             handler_check: self.handler_check(),
+            plan: self.rest_limits.plan,
+            operating: self.rest_limits.operating(),
         }
     }
 
@@ -158,6 +164,12 @@ impl AppState {
     /// The same state issuing OAuth tokens with these lifetimes.
     pub fn with_oauth(mut self, oauth: OAuthSettings) -> AppState {
         self.oauth = oauth;
+        self
+    }
+
+    /// The same state with these plan and REST limits.
+    pub fn with_rest_limits(mut self, limits: RestLimits) -> AppState {
+        self.rest_limits = Arc::new(limits);
         self
     }
 

@@ -13,7 +13,7 @@ use portico_protocol::{ApiError, ErrorCode};
 use serde_json::{Map, Value};
 
 use crate::context::Ctx;
-use crate::dispatch::call;
+use crate::operating::call_counted;
 use crate::registry::MethodOutput;
 
 /// `batch`.
@@ -34,18 +34,22 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
         substitute(&mut command.params, &results, &totals, &nexts);
         let started_at = SystemTime::now();
         let started = Instant::now();
-        let outcome = call(
+        let counted = call_counted(
             sub_ctx.clone(),
             &command.method,
             Params::new(command.params),
         )
         .await;
-        let time = TimeBlock::new(
+        let mut time = TimeBlock::new(
             started_at,
             SystemTime::now(),
             started.elapsed(),
             ctx.clock.offset,
         );
+        if let Some(operating) = counted.operating {
+            time = time.with_operating(operating.seconds, operating.reset_at);
+        }
+        let outcome = counted.outcome;
         let outcome = outcome.and_then(|out| {
             answer_bytes = answer_bytes.saturating_add(json_len_estimate(&out.result));
             if answer_bytes > MAX_ANSWER_BYTES {

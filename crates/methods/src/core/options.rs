@@ -23,9 +23,6 @@ const MAX_VALUE_BYTES: usize = 65_535;
 /// Most options one call sets.
 const MAX_OPTIONS_PER_CALL: usize = 100;
 
-/// Features `feature.get` knows; all are available on a Portico portal.
-const FEATURES: [&str; 2] = ["rest_offline_extended", "rest_auth_connector"];
-
 /// The parameter of the get methods.
 const OPTION: &[ParamSpec] = &[ParamSpec {
     name: "option",
@@ -205,7 +202,7 @@ async fn user_set(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
 }
 
 /// `feature.get`.
-async fn feature_get(_ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
+async fn feature_get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let code = params
         .get("CODE")
         .and_then(value_as_string)
@@ -214,7 +211,7 @@ async fn feature_get(_ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError
     if code.is_empty() {
         return Err(ApiError::new(ErrorCode::CodeEmpty, "CODE can't be empty"));
     }
-    let available = FEATURES.contains(&code.as_str());
+    let available = ctx.plan.has_feature(&code);
     Ok(MethodOutput::value(json!({
         "value": if available { "Y" } else { "N" },
     })))

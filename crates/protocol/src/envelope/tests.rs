@@ -58,7 +58,7 @@ fn time_block_offset_operating_and_clock_skew() {
         Duration::ZERO,
         plus(3),
     )
-    .with_operating(0.5, 1_757_425_271);
+    .with_operating(0.5, Some(1_757_425_271));
     assert_eq!(t.date_start, "2025-09-09T16:31:11+03:00");
     assert_eq!(t.date_finish, "2025-09-09T16:31:12+03:00");
     let v = serde_json::to_value(&t).unwrap();

@@ -86,3 +86,5 @@ integration-new-webhook = New inbound webhook
 integrations-all = All integrations of the portal (you are an administrator).
 integrations-own = Integrations you created.
 integrations-empty = No integrations yet. Start from a use case.
+
+plan-no-rest = This portal's plan ({ $plan }) does not include the REST API, so inbound webhooks, outbound webhooks and local applications cannot be created and REST calls are refused. The basic, standard, professional and enterprise plans include it (setting plan).

@@ -86,3 +86,5 @@ integration-new-webhook = Novo webhook de entrada
 integrations-all = Todas as integrações do portal (você é administrador).
 integrations-own = Integrações criadas por você.
 integrations-empty = Nenhuma integração ainda. Comece por um caso de uso.
+
+plan-no-rest = O plano deste portal ({ $plan }) não inclui a API REST: webhooks de entrada, webhooks de saída e aplicações locais não podem ser criados e as chamadas REST são recusadas. Os planos basic, standard, professional e enterprise a incluem (configuração plan).

@@ -19,6 +19,7 @@ mod field_lists;
 mod items;
 mod leads;
 mod leniency;
+mod limits;
 mod links;
 mod lists;
 mod logs;

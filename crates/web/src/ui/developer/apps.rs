@@ -12,6 +12,7 @@ use portico_store::App;
 use serde::Deserialize;
 
 use super::app_form::{read_submitted, render, AppForm};
+use super::plan_gate::{self, Creation};
 use crate::state::AppState;
 use crate::ui::page::{self, Section};
 use crate::ui::session::{CheckedForm, Signed};
@@ -68,6 +69,9 @@ pub async fn new_form(State(state): State<AppState>, signed: Signed) -> Response
     if let Err(res) = signed.require_admin() {
         return res;
     }
+    if let Some(refused) = plan_gate::refusal(&state, &signed, Creation::App) {
+        return refused;
+    }
     let form = AppForm {
         name: signed.tr.t("app-default-name"),
         ..AppForm::default()
@@ -83,6 +87,9 @@ pub async fn create(
 ) -> Response {
     if let Err(res) = signed.require_admin() {
         return res;
+    }
+    if let Some(refused) = plan_gate::refusal(&state, &signed, Creation::App) {
+        return refused;
     }
     let (typed, checked) = read_submitted(&form, &state.registry.scopes());
     let draft = match checked {

@@ -12,6 +12,7 @@ pub mod integrations;
 pub mod outbound;
 pub mod outbound_form;
 pub mod outbound_log;
+pub mod plan_gate;
 pub mod webhook;
 
 use axum::extract::State;
@@ -192,11 +193,12 @@ pub async fn visible_webhook(
 }
 
 /// `GET /developer`: the use cases.
-async fn use_cases(signed: Signed) -> Response {
+async fn use_cases(State(state): State<AppState>, signed: Signed) -> Response {
     let tr = &signed.tr;
     let body = html! {
         h1 { (tr.t("nav-developer")) }
         (tabs(tr, Some(Tab::UseCases)))
+        @if let Some(notice) = plan_gate::notice(&state, tr) { (notice) }
         p.muted { (tr.t("use-cases-intro")) }
         (cases::cards(tr, signed.user.is_admin))
     };

@@ -12,6 +12,7 @@ use portico_store::{NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange};
 use serde::Deserialize;
 
 use super::outbound_form::{read_submitted, render, OutboundForm};
+use super::plan_gate::{self, Creation};
 use crate::state::AppState;
 use crate::ui::page::{self, Section};
 use crate::ui::session::{CheckedForm, Signed};
@@ -92,7 +93,10 @@ async fn stored_form(
 }
 
 /// `GET /developer/outbound/new`.
-pub async fn new_form(signed: Signed) -> Response {
+pub async fn new_form(State(state): State<AppState>, signed: Signed) -> Response {
+    if let Some(refused) = plan_gate::refusal(&state, &signed, Creation::Outbound) {
+        return refused;
+    }
     let form = OutboundForm {
         id: None,
         name: signed.tr.t("outbound-default-name"),
@@ -117,6 +121,9 @@ pub async fn create(
     headers: HeaderMap,
     CheckedForm { signed, form }: CheckedForm,
 ) -> Response {
+    if let Some(refused) = plan_gate::refusal(&state, &signed, Creation::Outbound) {
+        return refused;
+    }
     let (fields, problem) = read_submitted(&form, state.ui.allow_private_handlers);
     let (Some(handler_url), None) = (fields.checked_url.clone(), problem) else {
         let view = OutboundForm {

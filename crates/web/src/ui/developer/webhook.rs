@@ -12,6 +12,7 @@ use portico_store::{NewWebhook, StoreError, Webhook, WebhookChange};
 use serde::Deserialize;
 
 use super::form::{render, WebhookForm};
+use super::plan_gate::{self, Creation};
 use super::{cases, public_base, visible_webhook};
 use crate::state::AppState;
 use crate::ui::page::{self, Section};
@@ -156,6 +157,9 @@ pub async fn new_form(
     signed: Signed,
     Query(q): Query<FormQuery>,
 ) -> Response {
+    if let Some(refused) = plan_gate::refusal(&state, &signed, Creation::Webhook) {
+        return refused;
+    }
     let case = q.case.as_deref().and_then(cases::find);
     let key = new_webhook_secret();
     let form = WebhookForm {
@@ -184,6 +188,9 @@ pub async fn create(
     headers: HeaderMap,
     CheckedForm { signed, form }: CheckedForm,
 ) -> Response {
+    if let Some(refused) = plan_gate::refusal(&state, &signed, Creation::Webhook) {
+        return refused;
+    }
     let (fields, problem) = read_fields(&state, &form);
     let case = form.get("case").and_then(cases::find);
     let method = case.map_or(DEFAULT_METHOD, |c| c.method).to_owned();
