@@ -43,52 +43,77 @@ fi
 # --- Start Portico ---------------------------------------------------------
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/portico-sdk.XXXXXX")"
 DATA="$WORK/data"
-SERVER_PID=""
+LIMITED_DATA="$WORK/limited"
+SERVER_PIDS=()
 cleanup() {
   local rc=$?
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [[ $rc -ne 0 && -f "$WORK/server.log" ]]; then
-    log "server log (last 40 lines):"
-    tail -n 40 "$WORK/server.log" >&2 || true
+  for pid in "${SERVER_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  if [[ $rc -ne 0 ]]; then
+    for f in "$WORK"/*.log; do
+      [[ -f "$f" ]] || continue
+      log "$(basename "$f") (last 40 lines):"
+      tail -n 40 "$f" >&2 || true
+    done
   fi
   rm -rf "$WORK"
   exit $rc
 }
 trap cleanup EXIT INT TERM
 
-# Port 0: the kernel picks a free port; Portico prints the address it got.
-: > "$WORK/server.log"
+# start_portico NAME DATA_DIR [serve options…]: starts a Portico on a free loopback
+# port (port 0: the kernel picks, Portico prints the address it got) and sets ADDR.
+start_portico() {
+  local name="$1" data="$2"; shift 2
+  : > "$WORK/$name.log"
+  "$BIN" serve --data-dir "$data" --listen 127.0.0.1:0 --tls --admin-password "$ADMIN_PASSWORD" "$@" \
+    > "$WORK/$name.log" 2>&1 &
+  local pid=$!
+  SERVER_PIDS+=("$pid")
+  ADDR=""
+  for _ in $(seq 300); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "portico ($name) exited before listening"; cat "$WORK/$name.log" >&2; exit 1
+    fi
+    ADDR="$(sed -n 's#.*Portico listening on https://\([0-9.:]*\).*#\1#p' "$WORK/$name.log" | head -n1)"
+    [[ -n "$ADDR" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$ADDR" ]] || { log "portico ($name) did not report its address in 30 s"; exit 1; }
+  log "portico ($name) listening on https://$ADDR (pid $pid)"
+}
+
+# add_webhook DATA_DIR ADDR: prints the webhook URL of a new crm/user/task webhook.
+add_webhook() {
+  local out path
+  out="$("$BIN" webhook add --data-dir "$1" --user admin --scope crm,user,task --name sdk-test)"
+  path="$(printf '%s\n' "$out" | grep -o '/rest/[0-9]*/[a-z0-9]*/' | head -n1)"
+  [[ -n "$path" ]] || { log "unexpected 'webhook add' output: $out"; exit 1; }
+  printf 'https://%s%s' "$2" "$path"
+}
+
 ADMIN_PASSWORD="sdk-test-password-$$"
 TOKEN_TTL=3   # short-lived OAuth access tokens, so a client's refresh can be seen
-PORTICO_OAUTH__ACCESS_TOKEN_TTL="$TOKEN_TTL" \
-  "$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --tls --admin-password "$ADMIN_PASSWORD" \
-  > "$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-
-ADDR=""
-for _ in $(seq 300); do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    log "portico exited before listening"; cat "$WORK/server.log" >&2; exit 1
-  fi
-  ADDR="$(sed -n 's#.*Portico listening on https://\([0-9.:]*\).*#\1#p' "$WORK/server.log" | head -n1)"
-  [[ -n "$ADDR" ]] && break
-  sleep 0.1
-done
-[[ -n "$ADDR" ]] || { log "portico did not report its address in 30 s"; exit 1; }
+PORTICO_OAUTH__ACCESS_TOKEN_TTL="$TOKEN_TTL" start_portico server "$DATA"
 CA="$DATA/tls/ca.pem"
 [[ -f "$CA" ]] || { log "no CA at $CA"; exit 1; }
-log "portico listening on https://$ADDR (pid $SERVER_PID)"
+MAIN_ADDR="$ADDR"
+
+# A second Portico applying Bitrix24's cloud limits, with the first one's
+# certificate so the same CA is trusted.
+start_portico limited "$LIMITED_DATA" --limits cloud \
+  --tls-cert "$DATA/tls/cert.pem" --tls-key "$DATA/tls/key.pem"
+LIMITED_WEBHOOK="$(add_webhook "$LIMITED_DATA" "$ADDR")"
+ADDR="$MAIN_ADDR"
 
 # --- Webhook -----------------------------------------------------------------
-out="$("$BIN" webhook add --data-dir "$DATA" --user admin --scope crm,user,task --name sdk-test)"
-path="$(printf '%s\n' "$out" | grep -o '/rest/[0-9]*/[a-z0-9]*/' | head -n1)"
-[[ -n "$path" ]] || { log "unexpected 'webhook add' output: $out"; exit 1; }
-WEBHOOK="https://$ADDR$path"
-log "webhook https://$ADDR$(printf '%s' "$path" | sed 's#/[^/]*/$#/<secret>/#') created"
+WEBHOOK="$(add_webhook "$DATA" "$ADDR")"
+log "webhook https://$ADDR/rest/1/<secret>/ created"
 
 # --- Local application (OAuth) ----------------------------------------------
 out="$("$BIN" app add --data-dir "$DATA" --name sdk-app --handler https://app.example.com/handler \
@@ -100,6 +125,7 @@ log "application $CLIENT_ID created"
 
 # --- Tests -----------------------------------------------------------------
 export PORTICO_WEBHOOK="$WEBHOOK"
+export PORTICO_LIMITED_WEBHOOK="$LIMITED_WEBHOOK"
 export PORTICO_BASE="https://$ADDR"
 export PORTICO_CLIENT_ID="$CLIENT_ID"
 export PORTICO_CLIENT_SECRET="$CLIENT_SECRET"
@@ -111,4 +137,4 @@ export PYTHONDONTWRITEBYTECODE=1
 
 # shellcheck disable=SC2086
 "$VENV/bin/python" -m pytest -p no:cacheprovider -q -ra ${PYTEST_ARGS:-} \
-  "$ROOT/tests/sdk/test_sdk.py" "$ROOT/tests/sdk/test_sdk_oauth.py"
+  "$ROOT/tests/sdk/test_sdk.py" "$ROOT/tests/sdk/test_sdk_oauth.py" "$ROOT/tests/sdk/test_sdk_limits.py"
