@@ -69,18 +69,9 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
         request_id = %RequestId(rand::random()),
         integration = tracing::field::Empty
     );
-    let outcome = run(
-        &state,
-        client,
-        &parts.method,
-        &segments,
-        &method,
-        parts.uri.query(),
-        &parts.headers,
-        body,
-    )
-    .instrument(span.clone())
-    .await;
+    let outcome = run(&state, client, &parts, &segments, &method, body)
+        .instrument(span.clone())
+        .await;
     let duration = started.elapsed();
     let (response, integration) = match outcome {
         Ok((out, processing, operating, integration)) => {
@@ -137,17 +128,17 @@ type Outcome = Result<
     (ApiError, String),
 >;
 
-#[allow(clippy::too_many_arguments)]
+/// One call: `parts` is the request's head, `segments` its path under
+/// `/rest`, `method` the method named there.
 async fn run(
     state: &AppState,
     client: Option<std::net::IpAddr>,
-    http_method: &Method,
+    parts: &axum::http::request::Parts,
     segments: &[&str],
     method: &str,
-    query: Option<&str>,
-    headers: &axum::http::HeaderMap,
     body: Body,
 ) -> Outcome {
+    let (http_method, query, headers) = (&parts.method, parts.uri.query(), &parts.headers);
     let anonymous = || "-".to_string();
     if http_method != Method::GET && http_method != Method::POST {
         return Err((
