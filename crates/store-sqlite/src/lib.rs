@@ -31,6 +31,7 @@ mod pipelines;
 mod placements;
 mod pool;
 mod records;
+mod rest_stats;
 mod roles;
 mod scrum;
 mod sessions;

@@ -80,6 +80,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0021_placements",
         include_str!("../migrations/0021_placements.sql"),
     ),
+    (
+        "0024_rest_stats",
+        include_str!("../migrations/0024_rest_stats.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

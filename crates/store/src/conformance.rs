@@ -22,6 +22,7 @@ mod pipelines;
 mod placements;
 mod records;
 mod replay;
+mod rest_stats;
 mod roles;
 mod scrum;
 mod sessions;
@@ -46,6 +47,7 @@ pub async fn run_all(store: &dyn Store) {
     webhooks::story(store).await;
     sessions::story(store).await;
     sign_in_attempts::story(store).await;
+    rest_stats::story(store).await;
     records::story(store).await;
     lists::story(store).await;
     links::story(store).await;

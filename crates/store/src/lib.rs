@@ -22,6 +22,7 @@ pub mod outbound;
 pub mod pipelines;
 pub mod placements;
 pub mod records;
+pub mod rest_stats;
 pub mod roles;
 pub mod scrum;
 pub mod secrets;
@@ -58,6 +59,7 @@ pub use placements::{NewPlacement, Placement, PlacementStore};
 pub use records::{
     FieldValue, LinkListWrite, MultiFieldChange, MultiFieldValue, Record, RecordStore, RecordWrite,
 };
+pub use rest_stats::{IntegrationKind, RestStatCounts, RestStatKey, RestStatsStore};
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use scrum::{Epic, ScrumEntity, ScrumItem, ScrumPlacement, ScrumStore, SprintStart};
 pub use sessions::{Session, SessionStore};
@@ -85,6 +87,7 @@ pub trait Store:
     + SessionStore
     + MetaStore
     + SignInAttemptStore
+    + RestStatsStore
     + EventStore
     + OutboundWebhookStore
     + DeliveryStore
@@ -114,6 +117,7 @@ impl<T> Store for T where
         + SessionStore
         + MetaStore
         + SignInAttemptStore
+        + RestStatsStore
         + EventStore
         + OutboundWebhookStore
         + DeliveryStore
