@@ -21,7 +21,7 @@ pub mod tasks;
 pub mod user;
 pub mod values;
 
-pub use context::{AuthKind, Caller, Clock, Ctx};
+pub use context::{AuthKind, Caller, Clock, Ctx, SubCallObserver};
 pub use dispatch::call;
 pub use registry::{MethodOutput, MethodSpec, ParamSpec, Registry};
 

@@ -3,7 +3,8 @@
 //! access token (`auth` in the query, a form or JSON body, or `Authorization:
 //! Bearer`; `auth` is taken out of the parameters the method sees).
 //! Authentication → parameters → registry dispatch → envelope with `time`; one
-//! structured log line per call (method, integration, status, duration).
+//! structured log line per call (method, integration, status, duration), and
+//! the call counted in the REST statistics once its integration is known.
 
 use std::time::{Instant, SystemTime};
 
@@ -21,6 +22,7 @@ use crate::auth;
 use crate::decode::decode;
 use crate::respond::{self, Transport};
 use crate::state::AppState;
+use crate::stats;
 
 /// `/rest` and `/rest/` with no method.
 pub async fn handle_root(State(state): State<AppState>, req: Request) -> Response {
@@ -149,12 +151,16 @@ async fn run(
             }
             let integration = named(&caller.auth);
             // The method before the body: an unknown method is 404 whatever the body holds.
-            if state.registry.get(method).is_none() {
+            let Some(spec) = state.registry.get(method) else {
+                stats::count_refused(state, &caller.auth, None);
                 return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
-            }
+            };
             let params = decode(query, headers, body, state.limits.max_body_bytes)
                 .await
-                .map_err(|e| (e, integration))?;
+                .map_err(|e| {
+                    stats::count_refused(state, &caller.auth, Some(spec.name));
+                    (e, integration)
+                })?;
             (caller, params)
         }
         [_] => {
@@ -176,6 +182,7 @@ async fn run(
                 .map_err(|e| (e, anonymous()))?;
             let integration = named(&caller.auth);
             if state.registry.get(method).is_none() {
+                stats::count_refused(state, &caller.auth, None);
                 return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
             }
             (caller, Params::new(map))
@@ -183,10 +190,17 @@ async fn run(
         _ => return Err((ApiError::from_code(ErrorCode::MethodNotFound), anonymous())),
     };
     let integration = caller.auth.to_string();
-    let ctx = state.ctx(caller);
+    let counted = stats::Counted::new(state, &caller.auth, method);
+    let mut ctx = state.ctx(caller);
+    ctx.sub_call_observer = counted.as_ref().and_then(|c| c.batch_observer(state));
     let processing_started = Instant::now();
-    match portico_methods::call(ctx, method, params).await {
-        Ok(out) => Ok((out, processing_started.elapsed(), integration)),
+    let outcome = portico_methods::call(ctx, method, params).await;
+    let processing = processing_started.elapsed();
+    if let Some(counted) = counted {
+        counted.record(state, outcome.is_ok(), processing);
+    }
+    match outcome {
+        Ok(out) => Ok((out, processing, integration)),
         Err(e) => Err((e, integration)),
     }
 }

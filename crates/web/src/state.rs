@@ -7,6 +7,7 @@ use portico_store::secrets::SecretBox;
 use portico_store::Store;
 
 use crate::client_addr::TrustedProxies;
+use crate::stats::RestStatsRecorder;
 use crate::ui::sign_in_limits::PasswordCheckGate;
 use crate::ui::UiState;
 use crate::usage::UsageRecorder;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<TrustedProxies>,
     /// When webhooks were last used.
     pub usage: Arc<UsageRecorder>,
+    /// REST statistics not yet stored.
+    pub stats: Arc<RestStatsRecorder>,
     /// OAuth 2.0 token lifetimes.
     pub oauth: OAuthSettings,
 }
@@ -91,6 +94,7 @@ impl AppState {
                 ..UiState::default()
             }),
             usage: Arc::default(),
+            stats: Arc::default(),
             trusted_proxies: Arc::default(),
             oauth: OAuthSettings::default(),
         }
@@ -105,6 +109,7 @@ impl AppState {
             registry: self.registry.clone(),
             in_batch: false,
             method: "",
+            sub_call_observer: None,
             handler_check: self.handler_check(),
         }
     }
