@@ -18,7 +18,7 @@ const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 240.0;
 const LEFT: f64 = 48.0;
 const BOTTOM: f64 = 28.0;
-const TOP: f64 = 12.0;
+const TOP: f64 = 16.0;
 
 /// The colour of the `index`-th integration.
 fn colour(index: usize) -> &'static str {
@@ -58,8 +58,8 @@ pub fn chart(
             svg #stats-chart xmlns="http://www.w3.org/2000/svg" role="img"
                 viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } width="100%"
                 aria-label=(tr.t("stats-chart-label")) {
-                text x="4" y=(TOP + 8.0) font-size="11" fill="currentColor" { (axis) }
-                text x=(LEFT - 6.0) y=(TOP + 20.0) font-size="11" text-anchor="end" fill="currentColor" { (busiest) }
+                text x="4" y=(TOP - 2.0) font-size="11" fill="currentColor" { (axis) }
+                text x=(LEFT - 6.0) y=(TOP + 8.0) font-size="11" text-anchor="end" fill="currentColor" { (busiest) }
                 text x=(LEFT - 6.0) y=(TOP + plot_h) font-size="11" text-anchor="end" fill="currentColor" { "0" }
                 line x1=(LEFT) y1=(TOP + plot_h) x2=(WIDTH - 8.0) y2=(TOP + plot_h) stroke="#999" {}
                 line x1=(LEFT) y1=(TOP) x2=(LEFT) y2=(TOP + plot_h) stroke="#999" {}
@@ -92,8 +92,10 @@ pub fn chart(
             }
             figcaption.stats-legend {
                 @for (i, integration) in order.iter().enumerate() {
-                    span.legend-item {
-                        span.swatch style={ "background:" (colour(i)) } {}
+                    span.legend-item data-integration=(integration_tag(*integration)) {
+                        svg.swatch width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" {
+                            rect width="12" height="12" rx="2" fill=(colour(i)) {}
+                        }
                         " " (name_of(integration))
                     }
                 }
