@@ -21,6 +21,7 @@
 
 pub mod credentials;
 pub mod ip;
+pub mod observer;
 pub mod outcome;
 pub mod payload;
 pub mod schedule;
@@ -31,6 +32,7 @@ pub mod worker;
 
 pub use credentials::{new_application_token, new_signing_secret};
 pub use ip::is_forbidden;
+pub use observer::{AttemptObserver, AttemptSeen};
 pub use outcome::{parse_retry_after, Outcome, Verdict};
 pub use payload::{encode_event_body, AppAuth, EventPayload, HandlerAuth};
 pub use schedule::RetrySchedule;

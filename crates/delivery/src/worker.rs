@@ -22,6 +22,7 @@ use portico_store::{
 };
 use tokio::sync::{Notify, Semaphore};
 
+use crate::observer::{AttemptObserver, AttemptSeen};
 use crate::outcome::Verdict;
 use crate::payload::{encode_event_body, AppAuth, EventPayload, HandlerAuth};
 use crate::schedule::RetrySchedule;
@@ -82,6 +83,7 @@ pub struct Worker {
     config: WorkerConfig,
     now: Now,
     wake: Arc<Notify>,
+    observer: Option<AttemptObserver>,
 }
 
 impl Worker {
@@ -105,7 +107,14 @@ impl Worker {
             config,
             now,
             wake,
+            observer: None,
         }
+    }
+
+    /// The same worker telling `observer` of every attempt it makes.
+    pub fn with_attempt_observer(mut self, observer: AttemptObserver) -> Worker {
+        self.observer = Some(observer);
+        self
     }
 
     /// The same worker delivering to applications' handlers too: their
@@ -231,6 +240,16 @@ impl Worker {
                 recorded_at: (self.now)(),
             },
         };
+        if let Some(observe) = &self.observer {
+            observe(&AttemptSeen {
+                handler_id: claimed.webhook.id,
+                app_id: claimed.webhook.app_id,
+                event: &claimed.event.code,
+                delivered: matches!(record.verdict, AttemptVerdict::Delivered),
+                duration: Duration::from_millis(record.duration_ms),
+                started_at,
+            });
+        }
         let verdict = record.verdict;
         match self.store.record_attempt(record).await {
             Ok(true) => tracing::debug!(

@@ -113,6 +113,12 @@ impl Default for Clock {
 /// the URL to store, or why it is refused.
 pub type HandlerCheck = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
 
+/// Told of each `batch` sub-call once it is answered: the method's canonical
+/// name (`None` for a method that does not exist), whether it succeeded, and
+/// how long it ran.
+pub type SubCallObserver =
+    Arc<dyn Fn(Option<&'static str>, bool, std::time::Duration) + Send + Sync>;
+
 /// The context of one method call.
 #[derive(Clone)]
 pub struct Ctx {
@@ -134,6 +140,8 @@ pub struct Ctx {
     pub plan: Plan,
     /// The operating limit, when limits are on.
     pub operating: Option<OperatingLimit>,
+    /// Told of each `batch` sub-call (the REST statistics), when set.
+    pub sub_call_observer: Option<SubCallObserver>,
 }
 
 impl Ctx {

@@ -23,7 +23,7 @@ pub mod tasks;
 pub mod user;
 pub mod values;
 
-pub use context::{AuthKind, Caller, Clock, Ctx};
+pub use context::{AuthKind, Caller, Clock, Ctx, SubCallObserver};
 pub use dispatch::call;
 pub use operating::{call_counted, Counted, Operating, OperatingLimit, TimeSource};
 pub use plan::Plan;

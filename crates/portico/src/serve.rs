@@ -50,7 +50,7 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
 }
 
 /// Removes expired sign-in sessions, OAuth grants and codes, sign-in attempt
-/// counts and, when
+/// counts, REST statistics older than 60 days and, when
 /// `event_retention_days` is not 0, finished deliveries and events older than
 /// that, now and then every hour.
 fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retention_days: u32) {
@@ -79,6 +79,14 @@ fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retenti
                 Ok(0) => {}
                 Ok(n) => tracing::info!(rows = n, "expired REST limit counters removed"),
                 Err(e) => tracing::warn!(error = %e, "cannot remove expired REST limit counters"),
+            }
+            let first_kept_day = portico_web::stats::day_of(clock.now(), clock.offset)
+                - portico_store::rest_stats::REST_STATS_KEPT_DAYS
+                + 1;
+            match store.purge_rest_stats(first_kept_day).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "old REST statistics removed"),
+                Err(e) => tracing::warn!(error = %e, "cannot remove old REST statistics"),
             }
             if event_retention_days > 0 {
                 let before = clock.now() - i64::from(event_retention_days) * 86_400;
@@ -146,7 +154,8 @@ async fn spawn_delivery_worker(
         },
         Arc::new(move || clock.now()),
     )
-    .with_apps(state.store.clone());
+    .with_apps(state.store.clone())
+    .with_attempt_observer(portico_web::stats::delivery_observer(state));
     tokio::spawn(worker.run(shutdown));
     Ok(())
 }
@@ -219,7 +228,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         timeouts,
         max_connections,
     };
-    portico_web::serve(listener, portico_web::router(state), options, shutdown).await?;
+    portico_web::serve_app(listener, state, options, shutdown).await?;
     drop(portal);
     drop(lock);
     Ok(())

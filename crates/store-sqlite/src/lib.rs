@@ -34,6 +34,7 @@ mod placements;
 mod pool;
 mod records;
 mod rest_limits;
+mod rest_stats;
 mod roles;
 mod scrum;
 mod sessions;

@@ -85,6 +85,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0022_offline_events.sql"),
     ),
     ("0023_limits", include_str!("../migrations/0023_limits.sql")),
+    (
+        "0024_rest_stats",
+        include_str!("../migrations/0024_rest_stats.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

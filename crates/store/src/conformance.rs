@@ -24,6 +24,7 @@ mod placements;
 mod records;
 mod replay;
 mod rest_limits;
+mod rest_stats;
 mod roles;
 mod scrum;
 mod sessions;
@@ -49,6 +50,7 @@ pub async fn run_all(store: &dyn Store) {
     sessions::story(store).await;
     sign_in_attempts::story(store).await;
     rest_limits::story(store).await;
+    rest_stats::story(store).await;
     records::story(store).await;
     lists::story(store).await;
     links::story(store).await;

@@ -24,6 +24,7 @@ pub mod pipelines;
 pub mod placements;
 pub mod records;
 pub mod rest_limits;
+pub mod rest_stats;
 pub mod roles;
 pub mod scrum;
 pub mod secrets;
@@ -64,6 +65,7 @@ pub use records::{
 pub use rest_limits::{
     BucketAdmission, BucketRule, OperatingBasket, OperatingWindow, RestLimitStore,
 };
+pub use rest_stats::{IntegrationKind, RestStatCounts, RestStatKey, RestStatsStore};
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use scrum::{Epic, ScrumEntity, ScrumItem, ScrumPlacement, ScrumStore, SprintStart};
 pub use sessions::{Session, SessionStore};
@@ -93,6 +95,7 @@ pub trait Store:
     + MetaStore
     + SignInAttemptStore
     + RestLimitStore
+    + RestStatsStore
     + EventStore
     + OutboundWebhookStore
     + DeliveryStore
@@ -124,6 +127,7 @@ impl<T> Store for T where
         + MetaStore
         + SignInAttemptStore
         + RestLimitStore
+        + RestStatsStore
         + EventStore
         + OutboundWebhookStore
         + DeliveryStore

@@ -13,6 +13,7 @@ pub mod respond;
 pub mod rest;
 pub mod server;
 pub mod state;
+pub mod stats;
 pub mod ui;
 pub mod usage;
 
@@ -24,6 +25,22 @@ pub use state::{AppState, Limits, OAuthSettings};
 use axum::routing::any;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
+
+/// Serves `state`'s router on `listener` until `shutdown`, adding the REST
+/// statistics to the store every [`stats::FLUSH_EVERY`] and once more after
+/// the last request was answered.
+pub async fn serve_app(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let flusher =
+        stats::Flusher::spawn(state.stats.clone(), state.store.clone(), stats::FLUSH_EVERY);
+    let served = serve(listener, router(state), options, shutdown).await;
+    flusher.stop().await;
+    served
+}
 
 /// The application's router.
 pub fn router(state: AppState) -> Router {

@@ -4,7 +4,9 @@
 //! Bearer`; `auth` is taken out of the parameters the method sees).
 //! The plan → authentication → request-rate limit → parameters → registry
 //! dispatch under the operating limit (see [`crate::limits`]) → envelope with
-//! `time`; one structured log line per call (method, integration, status, duration).
+//! `time`; one structured log line per call (method, integration, status,
+//! duration), and the call counted in the REST statistics once its integration
+//! is known (see [`crate::stats`]).
 
 use std::time::{Instant, SystemTime};
 
@@ -23,6 +25,7 @@ use crate::client_addr::ClientAddr;
 use crate::decode::decode;
 use crate::respond::{self, Transport};
 use crate::state::AppState;
+use crate::stats;
 
 /// `/rest` and `/rest/` with no method.
 pub async fn handle_root(State(state): State<AppState>, req: Request) -> Response {
@@ -162,12 +165,16 @@ async fn run(
                 return Err((e, integration));
             }
             // The method before the body: an unknown method is 404 whatever the body holds.
-            if state.registry.get(method).is_none() {
+            let Some(spec) = state.registry.get(method) else {
+                stats::count_refused(state, &caller.auth, None);
                 return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
-            }
+            };
             let params = decode(query, headers, body, state.limits.max_body_bytes)
                 .await
-                .map_err(|e| (e, integration))?;
+                .map_err(|e| {
+                    stats::count_refused(state, &caller.auth, Some(spec.name));
+                    (e, integration)
+                })?;
             (caller, params)
         }
         [_] => {
@@ -197,6 +204,7 @@ async fn run(
                 return Err((e, integration));
             }
             if state.registry.get(method).is_none() {
+                stats::count_refused(state, &caller.auth, None);
                 return Err((ApiError::from_code(ErrorCode::MethodNotFound), integration));
             }
             (caller, Params::new(map))
@@ -204,16 +212,17 @@ async fn run(
         _ => return Err((ApiError::from_code(ErrorCode::MethodNotFound), anonymous())),
     };
     let integration = caller.auth.to_string();
-    let ctx = state.ctx(caller);
+    let tally = stats::Counted::new(state, &caller.auth, method);
+    let mut ctx = state.ctx(caller);
+    ctx.sub_call_observer = tally.as_ref().and_then(|c| c.batch_observer(state));
     let processing_started = Instant::now();
     let counted = portico_methods::call_counted(ctx, method, params).await;
+    let processing = processing_started.elapsed();
+    if let Some(tally) = tally {
+        tally.record(state, counted.outcome.is_ok(), processing);
+    }
     match counted.outcome {
-        Ok(out) => Ok((
-            out,
-            processing_started.elapsed(),
-            counted.operating,
-            integration,
-        )),
+        Ok(out) => Ok((out, processing, counted.operating, integration)),
         Err(e) => Err((e, integration)),
     }
 }

@@ -8,6 +8,7 @@ use portico_store::Store;
 
 use crate::client_addr::TrustedProxies;
 use crate::limits::RestLimits;
+use crate::stats::RestStatsRecorder;
 use crate::ui::sign_in_limits::PasswordCheckGate;
 use crate::ui::UiState;
 use crate::usage::UsageRecorder;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<TrustedProxies>,
     /// When webhooks were last used.
     pub usage: Arc<UsageRecorder>,
+    /// REST statistics not yet stored.
+    pub stats: Arc<RestStatsRecorder>,
     /// OAuth 2.0 token lifetimes.
     pub oauth: OAuthSettings,
     /// The plan and the REST limits.
@@ -94,6 +97,7 @@ impl AppState {
                 ..UiState::default()
             }),
             usage: Arc::default(),
+            stats: Arc::default(),
             trusted_proxies: Arc::default(),
             oauth: OAuthSettings::default(),
             rest_limits: Arc::default(),
@@ -109,6 +113,7 @@ impl AppState {
             registry: self.registry.clone(),
             in_batch: false,
             method: "",
+            sub_call_observer: None,
             handler_check: self.handler_check(),
             plan: self.rest_limits.plan,
             operating: self.rest_limits.operating(),

@@ -60,6 +60,10 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
         });
         let stop = answer_bytes > MAX_ANSWER_BYTES;
         log_sub_call(&command.key, &command.method, &outcome, started.elapsed());
+        if let Some(observe) = &ctx.sub_call_observer {
+            let name = ctx.registry.get(&command.method).map(|spec| spec.name);
+            observe(name, outcome.is_ok(), started.elapsed());
+        }
         match outcome {
             Ok(out) => {
                 results.insert(command.key.clone(), out.result);

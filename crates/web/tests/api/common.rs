@@ -63,9 +63,9 @@ async fn serve(dir: &tempfile::TempDir, secrets: &SecretBox, configure: &Configu
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (shutdown, rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(portico_web::serve(
+    let server = tokio::spawn(portico_web::serve_app(
         listener,
-        portico_web::router(state),
+        state,
         portico_web::ServeOptions::default(),
         async {
             let _ = rx.await;

@@ -32,6 +32,7 @@ mod rights;
 mod scrum;
 mod sign_in_attempt;
 mod sizes;
+mod stats;
 mod statuses;
 mod task_items;
 mod tasks;

@@ -21,6 +21,7 @@ mod oauth;
 mod outbound;
 mod pipelines_admin;
 mod sign_in;
+mod statistics;
 mod tasks;
 mod workgroups;
 

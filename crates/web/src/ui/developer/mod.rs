@@ -1,4 +1,5 @@
-//! Developer resources: the "Common use cases" and "Integrations" tabs, the
+//! Developer resources: the "Common use cases", "Integrations" and
+//! "Statistics" tabs, the
 //! inbound-webhook form with its request builder, the outbound-webhook form and
 //! delivery log, the local-application form (administrators only), and the
 //! method catalogue the
@@ -13,6 +14,9 @@ pub mod outbound;
 pub mod outbound_form;
 pub mod outbound_log;
 pub mod plan_gate;
+pub mod statistics;
+pub mod statistics_chart;
+pub mod statistics_data;
 pub mod webhook;
 
 use axum::extract::State;
@@ -37,6 +41,12 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/developer/integrations/columns",
             post(integrations::save_columns),
+        )
+        .route("/developer/statistics", get(statistics::show))
+        .route("/developer/statistics.json", get(statistics::data))
+        .route(
+            "/developer/statistics/columns",
+            post(statistics::save_columns),
         )
         .route("/developer/methods.json", get(methods))
         .route(
@@ -99,15 +109,19 @@ pub enum Tab {
     UseCases,
     /// Integrations.
     Integrations,
+    /// REST statistics (administrators only).
+    Statistics,
 }
 
-/// The tab bar; `current` is marked for assistive technology too.
+/// The tab bar; `current` is marked for assistive technology too. The
+/// Statistics tab is shown on its own page (only administrators reach it).
 pub fn tabs(tr: &Tr, current: Option<Tab>) -> Markup {
     let mark = |t: Tab| (current == Some(t)).then_some("page");
     html! {
         nav.tabs aria-label=(tr.t("nav-developer")) {
             a #tab-use-cases href="/developer" aria-current=[mark(Tab::UseCases)] { (tr.t("tab-use-cases")) }
             a #tab-integrations href="/developer/integrations" aria-current=[mark(Tab::Integrations)] { (tr.t("tab-integrations")) }
+            a #tab-statistics href="/developer/statistics" aria-current=[mark(Tab::Statistics)] { (tr.t("tab-statistics")) }
         }
     }
 }
