@@ -11,6 +11,7 @@ mod outbound;
 mod output;
 mod rest_limits;
 mod roles;
+mod sandbox;
 mod serve;
 mod setup;
 mod tls;
@@ -45,6 +46,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a sandbox for an integration's tests: a temporary portal on a free
+    /// loopback port with a webhook and an application whose credentials it prints.
+    Sandbox(sandbox::SandboxArgs),
     /// Run the portal.
     Serve {
         /// Address to listen on (default 127.0.0.1:8080; env PORTICO_LISTEN).
@@ -304,6 +308,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref(), &overrides(&cli))?;
     match cli.command {
         Command::Serve { .. } => serve::run(config).await,
+        Command::Sandbox(args) => {
+            let given = cli.data_dir.is_some() || std::env::var_os("PORTICO_DATA_DIR").is_some();
+            sandbox::run(config, args, given).await
+        }
         Command::Check => data_dir::check(&config.data_dir),
         Command::User(UserCommand::Add {
             login,

@@ -100,7 +100,6 @@ fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retenti
     });
 }
 
-/// Runs the portal until a shutdown signal.
 /// Starts the outbound-event delivery worker; it stops with the server.
 async fn spawn_delivery_worker(
     state: &AppState,
@@ -160,7 +159,15 @@ async fn spawn_delivery_worker(
     Ok(())
 }
 
+/// Runs the portal until a shutdown signal.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    run_with(config, |_| {}).await
+}
+
+/// [`run`], calling `announce` with the portal's base URL once it listens
+/// (before the "listening" line), so `portico sandbox` can print its
+/// credentials with the address it got.
+pub async fn run_with(config: Config, announce: impl FnOnce(&str)) -> anyhow::Result<()> {
     init_logging(&config.log_format);
     let addr = config.listen_addr()?;
     let offset = config.offset()?;
@@ -214,6 +221,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     };
     std::fs::write(portal.config.data_dir.join(BASE_URL_FILE), &base)?;
     let shutdown = shutdown_signal()?;
+    announce(&base);
     out!("Portico listening on {scheme}://{local}");
     out!("Web UI: {base}/ (sign in as admin)");
     spawn_purge(

@@ -193,8 +193,7 @@ async fn install_script_only(
 }
 
 /// Creates an application from a checked draft for administrator `by` at
-/// `now`; a script-only application is installed at once, and gets
-/// `ONAPPINSTALL` at its installation path if it has one.
+/// `now` with new credentials; a script-only application is installed at once.
 pub async fn create(
     store: &dyn Store,
     secrets: &SecretBox,
@@ -202,10 +201,25 @@ pub async fn create(
     by: i64,
     now: i64,
 ) -> Result<Credentials, StoreError> {
-    let client_secret = new_client_secret();
+    create_with(store, secrets, draft, by, now, None).await
+}
+
+/// [`create`] with the credentials `given` (`client_id`, `client_secret`)
+/// instead of new ones — the sandbox's fixed credentials; a taken
+/// `client_id` is then `Conflict("apps_client_id")`.
+pub async fn create_with(
+    store: &dyn Store,
+    secrets: &SecretBox,
+    draft: AppDraft,
+    by: i64,
+    now: i64,
+    given: Option<(String, String)>,
+) -> Result<Credentials, StoreError> {
+    let fixed = given.is_some();
+    let (mut client_id, client_secret) =
+        given.unwrap_or_else(|| (new_client_id(), new_client_secret()));
     let mut attempts = 0;
     loop {
-        let client_id = new_client_id();
         let new = NewApp {
             client_id: client_id.clone(),
             name: draft.name.clone(),
@@ -234,7 +248,10 @@ pub async fn create(
                     client_secret,
                 });
             }
-            Err(StoreError::Conflict(_)) if attempts < 3 => attempts += 1,
+            Err(StoreError::Conflict(_)) if !fixed && attempts < 3 => {
+                attempts += 1;
+                client_id = new_client_id();
+            }
             Err(e) => return Err(e),
         }
     }

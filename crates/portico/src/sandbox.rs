@@ -1,0 +1,214 @@
+//! `portico sandbox`: a portal for an integration's test suite. It starts on a
+//! fresh temporary data folder (or `--data-dir`, which must be a sandbox's),
+//! on a free loopback port unless told otherwise, with an administrator, an
+//! inbound webhook with every scope and an installed script-only application
+//! whose credentials a CI job can fix in advance (`--webhook-key`,
+//! `--client-id`, `--client-secret`, or the `PORTICO_SANDBOX_*` environment),
+//! and prints them — as one JSON line with `--json` — before the usual
+//! "listening" line.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use portico_methods::apps::{self, AppDraft, CLIENT_SECRET_LEN};
+use portico_store::secrets::{is_webhook_secret_shape, new_webhook_secret};
+use portico_store::{AppStore, NewWebhook, WebhookStore};
+
+use crate::config::Config;
+use crate::output::out;
+use crate::{data_dir, serve, setup};
+
+/// A file in a sandbox's data folder that marks it as one.
+const MARKER_FILE: &str = "sandbox";
+
+/// Name of the sandbox's webhook and application.
+const SANDBOX_NAME: &str = "Sandbox";
+
+/// Options of `portico sandbox`.
+#[derive(clap::Args, Debug)]
+pub struct SandboxArgs {
+    /// Address to listen on (default: a free loopback port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: String,
+    /// The webhook's key (16 letters and digits; default: generated).
+    #[arg(long, env = "PORTICO_SANDBOX_WEBHOOK_KEY", value_name = "KEY")]
+    pub webhook_key: Option<String>,
+    /// The application's client_id (default: generated, local.….…).
+    #[arg(long, env = "PORTICO_SANDBOX_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+    /// The application's client_secret (default: generated, 50 characters).
+    #[arg(long, env = "PORTICO_SANDBOX_CLIENT_SECRET", value_name = "SECRET")]
+    pub client_secret: Option<String>,
+    /// Print the credentials as one JSON object (the output line starting with `{`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What the sandbox prints.
+struct Prepared {
+    admin_password: Option<String>,
+    webhook_key: String,
+    client_id: String,
+    client_secret: String,
+}
+
+/// Checks fixed credentials before anything is written.
+fn check_args(args: &SandboxArgs) -> anyhow::Result<()> {
+    if let Some(key) = &args.webhook_key {
+        if !is_webhook_secret_shape(key) {
+            bail!("--webhook-key must be 8 to 64 letters and digits");
+        }
+    }
+    if let Some(id) = &args.client_id {
+        let plain = id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.');
+        if !id.starts_with("local.") || !plain {
+            bail!("--client-id must look like local.0123456789abcd.12345678");
+        }
+    }
+    if let Some(secret) = &args.client_secret {
+        if !(16..=CLIENT_SECRET_LEN).contains(&secret.len())
+            || !secret.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            bail!("--client-secret must be 16 to {CLIENT_SECRET_LEN} letters and digits");
+        }
+    }
+    if args.client_id.is_some() != args.client_secret.is_some() {
+        bail!("--client-id and --client-secret are given together");
+    }
+    Ok(())
+}
+
+/// Refuses a data folder that holds a portal that is not a sandbox.
+fn check_folder(dir: &Path) -> anyhow::Result<()> {
+    if dir.join(data_dir::DATABASE_FILE).exists() && !dir.join(MARKER_FILE).exists() {
+        bail!(
+            "{} holds a portal that is not a sandbox; give an empty folder or none",
+            dir.display()
+        );
+    }
+    data_dir::create_private(dir)?;
+    std::fs::write(dir.join(MARKER_FILE), "portico sandbox\n")
+        .with_context(|| format!("cannot mark {} as a sandbox", dir.display()))?;
+    Ok(())
+}
+
+/// Creates (or, in a reused sandbox folder, replaces) the administrator's
+/// webhook and the application with the given or new credentials.
+async fn prepare(config: &Config, args: &SandboxArgs) -> anyhow::Result<Prepared> {
+    let lock = data_dir::lock(&config.data_dir)?;
+    let portal = setup::open(config.clone(), setup::DatabaseCheck::Quick).await?;
+    let admin_password = setup::ensure_admin(&portal).await?;
+    let registry = portico_methods::registry();
+    let scopes: Vec<String> = registry.scopes().iter().map(|s| s.to_string()).collect();
+    for hook in portal.store.list_webhooks(Some(1)).await? {
+        if hook.name == SANDBOX_NAME {
+            portal.store.delete_webhook(hook.id).await?;
+        }
+    }
+    let webhook_key = args.webhook_key.clone().unwrap_or_else(new_webhook_secret);
+    let now = Utc::now().timestamp();
+    portal
+        .store
+        .insert_webhook(NewWebhook {
+            user_id: 1,
+            name: SANDBOX_NAME.into(),
+            scopes: scopes.clone(),
+            secret_hash: portal.secrets.lookup_hash(&webhook_key),
+            secret_encrypted: portal.secrets.encrypt(&webhook_key),
+            expires_at: None,
+            created_at: now,
+        })
+        .await
+        .context("cannot create the sandbox's webhook (is the key taken?)")?;
+    for app in portal.store.list_apps().await? {
+        if app.name == SANDBOX_NAME {
+            apps::remove(portal.dyn_store().as_ref(), app.id, now).await?;
+        }
+    }
+    let draft = AppDraft {
+        name: SANDBOX_NAME.into(),
+        handler_url: "http://127.0.0.1/".into(),
+        install_url: None,
+        script_only: true,
+        menu_texts: Vec::new(),
+        scopes,
+    };
+    let given = args.client_id.clone().zip(args.client_secret.clone());
+    let credentials = apps::create_with(
+        portal.dyn_store().as_ref(),
+        &portal.secrets,
+        draft,
+        1,
+        now,
+        given,
+    )
+    .await
+    .context("cannot create the sandbox's application")?;
+    drop(portal);
+    drop(lock);
+    Ok(Prepared {
+        admin_password,
+        webhook_key,
+        client_id: credentials.client_id,
+        client_secret: credentials.client_secret,
+    })
+}
+
+/// Prints the credentials for `base`, as text or one JSON line.
+fn announce(prepared: &Prepared, base: &str, json: bool) {
+    let webhook_url = format!("{base}/rest/1/{}/", prepared.webhook_key);
+    if json {
+        let value = serde_json::json!({
+            "base_url": base,
+            "webhook_url": webhook_url,
+            "webhook_key": prepared.webhook_key,
+            "client_id": prepared.client_id,
+            "client_secret": prepared.client_secret,
+            "oauth_token_url": format!("{base}/oauth/token/"),
+            "admin_login": "admin",
+            "admin_password": prepared.admin_password,
+        });
+        out!("{value}");
+        return;
+    }
+    out!("Sandbox webhook: {webhook_url}");
+    out!("Sandbox application: client_id {}", prepared.client_id);
+    out!(
+        "Sandbox application: client_secret {}",
+        prepared.client_secret
+    );
+    match &prepared.admin_password {
+        Some(password) => out!("Sandbox administrator: login 'admin', password '{password}'"),
+        None => out!("Sandbox administrator: login 'admin' (password unchanged)"),
+    }
+}
+
+/// Runs `portico sandbox`: prepares the portal and serves it until stopped.
+/// `data_dir_given` tells whether `--data-dir` (or the configuration) named
+/// the folder; otherwise a temporary one is made and removed at the end.
+pub async fn run(
+    mut config: Config,
+    args: SandboxArgs,
+    data_dir_given: bool,
+) -> anyhow::Result<()> {
+    check_args(&args)?;
+    let temporary = if data_dir_given {
+        None
+    } else {
+        let dir = tempfile::Builder::new()
+            .prefix("portico-sandbox-")
+            .tempdir()
+            .context("cannot create a temporary data folder")?;
+        config.data_dir = dir.path().join("data");
+        Some(dir)
+    };
+    config.listen = args.listen.clone();
+    config.listen_addr()?;
+    check_folder(&config.data_dir)?;
+    let prepared = prepare(&config, &args).await?;
+    let json = args.json;
+    serve::run_with(config, |base| announce(&prepared, base, json)).await?;
+    drop(temporary);
+    Ok(())
+}
