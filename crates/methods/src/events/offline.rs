@@ -19,7 +19,8 @@ use serde_json::{json, Map, Value};
 use super::{admin_only, app_id};
 use crate::context::Ctx;
 use crate::registry::MethodOutput;
-use crate::values::{param_string, php_intval, store_error};
+use crate::values::{check_length, param_string, php_intval, store_error};
+use portico_store::sizes::MAX_STRING_CHARS;
 
 /// Rows `event.offline.get` answers without `limit`.
 const DEFAULT_LIMIT: u32 = 50;
@@ -40,11 +41,15 @@ fn admin_app(ctx: &Ctx) -> Result<i64, ApiError> {
     Ok(app_id)
 }
 
-/// The `auth_connector` parameter, trimmed ('' without one).
-fn connector(params: &Params) -> String {
-    param_string(params, "auth_connector")
+/// The `auth_connector` parameter, trimmed ('' without one), at most
+/// [`MAX_STRING_CHARS`] characters.
+fn connector(params: &Params) -> Result<String, ApiError> {
+    let connector = param_string(params, "auth_connector")
         .map(|c| c.trim().to_owned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    check_length("auth_connector", &connector, MAX_STRING_CHARS)
+        .map_err(|e| ApiError::new(ErrorCode::ErrorArgument, e))?;
+    Ok(connector)
 }
 
 /// `event.bind` with `event_type=offline`.
@@ -72,7 +77,7 @@ pub(super) async fn bind(
         app_id,
         user_id: me.id,
         event,
-        connector: connector(params),
+        connector: connector(params)?,
         min_timeout,
         created_at: ctx.clock.now(),
     };
@@ -290,7 +295,7 @@ pub(super) async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiErr
     let app_id = admin_app(&ctx)?;
     let query = OfflineQuery {
         app_id,
-        connector: connector(&params),
+        connector: connector(&params)?,
         conditions: conditions(&ctx, &params, false)?,
         order: order(&params, false, OfflineField::TimestampX)?,
         with_errors: flag(&params, "error", false),
@@ -349,7 +354,7 @@ pub(super) async fn clear(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
         .map(|v| items(v).into_iter().filter_map(php_intval).collect());
     let message_ids = text_list(&params, "message_id");
     ctx.store
-        .clear_offline_events(app_id, connector(&params), process_id, ids, message_ids)
+        .clear_offline_events(app_id, connector(&params)?, process_id, ids, message_ids)
         .await
         .map_err(store_error)?;
     Ok(MethodOutput::value(json!(true)))
@@ -361,7 +366,7 @@ pub(super) async fn error(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
     let process_id = process_id(&params)?;
     let message_ids = text_list(&params, "message_id").unwrap_or_default();
     ctx.store
-        .mark_offline_errors(app_id, connector(&params), process_id, message_ids)
+        .mark_offline_errors(app_id, connector(&params)?, process_id, message_ids)
         .await
         .map_err(store_error)?;
     Ok(MethodOutput::value(json!(true)))
@@ -372,7 +377,7 @@ pub(super) async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiEr
     let app_id = admin_app(&ctx)?;
     let query = OfflineQuery {
         app_id,
-        connector: connector(&params),
+        connector: connector(&params)?,
         conditions: conditions(&ctx, &params, true)?,
         order: order(&params, true, OfflineField::Id)?,
         with_errors: true,

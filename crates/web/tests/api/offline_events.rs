@@ -70,6 +70,20 @@ async fn offline_bindings_are_for_administrators_and_listed_by_event_get() {
     )
     .await;
     assert_error(&unknown, 400, "ERROR_EVENT_NOT_FOUND", "Event not found");
+    let long = call(
+        &app,
+        &admin,
+        "event.bind",
+        json!({"event": "ONCRMLEADADD", "event_type": "offline", "auth_connector": "c".repeat(256)}),
+    )
+    .await;
+    assert_eq!(long.status, 400, "{}", long.text);
+    assert_eq!(
+        long.json()["error"],
+        json!("ERROR_ARGUMENT"),
+        "{}",
+        long.text
+    );
     assert_eq!(
         ok(&app, &admin, "event.get", json!({})).await,
         json!([{"event": "ONCRMDEALUPDATE", "handler": "", "auth_type": "0", "offline": 1}])
