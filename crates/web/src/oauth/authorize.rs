@@ -7,7 +7,7 @@
 //! shown on Portico's own page, never redirected.
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use portico_store::apps::App;
@@ -107,40 +107,11 @@ pub async fn show(
     res
 }
 
-/// The scheme, host and port of an `http(s)` URL, when its host is plain
-/// (letters, digits, `.-:[]`).
-fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let host = rest.split(['/', '?', '#']).next()?;
-    let plain = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
-    plain.then(|| format!("{scheme}://{host}"))
-}
-
 /// Lets the consent form's answer redirect to the application: browsers apply
 /// the page's `form-action` to where a submitted form is redirected.
 fn allow_redirect_to(res: &mut Response, handler_url: &str) {
-    let Some(origin) = origin_of(handler_url) else {
-        return;
-    };
-    let policy = res
-        .headers()
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .map(|p| {
-            p.replace(
-                "form-action 'self'",
-                &format!("form-action 'self' {origin}"),
-            )
-        });
-    if let Some(value) = policy.and_then(|p| HeaderValue::from_str(&p).ok()) {
-        res.headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, value);
+    if let Some(origin) = page::origin_of(handler_url) {
+        page::allow_origin(res, &origin, false);
     }
 }
 
@@ -197,23 +168,4 @@ pub async fn decide(
         '?'
     };
     Redirect::to(&format!("{}{joiner}{query}", app.handler_url)).into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::origin_of;
-
-    #[test]
-    fn origins_are_plain_or_absent() {
-        assert_eq!(
-            origin_of("https://app.example.com:8443/x?y").as_deref(),
-            Some("https://app.example.com:8443")
-        );
-        assert_eq!(
-            origin_of("http://127.0.0.1:9000").as_deref(),
-            Some("http://127.0.0.1:9000")
-        );
-        assert_eq!(origin_of("https://evil.example;script-src *"), None);
-        assert_eq!(origin_of("javascript:alert(1)"), None);
-    }
 }

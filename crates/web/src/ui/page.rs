@@ -27,6 +27,47 @@ pub enum Section {
     App(i64),
 }
 
+/// Portico's content security policy. `external`, when given, is an
+/// application's origin the page may send a form to (and be redirected to),
+/// and — with `frames` — show in a frame. Portico's own pages are never framed.
+fn content_security_policy(external: Option<(&str, bool)>) -> String {
+    let (frame_src, form_target) = match external {
+        Some((origin, true)) => (format!("frame-src {origin}; "), format!(" {origin}")),
+        Some((origin, false)) => (String::new(), format!(" {origin}")),
+        None => (String::new(), String::new()),
+    };
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; {frame_src}frame-ancestors 'none'; form-action 'self'{form_target}; \
+         base-uri 'none'"
+    )
+}
+
+/// Lets a page send forms to (with `frames`, also frame) the application at
+/// `origin` (see [`origin_of`]).
+pub fn allow_origin(res: &mut Response, origin: &str, frames: bool) {
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(Some((origin, frames)))) {
+        res.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The scheme, host and port of an `http(s)` URL, lower-cased, when its host
+/// is plain (letters, digits, `.-:[]`) — safe to put in a policy.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    let plain = !authority.is_empty()
+        && authority
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+    plain.then(|| format!("{scheme}://{authority}"))
+}
+
 /// A complete HTML answer: no caching, no framing, no sniffing, scripts and styles
 /// only from this origin.
 pub fn html(status: StatusCode, markup: Markup) -> Response {
@@ -37,13 +78,9 @@ pub fn html(status: StatusCode, markup: Markup) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        ),
-    );
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(None)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -7,7 +7,7 @@
 //! exactly the frame's origin be framed and posted to; Portico's own pages
 //! still refuse to be framed.
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{html, Markup};
 use portico_store::apps::{App, NewGrant};
@@ -40,22 +40,6 @@ pub struct Frame {
     pub markup: Markup,
     /// `scheme://host[:port]` of the frame's URL.
     pub origin: String,
-}
-
-/// `scheme://host[:port]` of an `http`/`https` URL, lower case; `None` for
-/// anything else (or a host with characters an origin cannot have).
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    let ok = !authority.is_empty()
-        && authority
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
-    ok.then(|| format!("{scheme}://{authority}"))
 }
 
 /// Bitrix24's language id of a UI language (`en`, `br`).
@@ -95,7 +79,7 @@ pub async fn render(
     target: FrameTarget<'_>,
 ) -> Result<Frame, Response> {
     let app = target.app;
-    let origin = origin_of(target.url)
+    let origin = page::origin_of(target.url)
         .ok_or_else(|| page::internal_error(headers, "application URL is not http(s)"))?;
     let application_token = state
         .secrets
@@ -153,7 +137,7 @@ pub async fn render(
     ];
     // An application served from Portico's own origin would, with its own
     // origin kept, be able to reach out of the sandbox into the portal.
-    let same_origin_as_portal = origin_of(&base).as_deref() == Some(origin.as_str());
+    let same_origin_as_portal = page::origin_of(&base).as_deref() == Some(origin.as_str());
     let sandbox = if same_origin_as_portal {
         "allow-scripts allow-forms allow-popups"
     } else {
@@ -187,22 +171,11 @@ pub async fn render(
     Ok(Frame { markup, origin })
 }
 
-/// The page's CSP: Portico's usual policy, plus `origin` allowed as a frame
+/// The page of a frame: Portico's policy with `origin` allowed as a frame
 /// and as a form target.
-pub fn allow_frame(mut res: Response, origin: &str, headers: &HeaderMap) -> Response {
-    let policy = format!(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; frame-src {origin}; frame-ancestors 'none'; \
-         form-action 'self' {origin}; base-uri 'none'"
-    );
-    match HeaderValue::from_str(&policy) {
-        Ok(value) => {
-            res.headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, value);
-            res
-        }
-        Err(e) => page::internal_error(headers, e),
-    }
+pub fn allow_frame(mut res: Response, origin: &str) -> Response {
+    page::allow_origin(&mut res, origin, true);
+    res
 }
 
 #[cfg(test)]
@@ -212,12 +185,12 @@ mod tests {
     #[test]
     fn origins_come_from_http_urls_only() {
         assert_eq!(
-            origin_of("HTTPS://App.Example.com:8443/x?y#z").as_deref(),
+            page::origin_of("HTTPS://App.Example.com:8443/x?y#z").as_deref(),
             Some("https://app.example.com:8443")
         );
-        assert_eq!(origin_of("javascript:alert(1)"), None);
-        assert_eq!(origin_of("https://a b/"), None);
-        assert_eq!(origin_of("https://x;script-src *"), None);
+        assert_eq!(page::origin_of("javascript:alert(1)"), None);
+        assert_eq!(page::origin_of("https://a b/"), None);
+        assert_eq!(page::origin_of("https://x;script-src *"), None);
     }
 
     #[test]

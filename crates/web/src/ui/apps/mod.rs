@@ -144,7 +144,7 @@ async fn show(
         &["/static/app_frame.js"],
         body,
     );
-    allow_frame(res, &frame.origin, &headers)
+    allow_frame(res, &frame.origin)
 }
 
 /// `POST /apps/{id}/installed`: the installer called `installFinish`

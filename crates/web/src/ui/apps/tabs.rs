@@ -170,5 +170,5 @@ pub async fn show(
         &["/static/app_frame.js"],
         body,
     );
-    allow_frame(res, &frame.origin, &headers)
+    allow_frame(res, &frame.origin)
 }
