@@ -12,7 +12,7 @@ use serde_json::json;
 mod common;
 
 use common::receiver::{next, receiver};
-use common::{add_webhook, ok, Server};
+use common::{add_webhook, ok, subscribe_admin, Server};
 
 #[tokio::test]
 async fn calls_and_deliveries_are_stored_when_the_server_stops() {
@@ -20,20 +20,7 @@ async fn calls_and_deliveries_are_stored_when_the_server_stops() {
     let data = dir.path().join("data");
     let server = Server::start(&data, &["--allow-private-handlers"]);
     let (url, mut got) = receiver(200).await;
-    let added = ok(
-        &data,
-        &[
-            "outbound",
-            "add",
-            "--user",
-            "admin",
-            "--url",
-            &url,
-            "--allow-private",
-            "--event",
-            "ONCRMLEADADD",
-        ],
-    );
+    let added = subscribe_admin(&data, &url, "ONCRMLEADADD");
     let handler_id: i64 = added
         .lines()
         .find_map(|l| {
