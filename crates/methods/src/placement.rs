@@ -6,7 +6,7 @@
 //! CRM record tabs ([`DETAIL_TABS`]); each also needs the application's
 //! `crm` scope, as in Bitrix24, or it is `ERROR_PLACEMENT_NOT_FOUND`.
 
-use portico_protocol::params::{value_as_string, Params};
+use portico_protocol::params::{php_array, value_as_string, Params};
 use portico_protocol::{ApiError, ErrorCode};
 use portico_store::placements::{NewPlacement, Placement};
 use portico_store::sizes::MAX_STRING_CHARS;
@@ -209,9 +209,12 @@ fn lang_all(params: &Params) -> Result<String, ApiError> {
     match value {
         Value::Null => {}
         Value::String(s) if s.is_empty() => {}
-        Value::Object(langs) => {
-            for (lang, texts) in langs {
-                let Value::Object(texts) = texts else {
+        // A PHP array: an object, or a list (`[]` when empty, as PHP clients
+        // send an empty array).
+        Value::Object(_) | Value::Array(_) => {
+            let langs = php_array(value).ok_or_else(bad)?;
+            for (lang, texts) in langs.iter() {
+                let Some(texts) = php_array(texts) else {
                     return Err(bad());
                 };
                 let mut kept = Map::new();

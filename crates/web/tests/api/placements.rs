@@ -87,6 +87,24 @@ async fn placements_are_bound_listed_and_unbound_by_the_application() {
         "{e}"
     );
 
+    // An empty PHP array for LANG_ALL arrives as `[]`: no texts.
+    let (status, empty) = call_app(
+        &app,
+        &token,
+        "placement.bind",
+        json!({"PLACEMENT": "CRM_LEAD_DETAIL_TAB", "HANDLER": "https://app.example.com/lead-tab", "LANG_ALL": []}),
+    )
+    .await;
+    assert_eq!((status, &empty["result"]), (200, &json!(true)), "{empty}");
+    let (status, _) = call_app(
+        &app,
+        &token,
+        "placement.unbind",
+        json!({"PLACEMENT": "CRM_LEAD_DETAIL_TAB"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
     let (status, got) = call_app(&app, &token, "placement.get", json!({})).await;
     assert_eq!(status, 200, "{got}");
     assert_eq!(
