@@ -43,6 +43,11 @@ fn content_security_policy(external: Option<(&str, bool)>) -> String {
     )
 }
 
+/// Portico's own policy, made once.
+static PORTICO_POLICY: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
+    HeaderValue::from_str(&content_security_policy(None)).expect("the policy is plain ASCII")
+});
+
 /// Lets a page send forms to (with `frames`, also frame) the application at
 /// `origin` (see [`origin_of`]).
 pub fn allow_origin(res: &mut Response, origin: &str, frames: bool) {
@@ -78,9 +83,7 @@ pub fn html(status: StatusCode, markup: Markup) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(None)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
+    headers.insert(header::CONTENT_SECURITY_POLICY, PORTICO_POLICY.clone());
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
