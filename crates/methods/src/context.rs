@@ -1,6 +1,7 @@
 //! What a method sees: the store, the calling user with the scopes of the
 //! integration that called, the clock and the registry (for `batch`).
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -80,25 +81,68 @@ impl Caller {
     }
 }
 
-/// Wall clock and the portal's time zone offset.
-#[derive(Clone, Copy, Debug)]
+/// Portico's clock: the wall clock moved by a shift (zero except in a
+/// sandbox, whose test clock advances or sets it), and the portal's time zone
+/// offset. Everything that reads time — expiry, limits, retry schedules,
+/// statistics days — reads it here, so one shift moves all of them.
+#[derive(Clone, Debug)]
 pub struct Clock {
     /// Offset used when writing dates (`+00:00` by default).
     pub offset: FixedOffset,
+    /// Milliseconds added to the wall clock, shared by every copy.
+    shift_ms: Arc<AtomicI64>,
 }
 
 impl Clock {
     /// A clock in the given offset.
     pub fn new(offset: FixedOffset) -> Self {
-        Clock { offset }
+        Clock {
+            offset,
+            shift_ms: Arc::default(),
+        }
     }
 
     /// Now, in Unix seconds.
     pub fn now(&self) -> i64 {
-        SystemTime::now()
+        self.now_ms().div_euclid(1000)
+    }
+
+    /// Now, in Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        let wall = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        wall.saturating_add(self.shift_ms())
+    }
+
+    /// Now, as a [`SystemTime`].
+    pub fn system_time(&self) -> SystemTime {
+        let shift = self.shift_ms();
+        let magnitude = std::time::Duration::from_millis(shift.unsigned_abs());
+        if shift >= 0 {
+            SystemTime::now() + magnitude
+        } else {
+            SystemTime::now()
+                .checked_sub(magnitude)
+                .unwrap_or(UNIX_EPOCH)
+        }
+    }
+
+    /// How far this clock is moved from the wall clock, in milliseconds.
+    pub fn shift_ms(&self) -> i64 {
+        self.shift_ms.load(Ordering::Relaxed)
+    }
+
+    /// Moves this clock (and every copy of it) to `shift_ms` from the wall clock.
+    pub fn set_shift_ms(&self, shift_ms: i64) {
+        self.shift_ms.store(shift_ms, Ordering::Relaxed);
+    }
+
+    /// This clock as a millisecond [`crate::operating::TimeSource`].
+    pub fn time_source(&self) -> crate::operating::TimeSource {
+        let clock = self.clone();
+        Arc::new(move || clock.now_ms())
     }
 }
 

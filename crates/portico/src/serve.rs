@@ -137,7 +137,7 @@ async fn spawn_delivery_worker(
             "deliveries left mid-attempt by a stopped server are sent again"
         );
     }
-    let clock = state.clock;
+    let clock = state.clock.clone();
     let worker = Worker::new(
         state.store.clone(),
         portal.secrets.clone(),
@@ -187,18 +187,21 @@ pub async fn run_with(config: Config, announce: impl FnOnce(&str)) -> anyhow::Re
     if let Some(password) = setup::ensure_admin(&portal).await? {
         out!("Administrator created: login 'admin', password '{password}' (shown only once)");
     }
+    let clock = Clock::new(offset);
+    let mut rest_limits = rest_limits::rest_limits(&portal.config)?;
+    rest_limits.now_ms = clock.time_source();
     let state = AppState::new(
         portal.dyn_store(),
         Arc::new(portico_methods::registry()),
         portal.secrets.clone(),
-        Clock::new(offset),
+        clock,
         limits,
         tls.is_some(),
     )
     .with_public_url(portal.config.public_url.clone())
     .with_allow_private_handlers(portal.config.allow_private_handlers)
     .with_trusted_proxies(trusted_proxies)
-    .with_rest_limits(rest_limits::rest_limits(&portal.config)?)
+    .with_rest_limits(rest_limits)
     .with_oauth(portico_web::OAuthSettings {
         access_token_ttl: i64::from(portal.config.oauth.access_token_ttl),
         refresh_token_ttl: i64::from(portal.config.oauth.refresh_token_ttl),
@@ -226,7 +229,7 @@ pub async fn run_with(config: Config, announce: impl FnOnce(&str)) -> anyhow::Re
     out!("Web UI: {base}/ (sign in as admin)");
     spawn_purge(
         state.store.clone(),
-        state.clock,
+        state.clock.clone(),
         portal.config.event_retention_days,
     );
     spawn_delivery_worker(&state, &portal, &base, shutdown_signal()?).await?;

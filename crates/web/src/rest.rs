@@ -8,7 +8,7 @@
 //! duration), and the call counted in the REST statistics once its integration
 //! is known (see [`crate::stats`]).
 
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
@@ -50,7 +50,7 @@ fn split_transport(method: &str) -> (&str, Transport) {
 
 /// Any request under `/rest/`.
 pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
-    let started_at = SystemTime::now();
+    let started_at = state.clock.system_time();
     let started = Instant::now();
     let (mut parts, body) = req.into_parts();
     let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(&mut parts, &state).await;
@@ -80,7 +80,7 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
         Ok((out, processing, operating, integration)) => {
             let mut time = TimeBlock::new(
                 started_at,
-                SystemTime::now(),
+                state.clock.system_time(),
                 processing,
                 state.clock.offset,
             );

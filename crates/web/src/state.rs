@@ -109,7 +109,7 @@ impl AppState {
         Ctx {
             store: self.store.clone(),
             caller,
-            clock: self.clock,
+            clock: self.clock.clone(),
             registry: self.registry.clone(),
             in_batch: false,
             method: "",

@@ -4,7 +4,7 @@
 //! and stays under the answer-size limit: the command that would pass it gets
 //! an in-band `RESPONSE_TOO_LARGE` and the batch stops there.
 
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use portico_protocol::batch::{assemble, parse_batch, substitute};
 use portico_protocol::envelope::{json_len_estimate, TimeBlock, MAX_ANSWER_BYTES};
@@ -32,7 +32,7 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
     let mut answer_bytes = 0usize;
     for mut command in request.commands {
         substitute(&mut command.params, &results, &totals, &nexts);
-        let started_at = SystemTime::now();
+        let started_at = ctx.clock.system_time();
         let started = Instant::now();
         let counted = call_counted(
             sub_ctx.clone(),
@@ -42,7 +42,7 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
         .await;
         let mut time = TimeBlock::new(
             started_at,
-            SystemTime::now(),
+            ctx.clock.system_time(),
             started.elapsed(),
             ctx.clock.offset,
         );
