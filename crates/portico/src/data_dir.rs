@@ -44,6 +44,23 @@ pub fn create_private(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes `contents` to `path` (replacing it), readable by this account only.
+pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    let _ = fs::remove_file(path);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    std::io::Write::write_all(&mut file, contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// The lock of a data folder, held while `portico serve` runs. The operating
 /// system releases it when the process ends, however it ends, so a lock file
 /// left behind by a killed server does not block the next start.

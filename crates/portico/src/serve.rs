@@ -161,13 +161,17 @@ async fn spawn_delivery_worker(
 
 /// Runs the portal until a shutdown signal.
 pub async fn run(config: Config) -> anyhow::Result<()> {
-    run_with(config, |_| {}).await
+    run_with(config, None, |_| {}).await
 }
 
 /// [`run`], calling `announce` with the portal's base URL once it listens
 /// (before the "listening" line), so `portico sandbox` can print its
 /// credentials with the address it got.
-pub async fn run_with(config: Config, announce: impl FnOnce(&str)) -> anyhow::Result<()> {
+pub async fn run_with(
+    config: Config,
+    sandbox: Option<portico_web::sandbox::Sandbox>,
+    announce: impl FnOnce(&str),
+) -> anyhow::Result<()> {
     init_logging(&config.log_format);
     let addr = config.listen_addr()?;
     let offset = config.offset()?;
@@ -207,6 +211,10 @@ pub async fn run_with(config: Config, announce: impl FnOnce(&str)) -> anyhow::Re
         refresh_token_ttl: i64::from(portal.config.oauth.refresh_token_ttl),
         ..portico_web::OAuthSettings::default()
     });
+    let state = match sandbox {
+        Some(sandbox) => state.with_sandbox(sandbox),
+        None => state,
+    };
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

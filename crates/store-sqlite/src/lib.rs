@@ -36,6 +36,7 @@ mod records;
 mod rest_limits;
 mod rest_stats;
 mod roles;
+mod sandbox;
 mod scrum;
 mod sessions;
 mod sign_in_attempts;

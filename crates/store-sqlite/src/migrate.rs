@@ -89,6 +89,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0024_rest_stats",
         include_str!("../migrations/0024_rest_stats.sql"),
     ),
+    (
+        "0025_sandbox_faults",
+        include_str!("../migrations/0025_sandbox_faults.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -8,6 +8,10 @@
 //! committed (and, with `synchronous=FULL`, durable); one fsync covers the whole
 //! batch (group commit). No transaction is ever held across an await.
 //!
+//! A job sent with [`Writer::write_alone`] runs by itself outside any
+//! transaction, with the connection to itself (whole-database work such as
+//! taking or restoring a snapshot); the jobs queued before it commit first.
+//!
 //! Dropping the [`Writer`] closes the channel; the thread finishes every job
 //! already queued, then exits, and the drop waits for it.
 
@@ -28,6 +32,17 @@ const MAX_BATCH: usize = 256;
 trait Job: Send {
     /// Runs the job inside its savepoint; `false` when it failed.
     fn run(&mut self, conn: &Connection) -> bool;
+    /// Whether the job runs by itself, outside any transaction.
+    fn alone(&self) -> bool {
+        false
+    }
+    /// Runs a job that runs alone, then answers its caller.
+    fn run_alone(self: Box<Self>, conn: &mut Connection) {
+        let _ = conn;
+        self.complete(Err(&StoreError::Other(
+            "not a job that runs alone".to_owned(),
+        )));
+    }
     /// Answers the caller once the batch is settled (`commit` is the batch's outcome).
     fn complete(self: Box<Self>, commit: Result<(), &StoreError>);
 }
@@ -64,6 +79,40 @@ where
         };
         // The caller may have gone away (cancelled request); the write stands.
         let _ = self.tx.send(answer);
+    }
+}
+
+/// A closure run alone on the connection, and the channel its answer goes to.
+struct AloneJob<T, F> {
+    f: F,
+    tx: oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<T, F> Job for AloneJob<T, F>
+where
+    T: Send,
+    F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send,
+{
+    fn run(&mut self, _conn: &Connection) -> bool {
+        false
+    }
+
+    fn alone(&self) -> bool {
+        true
+    }
+
+    fn run_alone(self: Box<Self>, conn: &mut Connection) {
+        let AloneJob { f, tx } = *self;
+        let out = catch_unwind(AssertUnwindSafe(|| f(conn)))
+            .unwrap_or_else(|_| Err(StoreError::Other("write job panicked".to_owned())));
+        let _ = tx.send(out);
+    }
+
+    fn complete(self: Box<Self>, commit: Result<(), &StoreError>) {
+        let _ = self.tx.send(Err(commit.err().map_or_else(
+            || StoreError::Other("write job did not run".to_owned()),
+            copy,
+        )));
     }
 }
 
@@ -113,6 +162,21 @@ impl Writer {
         sender.send(job).map_err(|_| stopped())?;
         rx.await.map_err(|_| stopped())?
     }
+
+    /// Runs `f` by itself, outside any transaction, once the jobs queued
+    /// before it are committed; no other write runs until it returns.
+    pub(crate) async fn write_alone<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let sender = self.tx.as_ref().ok_or_else(stopped)?;
+        sender
+            .send(Box::new(AloneJob { f, tx }))
+            .map_err(|_| stopped())?;
+        rx.await.map_err(|_| stopped())?
+    }
 }
 
 impl Drop for Writer {
@@ -133,12 +197,21 @@ fn stopped() -> StoreError {
 
 /// The thread's loop: block for a job, take what else is queued, run the batch,
 /// answer everyone. Ends when every sender is gone and the queue is empty.
-fn run(conn: Connection, rx: mpsc::Receiver<Box<dyn Job>>) {
+fn run(mut conn: Connection, rx: mpsc::Receiver<Box<dyn Job>>) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
-    while let Ok(first) = rx.recv() {
+    let mut next = None;
+    while let Some(first) = next.take().or_else(|| rx.recv().ok()) {
+        if first.alone() {
+            first.run_alone(&mut conn);
+            continue;
+        }
         batch.push(first);
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
+                Ok(job) if job.alone() => {
+                    next = Some(job);
+                    break;
+                }
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }

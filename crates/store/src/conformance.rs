@@ -26,6 +26,7 @@ mod replay;
 mod rest_limits;
 mod rest_stats;
 mod roles;
+mod sandbox;
 mod scrum;
 mod sessions;
 mod sign_in_attempts;
@@ -51,6 +52,7 @@ pub async fn run_all(store: &dyn Store) {
     sign_in_attempts::story(store).await;
     rest_limits::story(store).await;
     rest_stats::story(store).await;
+    sandbox::story(store).await;
     records::story(store).await;
     lists::story(store).await;
     links::story(store).await;

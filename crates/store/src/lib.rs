@@ -26,6 +26,7 @@ pub mod records;
 pub mod rest_limits;
 pub mod rest_stats;
 pub mod roles;
+pub mod sandbox;
 pub mod scrum;
 pub mod secrets;
 pub mod sessions;
@@ -67,6 +68,7 @@ pub use rest_limits::{
 };
 pub use rest_stats::{IntegrationKind, RestStatCounts, RestStatKey, RestStatsStore};
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
+pub use sandbox::{Fault, NewFault, SandboxStore};
 pub use scrum::{Epic, ScrumEntity, ScrumItem, ScrumPlacement, ScrumStore, SprintStart};
 pub use sessions::{Session, SessionStore};
 pub use sign_in_attempts::{Admission, AttemptCount, AttemptRule, SignInAttemptStore};
@@ -96,6 +98,7 @@ pub trait Store:
     + SignInAttemptStore
     + RestLimitStore
     + RestStatsStore
+    + SandboxStore
     + EventStore
     + OutboundWebhookStore
     + DeliveryStore
@@ -128,6 +131,7 @@ impl<T> Store for T where
         + SignInAttemptStore
         + RestLimitStore
         + RestStatsStore
+        + SandboxStore
         + EventStore
         + OutboundWebhookStore
         + DeliveryStore

@@ -11,6 +11,7 @@ pub mod oauth;
 pub mod portal;
 pub mod respond;
 pub mod rest;
+pub mod sandbox;
 pub mod server;
 pub mod state;
 pub mod stats;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rest", any(rest::handle_root))
         .route("/rest/", any(rest::handle_root))
         .merge(oauth::routes())
+        .merge(sandbox::routes())
         .merge(ui::routes())
         .fallback(respond::not_found)
         .layer(CatchPanicLayer::custom(respond::panic_response))

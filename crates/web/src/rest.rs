@@ -212,6 +212,13 @@ async fn run(
         _ => return Err((ApiError::from_code(ErrorCode::MethodNotFound), anonymous())),
     };
     let integration = caller.auth.to_string();
+    let canonical = state.registry.get(method).map(|spec| spec.name);
+    if let Some(fault) =
+        crate::sandbox::intercept(state, canonical.unwrap_or(method), &integration).await
+    {
+        stats::count_refused(state, &caller.auth, canonical);
+        return Err((fault, integration));
+    }
     let tally = stats::Counted::new(state, &caller.auth, method);
     let mut ctx = state.ctx(caller);
     ctx.sub_call_observer = tally.as_ref().and_then(|c| c.batch_observer(state));

@@ -8,6 +8,7 @@ use portico_store::Store;
 
 use crate::client_addr::TrustedProxies;
 use crate::limits::RestLimits;
+use crate::sandbox::Sandbox;
 use crate::stats::RestStatsRecorder;
 use crate::ui::sign_in_limits::PasswordCheckGate;
 use crate::ui::UiState;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub oauth: OAuthSettings,
     /// The plan and the REST limits.
     pub rest_limits: Arc<RestLimits>,
+    /// Set when the server is a sandbox (`portico sandbox`): the sandbox API.
+    pub sandbox: Option<Arc<Sandbox>>,
 }
 
 /// Lifetimes of what the OAuth server issues, in seconds.
@@ -101,7 +104,14 @@ impl AppState {
             trusted_proxies: Arc::default(),
             oauth: OAuthSettings::default(),
             rest_limits: Arc::default(),
+            sandbox: None,
         }
+    }
+
+    /// The same state serving the sandbox API of `sandbox`.
+    pub fn with_sandbox(mut self, sandbox: Sandbox) -> AppState {
+        self.sandbox = Some(Arc::new(sandbox));
+        self
     }
 
     /// The context of a top-level method call made by `caller`.

@@ -36,4 +36,13 @@ impl UsageRecorder {
             }
         });
     }
+
+    /// Forgets what was written, so the next use of every webhook is written
+    /// again (after the database went back to an earlier state).
+    pub fn forget(&self) {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
 }

@@ -7,6 +7,8 @@
 //! and prints them — as one JSON line with `--json` — before the usual
 //! "listening" line.
 
+mod reset;
+
 use std::path::Path;
 
 use anyhow::{bail, Context};
@@ -14,6 +16,9 @@ use chrono::Utc;
 use portico_methods::apps::{self, AppDraft, CLIENT_SECRET_LEN};
 use portico_store::secrets::{is_webhook_secret_shape, new_webhook_secret};
 use portico_store::{AppStore, NewWebhook, WebhookStore};
+
+use portico_store::SandboxStore;
+use portico_web::sandbox::{Sandbox, SEED_SNAPSHOT};
 
 use crate::config::Config;
 use crate::output::out;
@@ -40,15 +45,48 @@ pub struct SandboxArgs {
     /// The application's client_secret (default: generated, 50 characters).
     #[arg(long, env = "PORTICO_SANDBOX_CLIENT_SECRET", value_name = "SECRET")]
     pub client_secret: Option<String>,
+    /// The key the sandbox API (`/sandbox/…`) wants as `Authorization: Bearer`
+    /// (default: the webhook's key).
+    #[arg(long, env = "PORTICO_SANDBOX_KEY", value_name = "KEY")]
+    pub sandbox_key: Option<String>,
+    /// REST limits: `cloud` (Bitrix24's, the default here) or `off`.
+    #[arg(long, value_name = "MODE", default_value = "cloud")]
+    pub limits: String,
     /// Print the credentials as one JSON object (the output line starting with `{`).
     #[arg(long)]
     pub json: bool,
+    /// What to do instead of starting a sandbox.
+    #[command(subcommand)]
+    pub action: Option<SandboxAction>,
 }
+
+/// Commands for a running sandbox.
+#[derive(clap::Subcommand, Debug)]
+pub enum SandboxAction {
+    /// Return a running sandbox to its seeded state (`POST /sandbox/reset`).
+    Reset(ResetArgs),
+}
+
+/// Options of `portico sandbox reset`.
+#[derive(clap::Args, Debug)]
+pub struct ResetArgs {
+    /// The sandbox's address (default: the one recorded in its data folder).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Return to this snapshot instead of the seeded state.
+    #[arg(long, value_name = "NAME")]
+    pub snapshot: Option<String>,
+}
+
+/// The file in a sandbox's data folder holding its API key (mode 0600), for
+/// `portico sandbox reset`.
+const KEY_FILE: &str = "sandbox.key";
 
 /// What the sandbox prints.
 struct Prepared {
     admin_password: Option<String>,
     webhook_key: String,
+    sandbox_key: String,
     client_id: String,
     client_secret: String,
 }
@@ -71,6 +109,11 @@ fn check_args(args: &SandboxArgs) -> anyhow::Result<()> {
             || !secret.bytes().all(|b| b.is_ascii_alphanumeric())
         {
             bail!("--client-secret must be 16 to {CLIENT_SECRET_LEN} letters and digits");
+        }
+    }
+    if let Some(key) = &args.sandbox_key {
+        if !is_webhook_secret_shape(key) {
+            bail!("--sandbox-key must be 8 to 64 letters and digits");
         }
     }
     if args.client_id.is_some() != args.client_secret.is_some() {
@@ -145,10 +188,21 @@ async fn prepare(config: &Config, args: &SandboxArgs) -> anyhow::Result<Prepared
     )
     .await
     .context("cannot create the sandbox's application")?;
+    portal
+        .store
+        .save_snapshot(SEED_SNAPSHOT)
+        .await
+        .context("cannot save the sandbox's seeded state")?;
+    let sandbox_key = args
+        .sandbox_key
+        .clone()
+        .unwrap_or_else(|| webhook_key.clone());
+    data_dir::write_private(&config.data_dir.join(KEY_FILE), &sandbox_key)?;
     drop(portal);
     drop(lock);
     Ok(Prepared {
         admin_password,
+        sandbox_key,
         webhook_key,
         client_id: credentials.client_id,
         client_secret: credentials.client_secret,
@@ -156,7 +210,7 @@ async fn prepare(config: &Config, args: &SandboxArgs) -> anyhow::Result<Prepared
 }
 
 /// Prints the credentials for `base`, as text or one JSON line.
-fn announce(prepared: &Prepared, base: &str, json: bool) {
+fn announce(prepared: &Prepared, base: &str, data_dir: &Path, json: bool) {
     let webhook_url = format!("{base}/rest/1/{}/", prepared.webhook_key);
     if json {
         let value = serde_json::json!({
@@ -168,6 +222,9 @@ fn announce(prepared: &Prepared, base: &str, json: bool) {
             "oauth_token_url": format!("{base}/oauth/token/"),
             "admin_login": "admin",
             "admin_password": prepared.admin_password,
+            "sandbox_url": format!("{base}/sandbox/"),
+            "sandbox_key": prepared.sandbox_key,
+            "data_dir": data_dir,
         });
         out!("{value}");
         return;
@@ -178,6 +235,11 @@ fn announce(prepared: &Prepared, base: &str, json: bool) {
         "Sandbox application: client_secret {}",
         prepared.client_secret
     );
+    out!(
+        "Sandbox API: {base}/sandbox/ (Authorization: Bearer {})",
+        prepared.sandbox_key
+    );
+    out!("Sandbox data folder: {}", data_dir.display());
     match &prepared.admin_password {
         Some(password) => out!("Sandbox administrator: login 'admin', password '{password}'"),
         None => out!("Sandbox administrator: login 'admin' (password unchanged)"),
@@ -192,6 +254,9 @@ pub async fn run(
     args: SandboxArgs,
     data_dir_given: bool,
 ) -> anyhow::Result<()> {
+    if let Some(SandboxAction::Reset(reset_args)) = &args.action {
+        return reset::run(&config.data_dir, reset_args).await;
+    }
     check_args(&args)?;
     let temporary = if data_dir_given {
         None
@@ -204,11 +269,17 @@ pub async fn run(
         Some(dir)
     };
     config.listen = args.listen.clone();
+    config.limits = args.limits.clone();
     config.listen_addr()?;
     check_folder(&config.data_dir)?;
     let prepared = prepare(&config, &args).await?;
     let json = args.json;
-    serve::run_with(config, |base| announce(&prepared, base, json)).await?;
+    let data_dir = config.data_dir.clone();
+    let sandbox = Sandbox::new(prepared.sandbox_key.clone());
+    serve::run_with(config, Some(sandbox), |base| {
+        announce(&prepared, base, &data_dir, json)
+    })
+    .await?;
     drop(temporary);
     Ok(())
 }

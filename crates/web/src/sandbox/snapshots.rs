@@ -1,0 +1,100 @@
+//! `POST /sandbox/reset` (back to the seeded state), `POST
+//! /sandbox/snapshots/{name}` (save the current state) and `POST
+//! /sandbox/snapshots/{name}/restore`. A restore returns every table,
+//! sequence, key, token, queue and counter to the snapshot, puts the test
+//! clock back on the wall clock, and drops what this server had counted but
+//! not yet stored (statistics, webhook use), so nothing from before the
+//! restore is written after it.
+
+use std::time::Instant;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use portico_store::sandbox::is_snapshot_name;
+use portico_store::StoreError;
+use serde_json::json;
+
+use super::{answer, bad_request, error, refusal, store_failed, SEED_SNAPSHOT};
+use crate::state::AppState;
+use portico_protocol::{ApiError, ErrorCode};
+
+/// `POST /sandbox/reset`.
+pub(super) async fn reset(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(refused) = refusal(&state, &headers) {
+        return refused;
+    }
+    restore_named(&state, SEED_SNAPSHOT).await
+}
+
+/// `POST /sandbox/snapshots/{name}`.
+pub(super) async fn save(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refused) = refusal(&state, &headers) {
+        return refused;
+    }
+    if let Some(refused) = check_name(&name) {
+        return refused;
+    }
+    let started = Instant::now();
+    match state.store.save_snapshot(&name).await {
+        Ok(()) => answer(json!({"snapshot": name, "took_ms": elapsed_ms(started)})),
+        Err(e) => store_failed(e),
+    }
+}
+
+/// `POST /sandbox/snapshots/{name}/restore`.
+pub(super) async fn restore(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refused) = refusal(&state, &headers) {
+        return refused;
+    }
+    if let Some(refused) = check_name(&name) {
+        return refused;
+    }
+    restore_named(&state, &name).await
+}
+
+/// Refuses a name that cannot be a snapshot's (and the seed's, which only
+/// the sandbox itself writes).
+fn check_name(name: &str) -> Option<Response> {
+    if !is_snapshot_name(name) {
+        return Some(bad_request(
+            "a snapshot name is 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'",
+        ));
+    }
+    None
+}
+
+/// Restores snapshot `name` and forgets this server's unsaved counts.
+async fn restore_named(state: &AppState, name: &str) -> Response {
+    let started = Instant::now();
+    match state.store.restore_snapshot(name).await {
+        Ok(()) => {
+            state.clock.set_shift_ms(0);
+            drop(state.stats.take());
+            state.usage.forget();
+            tracing::info!(snapshot = name, "sandbox restored");
+            answer(json!({"restored": name, "took_ms": elapsed_ms(started)}))
+        }
+        Err(StoreError::NotFound) => error(
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("There is no snapshot named '{name}'"),
+            )
+            .with_status(404),
+        ),
+        Err(e) => store_failed(e),
+    }
+}
+
+/// Milliseconds since `started`.
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
