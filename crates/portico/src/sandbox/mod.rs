@@ -270,6 +270,8 @@ pub async fn run(
     };
     config.listen = args.listen.clone();
     config.limits = args.limits.clone();
+    // A test suite's handlers listen on loopback.
+    config.allow_private_handlers = true;
     config.listen_addr()?;
     check_folder(&config.data_dir)?;
     let prepared = prepare(&config, &args).await?;
