@@ -212,7 +212,18 @@ pub async fn run_with(
         ..portico_web::OAuthSettings::default()
     });
     let state = match sandbox {
-        Some(sandbox) => state.with_sandbox(sandbox),
+        Some(sandbox) => {
+            // What a reset returns to: the portal as it is now, before any
+            // request, with its member_id made (so it survives resets).
+            portico_web::portal::member_id(state.store.as_ref()).await?;
+            portico_store::SandboxStore::save_snapshot(
+                portal.store.as_ref(),
+                portico_web::sandbox::SEED_SNAPSHOT,
+            )
+            .await
+            .context("cannot save the sandbox's starting state")?;
+            state.with_sandbox(sandbox)
+        }
         None => state,
     };
     let listener = TcpListener::bind(addr)

@@ -17,8 +17,7 @@ use portico_methods::apps::{self, AppDraft, CLIENT_SECRET_LEN};
 use portico_store::secrets::{is_webhook_secret_shape, new_webhook_secret};
 use portico_store::{AppStore, NewWebhook, WebhookStore};
 
-use portico_store::SandboxStore;
-use portico_web::sandbox::{Sandbox, SEED_SNAPSHOT};
+use portico_web::sandbox::Sandbox;
 
 use crate::config::Config;
 use crate::output::out;
@@ -188,11 +187,6 @@ async fn prepare(config: &Config, args: &SandboxArgs) -> anyhow::Result<Prepared
     )
     .await
     .context("cannot create the sandbox's application")?;
-    portal
-        .store
-        .save_snapshot(SEED_SNAPSHOT)
-        .await
-        .context("cannot save the sandbox's seeded state")?;
     let sandbox_key = args
         .sandbox_key
         .clone()

@@ -1,6 +1,7 @@
 //! The sandbox API under `/sandbox/`: what a test suite uses to drive a portal
 //! started by `portico sandbox` — reset to the seeded state, snapshots, the
-//! test clock, faults and captured deliveries.
+//! test clock, faults, authorization codes for OAuth clients and captured
+//! deliveries.
 //!
 //! It exists only when the state carries a [`Sandbox`] (a normal `serve`
 //! answers 404 there, as for any unknown path) and wants the sandbox key as
@@ -9,6 +10,7 @@
 
 mod clock;
 mod faults;
+mod oauth;
 mod snapshots;
 
 use axum::http::{HeaderMap, HeaderValue};
@@ -61,6 +63,7 @@ pub fn routes() -> Router<AppState> {
             post(snapshots::restore),
         )
         .route("/sandbox/clock", get(clock::show).post(clock::change))
+        .route("/sandbox/oauth/code", post(oauth::code))
         .route(
             "/sandbox/faults",
             get(faults::list).post(faults::arm).delete(faults::clear),

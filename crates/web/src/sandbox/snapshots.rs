@@ -75,10 +75,13 @@ fn check_name(name: &str) -> Option<Response> {
 /// Restores snapshot `name` and forgets this server's unsaved counts.
 async fn restore_named(state: &AppState, name: &str) -> Response {
     let started = Instant::now();
-    match state.store.restore_snapshot(name).await {
+    let restored = state
+        .stats
+        .discard(state.store.restore_snapshot(name))
+        .await;
+    match restored {
         Ok(()) => {
             state.clock.set_shift_ms(0);
-            drop(state.stats.take());
             state.usage.forget();
             tracing::info!(snapshot = name, "sandbox restored");
             answer(json!({"restored": name, "took_ms": elapsed_ms(started)}))

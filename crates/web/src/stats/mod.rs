@@ -43,6 +43,8 @@ pub fn day_of(now: i64, offset: FixedOffset) -> i64 {
 #[derive(Debug, Default)]
 pub struct RestStatsRecorder {
     pending: Mutex<HashMap<Key, RestStatCounts>>,
+    /// Held while a flush is under way (see [`RestStatsRecorder::discard`]).
+    flushing: tokio::sync::Mutex<()>,
 }
 
 impl RestStatsRecorder {
@@ -104,9 +106,19 @@ impl RestStatsRecorder {
         }
     }
 
+    /// Runs `change` (a database restore) with no flush under way, then drops
+    /// every pending count, so no count from before the change is stored after it.
+    pub async fn discard<T>(&self, change: impl std::future::Future<Output = T>) -> T {
+        let _flushing = self.flushing.lock().await;
+        let out = change.await;
+        drop(self.take());
+        out
+    }
+
     /// Adds the pending counts to `store` in one write; on failure they stay
     /// pending for the next flush. Returns how many rows were written.
     pub async fn flush<S: RestStatsStore + ?Sized>(&self, store: &S) -> usize {
+        let _flushing = self.flushing.lock().await;
         let rows = self.take();
         if rows.is_empty() {
             return 0;
