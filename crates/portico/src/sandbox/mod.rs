@@ -51,6 +51,10 @@ pub struct SandboxArgs {
     /// REST limits: `cloud` (Bitrix24's, the default here) or `off`.
     #[arg(long, value_name = "MODE", default_value = "cloud")]
     pub limits: String,
+    /// Serve HTTPS with a generated local certificate authority (printed as
+    /// `ca_file`), for clients that only speak HTTPS.
+    #[arg(long)]
+    pub tls: bool,
     /// Print the credentials as one JSON object (the output line starting with `{`).
     #[arg(long)]
     pub json: bool,
@@ -219,6 +223,9 @@ fn announce(prepared: &Prepared, base: &str, data_dir: &Path, json: bool) {
             "sandbox_url": format!("{base}/sandbox/"),
             "sandbox_key": prepared.sandbox_key,
             "data_dir": data_dir,
+            "ca_file": base
+                .starts_with("https://")
+                .then(|| data_dir.join(crate::data_dir::TLS_DIR).join("ca.pem")),
         });
         out!("{value}");
         return;
@@ -264,6 +271,7 @@ pub async fn run(
     };
     config.listen = args.listen.clone();
     config.limits = args.limits.clone();
+    config.tls = config.tls || args.tls;
     // A test suite's handlers listen on loopback.
     config.allow_private_handlers = true;
     config.listen_addr()?;

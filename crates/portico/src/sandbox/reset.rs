@@ -35,7 +35,14 @@ pub async fn run(dir: &Path, args: &ResetArgs) -> anyhow::Result<()> {
         Some(name) => format!("{base}/sandbox/snapshots/{name}/restore"),
         None => format!("{base}/sandbox/reset"),
     };
-    let res = reqwest::Client::new()
+    let mut client = reqwest::Client::builder();
+    let ca = dir.join(crate::data_dir::TLS_DIR).join("ca.pem");
+    if base.starts_with("https://") && ca.is_file() {
+        let pem = std::fs::read(&ca).with_context(|| format!("cannot read {}", ca.display()))?;
+        client = client.add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
+    }
+    let res = client
+        .build()?
         .post(&url)
         .bearer_auth(&key)
         .send()
