@@ -138,3 +138,30 @@ export PYTHONDONTWRITEBYTECODE=1
 # shellcheck disable=SC2086
 "$VENV/bin/python" -m pytest -p no:cacheprovider -q -ra ${PYTEST_ARGS:-} \
   "$ROOT/tests/sdk/test_sdk.py" "$ROOT/tests/sdk/test_sdk_oauth.py" "$ROOT/tests/sdk/test_sdk_limits.py"
+
+# --- One sandbox for the four libraries, reset before each scenario ---------
+SANDBOX_DATA="$WORK/sandbox"
+"$BIN" sandbox --tls --json --data-dir "$SANDBOX_DATA" > "$WORK/sandbox.log" 2>&1 &
+SERVER_PIDS+=("$!")
+SANDBOX_JSON=""
+for _ in $(seq 300); do
+  SANDBOX_JSON="$(grep -m1 '^{' "$WORK/sandbox.log" || true)"
+  [[ -n "$SANDBOX_JSON" ]] && break
+  sleep 0.1
+done
+[[ -n "$SANDBOX_JSON" ]] || { log "the sandbox printed no credentials in 30 s"; exit 1; }
+SANDBOX_CA="$SANDBOX_DATA/tls/ca.pem"
+log "sandbox listening ($(printf '%s' "$SANDBOX_JSON" | sed -n 's/.*"base_url":"\([^"]*\)".*/\1/p'))"
+
+# shellcheck disable=SC2086
+PORTICO_SANDBOX="$SANDBOX_JSON" SSL_CERT_FILE="$SANDBOX_CA" REQUESTS_CA_BUNDLE="$SANDBOX_CA" \
+  "$VENV/bin/python" -m pytest -p no:cacheprovider -q -ra ${PYTEST_ARGS:-} \
+  "$ROOT/tests/sdk/test_sdk_sandbox.py"
+
+JS="$ROOT/tests/sdk/js"
+if [[ ! -d "$JS/node_modules" || "$JS/package-lock.json" -nt "$JS/node_modules" ]]; then
+  log "installing the JavaScript clients (npm ci)"
+  (cd "$JS" && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$JS/node_modules"
+fi
+(cd "$JS" && PORTICO_SANDBOX="$SANDBOX_JSON" NODE_EXTRA_CA_CERTS="$SANDBOX_CA" node --test)

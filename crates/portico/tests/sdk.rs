@@ -1,11 +1,14 @@
-//! Third-party Bitrix24 client libraries from PyPI (the official b24pysdk and
-//! fast_bitrix24), unchanged, against this build of `portico serve` over HTTPS:
-//! runs `tests/sdk/run.sh` (a Python virtualenv under `target/sdk-venv`).
+//! Third-party Bitrix24 client libraries, unchanged, against this build: the
+//! official b24pysdk and fast_bitrix24 from PyPI against `portico serve` over
+//! HTTPS, then those two and the JavaScript b24jssdk and @2bad/bitrix from npm
+//! against one `portico sandbox`, reset before each scenario. Runs
+//! `tests/sdk/run.sh` (a Python virtualenv under `target/sdk-venv`, npm
+//! packages under `tests/sdk/js/node_modules`).
 
 use std::process::Command;
 
 #[test]
-fn third_party_python_clients_work_unchanged() {
+fn third_party_clients_work_unchanged() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let out = Command::new("bash")
         .arg(format!("{root}/tests/sdk/run.sh"))
@@ -22,4 +25,8 @@ fn third_party_python_clients_work_unchanged() {
     );
     assert!(stdout.contains(" passed"), "pytest ran no test:\n{stdout}");
     assert!(!stdout.contains(" failed"), "{stdout}");
+    assert!(
+        stdout.contains("# fail 0") && !stdout.contains("# pass 0"),
+        "the JavaScript clients did not all pass:\n{stdout}"
+    );
 }
