@@ -36,7 +36,7 @@ pub use observer::{AttemptObserver, AttemptSeen};
 pub use outcome::{parse_retry_after, Outcome, Verdict};
 pub use payload::{encode_event_body, AppAuth, EventPayload, HandlerAuth};
 pub use schedule::RetrySchedule;
-pub use sender::{Attempt, Sender, SenderConfig, SenderError, DEFAULT_USER_AGENT};
+pub use sender::{Attempt, BuiltRequest, Sender, SenderConfig, SenderError, DEFAULT_USER_AGENT};
 pub use signing::{
     verify_signature, SecretError, SigningSecret, VerifyError, DEFAULT_TOLERANCE_SECS,
     HEADER_WEBHOOK_ID, HEADER_WEBHOOK_SIGNATURE, HEADER_WEBHOOK_TIMESTAMP,
