@@ -98,7 +98,7 @@ pub struct CaptureQuery {
 
 /// Captured deliveries and handler modes of a sandbox.
 #[async_trait]
-pub trait SandboxDeliveryStore {
+pub trait SandboxDeliveryStore: Send + Sync {
     /// Sets the mode of `handler`; [`HandlerMode::Deliver`] removes its setting.
     async fn set_handler_mode(&self, handler: &str, mode: HandlerMode) -> Result<(), StoreError>;
 

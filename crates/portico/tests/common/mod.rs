@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod receiver;
+pub mod sandbox;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

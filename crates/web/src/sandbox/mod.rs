@@ -8,7 +8,9 @@
 //! errors are the protocol's `{"error","error_description"}`.
 
 mod clock;
+mod deliveries;
 mod faults;
+mod handlers;
 mod snapshots;
 
 use axum::http::{HeaderMap, HeaderValue};
@@ -64,6 +66,13 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/sandbox/faults",
             get(faults::list).post(faults::arm).delete(faults::clear),
+        )
+        .route("/sandbox/deliveries", get(deliveries::list))
+        .route(
+            "/sandbox/handlers",
+            get(handlers::list)
+                .put(handlers::set)
+                .delete(handlers::clear),
         )
 }
 
