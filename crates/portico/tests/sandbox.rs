@@ -4,10 +4,58 @@
 
 mod common;
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
 use serde_json::{json, Value};
 
-use common::fails;
-use common::sandbox::sandbox;
+use common::{fails, BIN};
+
+/// A running sandbox and the JSON it printed.
+struct Sandbox {
+    child: Child,
+    printed: Value,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `portico sandbox --json ARGS` with `env` and waits for its JSON line.
+fn sandbox(args: &[&str], env: &[(&str, &str)]) -> Sandbox {
+    let mut child = Command::new(BIN)
+        .arg("sandbox")
+        .arg("--json")
+        .args(args)
+        .envs(env.iter().copied())
+        .env_remove("PORTICO_DATA_DIR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the sandbox");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with('{') {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the sandbox printed no JSON line");
+    Sandbox {
+        child,
+        printed: serde_json::from_str(&line).expect("one JSON object"),
+    }
+}
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_else(|| panic!("{key} in {v}"))

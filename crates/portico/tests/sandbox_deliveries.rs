@@ -11,12 +11,14 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use common::receiver::{next, receiver};
-use common::sandbox::{sandbox, Sandbox};
+use common::sandbox::{sandbox, text, Sandbox};
 use common::{ok, Server};
 
 /// The pairs of a form body, by name.
@@ -44,7 +46,7 @@ fn headers_of(capture: &Value) -> Vec<(String, String)> {
 /// `GET /sandbox/deliveries?{query}` (200 expected): the captures and `next_since`.
 async fn deliveries(s: &Sandbox, query: &str) -> (Vec<Value>, i64) {
     let (status, answer) = s
-        .api("GET", &format!("/sandbox/deliveries?{query}"), None)
+        .api(Method::GET, &format!("/sandbox/deliveries?{query}"), None)
         .await;
     assert_eq!(status, 200, "{answer}");
     let list = answer["deliveries"].as_array().expect("deliveries").clone();
@@ -65,10 +67,15 @@ async fn captured(s: &Sandbox, query: &str, count: usize) -> Vec<Value> {
     all
 }
 
+/// The sandbox's data folder.
+fn data_dir(s: &Sandbox) -> PathBuf {
+    PathBuf::from(text(&s.printed, "data_dir"))
+}
+
 /// Adds an outbound webhook of the sandbox's administrator for `events`.
 fn outbound(s: &Sandbox, url: &str, events: &str) {
     ok(
-        &s.data_dir(),
+        &data_dir(s),
         &[
             "outbound",
             "add",
@@ -89,7 +96,7 @@ async fn a_capture_holds_exactly_what_the_handler_received() {
     let (url, mut got) = receiver(200).await;
     // An application installed at the receiver gets ONAPPINSTALL with its tokens…
     ok(
-        &s.data_dir(),
+        &data_dir(&s),
         &[
             "app",
             "add",
@@ -107,9 +114,8 @@ async fn a_capture_holds_exactly_what_the_handler_received() {
     let install = next(&mut got).await;
     let access = form(&install.body)["auth[access_token]"].clone();
     // … and binds ONCRMLEADADD to the receiver with them.
-    let bound: Value = s
-        .client
-        .post(format!("{}/rest/event.bind.json", s.text("base_url")))
+    let bound: Value = reqwest::Client::new()
+        .post(format!("{}/rest/event.bind.json", s.base()))
         .json(&json!({"auth": access, "event": "ONCRMLEADADD", "handler": format!("{url}?bound")}))
         .send()
         .await
@@ -122,7 +128,7 @@ async fn a_capture_holds_exactly_what_the_handler_received() {
     let signed_url = format!("{url}?signed");
     outbound(&s, &signed_url, "ONCRMLEADADD");
 
-    s.rest("crm.lead.add", json!({"fields": {"TITLE": "Captured"}}))
+    s.ok("crm.lead.add", json!({"fields": {"TITLE": "Captured"}}))
         .await;
     let received = [install, next(&mut got).await, next(&mut got).await];
     let captures = captured(&s, "limit=100", 3).await;
@@ -174,7 +180,7 @@ async fn capture_only_sends_nothing_and_fail_is_retried_on_the_schedule() {
     for (handler, mode) in [(&quiet, "capture-only"), (&failing, "fail")] {
         let (status, set) = s
             .api(
-                "PUT",
+                Method::PUT,
                 "/sandbox/handlers",
                 Some(json!({"handler": handler, "mode": mode})),
             )
@@ -182,14 +188,14 @@ async fn capture_only_sends_nothing_and_fail_is_retried_on_the_schedule() {
         assert_eq!((status, &set["mode"]), (200, &json!(mode)), "{set}");
         outbound(&s, handler, "ONCRMLEADADD");
     }
-    let (_, listed) = s.api("GET", "/sandbox/handlers", None).await;
+    let (_, listed) = s.api(Method::GET, "/sandbox/handlers", None).await;
     assert_eq!(
         listed["handlers"].as_array().map(Vec::len),
         Some(2),
         "{listed}"
     );
 
-    s.rest("crm.lead.add", json!({"fields": {"TITLE": "Not sent"}}))
+    s.ok("crm.lead.add", json!({"fields": {"TITLE": "Not sent"}}))
         .await;
     let handler = |h: &str| {
         format!(
@@ -208,7 +214,11 @@ async fn capture_only_sends_nothing_and_fail_is_retried_on_the_schedule() {
     let mut attempts = captured(&s, &handler(&failing), 1).await;
     for _ in 0..2 {
         let (status, _) = s
-            .api("POST", "/sandbox/clock", Some(json!({"advance": "75s"})))
+            .api(
+                Method::POST,
+                "/sandbox/clock",
+                Some(json!({"advance": "75s"})),
+            )
             .await;
         assert_eq!(status, 200);
         let since = attempts.last().expect("one")["id"].as_i64().expect("id");
@@ -261,7 +271,7 @@ async fn capture_only_sends_nothing_and_fail_is_retried_on_the_schedule() {
     }
     assert!(got.try_recv().is_err(), "neither handler was sent anything");
 
-    let (_, cleared) = s.api("DELETE", "/sandbox/handlers", None).await;
+    let (_, cleared) = s.api(Method::DELETE, "/sandbox/handlers", None).await;
     assert_eq!(cleared["cleared"], json!(2));
 }
 
@@ -279,8 +289,8 @@ async fn deliveries_long_poll_and_filter() {
 
     // A poll for leads answers when the lead's event arrives, not the contact's.
     let poll = {
-        let base = s.text("base_url").to_owned();
-        let key = s.text("sandbox_key").to_owned();
+        let base = s.base().to_owned();
+        let key = text(&s.printed, "sandbox_key").to_owned();
         tokio::spawn(async move {
             reqwest::Client::new()
                 .get(format!(
@@ -295,14 +305,14 @@ async fn deliveries_long_poll_and_filter() {
                 .expect("JSON")
         })
     };
-    s.rest("crm.contact.add", json!({"fields": {"NAME": "First"}}))
+    s.ok("crm.contact.add", json!({"fields": {"NAME": "First"}}))
         .await;
     let contact = captured(&s, "event=ONCRMCONTACTADD", 1).await;
     assert!(
         !poll.is_finished(),
         "a contact does not answer a poll for leads"
     );
-    s.rest("crm.lead.add", json!({"fields": {"TITLE": "Second"}}))
+    s.ok("crm.lead.add", json!({"fields": {"TITLE": "Second"}}))
         .await;
     let answered = tokio::time::timeout(Duration::from_secs(20), poll)
         .await
@@ -335,7 +345,7 @@ async fn deliveries_long_poll_and_filter() {
         ("colour=red", "colour"),
     ] {
         let (status, error) = s
-            .api("GET", &format!("/sandbox/deliveries?{query}"), None)
+            .api(Method::GET, &format!("/sandbox/deliveries?{query}"), None)
             .await;
         assert_eq!(status, 400, "{query}: {error}");
         assert!(
@@ -347,16 +357,14 @@ async fn deliveries_long_poll_and_filter() {
     }
     let (status, error) = s
         .api(
-            "PUT",
+            Method::PUT,
             "/sandbox/handlers",
             Some(json!({"handler": url, "mode": "sometimes"})),
         )
         .await;
     assert_eq!(status, 400, "{error}");
     for key in [None, Some("wrong-key-123")] {
-        let mut request = s
-            .client
-            .get(format!("{}/sandbox/deliveries", s.text("base_url")));
+        let mut request = reqwest::Client::new().get(format!("{}/sandbox/deliveries", s.base()));
         if let Some(key) = key {
             request = request.bearer_auth(key);
         }

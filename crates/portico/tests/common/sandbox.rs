@@ -1,8 +1,6 @@
-//! A running `portico sandbox --json` and calls to it: its sandbox API with
-//! the sandbox key, and REST through its webhook.
+//! Starting `portico sandbox --json` for a test and talking to its API.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -14,8 +12,8 @@ use super::BIN;
 /// A running sandbox and the JSON it printed.
 pub struct Sandbox {
     pub child: Child,
+    /// The JSON line it printed.
     pub printed: Value,
-    pub client: reqwest::Client,
 }
 
 impl Drop for Sandbox {
@@ -53,54 +51,58 @@ pub fn sandbox(args: &[&str], env: &[(&str, &str)]) -> Sandbox {
     Sandbox {
         child,
         printed: serde_json::from_str(&line).expect("one JSON object"),
-        client: reqwest::Client::new(),
     }
 }
 
+pub fn text<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
 impl Sandbox {
-    /// A printed text field.
-    pub fn text(&self, key: &str) -> &str {
-        self.printed[key]
-            .as_str()
-            .unwrap_or_else(|| panic!("{key} in {}", self.printed))
+    /// `base_url` as printed.
+    pub fn base(&self) -> &str {
+        text(&self.printed, "base_url")
     }
 
-    /// The sandbox's data folder.
-    pub fn data_dir(&self) -> PathBuf {
-        PathBuf::from(self.text("data_dir"))
-    }
-
-    /// `METHOD {base}{path}` with the sandbox key and an optional JSON body:
-    /// the status and the JSON answer.
-    pub async fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.text("base_url")))
-            .bearer_auth(self.text("sandbox_key"));
+    /// A request to the sandbox API at `path` (under the base URL) with the
+    /// sandbox key: its status and JSON answer.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}{path}", self.base()))
+            .bearer_auth(text(&self.printed, "sandbox_key"));
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.expect("sandbox API");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("body");
-        let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
-        (status, value)
+        let res = request.send().await.expect("sandbox API");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    /// A REST call through the sandbox's webhook; its `result`.
-    pub async fn rest(&self, method: &str, params: Value) -> Value {
-        let answer: Value = self
-            .client
-            .post(format!("{}{method}.json", self.text("webhook_url")))
+    /// A REST call through the sandbox's webhook with JSON `params`: its
+    /// status and answer.
+    pub async fn rest(&self, method: &str, params: Value) -> (u16, Value) {
+        let res = reqwest::Client::new()
+            .post(format!(
+                "{}{method}.json",
+                text(&self.printed, "webhook_url")
+            ))
             .json(&params)
             .send()
             .await
-            .expect("REST")
-            .json()
-            .await
-            .expect("JSON");
-        assert!(answer.get("result").is_some(), "{method}: {answer}");
+            .expect("REST call");
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("JSON answer"))
+    }
+
+    /// A REST call that must succeed: its `result`.
+    pub async fn ok(&self, method: &str, params: Value) -> Value {
+        let (status, answer) = self.rest(method, params).await;
+        assert_eq!(status, 200, "{method}: {answer}");
         answer["result"].clone()
     }
 }

@@ -9,8 +9,8 @@
 
 mod clock;
 mod deliveries;
+mod delivery_modes;
 mod faults;
-mod handlers;
 mod snapshots;
 
 use axum::http::{HeaderMap, HeaderValue};
@@ -70,9 +70,9 @@ pub fn routes() -> Router<AppState> {
         .route("/sandbox/deliveries", get(deliveries::list))
         .route(
             "/sandbox/handlers",
-            get(handlers::list)
-                .put(handlers::set)
-                .delete(handlers::clear),
+            get(delivery_modes::list)
+                .put(delivery_modes::set)
+                .delete(delivery_modes::clear),
         )
 }
 
