@@ -11,7 +11,8 @@
 //! 3. asks the [`RetrySchedule`] when the next attempt is due, if any.
 //!
 //! The [`Worker`] does this in `portico serve`: it claims deliveries from the
-//! store with a lease, sends them and records each attempt.
+//! store with a lease, sends them and records each attempt; in a sandbox it also
+//! records each attempt's request in the store ([`Captures`]).
 //!
 //! The SSRF guard itself, following svix's approach, refuses every destination that is not
 //! a globally routable address unless the operator's [`SsrfPolicy`] allows it:
@@ -19,6 +20,7 @@
 //! IP-literal hosts) and [`resolve_checked`] right before connecting (DNS resolution, every
 //! address checked; the caller connects only to the addresses it returns).
 
+pub mod capture;
 pub mod credentials;
 pub mod ip;
 pub mod observer;
@@ -30,13 +32,14 @@ pub mod signing;
 pub mod ssrf;
 pub mod worker;
 
+pub use capture::{Captures, NowMs};
 pub use credentials::{new_application_token, new_signing_secret};
 pub use ip::is_forbidden;
 pub use observer::{AttemptObserver, AttemptSeen};
 pub use outcome::{parse_retry_after, Outcome, Verdict};
 pub use payload::{encode_event_body, AppAuth, EventPayload, HandlerAuth};
 pub use schedule::RetrySchedule;
-pub use sender::{Attempt, Sender, SenderConfig, SenderError, DEFAULT_USER_AGENT};
+pub use sender::{Attempt, BuiltRequest, Sender, SenderConfig, SenderError, DEFAULT_USER_AGENT};
 pub use signing::{
     verify_signature, SecretError, SigningSecret, VerifyError, DEFAULT_TOLERANCE_SECS,
     HEADER_WEBHOOK_ID, HEADER_WEBHOOK_SIGNATURE, HEADER_WEBHOOK_TIMESTAMP,

@@ -7,13 +7,21 @@
 //! hosts are checked by [`parse_handler_url`] before the request. Redirects are never
 //! followed and no proxy from the environment is used; both could route a delivery around
 //! the guard.
+//!
+//! An attempt's request is built once ([`Sender::build`]: URL, every header in the order
+//! sent, body) and sent as it is ([`Sender::send_built`]), so what a sandbox captures is
+//! exactly what the handler receives.
 
 use std::error::Error as StdError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION,
+    RETRY_AFTER, USER_AGENT,
+};
+use url::Url;
 
 use crate::outcome::{judge_status, parse_retry_after, Outcome, Verdict};
 use crate::signing::{
@@ -78,6 +86,20 @@ pub struct Attempt {
     pub secret: Option<SigningSecret>,
 }
 
+/// One attempt's request, built once by [`Sender::build`]: what [`Sender::send_built`] sends,
+/// byte for byte, and what a sandbox captures.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BuiltRequest {
+    /// The handler URL, checked by the SSRF policy's syntax rules.
+    pub url: Url,
+    /// Every header the handler receives, lower-case names in the order they are sent:
+    /// `host`, `content-type`, `user-agent`, `accept`, the Standard Webhooks headers and
+    /// `content-length`.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: String,
+}
+
 /// Why a [`Sender`] could not be created.
 #[derive(Debug, thiserror::Error)]
 #[error("could not set up the HTTP client for deliveries: {0}")]
@@ -101,7 +123,6 @@ impl Sender {
             .no_proxy()
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
-            .user_agent(config.user_agent.clone())
             .dns_resolver(Arc::new(resolver))
             .build()
             .map_err(|e| SenderError(e.to_string()))?;
@@ -116,34 +137,88 @@ impl Sender {
     /// Makes one attempt and says what came of it. Never panics and never returns an error:
     /// every failure is an [`Outcome`] with a verdict and a reason.
     pub async fn send(&self, attempt: &Attempt) -> Outcome {
-        let started = Instant::now();
-        let url = match parse_handler_url(&attempt.url, &self.config.policy) {
-            Ok(url) => url,
-            Err(e) => return failed(Verdict::Fail, e.to_string(), started),
-        };
-        let host = url.host_str().unwrap_or_default().to_owned();
+        match self.build(attempt) {
+            Ok(request) => self.send_built(&request, attempt.timestamp).await,
+            Err(e) => failed(Verdict::Fail, e.to_string(), Instant::now()),
+        }
+    }
 
-        let mut request = self
-            .client
-            .post(url)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(HEADER_WEBHOOK_ID, attempt.message_id.as_str())
-            .header(HEADER_WEBHOOK_TIMESTAMP, attempt.timestamp.to_string())
-            .body(attempt.body.clone());
+    /// The request of one attempt, exactly as [`Sender::send_built`] sends it: the handler
+    /// URL (refused when the SSRF policy refuses it), every header the handler receives,
+    /// in order, and the body.
+    pub fn build(&self, attempt: &Attempt) -> Result<BuiltRequest, SsrfError> {
+        let url = parse_handler_url(&attempt.url, &self.config.policy)?;
+        let host = url.host_str().unwrap_or_default();
+        let host = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let mut headers = vec![
+            (HOST.as_str().to_owned(), host),
+            (
+                CONTENT_TYPE.as_str().to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            ),
+            (
+                USER_AGENT.as_str().to_owned(),
+                self.config.user_agent.clone(),
+            ),
+            (ACCEPT.as_str().to_owned(), "*/*".to_owned()),
+            (HEADER_WEBHOOK_ID.to_owned(), attempt.message_id.clone()),
+            (
+                HEADER_WEBHOOK_TIMESTAMP.to_owned(),
+                attempt.timestamp.to_string(),
+            ),
+        ];
         if let Some(secret) = &attempt.secret {
             let signature = secret.sign(
                 &attempt.message_id,
                 attempt.timestamp,
                 attempt.body.as_bytes(),
             );
-            request = request.header(HEADER_WEBHOOK_SIGNATURE, signature);
+            headers.push((HEADER_WEBHOOK_SIGNATURE.to_owned(), signature));
         }
+        headers.push((
+            CONTENT_LENGTH.as_str().to_owned(),
+            attempt.body.len().to_string(),
+        ));
+        Ok(BuiltRequest {
+            url,
+            headers,
+            body: attempt.body.clone(),
+        })
+    }
 
-        let outcome = match request.send().await {
-            Ok(response) => {
-                self.judge_response(response, attempt.timestamp, started)
-                    .await
+    /// Sends a request made by [`Sender::build`] as it is (no header added or changed) and
+    /// says what came of it; `now` (Unix seconds) is the clock a `Retry-After` date is read
+    /// against. Never panics and never returns an error.
+    pub async fn send_built(&self, request: &BuiltRequest, now: i64) -> Outcome {
+        let started = Instant::now();
+        let host = request.url.host_str().unwrap_or_default().to_owned();
+        let mut headers = HeaderMap::with_capacity(request.headers.len());
+        for (name, value) in &request.headers {
+            match (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                (Ok(name), Ok(value)) => {
+                    headers.append(name, value);
+                }
+                _ => {
+                    let reason = format!("the header {name} cannot be sent");
+                    return failed(Verdict::Fail, reason, started);
+                }
             }
+        }
+        let sent = self
+            .client
+            .post(request.url.clone())
+            .headers(headers)
+            .body(request.body.clone())
+            .send()
+            .await;
+        let outcome = match sent {
+            Ok(response) => self.judge_response(response, now, started).await,
             Err(e) => self.judge_error(&e, started),
         };
         tracing::debug!(

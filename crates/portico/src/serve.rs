@@ -100,7 +100,8 @@ fn spawn_purge(store: Arc<dyn portico_store::Store>, clock: Clock, event_retenti
     });
 }
 
-/// Starts the outbound-event delivery worker; it stops with the server.
+/// Starts the outbound-event delivery worker; it stops with the server. In a
+/// sandbox it captures every attempt and follows the handler modes.
 async fn spawn_delivery_worker(
     state: &AppState,
     portal: &setup::Portal,
@@ -108,7 +109,8 @@ async fn spawn_delivery_worker(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     use portico_delivery::{
-        HandlerAuth, RetrySchedule, Sender, SenderConfig, SsrfPolicy, Worker, WorkerConfig,
+        Captures, HandlerAuth, RetrySchedule, Sender, SenderConfig, SsrfPolicy, Worker,
+        WorkerConfig,
     };
     let portal_auth = HandlerAuth {
         domain: portico_web::portal::domain_of(base),
@@ -155,6 +157,15 @@ async fn spawn_delivery_worker(
     )
     .with_apps(state.store.clone())
     .with_attempt_observer(portico_web::stats::delivery_observer(state));
+    // Only a sandbox captures its deliveries and reads handler modes.
+    let worker = if state.sandbox.is_some() {
+        worker.with_captures(Captures::new(
+            state.store.clone(),
+            state.clock.time_source(),
+        ))
+    } else {
+        worker
+    };
     tokio::spawn(worker.run(shutdown));
     Ok(())
 }

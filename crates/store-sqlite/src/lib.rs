@@ -37,6 +37,7 @@ mod rest_limits;
 mod rest_stats;
 mod roles;
 mod sandbox;
+mod sandbox_deliveries;
 mod scrum;
 mod sessions;
 mod sign_in_attempts;

@@ -93,6 +93,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0025_sandbox_faults",
         include_str!("../migrations/0025_sandbox_faults.sql"),
     ),
+    (
+        "0026_sandbox_deliveries",
+        include_str!("../migrations/0026_sandbox_deliveries.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -27,6 +27,7 @@ mod rest_limits;
 mod rest_stats;
 mod roles;
 mod sandbox;
+mod sandbox_deliveries;
 mod scrum;
 mod sessions;
 mod sign_in_attempts;
@@ -53,6 +54,7 @@ pub async fn run_all(store: &dyn Store) {
     rest_limits::story(store).await;
     rest_stats::story(store).await;
     sandbox::story(store).await;
+    sandbox_deliveries::story(store).await;
     records::story(store).await;
     lists::story(store).await;
     links::story(store).await;

@@ -27,6 +27,7 @@ pub mod rest_limits;
 pub mod rest_stats;
 pub mod roles;
 pub mod sandbox;
+pub mod sandbox_deliveries;
 pub mod scrum;
 pub mod secrets;
 pub mod sessions;
@@ -69,6 +70,9 @@ pub use rest_limits::{
 pub use rest_stats::{IntegrationKind, RestStatCounts, RestStatKey, RestStatsStore};
 pub use roles::{Action, Level, Levels, NewRole, Role, RoleStore};
 pub use sandbox::{Fault, NewFault, SandboxStore};
+pub use sandbox_deliveries::{
+    Capture, CaptureQuery, HandlerMode, NewCapture, SandboxDeliveryStore,
+};
 pub use scrum::{Epic, ScrumEntity, ScrumItem, ScrumPlacement, ScrumStore, SprintStart};
 pub use sessions::{Session, SessionStore};
 pub use sign_in_attempts::{Admission, AttemptCount, AttemptRule, SignInAttemptStore};
@@ -99,6 +103,7 @@ pub trait Store:
     + RestLimitStore
     + RestStatsStore
     + SandboxStore
+    + SandboxDeliveryStore
     + EventStore
     + OutboundWebhookStore
     + DeliveryStore
@@ -132,6 +137,7 @@ impl<T> Store for T where
         + RestLimitStore
         + RestStatsStore
         + SandboxStore
+        + SandboxDeliveryStore
         + EventStore
         + OutboundWebhookStore
         + DeliveryStore

@@ -80,6 +80,43 @@ fn header<'a>(received: &'a receiver::Received, name: &str) -> &'a str {
 }
 
 #[tokio::test]
+async fn the_built_request_is_exactly_what_the_handler_receives() {
+    let receiver = Receiver::start().await;
+    let sender = local_sender();
+    let signed = attempt(receiver.url("/ok"), Some(SigningSecret::generate()));
+    let built = sender.build(&signed).expect("build");
+    let outcome = sender.send_built(&built, NOW).await;
+    assert_eq!(outcome.verdict, Verdict::Delivered, "{outcome:?}");
+
+    let got = receiver.received();
+    let seen: Vec<(String, String)> = got[0]
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(
+        seen, built.headers,
+        "every header, in order, and nothing else"
+    );
+    assert_eq!(got[0].body, built.body.as_bytes());
+    let names: Vec<&str> = built.headers.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "host",
+            "content-type",
+            "user-agent",
+            "accept",
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "content-length"
+        ]
+    );
+    assert_eq!(built.headers[0].1, receiver.addr.to_string());
+}
+
+#[tokio::test]
 async fn handler_gets_the_bitrix24_body_signed_with_standard_webhooks() {
     let receiver = Receiver::start().await;
     let secret = SigningSecret::generate();

@@ -73,7 +73,7 @@ fn new_shift(state: &AppState, body: &Value) -> Result<i64, String> {
     let wall_ms = state.clock.now_ms() - state.clock.shift_ms();
     match asked[0] {
         "advance" => {
-            let by = duration_ms(&object["advance"])?;
+            let by = duration_ms("advance", &object["advance"])?;
             Ok(state.clock.shift_ms().saturating_add(by))
         }
         "set" => Ok(instant_ms(&object["set"])? - wall_ms),
@@ -84,9 +84,10 @@ fn new_shift(state: &AppState, body: &Value) -> Result<i64, String> {
     }
 }
 
-/// A duration: seconds as a number, or a string such as `90s`, `15m`, `-2h`.
-fn duration_ms(value: &Value) -> Result<i64, String> {
-    let bad = || format!("\"advance\" is a duration such as \"3600s\", \"15m\" or 30, not {value}");
+/// The duration given as `name`: seconds as a number, or a string such as
+/// `90s`, `15m`, `-2h`, `500ms`.
+pub(super) fn duration_ms(name: &str, value: &Value) -> Result<i64, String> {
+    let bad = || format!("\"{name}\" is a duration such as \"3600s\", \"15m\" or 30, not {value}");
     if let Some(seconds) = value.as_f64() {
         return seconds_to_ms(seconds).ok_or_else(bad);
     }

@@ -9,6 +9,8 @@
 //! errors are the protocol's `{"error","error_description"}`.
 
 mod clock;
+mod deliveries;
+mod delivery_modes;
 mod faults;
 mod oauth;
 mod snapshots;
@@ -67,6 +69,13 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/sandbox/faults",
             get(faults::list).post(faults::arm).delete(faults::clear),
+        )
+        .route("/sandbox/deliveries", get(deliveries::list))
+        .route(
+            "/sandbox/handlers",
+            get(delivery_modes::list)
+                .put(delivery_modes::set)
+                .delete(delivery_modes::clear),
         )
 }
 

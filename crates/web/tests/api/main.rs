@@ -43,6 +43,7 @@ mod ui_client;
 mod ui_developer;
 mod ui_outbound;
 mod ui_pages;
+mod ui_sandbox_deliveries;
 mod ui_sign_in;
 mod ui_sign_in_attacks;
 mod ui_task_editing;

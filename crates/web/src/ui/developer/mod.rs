@@ -1,7 +1,8 @@
 //! Developer resources: the "Common use cases", "Integrations" and
 //! "Statistics" tabs, the
 //! inbound-webhook form with its request builder, the outbound-webhook form and
-//! delivery log, the local-application form (administrators only), and the
+//! delivery log, the local-application form (administrators only), a
+//! sandbox's captured deliveries (administrators, sandboxes only), and the
 //! method catalogue the
 //! builder reads (`/developer/methods.json`, from the registry, in the page's language).
 
@@ -14,6 +15,7 @@ pub mod outbound;
 pub mod outbound_form;
 pub mod outbound_log;
 pub mod plan_gate;
+pub mod sandbox_deliveries;
 pub mod statistics;
 pub mod statistics_chart;
 pub mod statistics_data;
@@ -49,6 +51,7 @@ pub fn routes() -> Router<AppState> {
             post(statistics::save_columns),
         )
         .route("/developer/methods.json", get(methods))
+        .route(sandbox_deliveries::PATH, get(sandbox_deliveries::show))
         .route(
             "/developer/webhooks/new",
             get(webhook::new_form).post(webhook::create),
@@ -213,6 +216,7 @@ async fn use_cases(State(state): State<AppState>, signed: Signed) -> Response {
         h1 { (tr.t("nav-developer")) }
         (tabs(tr, Some(Tab::UseCases)))
         @if let Some(notice) = plan_gate::notice(&state, tr) { (notice) }
+        @if let Some(link) = sandbox_deliveries::link(&state, &signed) { (link) }
         p.muted { (tr.t("use-cases-intro")) }
         (cases::cards(tr, signed.user.is_admin))
     };

@@ -1,0 +1,130 @@
+//! The request of one attempt: the Bitrix24 body with the handler's `auth`
+//! block (for an application's handler, tokens minted for the user at send
+//! time) and the signing secret.
+
+use portico_store::app_events::{APP_INSTALL_EVENT, APP_UNINSTALL_EVENT};
+use portico_store::apps::NewGrant;
+use portico_store::offline_events::OFFLINE_NOTICE_EVENT;
+use portico_store::secrets::new_oauth_token;
+use portico_store::ClaimedDelivery;
+
+use super::Worker;
+use crate::payload::{encode_event_body, AppAuth, EventPayload, HandlerAuth};
+use crate::sender::Attempt;
+use crate::signing::SigningSecret;
+
+impl Worker {
+    /// The request of one attempt: the Bitrix24 body and the signing secret
+    /// (an application's handler has none: it is sent unsigned, and verified
+    /// by its application token as in Bitrix24).
+    pub(super) async fn prepare(
+        &self,
+        claimed: &ClaimedDelivery,
+        ts: i64,
+    ) -> Result<Attempt, String> {
+        let webhook = &claimed.webhook;
+        let secret = if webhook.signing_secret_sealed.is_empty() {
+            None
+        } else {
+            let secret = self
+                .secrets
+                .decrypt(&webhook.signing_secret_sealed)
+                .ok_or("the signing secret cannot be unsealed with this portal's key")
+                .and_then(|text| {
+                    SigningSecret::parse(&text)
+                        .map_err(|_| "the stored signing secret is malformed")
+                })?;
+            Some(secret)
+        };
+        let (token_sealed, app) = match webhook.app_id {
+            Some(app_id) => self.app_auth(claimed, app_id, ts).await?,
+            None => (webhook.application_token_sealed.clone(), None),
+        };
+        let token = self
+            .secrets
+            .decrypt(&token_sealed)
+            .ok_or("the application token cannot be unsealed with this portal's key")?;
+        let auth = HandlerAuth {
+            application_token: token,
+            ..self.config.portal.clone()
+        };
+        let body = encode_event_body(&EventPayload {
+            event: &claimed.event.code,
+            handler_id: (claimed.event.code != APP_INSTALL_EVENT).then_some(webhook.id),
+            data: &claimed.event.data,
+            ts,
+            auth: &auth,
+            app: app.as_ref(),
+        });
+        Ok(Attempt {
+            url: webhook.handler_url.clone(),
+            message_id: claimed.event.message_id.clone(),
+            timestamp: ts,
+            body,
+            secret,
+        })
+    }
+
+    /// For a handler of application `app_id`: the application's sealed token
+    /// and, when the event is delivered for a user (the binding's `auth_type`,
+    /// else the user who made the change), tokens minted for that user now.
+    async fn app_auth(
+        &self,
+        claimed: &ClaimedDelivery,
+        app_id: i64,
+        now: i64,
+    ) -> Result<(Vec<u8>, Option<AppAuth>), String> {
+        let apps = self
+            .apps
+            .as_ref()
+            .ok_or("this worker cannot deliver to applications")?;
+        let app = apps
+            .app_by_id(app_id)
+            .await
+            .map_err(|e| format!("cannot read the application: {e}"))?
+            .ok_or("the application was removed")?;
+        let user = claimed
+            .webhook
+            .auth_user_id
+            .or(claimed.event.user_id)
+            .filter(|_| claimed.event.code != APP_UNINSTALL_EVENT);
+        let Some(user_id) = user else {
+            return Ok((app.application_token_sealed, None));
+        };
+        let access = new_oauth_token();
+        let refresh = new_oauth_token();
+        let sends_refresh =
+            [APP_INSTALL_EVENT, OFFLINE_NOTICE_EVENT].contains(&claimed.event.code.as_str());
+        // A refresh token nobody receives lives no longer than its access
+        // token, so the grants of ordinary deliveries are forgotten with it.
+        let (access_ttl, refresh_ttl) = (
+            self.config.access_token_ttl,
+            if sends_refresh {
+                self.config.refresh_token_ttl
+            } else {
+                self.config.access_token_ttl
+            },
+        );
+        apps.insert_grant(NewGrant {
+            app_id,
+            user_id,
+            access_hash: self.secrets.lookup_hash(&access),
+            access_expires_at: now + access_ttl,
+            refresh_hash: self.secrets.lookup_hash(&refresh),
+            refresh_expires_at: now + refresh_ttl,
+            issued_at: now,
+        })
+        .await
+        .map_err(|e| format!("cannot issue the application's tokens: {e}"))?;
+        let auth = AppAuth {
+            access_token: access,
+            expires: now + access_ttl,
+            expires_in: access_ttl,
+            scope: app.scopes.join(","),
+            status: "L".to_owned(),
+            user_id,
+            refresh_token: sends_refresh.then_some(refresh),
+        };
+        Ok((app.application_token_sealed, Some(auth)))
+    }
+}
