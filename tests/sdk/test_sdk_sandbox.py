@@ -10,7 +10,7 @@ to its seeded state before each test (the `sandbox` fixture of conftest.py):
 """
 
 import asyncio
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -129,3 +129,52 @@ class TestOAuthAndTheClock:
         assert got["TITLE"] == "before"
         assert len(issued) == 2, "the library refreshed once, at Portico"
         assert tokens["expires"] >= clock["now"] + 3600 - 5
+
+
+class TestCapturedDeliveries:
+    HANDLER = "http://127.0.0.1:9/always-failing"
+
+    def next_attempts(self, info, since, wait):
+        found = sandbox_api(
+            info,
+            "deliveries",
+            {"event": "ONCRMLEADADD", "since": since, "wait": wait},
+            method="GET",
+        )
+        return found["deliveries"], found["next_since"]
+
+    def test_a_failing_handler_gets_its_retries_on_the_schedule(self, sandbox):
+        tokens = oauth_tokens(sandbox)
+        bound = requests.post(
+            f"{sandbox['base_url']}/rest/event.bind.json",
+            json={"auth": tokens["access_token"], "event": "ONCRMLEADADD", "handler": self.HANDLER},
+        )
+        assert bound.status_code == 200, bound.text
+        sandbox_api(sandbox, "handlers", {"handler": self.HANDLER, "mode": "fail"}, method="PUT")
+        fast_client(sandbox).call("crm.lead.add", {"fields": {"TITLE": "to a failing handler"}}, raw=True)
+
+        first, since = self.next_attempts(sandbox, 0, "10s")
+        assert [(d["attempt"], d["mode"], d["handler"]) for d in first] == [(1, "fail", self.HANDLER)]
+        assert "event=ONCRMLEADADD" in first[0]["body"]
+        assert "auth%5Bapplication_token%5D" in first[0]["body"]
+
+        # The default schedule: 5 s (±20 %), then 5 min (±20 %). Nothing comes
+        # before its time; each retry comes once the clock passes it.
+        early, _ = self.next_attempts(sandbox, since, "1500ms")
+        assert early == [], "no retry before the schedule's delay"
+        sandbox_api(sandbox, "clock", {"advance": "7s"})
+        second, since = self.next_attempts(sandbox, since, "10s")
+        assert [d["attempt"] for d in second] == [2]
+        assert second[0]["at"] - first[0]["at"] >= 4_000
+
+        sandbox_api(sandbox, "clock", {"advance": "230s"})
+        early, _ = self.next_attempts(sandbox, since, "1500ms")
+        assert early == [], "the third attempt waits at least 4 minutes"
+        sandbox_api(sandbox, "clock", {"advance": "140s"})
+        third, _ = self.next_attempts(sandbox, since, "10s")
+        assert [d["attempt"] for d in third] == [3]
+        assert third[0]["at"] - second[0]["at"] >= 240_000
+        fields = [parse_qs(d["body"]) for d in (first[0], third[0])]
+        assert [(f["event"], f["data[FIELDS][ID]"]) for f in fields] == [(["ONCRMLEADADD"], ["1"])] * 2
+        # An application's event carries tokens fresh at each attempt.
+        assert fields[0]["auth[access_token]"] != fields[1]["auth[access_token]"]
