@@ -4,7 +4,7 @@
 
 use std::io::IsTerminal;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use super::kinds::Kind;
 
@@ -23,9 +23,15 @@ impl Progress {
             ProgressDrawTarget::hidden()
         };
         let style = ProgressStyle::with_template(
-            "{prefix:>12} [{bar:30}] {pos:>7}/{len:7} {per_sec:>12} {elapsed:>4}",
+            "{prefix:>12} [{bar:30}] {pos:>8}/{len:<8} {rate:>9} {elapsed:>4}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            },
+        )
         .progress_chars("=> ");
         Progress {
             bars: MultiProgress::with_draw_target(target),
