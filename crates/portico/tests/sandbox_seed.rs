@@ -135,6 +135,21 @@ async fn a_demo_seed_makes_linked_records_of_the_sizes_asked_for() {
             .and_then(|b| b.strip_prefix("D_"))
             .is_some_and(|id| deal_ids.contains(&id.parse().expect("deal id")))
     }));
+
+    // A reset returns to the seeded portal, not an empty one.
+    rest(&s, "crm.lead.add", json!({"fields": {"TITLE": "extra"}})).await;
+    rest(&s, "crm.deal.delete", json!({"id": deals[0]["ID"]})).await;
+    assert_eq!(
+        rest(&s, "crm.deal.list", json!({})).await["total"],
+        json!(8)
+    );
+    let (status, answer) = s.api(reqwest::Method::POST, "/sandbox/reset", None).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        rest(&s, "crm.lead.list", json!({})).await["total"],
+        json!(7)
+    );
+    assert_eq!(all_rows(&s, "crm.deal.list", json!({})).await, deals);
 }
 
 /// The answer of `crm.deal.list`, page by page, without the dates Portico

@@ -186,6 +186,7 @@ impl Writer {
         sender
             .send(Box::new(AloneJob { f, tx }))
             .map_err(|_| stopped())?;
+        self.queued.fetch_add(1, Ordering::SeqCst);
         rx.await.map_err(|_| stopped())?
     }
 }

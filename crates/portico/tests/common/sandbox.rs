@@ -58,7 +58,10 @@ pub fn sandbox(args: &[&str], env: &[(&str, &str)]) -> Sandbox {
     });
     loop {
         let Ok(line) = rx.recv_timeout(Duration::from_secs(60)) else {
-            panic!("the sandbox printed no JSON line after {:?}", started.before);
+            panic!(
+                "the sandbox printed no JSON line after {:?}",
+                started.before
+            );
         };
         if line.starts_with('{') {
             started.printed = serde_json::from_str(&line).expect("one JSON object");
@@ -90,7 +93,10 @@ pub fn refused(args: &[&str]) -> String {
             let out = child.wait_with_output().expect("output");
             let text = String::from_utf8_lossy(&out.stdout).to_string()
                 + &String::from_utf8_lossy(&out.stderr);
-            assert!(!status.success(), "portico sandbox {args:?} should fail: {text}");
+            assert!(
+                !status.success(),
+                "portico sandbox {args:?} should fail: {text}"
+            );
             return text;
         }
         if started.elapsed() > Duration::from_secs(60) {
