@@ -177,6 +177,14 @@ impl SqliteStore {
         }
     }
 
+    /// How many writes this store has queued for its writer since it was
+    /// opened. Writes commit in the order they were queued, so a caller that
+    /// starts its next write only after this number moved knows the order in
+    /// which their rows get their ids.
+    pub fn writes_queued(&self) -> u64 {
+        self.inner.writer.queued()
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.inner.path

@@ -16,6 +16,7 @@
 //! already queued, then exits, and the drop waits for it.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
@@ -130,6 +131,8 @@ fn copy(e: &StoreError) -> StoreError {
 pub(crate) struct Writer {
     tx: Option<mpsc::Sender<Box<dyn Job>>>,
     thread: Option<JoinHandle<()>>,
+    /// Jobs handed to the thread so far.
+    queued: AtomicU64,
 }
 
 impl Writer {
@@ -143,7 +146,14 @@ impl Writer {
         Ok(Writer {
             tx: Some(tx),
             thread: Some(thread),
+            queued: AtomicU64::new(0),
         })
+    }
+
+    /// How many jobs were handed to the thread so far (counted when queued,
+    /// before they commit).
+    pub(crate) fn queued(&self) -> u64 {
+        self.queued.load(Ordering::SeqCst)
     }
 
     /// Runs `f` in the next batch and returns its result once the batch is committed.
@@ -160,6 +170,7 @@ impl Writer {
         });
         let sender = self.tx.as_ref().ok_or_else(stopped)?;
         sender.send(job).map_err(|_| stopped())?;
+        self.queued.fetch_add(1, Ordering::SeqCst);
         rx.await.map_err(|_| stopped())?
     }
 
@@ -175,6 +186,7 @@ impl Writer {
         sender
             .send(Box::new(AloneJob { f, tx }))
             .map_err(|_| stopped())?;
+        self.queued.fetch_add(1, Ordering::SeqCst);
         rx.await.map_err(|_| stopped())?
     }
 }
@@ -346,6 +358,20 @@ mod tests {
             .await
             .expect("read back");
         assert_eq!(values, vec![1, 2]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_counts_writes_when_they_are_handed_over() {
+        let (_dir, w) = writer();
+        let slow = w.write(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            Ok(())
+        });
+        // Polled once: queued, not yet committed.
+        let _ = tokio::time::timeout(Duration::ZERO, slow).await;
+        assert_eq!(w.queued(), 1);
+        w.write(insert(1)).await.expect("insert");
+        assert_eq!(w.queued(), 2);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,9 +5,10 @@
 //! whose credentials a CI job can fix in advance (`--webhook-key`,
 //! `--client-id`, `--client-secret`, or the `PORTICO_SANDBOX_*` environment),
 //! and prints them — as one JSON line with `--json` — before the usual
-//! "listening" line.
+//! "listening" line. `--seed` fills it with records first ([`seed`]).
 
 mod reset;
+mod seed;
 
 use std::path::Path;
 
@@ -58,6 +59,14 @@ pub struct SandboxArgs {
     /// Print the credentials as one JSON object (the output line starting with `{`).
     #[arg(long)]
     pub json: bool,
+    /// Fill the sandbox before it serves: `demo` (generated records) or the
+    /// path of a JSON fixture (see docs/sandbox-fixtures.md).
+    #[arg(long, env = "PORTICO_SANDBOX_SEED", value_name = "demo|FILE")]
+    pub seed: Option<String>,
+    /// Sizes for `--seed demo`, as KIND=N pairs (`leads=100000,deals=500`);
+    /// kinds: departments, users, companies, contacts, leads, deals, tasks.
+    #[arg(long, env = "PORTICO_SANDBOX_SEED_SIZE", value_name = "KIND=N,…")]
+    pub seed_size: Option<String>,
     /// What to do instead of starting a sandbox.
     #[command(subcommand)]
     pub action: Option<SandboxAction>,
@@ -92,6 +101,7 @@ struct Prepared {
     sandbox_key: String,
     client_id: String,
     client_secret: String,
+    seeded: Option<seed::Seeded>,
 }
 
 /// Checks fixed credentials before anything is written.
@@ -141,9 +151,14 @@ fn check_folder(dir: &Path) -> anyhow::Result<()> {
 
 /// Creates (or, in a reused sandbox folder, replaces) the administrator's
 /// webhook and the application with the given or new credentials.
-async fn prepare(config: &Config, args: &SandboxArgs) -> anyhow::Result<Prepared> {
+async fn prepare(
+    config: &Config,
+    args: &SandboxArgs,
+    plan: Option<&seed::SeedPlan>,
+) -> anyhow::Result<Prepared> {
     let lock = data_dir::lock(&config.data_dir)?;
     let portal = setup::open(config.clone(), setup::DatabaseCheck::Quick).await?;
+    seed::check_folder(&portal, plan.is_some()).await?;
     let admin_password = setup::ensure_admin(&portal).await?;
     let registry = portico_methods::registry();
     let scopes: Vec<String> = registry.scopes().iter().map(|s| s.to_string()).collect();
@@ -154,7 +169,7 @@ async fn prepare(config: &Config, args: &SandboxArgs) -> anyhow::Result<Prepared
     }
     let webhook_key = args.webhook_key.clone().unwrap_or_else(new_webhook_secret);
     let now = Utc::now().timestamp();
-    portal
+    let webhook_id = portal
         .store
         .insert_webhook(NewWebhook {
             user_id: 1,
@@ -191,6 +206,10 @@ async fn prepare(config: &Config, args: &SandboxArgs) -> anyhow::Result<Prepared
     )
     .await
     .context("cannot create the sandbox's application")?;
+    let seeded = match plan {
+        Some(plan) => Some(seed::run(&portal, plan, webhook_id).await?),
+        None => None,
+    };
     let sandbox_key = args
         .sandbox_key
         .clone()
@@ -204,6 +223,7 @@ async fn prepare(config: &Config, args: &SandboxArgs) -> anyhow::Result<Prepared
         webhook_key,
         client_id: credentials.client_id,
         client_secret: credentials.client_secret,
+        seeded,
     })
 }
 
@@ -211,7 +231,7 @@ async fn prepare(config: &Config, args: &SandboxArgs) -> anyhow::Result<Prepared
 fn announce(prepared: &Prepared, base: &str, data_dir: &Path, json: bool) {
     let webhook_url = format!("{base}/rest/1/{}/", prepared.webhook_key);
     if json {
-        let value = serde_json::json!({
+        let mut value = serde_json::json!({
             "base_url": base,
             "webhook_url": webhook_url,
             "webhook_key": prepared.webhook_key,
@@ -227,6 +247,9 @@ fn announce(prepared: &Prepared, base: &str, data_dir: &Path, json: bool) {
                 .starts_with("https://")
                 .then(|| data_dir.join(crate::data_dir::TLS_DIR).join("ca.pem")),
         });
+        if let Some(seeded) = &prepared.seeded {
+            value["seeded"] = seeded.to_json();
+        }
         out!("{value}");
         return;
     }
@@ -259,6 +282,7 @@ pub async fn run(
         return reset::run(&config.data_dir, reset_args).await;
     }
     check_args(&args)?;
+    let plan = seed::SeedPlan::from_args(args.seed.as_deref(), args.seed_size.as_deref())?;
     let temporary = if data_dir_given {
         None
     } else {
@@ -276,7 +300,7 @@ pub async fn run(
     config.allow_private_handlers = true;
     config.listen_addr()?;
     check_folder(&config.data_dir)?;
-    let prepared = prepare(&config, &args).await?;
+    let prepared = prepare(&config, &args, plan.as_ref()).await?;
     let json = args.json;
     let data_dir = config.data_dir.clone();
     let sandbox = Sandbox::new(prepared.sandbox_key.clone());

@@ -1,9 +1,10 @@
-//! Starting `portico sandbox --json` for a test and talking to its API.
+//! Starting `portico sandbox --json` for a test and talking to its API, and
+//! a sandbox expected to refuse to start.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -14,6 +15,8 @@ pub struct Sandbox {
     pub child: Child,
     /// The JSON line it printed.
     pub printed: Value,
+    /// The standard output lines before the JSON line.
+    pub before: Vec<String>,
 }
 
 impl Drop for Sandbox {
@@ -31,26 +34,77 @@ pub fn sandbox(args: &[&str], env: &[(&str, &str)]) -> Sandbox {
         .args(args)
         .envs(env.iter().copied())
         .env_remove("PORTICO_DATA_DIR")
+        .env_remove("PORTICO_SANDBOX_SEED")
+        .env_remove("PORTICO_SANDBOX_SEED_SIZE")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("start the sandbox");
     let stdout = child.stdout.take().expect("stdout");
+    // From here on a failed wait still stops the child (on drop).
+    let mut started = Sandbox {
+        child,
+        printed: Value::Null,
+        before: Vec::new(),
+    };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.starts_with('{') {
-                let _ = tx.send(line);
+            if tx.send(line).is_err() {
+                break;
             }
         }
     });
-    let line = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the sandbox printed no JSON line");
-    Sandbox {
-        child,
-        printed: serde_json::from_str(&line).expect("one JSON object"),
+    loop {
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(60)) else {
+            panic!(
+                "the sandbox printed no JSON line after {:?}",
+                started.before
+            );
+        };
+        if line.starts_with('{') {
+            started.printed = serde_json::from_str(&line).expect("one JSON object");
+            return started;
+        }
+        started.before.push(line);
+    }
+}
+
+/// Runs `portico sandbox ARGS` expecting it to exit with a failure before
+/// serving; returns its standard output and error. One still running after
+/// a minute is killed and the test fails.
+pub fn refused(args: &[&str]) -> String {
+    let mut child = Command::new(BIN)
+        .arg("sandbox")
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("PORTICO_DATA_DIR")
+        .env_remove("PORTICO_SANDBOX_SEED")
+        .env_remove("PORTICO_SANDBOX_SEED_SIZE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the sandbox");
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let out = child.wait_with_output().expect("output");
+            let text = String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !status.success(),
+                "portico sandbox {args:?} should fail: {text}"
+            );
+            return text;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("portico sandbox {args:?} kept running instead of refusing");
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
