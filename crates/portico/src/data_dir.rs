@@ -44,9 +44,8 @@ pub fn create_private(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes `contents` to `path` (replacing it), readable by this account only.
-pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
-    let _ = fs::remove_file(path);
+/// Creates the file `path`, which must not exist yet, readable by this account only.
+pub fn create_private_file(path: &Path) -> anyhow::Result<File> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -54,9 +53,15 @@ pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
+    options
         .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
+        .with_context(|| format!("cannot create {}", path.display()))
+}
+
+/// Writes `contents` to `path` (replacing it), readable by this account only.
+pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    let _ = fs::remove_file(path);
+    let mut file = create_private_file(path)?;
     std::io::Write::write_all(&mut file, contents.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))
 }

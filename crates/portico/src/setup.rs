@@ -101,16 +101,7 @@ fn load_or_create_key(
         );
     }
     let key = SecretBox::generate_master();
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
+    let mut file = crate::data_dir::create_private_file(path)?;
     file.write_all(&key)?;
     file.sync_all()?;
     Ok(key)

@@ -7,34 +7,26 @@
 //! OAuth codes, limits and their reset times, retry schedules, statistics
 //! days, offline events.
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, SecondsFormat};
 use serde_json::{json, Value};
 
-use super::{answer, bad_request, json_body, refusal};
+use super::{answer, bad_request, Admitted, JsonBody};
 use crate::state::AppState;
 
 /// `GET /sandbox/clock`.
-pub(super) async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
+pub(super) async fn show(State(state): State<AppState>, _admitted: Admitted) -> Response {
     answer(reading(&state))
 }
 
 /// `POST /sandbox/clock`.
 pub(super) async fn change(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    _admitted: Admitted,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
-    let shift = match json_body(&body).and_then(|b| new_shift(&state, &b)) {
+    let shift = match new_shift(&state, &body) {
         Ok(shift) => shift,
         Err(why) => return bad_request(why),
     };

@@ -9,14 +9,13 @@
 use std::time::Duration;
 
 use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use portico_store::{Capture, CaptureQuery};
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
 use super::clock::duration_ms;
-use super::{answer, bad_request, refusal, store_failed};
+use super::{answer, bad_request, store_failed, Admitted};
 use crate::state::AppState;
 
 /// Captures answered when `limit` is not given.
@@ -34,12 +33,9 @@ const POLL_EVERY: Duration = Duration::from_millis(50);
 /// `GET /sandbox/deliveries`.
 pub(super) async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admitted: Admitted,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
     let (query, wait) = match parse(raw.as_deref().unwrap_or_default()) {
         Ok(parsed) => parsed,
         Err(why) => return bad_request(why),

@@ -7,24 +7,19 @@
 //! schedule runs). `GET` lists the handlers not in `deliver`, `DELETE`
 //! returns them all to `deliver`. Modes live in the store.
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use portico_store::HandlerMode;
 use serde_json::{json, Value};
 
-use super::{answer, bad_request, json_body, refusal, store_failed};
+use super::{answer, bad_request, store_failed, Admitted, JsonBody};
 use crate::state::AppState;
 
 /// Longest handler URL accepted.
 const MAX_HANDLER_LEN: usize = 2_048;
 
 /// `GET /sandbox/handlers`.
-pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
+pub(super) async fn list(State(state): State<AppState>, _admitted: Admitted) -> Response {
     match state.store.handler_modes().await {
         Ok(modes) => answer(json!({
             "handlers": modes
@@ -39,13 +34,10 @@ pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> R
 /// `PUT /sandbox/handlers`.
 pub(super) async fn set(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    _admitted: Admitted,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
-    let (handler, mode) = match json_body(&body).and_then(|b| parse(&b)) {
+    let (handler, mode) = match parse(&body) {
         Ok(parsed) => parsed,
         Err(why) => return bad_request(why),
     };
@@ -59,10 +51,7 @@ pub(super) async fn set(
 }
 
 /// `DELETE /sandbox/handlers`.
-pub(super) async fn clear(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
+pub(super) async fn clear(State(state): State<AppState>, _admitted: Admitted) -> Response {
     match state.store.clear_handler_modes().await {
         Ok(cleared) => answer(json!({"cleared": cleared})),
         Err(e) => store_failed(e),

@@ -11,15 +11,13 @@
 
 use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use portico_protocol::{ApiError, ErrorCode};
 use portico_store::{Fault, NewFault};
 use serde_json::{json, Value};
 
-use super::{answer, bad_request, json_body, refusal, store_failed};
+use super::{answer, bad_request, store_failed, Admitted, JsonBody};
 use crate::state::AppState;
 
 /// The errors a fault may answer with.
@@ -39,10 +37,7 @@ const MAX_TIMES: i64 = 100_000;
 const MAX_DELAY_MS: i64 = 600_000;
 
 /// `GET /sandbox/faults`.
-pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
+pub(super) async fn list(State(state): State<AppState>, _admitted: Admitted) -> Response {
     match state.store.armed_faults().await {
         Ok(faults) => answer(json!({"faults": faults.iter().map(shown).collect::<Vec<_>>()})),
         Err(e) => store_failed(e),
@@ -52,13 +47,10 @@ pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> R
 /// `POST /sandbox/faults`.
 pub(super) async fn arm(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    _admitted: Admitted,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
-    let fault = match json_body(&body).and_then(|b| parse(&state, &b)) {
+    let fault = match parse(&state, &body) {
         Ok(fault) => fault,
         Err(why) => return bad_request(why),
     };
@@ -72,10 +64,7 @@ pub(super) async fn arm(
 }
 
 /// `DELETE /sandbox/faults`.
-pub(super) async fn clear(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
+pub(super) async fn clear(State(state): State<AppState>, _admitted: Admitted) -> Response {
     match state.store.clear_faults().await {
         Ok(cleared) => answer(json!({"cleared": cleared})),
         Err(e) => store_failed(e),

@@ -15,6 +15,9 @@ mod faults;
 mod oauth;
 mod snapshots;
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -77,6 +80,33 @@ pub fn routes() -> Router<AppState> {
                 .put(delivery_modes::set)
                 .delete(delivery_modes::clear),
         )
+}
+
+/// A request let through to the sandbox API: the server is a sandbox and the
+/// request carries its key. Extracted first, so a refusal comes before any
+/// look at the body.
+pub(super) struct Admitted;
+
+impl FromRequestParts<AppState> for Admitted {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        refusal(state, &parts.headers).map_or(Ok(Admitted), Err)
+    }
+}
+
+/// A JSON request body (an empty body reads as `{}`); 400 otherwise.
+pub(super) struct JsonBody(pub serde_json::Value);
+
+impl FromRequest<AppState> for JsonBody {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| bad_request(format!("the body cannot be read: {e}")))?;
+        json_body(&bytes).map(JsonBody).map_err(bad_request)
+    }
 }
 
 /// The answer to give instead of serving a sandbox request: 404 outside a

@@ -4,29 +4,20 @@
 //! OAuth client starts from the real `/oauth/token/` exchange without a
 //! browser. The code lives as long as any other (30 seconds by default).
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use portico_store::secrets::new_oauth_token;
 use serde_json::json;
 
-use super::{answer, bad_request, json_body, refusal, store_failed};
+use super::{answer, bad_request, store_failed, Admitted, JsonBody};
 use crate::state::AppState;
 
 /// `POST /sandbox/oauth/code`.
 pub(super) async fn code(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    _admitted: Admitted,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
-    let body = match json_body(&body) {
-        Ok(body) => body,
-        Err(why) => return bad_request(why),
-    };
     let Some(client_id) = body["client_id"].as_str().filter(|c| c.len() <= 64) else {
         return bad_request("\"client_id\" names an installed application");
     };

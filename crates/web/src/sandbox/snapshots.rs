@@ -9,21 +9,17 @@
 use std::time::Instant;
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use portico_store::sandbox::is_snapshot_name;
 use portico_store::StoreError;
 use serde_json::json;
 
-use super::{answer, bad_request, error, refusal, store_failed, SEED_SNAPSHOT};
+use super::{answer, bad_request, error, store_failed, Admitted, SEED_SNAPSHOT};
 use crate::state::AppState;
 use portico_protocol::{ApiError, ErrorCode};
 
 /// `POST /sandbox/reset`.
-pub(super) async fn reset(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
+pub(super) async fn reset(State(state): State<AppState>, _admitted: Admitted) -> Response {
     restore_named(&state, SEED_SNAPSHOT).await
 }
 
@@ -31,11 +27,8 @@ pub(super) async fn reset(State(state): State<AppState>, headers: HeaderMap) -> 
 pub(super) async fn save(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    _admitted: Admitted,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
     if let Some(refused) = check_name(&name) {
         return refused;
     }
@@ -50,11 +43,8 @@ pub(super) async fn save(
 pub(super) async fn restore(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    _admitted: Admitted,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
-    }
     if let Some(refused) = check_name(&name) {
         return refused;
     }
