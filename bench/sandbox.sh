@@ -42,8 +42,8 @@ trap cleanup EXIT
 
 now_ms() { date +%s%3N; }
 
-# start_sandbox NAME ARGS…: starts a sandbox, sets PID and JSON, prints the
-# milliseconds to its JSON line.
+# start_sandbox NAME ARGS…: starts a sandbox, sets PID, JSON and TOOK (the
+# milliseconds to its JSON line).
 start_sandbox() {
   local name="$1"; shift
   rm -rf "$WORK/$name"
@@ -58,10 +58,10 @@ start_sandbox() {
     sleep 0.005
   done
   [[ -n "$JSON" ]] || die "the sandbox ($name) printed nothing"
-  echo $(( $(now_ms) - started ))
+  TOOK=$(( $(now_ms) - started ))
 }
 
-stop_sandbox() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; PID=""; }
+stop_sandbox() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; }
 
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$JSON" "$1"; }
 
@@ -93,11 +93,12 @@ run_case() {
   say "$name: $RUNS starts"
   local times=()
   for _ in $(seq "$RUNS"); do
-    times+=("$(start_sandbox "$name" "$@")")
+    start_sandbox "$name" "$@"
+    times+=("$TOOK")
     stop_sandbox
   done
   START[$name]="$(printf '%s\n' "${times[@]}" | median)"
-  start_sandbox "$name" "$@" >/dev/null
+  start_sandbox "$name" "$@"
   SIZE[$name]="$(du -sh "$WORK/$name/portico.sqlite3" | cut -f1)"
   say "$name: $RUNS resets after $WRITES writes each"
   read -r RESET_SERVER[$name] RESET_WALL[$name] < <(resets)
