@@ -51,3 +51,75 @@ pub(crate) fn list(
     tx.commit().map_err(map_err)?;
     Ok(ListPage { records, total })
 }
+
+#[cfg(test)]
+mod tests {
+    use portico_protocol::filter::FilterOp;
+    use portico_store::crm::{COMPANY, CONTACT, LEAD};
+    use portico_store::{Condition, EntityDef, FieldValue, MultiType};
+
+    use super::*;
+    use crate::connection::{open, Role};
+
+    /// The query plan of the page query of `conditions` on `entity`.
+    fn plan(conn: &Connection, entity: &EntityDef, conditions: Vec<Condition>) -> String {
+        let q = ListQuery {
+            conditions,
+            order: vec![],
+            offset: 0,
+            limit: 50,
+            count_total: true,
+            with_multi: false,
+            with_uf: false,
+        };
+        let (text, values) = build_count(entity, &q).build_rusqlite(SqliteQueryBuilder);
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
+            .expect("prepare");
+        let rows = stmt
+            .query_map(&*values.as_params(), |r| r.get::<_, String>(3))
+            .expect("plan");
+        rows.collect::<Result<Vec<_>, _>>()
+            .expect("rows")
+            .join(" / ")
+    }
+
+    fn in_any_case(entity: &EntityDef, name: &str, v: &str) -> Condition {
+        Condition::Field {
+            field: entity.index_of(name).expect("field"),
+            op: FilterOp::In,
+            values: vec![FieldValue::Text(v.into()), FieldValue::Text(v.into())],
+        }
+    }
+
+    /// Case-insensitive equality still searches an index where the exact
+    /// column had one.
+    #[test]
+    fn text_equality_in_any_case_uses_the_lower_indexes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let mut conn = open(&path, Role::Writer, &crate::SqliteOptions::default()).expect("open");
+        crate::migrate::migrate(&mut conn).expect("migrate");
+        let p = plan(
+            &conn,
+            &CONTACT,
+            vec![in_any_case(&CONTACT, "LAST_NAME", "Ёж")],
+        );
+        assert!(p.contains("crm_contacts_lower_last_name"), "{p}");
+        let p = plan(
+            &conn,
+            &COMPANY,
+            vec![in_any_case(&COMPANY, "TITLE", "Acme")],
+        );
+        assert!(p.contains("crm_companies_lower_title"), "{p}");
+        let email = Condition::Multi {
+            kind: MultiType::Email,
+            op: FilterOp::Eq,
+            values: vec![FieldValue::Text("A@B.C".into())],
+        };
+        let p = plan(&conn, &LEAD, vec![email]);
+        assert!(p.contains("crm_multifields_type_lower_value"), "{p}");
+        let p = plan(&conn, &LEAD, vec![in_any_case(&LEAD, "STATUS_ID", "NEW")]);
+        assert!(p.contains("crm_leads_status_id"), "{p}");
+    }
+}

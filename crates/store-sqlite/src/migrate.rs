@@ -97,6 +97,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0026_sandbox_deliveries",
         include_str!("../migrations/0026_sandbox_deliveries.sql"),
     ),
+    (
+        "0027_case_insensitive_text",
+        include_str!("../migrations/0027_case_insensitive_text.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1,14 +1,15 @@
 //! `filter` of the legacy list methods: keys (`>=OPPORTUNITY`, `%TITLE`,
 //! `@ID`, `UF_CRM_*`) resolved against an entity catalogue into typed store
-//! conditions, what happens to keys that name no field, and the bounds on how
-//! many values one filter may carry.
+//! conditions, groups (`{"0": {"LOGIC": "OR", "0": {…}, "1": {…}}}`) into OR /
+//! AND sub-trees, what happens to keys that name no field, and the bounds on
+//! how many values one filter may carry and how deep its groups nest.
 
 use chrono::FixedOffset;
 use portico_protocol::filter::{op_for_value, parse_filter_key, FilterOp};
 use portico_protocol::params::{php_array, php_values, value_as_string};
 use portico_protocol::ApiError;
 use portico_store::{Condition, EntityDef, FieldKind, FieldValue, UserField};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::context::Ctx;
 use crate::crm::user_fields;
@@ -20,6 +21,86 @@ pub const MAX_VALUES_PER_KEY: usize = 5_000;
 /// Most values one whole filter may carry, all keys together; well below what
 /// a database binds in one statement (SQLite 32,766, PostgreSQL 65,535).
 pub const MAX_FILTER_VALUES: usize = 10_000;
+
+/// How deep groups may nest: the filter itself is level 0, a group in it
+/// level 1. Bitrix24 documents no limit; past this a filter is refused.
+pub const MAX_GROUP_DEPTH: usize = 5;
+
+/// How the conditions of one group combine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Logic {
+    /// Every condition holds (no `logic` key, or `"AND"`).
+    And,
+    /// At least one condition holds (`"OR"`).
+    Or,
+}
+
+/// The `logic` of a group (the key and its value in any case), else
+/// `INVALID_ARG_VALUE` for a value other than `AND` / `OR`.
+pub fn group_logic(map: &Map<String, Value>) -> Result<Logic, ApiError> {
+    let Some((_, logic)) = map.iter().find(|(k, _)| is_logic_key(k)) else {
+        return Ok(Logic::And);
+    };
+    let text = value_as_string(logic).unwrap_or_default();
+    match text.trim().to_ascii_uppercase().as_str() {
+        "AND" | "" => Ok(Logic::And),
+        "OR" => Ok(Logic::Or),
+        _ => Err(invalid_arg(format!(
+            "Invalid filter: unknown logic '{text}'; allowed are AND, OR"
+        ))),
+    }
+}
+
+/// Whether a filter key is a group's `logic` (any case).
+pub fn is_logic_key(key: &str) -> bool {
+    key.eq_ignore_ascii_case("logic")
+}
+
+/// Whether a filter entry is a group: a key that is no `<prefix><FIELD>`
+/// (`0`, `1`, …) with an array or object value.
+pub fn is_group(key: &str, value: &Value) -> bool {
+    parse_filter_key(key).is_err() && (value.is_object() || value.is_array())
+}
+
+/// `INVALID_ARG_VALUE` for a group nested past [`MAX_GROUP_DEPTH`].
+pub fn check_depth(depth: usize) -> Result<(), ApiError> {
+    if depth > MAX_GROUP_DEPTH {
+        return Err(invalid_arg(format!(
+            "Invalid filter: groups nest more than {MAX_GROUP_DEPTH} levels deep"
+        )));
+    }
+    Ok(())
+}
+
+/// Adds the conditions of a nested group to its parent's: into an AND-ed
+/// parent as they are, into an OR-ed one as one alternative; a group without
+/// conditions adds nothing (in Bitrix24 an empty group drops out of the query).
+pub fn add_group(parent: Logic, out: &mut Vec<Condition>, group: Vec<Condition>) {
+    match parent {
+        _ if group.is_empty() => {}
+        Logic::And => out.extend(group),
+        Logic::Or => out.push(Condition::All(group)),
+    }
+}
+
+/// The conditions of a group combined by its `logic`: AND-ed ones as they
+/// are (they join their parent's AND), OR-ed ones as one [`Condition::Any`];
+/// none stay none.
+pub fn combine(logic: Logic, conditions: Vec<Condition>) -> Vec<Condition> {
+    match logic {
+        _ if conditions.is_empty() => Vec::new(),
+        Logic::And => conditions,
+        Logic::Or => vec![Condition::Any(
+            conditions
+                .into_iter()
+                .map(|c| match c {
+                    Condition::All(mut one) if one.len() == 1 => one.remove(0),
+                    c => c,
+                })
+                .collect(),
+        )],
+    }
+}
 
 /// What a filter does with a key that names no field it can filter on.
 #[derive(Clone, Copy)]
@@ -69,8 +150,35 @@ pub fn resolve_filter_lenient(
             php_array(v).ok_or_else(|| ApiError::legacy("Parameter 'filter' must be array."))?
         }
     };
+    resolve_group(entity, defs, &map, offset, unknown, 0)
+}
+
+/// One group of a filter (the filter itself at `depth` 0): its conditions,
+/// nested groups resolved the same way, combined by its `logic`.
+fn resolve_group(
+    entity: &'static EntityDef,
+    defs: &[UserField],
+    map: &Map<String, Value>,
+    offset: FixedOffset,
+    unknown: UnknownKeys<'_>,
+    depth: usize,
+) -> Result<Vec<Condition>, ApiError> {
+    check_depth(depth)?;
+    let logic = group_logic(map)?;
     let mut out = Vec::with_capacity(map.len());
     for (key, value) in map.iter() {
+        if is_logic_key(key) {
+            continue;
+        }
+        if is_group(key, value) {
+            let inner = php_array(value).unwrap_or_default();
+            let group = resolve_group(entity, defs, &inner, offset, unknown, depth + 1)?;
+            if let UnknownKeys::Ignore(ctx) = unknown {
+                ctx.ignored("filter (a group: Bitrix24's legacy lists drop it)", key);
+            }
+            add_group(logic, &mut out, group);
+            continue;
+        }
         let (op, name) = match (parse_filter_key(key), unknown) {
             (Ok(parsed), _) => parsed,
             (Err(e), UnknownKeys::Refuse) => return Err(e.into()),
@@ -168,7 +276,7 @@ pub fn resolve_filter_lenient(
             },
         });
     }
-    Ok(out)
+    Ok(combine(logic, out))
 }
 
 /// The operand count of a filter key fits its operator, else `INVALID_ARG_VALUE`.

@@ -22,8 +22,9 @@ use crate::values::{invalid_arg, render_legacy};
 mod filter;
 
 pub use filter::{
-    check_filter_size, resolve_filter, resolve_filter_lenient, resolve_filter_with, UnknownKeys,
-    MAX_FILTER_VALUES, MAX_VALUES_PER_KEY,
+    add_group, check_depth, check_filter_size, combine, group_logic, is_group, is_logic_key,
+    resolve_filter, resolve_filter_lenient, resolve_filter_with, Logic, UnknownKeys,
+    MAX_FILTER_VALUES, MAX_GROUP_DEPTH, MAX_VALUES_PER_KEY,
 };
 
 /// Rows per page of every legacy list method.

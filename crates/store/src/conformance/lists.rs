@@ -1,6 +1,8 @@
 //! List queries on LEAD: every operator (with NULL rows, Like escaping of `%`,
-//! `_` and `\`, case-insensitive Like), multi-field filters, order with NULLs and
-//! the `id` tie-breaker, offset/limit, `count_total` and `with_multi` on and off.
+//! `_` and `\`, case-insensitive Like), text equality in any case and any
+//! script while codes compare exactly, OR / AND groups nested with their
+//! count, multi-field filters, order with NULLs and the `id` tie-breaker,
+//! offset/limit, `count_total` and `with_multi` on and off.
 
 use portico_protocol::filter::FilterOp;
 
@@ -280,6 +282,129 @@ pub(super) async fn story(store: &dyn Store) {
     );
 
     order_and_pages(store, &ids).await;
+    any_case(store, &ids).await;
+    groups(store, &ids).await;
+}
+
+/// Text equality folds case (Latin, accented, Cyrillic; multi-field values
+/// too); directory codes compare exactly.
+async fn any_case(store: &dyn Store, ids: &[i64; 5]) {
+    let m = |c| matching(store, ids, c);
+    use FilterOp::*;
+    assert_eq!(
+        m(field("TITLE", Eq, vec![text("alpha 50% OFF")])).await,
+        [1],
+        "Eq in any case"
+    );
+    assert_eq!(
+        m(field("TITLE", In, vec![text("GAMMA"), text("beta_TEST")])).await,
+        [2, 3],
+        "In in any case"
+    );
+    assert_eq!(
+        m(field("TITLE", NotEq, vec![text("GAMMA")])).await,
+        [1, 2, 4, 5],
+        "NotEq in any case"
+    );
+    assert_eq!(
+        m(field(
+            "TITLE",
+            NotIn,
+            vec![text("Gamma"), text("alpha BETA")]
+        ))
+        .await,
+        [1, 2, 4],
+        "NotIn in any case"
+    );
+    assert_eq!(
+        m(field("STATUS_ID", Eq, vec![text("new")])).await,
+        Vec::<usize>::new(),
+        "codes compare exactly"
+    );
+    assert_eq!(
+        m(multi(MultiType::Email, Eq, vec![text("B@X.IO")])).await,
+        [2],
+        "an e-mail in any case"
+    );
+
+    let marker = "conformance-list-scripts";
+    let mut made = Vec::new();
+    for title in ["Ёжик в тумане", "ÁGUA Fria"] {
+        let values = vec![
+            (pos("ORIGINATOR_ID"), text(marker)),
+            (pos("TITLE"), text(title)),
+        ];
+        let write = RecordWrite {
+            values,
+            ..RecordWrite::default()
+        };
+        made.push(store.insert_record(&LEAD, write).await.expect("seed"));
+    }
+    let only = |c: Condition| {
+        let mut q = query(vec![]);
+        q.conditions = vec![field("ORIGINATOR_ID", Eq, vec![text(marker)]), c];
+        q
+    };
+    let ids_of = |page: ListPage| page.records.iter().map(|r| r.id).collect::<Vec<_>>();
+    for (c, want, what) in [
+        (
+            field("TITLE", Eq, vec![text("ЁЖИК В ТУМАНЕ")]),
+            [made[0]],
+            "Cyrillic Eq",
+        ),
+        (
+            field("TITLE", Like, vec![text("туман")]),
+            [made[0]],
+            "Cyrillic Like",
+        ),
+        (
+            field("TITLE", Eq, vec![text("água fria")]),
+            [made[1]],
+            "accented Eq",
+        ),
+        (
+            field("TITLE", LikeRaw, vec![text("água%")]),
+            [made[1]],
+            "accented LikeRaw",
+        ),
+    ] {
+        assert_eq!(ids_of(run(store, &only(c)).await), want, "{what}");
+    }
+}
+
+/// OR and AND groups, nested, with the total they count.
+async fn groups(store: &dyn Store, ids: &[i64; 5]) {
+    let m = |c| matching(store, ids, c);
+    use FilterOp::*;
+    let or = Condition::Any(vec![
+        field("STATUS_ID", Eq, vec![text("JUNK")]),
+        field("OPPORTUNITY", Gt, vec![FieldValue::Int(250)]),
+    ]);
+    assert_eq!(m(or.clone()).await, [3, 4], "OR");
+    let nested = Condition::Any(vec![
+        Condition::All(vec![
+            field("STATUS_ID", Eq, vec![text("NEW")]),
+            Condition::Any(vec![
+                field("NAME", Like, vec![text("EV")]),
+                field("OPPORTUNITY", Eq, vec![FieldValue::Int(100)]),
+            ]),
+        ]),
+        field("TITLE", Eq, vec![text("BETA_TEST")]),
+    ]);
+    assert_eq!(m(nested.clone()).await, [1, 2, 5], "nested groups");
+    let mut q = query(vec![
+        nested,
+        field("OPPORTUNITY", Lt, vec![FieldValue::Int(150)]),
+    ]);
+    q.limit = 1;
+    let page = run(store, &q).await;
+    assert_eq!(
+        (page.records.len(), page.total),
+        (1, Some(1)),
+        "a group is AND-ed with the other conditions and counted"
+    );
+    q.conditions.pop();
+    assert_eq!(run(store, &q).await.total, Some(3), "total of an OR filter");
 }
 
 /// Order, tie-breaker, window, count and multi-field loading.

@@ -9,6 +9,11 @@
 //!   are the negation of the positive form, so rows whose column is NULL match them,
 //!   as Bitrix24's `!FIELD` does: `(NOT positive OR col IS NULL)` (`col <> v OR
 //!   col IS NULL` for `NotEq`).
+//! - Free-text columns ([`FieldKind::String`]) and multi-field values compare
+//!   in any case, as Bitrix24's MySQL collation does: `Eq`/`NotEq`/`In`/`NotIn`
+//!   are `LOWER(col) = LOWER(?)` / `LOWER(col) IN (LOWER(?), …)` (an index on
+//!   `LOWER(col)` serves them). Other columns — ids, numbers, dates, directory
+//!   and enum codes — and the ordering operators compare exactly.
 //! - Like operators compare `LOWER(col) LIKE LOWER(pattern) ESCAPE '\'`; `LOWER`
 //!   on both sides makes the match case-insensitive on every backend (PostgreSQL's
 //!   `LIKE` is case-sensitive, SQLite's only folds ASCII). How far `LOWER` folds is
@@ -48,7 +53,7 @@ use sea_query::{
 };
 
 use super::{Condition, Direction, ListQuery, OrderKey};
-use crate::entity::{EntityDef, MultiType, StorageType};
+use crate::entity::{EntityDef, FieldKind, MultiType, StorageType};
 use crate::records::FieldValue;
 
 /// The shared table of CRM multi-fields (`entity`, `owner_id`, `type_id`, `value_type`, `value`).
@@ -206,6 +211,7 @@ fn field_expr(
     let f = entity.fields.get(pos).filter(|f| f.is_stored())?;
     let col: SimpleExpr = Expr::col((Alias::new(entity.table), Alias::new(f.column))).into();
     let text = f.kind.storage() == StorageType::Text;
+    let fold = f.kind == FieldKind::String;
     let (pos_op, negated) = positive(op);
     if pos_op == FilterOp::Eq && values.len() == 1 && values[0].is_null() {
         return Some(if negated {
@@ -218,9 +224,14 @@ fn field_expr(
         return None;
     }
     if negated && pos_op == FilterOp::Eq {
-        return Some(col.clone().ne(value(&values[0])).or(col.is_null()));
+        let ne = if fold {
+            lower(col.clone()).ne(lower(Expr::val(value(&values[0])).into()))
+        } else {
+            col.clone().ne(value(&values[0]))
+        };
+        return Some(ne.or(col.is_null()));
     }
-    let expr = positive_expr(col.clone(), text, &pos_op, values)?;
+    let expr = positive_expr(col.clone(), text, fold, &pos_op, values)?;
     Some(if negated {
         expr.not().or(col.is_null())
     } else {
@@ -243,7 +254,7 @@ fn multi_expr(
         return None;
     }
     let col: SimpleExpr = Expr::col((Alias::new(MULTI_ALIAS), Alias::new("value"))).into();
-    let on_value = positive_expr(col, true, &pos_op, values)?;
+    let on_value = positive_expr(col, true, true, &pos_op, values)?;
     Some(multi_in(entity, kind, Some(on_value), negated))
 }
 
@@ -288,7 +299,7 @@ fn uf_expr(
         return None;
     }
     let col: SimpleExpr = Expr::col((Alias::new(UF_ALIAS), Alias::new(column))).into();
-    let on_value = positive_expr(col, storage == StorageType::Text, &pos_op, values)?;
+    let on_value = positive_expr(col, storage == StorageType::Text, false, &pos_op, values)?;
     Some(uf_in(entity, field_id, Some(on_value), negated))
 }
 
@@ -345,28 +356,51 @@ fn uf_sort_expr(entity: &EntityDef, field_id: i64, column: &str) -> SimpleExpr {
     SimpleExpr::SubQuery(None, Box::new(sub.into_sub_query_statement()))
 }
 
+/// `LOWER(e)`.
+fn lower(e: SimpleExpr) -> SimpleExpr {
+    Func::lower(e).into()
+}
+
 /// The positive operators on `col`; `None` when the operands do not fit.
+/// With `fold`, `Eq` and `In` compare `LOWER` of both sides.
 fn positive_expr(
     col: SimpleExpr,
     text: bool,
+    fold: bool,
     op: &FilterOp,
     values: &[FieldValue],
 ) -> Option<SimpleExpr> {
     let one = || values.first().map(value);
+    let operand = |v: &FieldValue| -> SimpleExpr {
+        if fold {
+            lower(Expr::val(value(v)).into())
+        } else {
+            Expr::val(value(v)).into()
+        }
+    };
+    let eq_col = if fold {
+        lower(col.clone())
+    } else {
+        col.clone()
+    };
     Some(match op {
-        FilterOp::Eq => col.eq(one()?),
+        FilterOp::Eq => eq_col.eq(operand(values.first()?)),
         FilterOp::Gt => col.gt(one()?),
         FilterOp::Gte => col.gte(one()?),
         FilterOp::Lt => col.lt(one()?),
         FilterOp::Lte => col.lte(one()?),
         FilterOp::In => {
-            let list: Vec<Value> = values.iter().filter(|v| !v.is_null()).map(value).collect();
+            let list: Vec<SimpleExpr> = values
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(operand)
+                .collect();
             let with_null = values.iter().any(FieldValue::is_null);
             match (list.is_empty(), with_null) {
                 (true, false) => never(),
                 (true, true) => col.is_null(),
-                (false, false) => col.is_in(list),
-                (false, true) => col.clone().is_in(list).or(col.is_null()),
+                (false, false) => eq_col.is_in(list),
+                (false, true) => eq_col.is_in(list).or(col.is_null()),
             }
         }
         FilterOp::Between => match values {

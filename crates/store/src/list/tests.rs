@@ -144,7 +144,7 @@ fn null_and_negations() {
     ]));
     assert_eq!(
         w,
-        r#"("crm_leads"."name" <> ? OR "crm_leads"."name" IS NULL) AND "crm_leads"."title" = ?"#
+        r#"(LOWER("crm_leads"."name") <> LOWER(?) OR "crm_leads"."name" IS NULL) AND LOWER("crm_leads"."title") = LOWER(?)"#
     );
 }
 
@@ -234,7 +234,7 @@ fn multi_field_conditions_are_sub_queries() {
     let (w, values) = where_of(&query(vec![cond(FilterOp::Eq, vec![text("555")])]));
     assert_eq!(
         w,
-        r#""crm_leads"."id" IN (SELECT "m"."owner_id" FROM "crm_multifields" AS "m" WHERE "m"."entity" = ? AND "m"."type_id" = ? AND "m"."value" = ?)"#
+        r#""crm_leads"."id" IN (SELECT "m"."owner_id" FROM "crm_multifields" AS "m" WHERE "m"."entity" = ? AND "m"."type_id" = ? AND LOWER("m"."value") = LOWER(?))"#
     );
     assert_eq!(strings(&values)[..3], ["LEAD", "PHONE", "555"]);
     let (w, _) = where_of(&query(vec![cond(FilterOp::NotLike, vec![text("5")])]));
@@ -253,7 +253,7 @@ fn count_uses_the_same_conditions() {
     let (sql, values) = build_count(&LEAD, &q).build(SqliteQueryBuilder);
     assert_eq!(
         sql,
-        r#"SELECT COUNT(*) FROM "crm_leads" WHERE "crm_leads"."title" = ?"#
+        r#"SELECT COUNT(*) FROM "crm_leads" WHERE LOWER("crm_leads"."title") = LOWER(?)"#
     );
     assert_eq!(strings(&values), vec!["a"]);
 }
@@ -377,7 +377,7 @@ fn groups_or_their_conditions_and_empty_ones_match_nothing() {
     ]));
     assert_eq!(
         w,
-        r#"(LOWER("crm_leads"."name") LIKE LOWER(?) ESCAPE '\' OR "crm_leads"."last_name" = ?) AND "crm_leads"."title" = ?"#
+        r#"(LOWER("crm_leads"."name") LIKE LOWER(?) ESCAPE '\' OR LOWER("crm_leads"."last_name") = LOWER(?)) AND LOWER("crm_leads"."title") = LOWER(?)"#
     );
     assert_eq!(strings(&values)[..3], ["%an%", "x", "t"]);
     let (w, _) = where_of(&query(vec![Condition::Any(vec![])]));
@@ -385,4 +385,46 @@ fn groups_or_their_conditions_and_empty_ones_match_nothing() {
     assert!(validate(&LEAD, &query(vec![group])).is_ok());
     let bad = Condition::Any(vec![field("TITLE", FilterOp::Between, vec![text("a")])]);
     assert!(validate(&LEAD, &query(vec![bad])).is_err());
+}
+
+#[test]
+fn text_equality_folds_case_and_codes_ids_numbers_compare_exactly() {
+    let (w, values) = where_of(&query(vec![
+        field("TITLE", FilterOp::In, vec![text("Alpha"), text("Ёж")]),
+        field("TITLE", FilterOp::NotIn, vec![text("b")]),
+        field("STATUS_ID", FilterOp::Eq, vec![text("NEW")]),
+        field("STATUS_ID", FilterOp::In, vec![text("NEW"), text("JUNK")]),
+        field("ID", FilterOp::Eq, vec![FieldValue::Int(7)]),
+        field("OPPORTUNITY", FilterOp::NotEq, vec![FieldValue::Float(1.5)]),
+        field("TITLE", FilterOp::Gt, vec![text("m")]),
+    ]));
+    assert_eq!(
+        w,
+        r#"LOWER("crm_leads"."title") IN (LOWER(?), LOWER(?)) AND ((NOT LOWER("crm_leads"."title") IN (LOWER(?))) OR "crm_leads"."title" IS NULL) AND "crm_leads"."status_id" = ? AND "crm_leads"."status_id" IN (?, ?) AND "crm_leads"."id" = ? AND ("crm_leads"."opportunity" <> ? OR "crm_leads"."opportunity" IS NULL) AND "crm_leads"."title" > ?"#
+    );
+    assert_eq!(
+        strings(&values)[..9],
+        ["Alpha", "Ёж", "b", "NEW", "NEW", "JUNK", "7", "1.5", "m"]
+    );
+}
+
+#[test]
+fn nested_groups_render_as_nested_parentheses() {
+    let (w, _) = where_of(&query(vec![
+        field("STATUS_ID", FilterOp::Eq, vec![text("NEW")]),
+        Condition::Any(vec![
+            field("OPPORTUNITY", FilterOp::Gt, vec![FieldValue::Int(5)]),
+            Condition::All(vec![
+                field("ID", FilterOp::Lt, vec![FieldValue::Int(3)]),
+                Condition::Any(vec![
+                    field("NAME", FilterOp::Like, vec![text("a")]),
+                    field("LAST_NAME", FilterOp::Like, vec![text("a")]),
+                ]),
+            ]),
+        ]),
+    ]));
+    assert_eq!(
+        w,
+        r#""crm_leads"."status_id" = ? AND ("crm_leads"."opportunity" > ? OR ("crm_leads"."id" < ? AND (LOWER("crm_leads"."name") LIKE LOWER(?) ESCAPE '\' OR LOWER("crm_leads"."last_name") LIKE LOWER(?) ESCAPE '\')))"#
+    );
 }

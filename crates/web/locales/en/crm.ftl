@@ -2,7 +2,7 @@
 crm-error-denied = Your CRM role does not allow you to see these records.
 crm-search-label = Search
 crm-search-placeholder-title = Search by name
-crm-search-placeholder-name = Search by first name (then last name)
+crm-search-placeholder-name = Search by first or last name
 crm-search-clear = Clear search
 crm-total = { $count ->
     [one] One record

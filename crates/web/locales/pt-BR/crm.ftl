@@ -2,7 +2,7 @@
 crm-error-denied = Sua função no CRM não permite ver estes registros.
 crm-search-label = Pesquisar
 crm-search-placeholder-title = Pesquisar pelo nome
-crm-search-placeholder-name = Pesquisar pelo nome (e depois pelo sobrenome)
+crm-search-placeholder-name = Pesquisar pelo nome ou sobrenome
 crm-search-clear = Limpar pesquisa
 crm-total = { $count ->
     [one] Um registro

@@ -826,20 +826,6 @@ async fn errors_are_coded() {
         "INVALID_ARG_VALUE",
         "Invalid filter: field 'opportunity' has invalid value",
     );
-    let or = list(
-        json!({"filter": {"0": {"logic": "OR", "0": {"!=name": ""}, "1": {"!=lastName": ""}}}}),
-    )
-    .await;
-    assert_eq!(or.status, 400, "{}", or.text);
-    assert_eq!(or.json()["error"], "INVALID_ARG_VALUE");
-    assert!(
-        or.json()["error_description"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("\"logic\": \"OR\" is not supported"),
-        "{}",
-        or.text
-    );
     assert_error(
         &list(json!({"order": {"id": "UP"}})).await,
         400,

@@ -21,6 +21,7 @@ mod leads;
 mod leniency;
 mod limits;
 mod links;
+mod list_filters;
 mod lists;
 mod logs;
 mod oauth;

@@ -15,7 +15,9 @@ use serde_json::{Map, Value};
 
 use super::errors::not_valid;
 use super::names::{ItemType, Schema};
-use crate::listing::resolve_filter_with;
+use crate::listing::{
+    add_group, check_depth, combine, group_logic, is_group, is_logic_key, resolve_filter_with,
+};
 use crate::values::invalid_arg;
 
 /// A universal `fields` object as the legacy `fields` object of the same
@@ -117,10 +119,11 @@ fn fm_to_legacy(t: &ItemType, fm: &Value, out: &mut Map<String, Value>) -> Resul
 
 /// `filter` keyed by universal names, resolved into store conditions with the
 /// legacy list operators (`=`, `!`, `>`, `>=`, `<`, `<=`, `@`, `!@`, `%`, `=%`,
-/// `!%`, `><`, …), user fields included. Groups without `logic` or with
-/// `"logic": "AND"` are flattened; `"logic": "OR"` is refused (the list
-/// builder has no OR yet), as is a field that cannot be filtered (link lists
-/// such as `contactIds`, `fm`).
+/// `!%`, `><`, …), user fields included. Groups (`{"0": {"logic": "OR", "0":
+/// {…}, "1": {…}}}`, objects or lists) nest up to [`crate::listing::MAX_GROUP_DEPTH`] levels;
+/// without `logic` or with `"AND"` their conditions are AND-ed, with `"OR"`
+/// OR-ed. A field that cannot be filtered (link lists such as `contactIds`,
+/// `fm`) is refused wherever it is.
 pub fn filter(
     s: &Schema,
     filter: Option<&Value>,
@@ -133,33 +136,27 @@ pub fn filter(
             php_array(v).ok_or_else(|| invalid_arg("Invalid filter: 'filter' must be an object"))?
         }
     };
-    let mut out = Vec::new();
-    group(s, &map, offset, &mut out)?;
-    Ok(out)
+    group(s, &map, offset, 0)
 }
 
-/// One AND-ed group of a filter (the top level or a nested one).
+/// One group of a filter (the filter itself at `depth` 0), combined by its
+/// `logic`.
 fn group(
     s: &Schema,
     map: &Map<String, Value>,
     offset: FixedOffset,
-    out: &mut Vec<Condition>,
-) -> Result<(), ApiError> {
-    if let Some((_, logic)) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case("logic")) {
-        let logic = value_as_string(logic).unwrap_or_default();
-        if !logic.eq_ignore_ascii_case("AND") {
-            return Err(invalid_arg(format!(
-                "Invalid filter: \"logic\": \"{logic}\" is not supported; Portico filters \
-                 AND every condition (nested groups without logic or with \"AND\" are accepted)"
-            )));
-        }
-    }
+    depth: usize,
+) -> Result<Vec<Condition>, ApiError> {
+    check_depth(depth)?;
+    let logic = group_logic(map)?;
+    let mut out = Vec::new();
     for (key, value) in map {
-        if key.eq_ignore_ascii_case("logic") {
+        if is_logic_key(key) {
             continue;
         }
-        if let (Value::Object(inner), true) = (value, parse_filter_key(key).is_err()) {
-            group(s, inner, offset, out)?;
+        if is_group(key, value) {
+            let inner = php_array(value).unwrap_or_default();
+            add_group(logic, &mut out, group(s, &inner, offset, depth + 1)?);
             continue;
         }
         let (_, name) = parse_filter_key(key)?;
@@ -190,7 +187,7 @@ fn group(
         })?;
         out.extend(conditions);
     }
-    Ok(())
+    Ok(combine(logic, out))
 }
 
 /// `order` keyed by universal names (`{"id": "DESC"}`), checked — fields that
@@ -374,7 +371,7 @@ mod tests {
     }
 
     #[test]
-    fn filters_use_universal_names_and_refuse_or() {
+    fn filters_use_universal_names_and_groups() {
         let conditions = filter(
             &lead(),
             Some(&json!({">opportunity": 10, "0": {"stageId": "NEW", "logic": "AND"}})),
@@ -395,10 +392,26 @@ mod tests {
             e(json!({"contactIds": 1})),
             "Invalid filter: field 'contactIds' is not allowed in filter"
         );
+        let or = filter(
+            &lead(),
+            Some(&json!({"0": {"logic": "or", "0": {"title": "a"}, "1": [{"title": "b"}, {"name": "c"}]}})),
+            utc(),
+        )
+        .expect("or");
+        let [Condition::Any(alternatives)] = or.as_slice() else {
+            panic!("{or:?}");
+        };
+        assert!(matches!(alternatives[0], Condition::Field { .. }));
+        assert!(matches!(&alternatives[1], Condition::All(both) if both.len() == 2));
+        assert!(e(json!({"0": {"logic": "XOR", "title": "a"}})).contains("unknown logic 'XOR'"));
         assert!(
-            e(json!({"0": {"logic": "OR", "0": {"title": "a"}, "1": {"title": "b"}}}))
-                .contains("\"logic\": \"OR\" is not supported")
+            e(json!({"0": {"logic": "OR", "0": {"nope": 1}}})).contains("'nope' is not allowed")
         );
+        let mut deep = json!({"title": "a"});
+        for _ in 0..6 {
+            deep = json!({"0": deep});
+        }
+        assert!(e(deep).contains("more than 5 levels"));
         assert_eq!(
             e(json!({">opportunity": "much"})),
             "Invalid filter: field 'opportunity' has invalid value"

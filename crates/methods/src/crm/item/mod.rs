@@ -95,8 +95,8 @@ const LIST_PARAMS: &[ParamSpec] = &[
         name: "filter",
         kind: "object",
         required: false,
-        description: "Conditions on camelCase fields, AND-ed, with the operators =, !, >, >=, <, <=, @, !@, %, =%, !%, ><; nested groups are AND-ed too (\"logic\": \"OR\" is not supported).",
-        description_pt: "Condições sobre campos em camelCase, combinadas com E, com os operadores =, !, >, >=, <, <=, @, !@, %, =%, !%, ><; grupos aninhados também são combinados com E (\"logic\": \"OR\" não é suportado).",
+        description: "Conditions on camelCase fields, AND-ed, with the operators =, !, >, >=, <, <=, @, !@, %, =%, !%, ><; nested groups (up to 5 levels) with \"logic\": \"OR\" or \"AND\"; text compares in any case.",
+        description_pt: "Condições sobre campos em camelCase, combinadas com E, com os operadores =, !, >, >=, <, <=, @, !@, %, =%, !%, ><; grupos aninhados (até 5 níveis) com \"logic\": \"OR\" ou \"AND\"; textos comparados sem distinguir maiúsculas.",
     },
     ParamSpec {
         name: "order",

@@ -74,27 +74,35 @@ impl ListQuery {
     }
 }
 
-/// The `filter` of a search. The list filter has no OR, so a search looks in
-/// one field: `TITLE` (substring, `%TITLE`) for leads, deals and companies; for
-/// contacts the first word in `NAME` and, when there are more words, the rest
-/// in `LAST_NAME` (both must match).
+/// The `filter` of a search, a substring in any case: for leads in `TITLE`,
+/// `NAME`, `LAST_NAME` or `COMPANY_TITLE`, for contacts in `NAME` or
+/// `LAST_NAME` (one OR group); with several words also the first in `NAME`
+/// and the rest in `LAST_NAME` (a full name). Deals and companies: `TITLE`.
 fn search_filter(kind: &Kind, q: &str) -> Value {
     let mut filter = Map::new();
     if q.is_empty() {
         return Value::Object(filter);
     }
-    if kind.person {
-        let mut words = q.split_whitespace();
-        if let Some(first) = words.next() {
-            filter.insert("%NAME".into(), first.into());
+    let fields: &[&str] = match (kind.person, kind.segment) {
+        (true, _) => &["%NAME", "%LAST_NAME"],
+        (false, "leads") => &["%TITLE", "%NAME", "%LAST_NAME", "%COMPANY_TITLE"],
+        _ => {
+            filter.insert("%TITLE".into(), q.into());
+            return Value::Object(filter);
         }
-        let rest = words.collect::<Vec<_>>().join(" ");
-        if !rest.is_empty() {
-            filter.insert("%LAST_NAME".into(), rest.into());
-        }
-    } else {
-        filter.insert("%TITLE".into(), q.into());
+    };
+    let mut any = Map::new();
+    any.insert("LOGIC".into(), "OR".into());
+    for field in fields {
+        any.insert((*field).into(), q.into());
     }
+    let mut words = q.split_whitespace();
+    if let (Some(first), rest) = (words.next(), words.collect::<Vec<_>>().join(" ")) {
+        if !rest.is_empty() {
+            any.insert("0".into(), json!({"%NAME": first, "%LAST_NAME": rest}));
+        }
+    }
+    filter.insert("0".into(), Value::Object(any));
     Value::Object(filter)
 }
 
@@ -317,13 +325,22 @@ mod tests {
 
     #[test]
     fn searches_look_in_the_name_fields() {
-        let [lead, _, contact, _] = &KINDS;
+        let [lead, deal, contact, _] = &KINDS;
         assert_eq!(search_filter(lead, ""), json!({}));
-        assert_eq!(search_filter(lead, "acme co"), json!({"%TITLE": "acme co"}));
-        assert_eq!(search_filter(contact, "ana"), json!({"%NAME": "ana"}));
+        assert_eq!(search_filter(deal, "acme co"), json!({"%TITLE": "acme co"}));
+        assert_eq!(
+            search_filter(lead, "acme"),
+            json!({"0": {"LOGIC": "OR", "%TITLE": "acme", "%NAME": "acme",
+                         "%LAST_NAME": "acme", "%COMPANY_TITLE": "acme"}})
+        );
+        assert_eq!(
+            search_filter(contact, "ana"),
+            json!({"0": {"LOGIC": "OR", "%NAME": "ana", "%LAST_NAME": "ana"}})
+        );
         assert_eq!(
             search_filter(contact, "ana  de souza"),
-            json!({"%NAME": "ana", "%LAST_NAME": "de souza"})
+            json!({"0": {"LOGIC": "OR", "%NAME": "ana  de souza", "%LAST_NAME": "ana  de souza",
+                         "0": {"%NAME": "ana", "%LAST_NAME": "de souza"}}})
         );
         assert!(select(contact).contains(&"LAST_NAME"));
         assert!(!select(contact).contains(&"TITLE"));
