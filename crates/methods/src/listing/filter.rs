@@ -11,7 +11,7 @@ use portico_protocol::ApiError;
 use portico_store::{Condition, EntityDef, FieldKind, FieldValue, UserField};
 use serde_json::{Map, Value};
 
-use crate::context::Ctx;
+use crate::context::{AuthKind, Ctx};
 use crate::crm::user_fields;
 use crate::values::{invalid_arg, parse_field_value};
 
@@ -171,11 +171,16 @@ fn resolve_group(
             continue;
         }
         if is_group(key, value) {
+            // Bitrix24's legacy lists keep only field keys: a group is dropped
+            // there (logged), except for Portico's own pages, whose search is one.
+            if let UnknownKeys::Ignore(ctx) = unknown {
+                if ctx.caller.auth != AuthKind::WebSession {
+                    ctx.ignored("filter (a group: Bitrix24's legacy lists drop it)", key);
+                    continue;
+                }
+            }
             let inner = php_array(value).unwrap_or_default();
             let group = resolve_group(entity, defs, &inner, offset, unknown, depth + 1)?;
-            if let UnknownKeys::Ignore(ctx) = unknown {
-                ctx.ignored("filter (a group: Bitrix24's legacy lists drop it)", key);
-            }
             add_group(logic, &mut out, group);
             continue;
         }

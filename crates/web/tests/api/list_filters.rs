@@ -1,5 +1,6 @@
 //! List filters Bitrix24 accepts: OR / AND groups (nested, JSON and PHP form
-//! encoding, in `crm.item.list` and `crm.lead.list`, counted in `total`,
+//! encoding, in `crm.item.list`, counted in `total`, dropped by the legacy
+//! `crm.lead.list` as Bitrix24 drops them,
 //! AND-ed with the caller's rights, refused past five levels), text equality
 //! and `%` in any case and any script, e-mails in any case, and the CRM
 //! pages' search through an OR group.
@@ -143,29 +144,32 @@ async fn or_groups_in_crm_item_list() {
     );
 }
 
+/// Bitrix24's legacy lists keep only field keys of a filter: a group is
+/// dropped (the answer is not narrowed by it), as an integration will meet on
+/// Bitrix24 itself. In `crm.item.list` a group cannot widen the caller's rights.
 #[tokio::test]
-async fn or_groups_in_crm_lead_list_and_rights_around_them() {
+async fn legacy_lists_drop_groups_and_groups_never_widen_rights() {
     let app = TestApp::start().await;
     let [alpha, beta, hedgehog, agua] = seed(&app).await;
-    let or = json!({"0": {"LOGIC": "OR", ">OPPORTUNITY": 600, "STATUS_ID": "JUNK"}});
+    let or = json!({"0": {"LOGIC": "OR", ">OPPORTUNITY": 600, "STATUS_ID": "JUNK"}, ">ID": 0});
     let page = app
         .call("crm.lead.list", json!({"filter": or, "select": ["ID"]}))
         .await
         .json();
-    assert_eq!(ids(&page), [hedgehog, agua]);
-    assert_eq!(page["total"], 2);
+    assert_eq!(ids(&page), [alpha, beta, hedgehog, agua]);
+    assert_eq!(page["total"], 4);
     let r = app
         .get(&format!(
             "{}crm.lead.list.json?select[]=ID&filter[0][LOGIC]=OR\
-             &filter[0][0][%3COPPORTUNITY]=15&filter[0][1][STATUS_ID]=IN_PROCESS",
+             &filter[0][0][%3COPPORTUNITY]=15&filter[0][1][STATUS_ID]=IN_PROCESS\
+             &filter[STATUS_ID]=NEW",
             app.hook
         ))
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(ids(&r.json()), [alpha, beta]);
-    assert_eq!(r.json()["total"], 2);
+    assert_eq!(ids(&r.json()), [alpha, agua], "only the field key filtered");
 
-    // A user who reads only their own leads: the OR group cannot widen that.
+    // A user who reads only their own leads: an OR group cannot widen that.
     let role = app
         .store
         .insert_role(NewRole {
@@ -185,9 +189,9 @@ async fn or_groups_in_crm_lead_list_and_rights_around_them() {
         .as_i64()
         .expect("id");
     let hook = app.webhook(bob, &["crm"], None).await;
-    let wide =
-        json!({"filter": {"0": {"LOGIC": "OR", ">OPPORTUNITY": 0, "ID": alpha}}, "select": ["ID"]});
-    let page = app.call_on(&hook, "crm.lead.list", wide).await.json();
+    let wide = json!({"entityTypeId": 1, "select": ["id"],
+                      "filter": {"0": {"logic": "OR", ">opportunity": 0, "id": alpha}}});
+    let page = app.call_on(&hook, "crm.item.list", wide).await.json();
     assert_eq!(ids(&page), [bobs]);
     assert_eq!(page["total"], 1);
 }
