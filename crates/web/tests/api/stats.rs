@@ -138,7 +138,17 @@ async fn only_administrators_see_the_statistics() {
     assert_eq!(data.status, 403);
     let error: Value = serde_json::from_str(&data.body).expect("JSON error");
     assert_eq!(error["error"], "ACCESS_DENIED");
-    let csrf = bob.get("/developer/integrations").await.csrf();
+    let integrations = bob.get("/developer/integrations").await;
+    assert!(
+        !integrations.contains("tab-statistics"),
+        "no Statistics tab for a non-administrator"
+    );
+    let admin = app.sign_in_as(1).await;
+    assert!(admin
+        .get("/developer/integrations")
+        .await
+        .contains("tab-statistics"));
+    let csrf = integrations.csrf();
     let save = bob
         .post_form(
             "/developer/statistics/columns",

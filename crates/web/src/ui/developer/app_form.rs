@@ -226,7 +226,7 @@ pub fn render(signed: &Signed, form: &AppForm, scopes: &[&str]) -> Markup {
         None => "/developer/apps/new".to_owned(),
     };
     html! {
-        (tabs(tr, None))
+        (tabs(tr, None, signed.user.is_admin))
         h1 {
             @if form.stored.is_some() { (tr.t_with("app-edit-title", &[("name", &form.name)])) }
             @else { (tr.t("app-new-title")) }

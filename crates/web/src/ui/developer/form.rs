@@ -88,7 +88,7 @@ pub fn render(signed: &Signed, form: &WebhookForm, base: &str, scopes: &[&str]) 
         .as_ref()
         .map(|key| format!("{base}/rest/{}/{key}/", form.owner.id));
     html! {
-        (tabs(tr, None))
+        (tabs(tr, None, signed.user.is_admin))
         h1 {
             @if form.id.is_some() { (tr.t_with("webhook-edit-title", &[("name", &form.name)])) }
             @else { (tr.t("webhook-new-title")) }

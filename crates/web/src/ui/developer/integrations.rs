@@ -233,7 +233,7 @@ pub async fn list(
     let columns = chosen_columns(setting.as_deref());
     let body = html! {
         h1 { (tr.t("nav-developer")) }
-        (tabs(tr, Some(Tab::Integrations)))
+        (tabs(tr, Some(Tab::Integrations), signed.user.is_admin))
         @if q.done.as_deref() == Some("deleted") { p.notice role="status" { (tr.t("integration-deleted")) } }
         div.toolbar {
             p.muted { @if signed.user.is_admin { (tr.t("integrations-all")) } @else { (tr.t("integrations-own")) } }

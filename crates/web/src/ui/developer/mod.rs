@@ -117,14 +117,16 @@ pub enum Tab {
 }
 
 /// The tab bar; `current` is marked for assistive technology too. The
-/// Statistics tab is shown on its own page (only administrators reach it).
-pub fn tabs(tr: &Tr, current: Option<Tab>) -> Markup {
+/// Statistics tab is shown to administrators only (only they reach it).
+pub fn tabs(tr: &Tr, current: Option<Tab>, admin: bool) -> Markup {
     let mark = |t: Tab| (current == Some(t)).then_some("page");
     html! {
         nav.tabs aria-label=(tr.t("nav-developer")) {
             a #tab-use-cases href="/developer" aria-current=[mark(Tab::UseCases)] { (tr.t("tab-use-cases")) }
             a #tab-integrations href="/developer/integrations" aria-current=[mark(Tab::Integrations)] { (tr.t("tab-integrations")) }
-            a #tab-statistics href="/developer/statistics" aria-current=[mark(Tab::Statistics)] { (tr.t("tab-statistics")) }
+            @if admin {
+                a #tab-statistics href="/developer/statistics" aria-current=[mark(Tab::Statistics)] { (tr.t("tab-statistics")) }
+            }
         }
     }
 }
@@ -214,7 +216,7 @@ async fn use_cases(State(state): State<AppState>, signed: Signed) -> Response {
     let tr = &signed.tr;
     let body = html! {
         h1 { (tr.t("nav-developer")) }
-        (tabs(tr, Some(Tab::UseCases)))
+        (tabs(tr, Some(Tab::UseCases), signed.user.is_admin))
         @if let Some(notice) = plan_gate::notice(&state, tr) { (notice) }
         @if let Some(link) = sandbox_deliveries::link(&state, &signed) { (link) }
         p.muted { (tr.t("use-cases-intro")) }

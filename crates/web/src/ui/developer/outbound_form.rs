@@ -212,7 +212,7 @@ pub fn render(signed: &Signed, form: &OutboundForm) -> Markup {
         None => "/developer/outbound/new".to_owned(),
     };
     html! {
-        (tabs(tr, None))
+        (tabs(tr, None, signed.user.is_admin))
         h1 {
             @if form.id.is_some() { (tr.t_with("outbound-edit-title", &[("name", &form.name)])) }
             @else { (tr.t("outbound-new-title")) }

@@ -221,7 +221,7 @@ pub async fn show(
         .flatten();
     let title = tr.t_with("log-title", &[("name", &hook.name)]);
     let body = html! {
-        (tabs(tr, None))
+        (tabs(tr, None, signed.user.is_admin))
         h1 { (title) }
         p { a href={ "/developer/outbound/" (hook.id) } { (tr.t("action-edit")) } }
         @if let Some(notice) = done_notice(tr, &q) { p.notice role="status" #log-notice { (notice) } }

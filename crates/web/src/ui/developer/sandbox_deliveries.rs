@@ -89,7 +89,7 @@ pub async fn show(
     let tr = &signed.tr;
     let title = tr.t("sandbox-deliveries-title");
     let body = html! {
-        (tabs(tr, None))
+        (tabs(tr, None, signed.user.is_admin))
         h1 { (title) }
         p.muted { (tr.t("sandbox-deliveries-intro")) }
         @if captures.is_empty() {

@@ -198,7 +198,7 @@ pub async fn show(
     let totals = &loaded.summary.totals;
     let body = html! {
         h1 { (tr.t("nav-developer")) }
-        (tabs(tr, Some(Tab::Statistics)))
+        (tabs(tr, Some(Tab::Statistics), signed.user.is_admin))
         (filter_form(tr, &q, &loaded.window, &order, &loaded.names))
         @if loaded.window.clamped {
             p.notice #stats-window-clamped role="status" {
