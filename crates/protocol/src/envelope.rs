@@ -182,11 +182,13 @@ pub fn parse_datetime(s: &str, offset: FixedOffset) -> Option<i64> {
         .checked_sub(i64::from(offset.local_minus_utc()))
 }
 
+/// The body answered when an answer cannot be written.
+const INTERNAL_ERROR_BODY: &[u8] =
+    br#"{"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"}"#;
+
 /// Serialises with a fallback, so a body is always produced.
 fn to_bytes(value: &impl Serialize) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_else(|_| {
-        br#"{"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"}"#.to_vec()
-    })
+    serde_json::to_vec(value).unwrap_or_else(|_| INTERNAL_ERROR_BODY.to_vec())
 }
 
 /// The success envelope `{"result":…, "next":…, "total":…, "time":{…}}`;
@@ -197,21 +199,55 @@ pub fn success_body(
     next: Option<i64>,
     time: &TimeBlock,
 ) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Success<'a> {
-        result: &'a Value,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        next: Option<i64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        total: Option<i64>,
-        time: &'a TimeBlock,
-    }
-    to_bytes(&Success {
-        result,
-        next,
-        total,
-        time,
+    write_success(1024, total, next, time, |out| {
+        serde_json::to_writer(out, result)
     })
+}
+
+/// [`success_body`] for a result already written as JSON text (`result_json`
+/// must be one valid JSON value): the same bytes as [`success_body`] over the
+/// parsed value, without building it.
+pub fn success_body_json(
+    result_json: &[u8],
+    total: Option<i64>,
+    next: Option<i64>,
+    time: &TimeBlock,
+) -> Vec<u8> {
+    write_success(result_json.len(), total, next, time, |out| {
+        out.extend_from_slice(result_json);
+        Ok(())
+    })
+}
+
+/// Writes the success envelope around the result written by `result`, as
+/// `serde_json`'s compact form of `{result, next?, total?, time}` would be.
+fn write_success(
+    result_len: usize,
+    total: Option<i64>,
+    next: Option<i64>,
+    time: &TimeBlock,
+    result: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
+) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::with_capacity(result_len + 320);
+    out.extend_from_slice(b"{\"result\":");
+    let written = result(&mut out).and_then(|()| {
+        if let Some(next) = next {
+            write!(out, ",\"next\":{next}").map_err(serde_json::Error::io)?;
+        }
+        if let Some(total) = total {
+            write!(out, ",\"total\":{total}").map_err(serde_json::Error::io)?;
+        }
+        out.extend_from_slice(b",\"time\":");
+        serde_json::to_writer(&mut out, time)
+    });
+    match written {
+        Ok(()) => {
+            out.push(b'}');
+            out
+        }
+        Err(_) => INTERNAL_ERROR_BODY.to_vec(),
+    }
 }
 
 /// The error envelope `{"error":…, "error_description":…}`.

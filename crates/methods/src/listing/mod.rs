@@ -20,6 +20,9 @@ use crate::registry::MethodOutput;
 use crate::values::{invalid_arg, render_legacy};
 
 mod filter;
+mod record_json;
+
+pub use record_json::LegacyRecordJson;
 
 pub use filter::{
     check_filter_size, resolve_filter, resolve_filter_lenient, resolve_filter_with, UnknownKeys,
@@ -293,5 +296,6 @@ pub fn page_output(rows: Vec<Value>, total: Option<u64>, start: i64) -> MethodOu
         result: Value::Array(rows),
         total: Some(total.unwrap_or(0)),
         next,
+        result_json: None,
     }
 }

@@ -167,6 +167,43 @@ fn success_envelope() {
     assert_eq!(keys, ["result", "time"]);
 }
 
+/// The envelope written by hand is the bytes the derived form wrote before,
+/// and a result given as JSON text gives the same bytes as its value.
+#[test]
+fn success_envelope_as_derived_and_from_json_text() {
+    #[derive(serde::Serialize)]
+    struct Derived<'a> {
+        result: &'a Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        total: Option<i64>,
+        time: &'a TimeBlock,
+    }
+    let time = TimeBlock::new(at(1, 250), at(2, 0), Duration::from_micros(1234), utc())
+        .with_operating(0.5, Some(99));
+    let results = [
+        json!({"ID": "1", "TITLE": "a \"quoted\" é", "PHONE": [{"ID": "2"}], "N": null}),
+        json!([]),
+        json!(true),
+        json!(-3),
+    ];
+    for result in &results {
+        for (total, next) in [(None, None), (Some(0), None), (Some(654), Some(50))] {
+            let derived = serde_json::to_vec(&Derived {
+                result,
+                next,
+                total,
+                time: &time,
+            })
+            .unwrap();
+            assert_eq!(success_body(result, total, next, &time), derived);
+            let text = serde_json::to_vec(result).unwrap();
+            assert_eq!(success_body_json(&text, total, next, &time), derived);
+        }
+    }
+}
+
 #[test]
 fn error_envelope() {
     let body = error_body(&ApiError::from_code(ErrorCode::MethodNotFound));
