@@ -122,25 +122,46 @@ fn unix_micros(t: SystemTime) -> i64 {
 /// chrono's range are rendered as the epoch rather than failing.
 pub fn format_datetime(unix_seconds: i64, offset: FixedOffset) -> String {
     use chrono::{Datelike, Timelike};
-    // Written field by field: this runs for every date of every record answered,
-    // and a strftime pattern is parsed anew on each call.
+    // Written digit by digit: this runs for every date of every record
+    // answered and twice for each answer's `time`, and a formatting pattern
+    // costs more than the date arithmetic itself.
     let t = DateTime::from_timestamp(unix_seconds, 0)
         .unwrap_or(DateTime::UNIX_EPOCH)
         .with_timezone(&offset);
     let off = offset.local_minus_utc();
-    let sign = if off < 0 { '-' } else { '+' };
+    let sign = if off < 0 { b'-' } else { b'+' };
     let off = off.unsigned_abs() / 60;
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        off / 60,
-        off % 60
-    )
+    if !(0..=9999).contains(&t.year()) {
+        return format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            char::from(sign),
+            off / 60,
+            off % 60
+        );
+    }
+    let year = t.year().unsigned_abs();
+    let mut b = *b"0000-00-00T00:00:00+00:00";
+    let two = |b: &mut [u8], at: usize, n: u32| {
+        b[at] = b'0' + (n / 10 % 10) as u8;
+        b[at + 1] = b'0' + (n % 10) as u8;
+    };
+    two(&mut b, 0, year / 100);
+    two(&mut b, 2, year % 100);
+    two(&mut b, 5, t.month());
+    two(&mut b, 8, t.day());
+    two(&mut b, 11, t.hour());
+    two(&mut b, 14, t.minute());
+    two(&mut b, 17, t.second());
+    b[19] = sign;
+    two(&mut b, 20, off / 60);
+    two(&mut b, 23, off % 60);
+    std::str::from_utf8(&b).unwrap_or_default().to_owned()
 }
 
 /// Parses a date or date-time sent by a client into Unix seconds.
