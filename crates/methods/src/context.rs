@@ -186,6 +186,11 @@ pub struct Ctx {
     pub operating: Option<OperatingLimit>,
     /// Told of each `batch` sub-call (the REST statistics), when set.
     pub sub_call_observer: Option<SubCallObserver>,
+    /// The call's result goes straight into a JSON answer body (a REST call
+    /// over `.json`, not a `batch` sub-call nor a page): a method may then
+    /// answer with its result already written as JSON
+    /// ([`crate::MethodOutput::json`]).
+    pub json_answer: bool,
 }
 
 impl Ctx {

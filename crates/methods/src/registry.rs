@@ -24,6 +24,10 @@ pub struct MethodOutput {
     pub total: Option<i64>,
     /// `next` of list methods, only when more rows follow.
     pub next: Option<i64>,
+    /// The result already written as JSON text, given only to a call whose
+    /// answer is a JSON body ([`Ctx::json_answer`]); `result` is then `null`
+    /// and the answer carries these bytes instead.
+    pub result_json: Option<Vec<u8>>,
 }
 
 impl MethodOutput {
@@ -33,6 +37,26 @@ impl MethodOutput {
             result,
             total: None,
             next: None,
+            result_json: None,
+        }
+    }
+
+    /// A plain result written straight to JSON text (see [`Self::result_json`]).
+    pub fn json(result_json: Vec<u8>) -> Self {
+        MethodOutput {
+            result: Value::Null,
+            total: None,
+            next: None,
+            result_json: Some(result_json),
+        }
+    }
+
+    /// The result as a value, parsed back from its JSON text when it was
+    /// written straight to it.
+    pub fn into_value(self) -> Value {
+        match self.result_json {
+            Some(text) => serde_json::from_slice(&text).unwrap_or(Value::Null),
+            None => self.result,
         }
     }
 }

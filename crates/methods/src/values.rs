@@ -113,24 +113,92 @@ pub fn check_length(name: &str, text: &str, max: usize) -> Result<(), String> {
 
 /// Writes a stored value the way legacy methods (`crm.lead.get`, `user.get`) do.
 pub fn render_legacy(field: &FieldDef, v: &FieldValue, offset: FixedOffset) -> Value {
-    match (field.kind, v) {
-        (FieldKind::Date | FieldKind::DateTime, FieldValue::Null) => Value::String(String::new()),
-        (FieldKind::Boolean, FieldValue::Null) => Value::Bool(false),
-        (FieldKind::DepartmentIds, FieldValue::Null) => Value::Array(Vec::new()),
-        (FieldKind::DepartmentIds, FieldValue::Text(ids)) => {
-            Value::Array(department_ids(ids).into_iter().map(Value::from).collect())
+    LegacyValue::of(field, v, offset).into_value()
+}
+
+/// A stored value as legacy methods write it, before it is written: the one
+/// reading of [`render_legacy`] shared by the map it builds and by records
+/// serialised straight to JSON (`Serialize` writes what serialising
+/// [`render_legacy`]'s value writes).
+#[derive(Clone, Debug)]
+pub enum LegacyValue<'a> {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A stored text, as it is.
+    Text(&'a str),
+    /// An integer as a decimal string (ids, links).
+    IntText(i64),
+    /// A float as a string in Rust's shortest form.
+    FloatText(f64),
+    /// Money from a float: a string with two decimals.
+    Money(f64),
+    /// Money from an integer: `"{i}.00"`.
+    MoneyInt(i64),
+    /// Unix seconds as an ISO 8601 string in the offset.
+    DateTime(i64, FixedOffset),
+    /// Anything rarer (department lists, stored dates), already rendered.
+    Rendered(Value),
+}
+
+impl<'a> LegacyValue<'a> {
+    /// How `v`, stored for `field`, is written.
+    pub fn of(field: &FieldDef, v: &'a FieldValue, offset: FixedOffset) -> Self {
+        match (field.kind, v) {
+            (FieldKind::Date | FieldKind::DateTime, FieldValue::Null) => LegacyValue::Text(""),
+            (FieldKind::Boolean, FieldValue::Null) => LegacyValue::Bool(false),
+            (FieldKind::DepartmentIds, FieldValue::Null) => {
+                LegacyValue::Rendered(Value::Array(Vec::new()))
+            }
+            (FieldKind::DepartmentIds, FieldValue::Text(ids)) => LegacyValue::Rendered(
+                Value::Array(department_ids(ids).into_iter().map(Value::from).collect()),
+            ),
+            (_, FieldValue::Null) => LegacyValue::Null,
+            (FieldKind::Boolean, FieldValue::Int(i)) => LegacyValue::Bool(*i != 0),
+            (FieldKind::Double, FieldValue::Float(f)) => LegacyValue::Money(*f),
+            (FieldKind::Double, FieldValue::Int(i)) => LegacyValue::MoneyInt(*i),
+            (FieldKind::DateTime, FieldValue::Int(secs)) => LegacyValue::DateTime(*secs, offset),
+            (FieldKind::Date, FieldValue::Text(d)) => {
+                LegacyValue::Rendered(Value::String(render_date(d, offset)))
+            }
+            (_, FieldValue::Int(i)) => LegacyValue::IntText(*i),
+            (_, FieldValue::Float(f)) => LegacyValue::FloatText(*f),
+            (_, FieldValue::Text(s)) => LegacyValue::Text(s),
         }
-        (_, FieldValue::Null) => Value::Null,
-        (FieldKind::Boolean, FieldValue::Int(i)) => Value::Bool(*i != 0),
-        (FieldKind::Double, FieldValue::Float(f)) => Value::String(format!("{f:.2}")),
-        (FieldKind::Double, FieldValue::Int(i)) => Value::String(format!("{i}.00")),
-        (FieldKind::DateTime, FieldValue::Int(secs)) => {
-            Value::String(format_datetime(*secs, offset))
+    }
+
+    /// The value [`render_legacy`] answers.
+    pub fn into_value(self) -> Value {
+        match self {
+            LegacyValue::Null => Value::Null,
+            LegacyValue::Bool(b) => Value::Bool(b),
+            LegacyValue::Text(s) => Value::String(s.to_owned()),
+            LegacyValue::IntText(i) => Value::String(i.to_string()),
+            LegacyValue::FloatText(f) => Value::String(f.to_string()),
+            LegacyValue::Money(f) => Value::String(format!("{f:.2}")),
+            LegacyValue::MoneyInt(i) => Value::String(format!("{i}.00")),
+            LegacyValue::DateTime(secs, offset) => Value::String(format_datetime(secs, offset)),
+            LegacyValue::Rendered(v) => v,
         }
-        (FieldKind::Date, FieldValue::Text(d)) => Value::String(render_date(d, offset)),
-        (_, FieldValue::Int(i)) => Value::String(i.to_string()),
-        (_, FieldValue::Float(f)) => Value::String(f.to_string()),
-        (_, FieldValue::Text(s)) => Value::String(s.clone()),
+    }
+}
+
+impl serde::Serialize for LegacyValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LegacyValue::Null => s.serialize_unit(),
+            LegacyValue::Bool(b) => s.serialize_bool(*b),
+            LegacyValue::Text(text) => s.serialize_str(text),
+            LegacyValue::IntText(i) => s.collect_str(i),
+            LegacyValue::FloatText(f) => s.collect_str(f),
+            LegacyValue::Money(f) => s.collect_str(&format_args!("{f:.2}")),
+            LegacyValue::MoneyInt(i) => s.collect_str(&format_args!("{i}.00")),
+            LegacyValue::DateTime(secs, offset) => {
+                s.serialize_str(&format_datetime(*secs, *offset))
+            }
+            LegacyValue::Rendered(v) => v.serialize(s),
+        }
     }
 }
 

@@ -122,25 +122,46 @@ fn unix_micros(t: SystemTime) -> i64 {
 /// chrono's range are rendered as the epoch rather than failing.
 pub fn format_datetime(unix_seconds: i64, offset: FixedOffset) -> String {
     use chrono::{Datelike, Timelike};
-    // Written field by field: this runs for every date of every record answered,
-    // and a strftime pattern is parsed anew on each call.
+    // Written digit by digit: this runs for every date of every record
+    // answered and twice for each answer's `time`, and a formatting pattern
+    // costs more than the date arithmetic itself.
     let t = DateTime::from_timestamp(unix_seconds, 0)
         .unwrap_or(DateTime::UNIX_EPOCH)
         .with_timezone(&offset);
     let off = offset.local_minus_utc();
-    let sign = if off < 0 { '-' } else { '+' };
+    let sign = if off < 0 { b'-' } else { b'+' };
     let off = off.unsigned_abs() / 60;
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        off / 60,
-        off % 60
-    )
+    if !(0..=9999).contains(&t.year()) {
+        return format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            char::from(sign),
+            off / 60,
+            off % 60
+        );
+    }
+    let year = t.year().unsigned_abs();
+    let mut b = *b"0000-00-00T00:00:00+00:00";
+    let two = |b: &mut [u8], at: usize, n: u32| {
+        b[at] = b'0' + (n / 10 % 10) as u8;
+        b[at + 1] = b'0' + (n % 10) as u8;
+    };
+    two(&mut b, 0, year / 100);
+    two(&mut b, 2, year % 100);
+    two(&mut b, 5, t.month());
+    two(&mut b, 8, t.day());
+    two(&mut b, 11, t.hour());
+    two(&mut b, 14, t.minute());
+    two(&mut b, 17, t.second());
+    b[19] = sign;
+    two(&mut b, 20, off / 60);
+    two(&mut b, 23, off % 60);
+    std::str::from_utf8(&b).unwrap_or_default().to_owned()
 }
 
 /// Parses a date or date-time sent by a client into Unix seconds.
@@ -182,11 +203,13 @@ pub fn parse_datetime(s: &str, offset: FixedOffset) -> Option<i64> {
         .checked_sub(i64::from(offset.local_minus_utc()))
 }
 
+/// The body answered when an answer cannot be written.
+const INTERNAL_ERROR_BODY: &[u8] =
+    br#"{"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"}"#;
+
 /// Serialises with a fallback, so a body is always produced.
 fn to_bytes(value: &impl Serialize) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_else(|_| {
-        br#"{"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"}"#.to_vec()
-    })
+    serde_json::to_vec(value).unwrap_or_else(|_| INTERNAL_ERROR_BODY.to_vec())
 }
 
 /// The success envelope `{"result":…, "next":…, "total":…, "time":{…}}`;
@@ -197,21 +220,55 @@ pub fn success_body(
     next: Option<i64>,
     time: &TimeBlock,
 ) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Success<'a> {
-        result: &'a Value,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        next: Option<i64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        total: Option<i64>,
-        time: &'a TimeBlock,
-    }
-    to_bytes(&Success {
-        result,
-        next,
-        total,
-        time,
+    write_success(1024, total, next, time, |out| {
+        serde_json::to_writer(out, result)
     })
+}
+
+/// [`success_body`] for a result already written as JSON text (`result_json`
+/// must be one valid JSON value): the same bytes as [`success_body`] over the
+/// parsed value, without building it.
+pub fn success_body_json(
+    result_json: &[u8],
+    total: Option<i64>,
+    next: Option<i64>,
+    time: &TimeBlock,
+) -> Vec<u8> {
+    write_success(result_json.len(), total, next, time, |out| {
+        out.extend_from_slice(result_json);
+        Ok(())
+    })
+}
+
+/// Writes the success envelope around the result written by `result`, as
+/// `serde_json`'s compact form of `{result, next?, total?, time}` would be.
+fn write_success(
+    result_len: usize,
+    total: Option<i64>,
+    next: Option<i64>,
+    time: &TimeBlock,
+    result: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
+) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::with_capacity(result_len + 320);
+    out.extend_from_slice(b"{\"result\":");
+    let written = result(&mut out).and_then(|()| {
+        if let Some(next) = next {
+            write!(out, ",\"next\":{next}").map_err(serde_json::Error::io)?;
+        }
+        if let Some(total) = total {
+            write!(out, ",\"total\":{total}").map_err(serde_json::Error::io)?;
+        }
+        out.extend_from_slice(b",\"time\":");
+        serde_json::to_writer(&mut out, time)
+    });
+    match written {
+        Ok(()) => {
+            out.push(b'}');
+            out
+        }
+        Err(_) => INTERNAL_ERROR_BODY.to_vec(),
+    }
 }
 
 /// The error envelope `{"error":…, "error_description":…}`.

@@ -12,8 +12,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use portico_methods::MethodOutput;
 use portico_protocol::envelope::{
-    error_body, success_body, to_xml, TimeBlock, JSON_CONTENT_TYPE, MAX_ANSWER_BYTES,
-    XML_CONTENT_TYPE,
+    error_body, success_body, success_body_json, to_xml, TimeBlock, JSON_CONTENT_TYPE,
+    MAX_ANSWER_BYTES, XML_CONTENT_TYPE,
 };
 use portico_protocol::{ApiError, ErrorCode};
 use serde_json::{Map, Value};
@@ -40,7 +40,10 @@ fn build(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
 pub fn success(out: &MethodOutput, time: &TimeBlock, transport: Transport) -> Response {
     match transport {
         Transport::Json => {
-            let body = success_body(&out.result, out.total, out.next, time);
+            let body = match &out.result_json {
+                Some(json) => success_body_json(json, out.total, out.next, time),
+                None => success_body(&out.result, out.total, out.next, time),
+            };
             if body.len() > MAX_ANSWER_BYTES {
                 return error(&too_large_answer(), transport);
             }
@@ -48,7 +51,7 @@ pub fn success(out: &MethodOutput, time: &TimeBlock, transport: Transport) -> Re
         }
         Transport::Xml => {
             let mut m = Map::new();
-            m.insert("result".into(), out.result.clone());
+            m.insert("result".into(), out.clone().into_value());
             if let Some(next) = out.next {
                 m.insert("next".into(), Value::from(next));
             }

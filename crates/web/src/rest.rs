@@ -72,7 +72,7 @@ pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
         request_id = %RequestId(rand::random()),
         integration = tracing::field::Empty
     );
-    let outcome = run(&state, client, &parts, &segments, &method, body)
+    let outcome = run(&state, client, &parts, &segments, &method, transport, body)
         .instrument(span.clone())
         .await;
     let duration = started.elapsed();
@@ -139,6 +139,7 @@ async fn run(
     parts: &axum::http::request::Parts,
     segments: &[&str],
     method: &str,
+    transport: Transport,
     body: Body,
 ) -> Outcome {
     let (http_method, query, headers) = (&parts.method, parts.uri.query(), &parts.headers);
@@ -221,6 +222,7 @@ async fn run(
     }
     let tally = stats::Counted::new(state, &caller.auth, method);
     let mut ctx = state.ctx(caller);
+    ctx.json_answer = transport == Transport::Json;
     ctx.sub_call_observer = tally.as_ref().and_then(|c| c.batch_observer(state));
     let processing_started = Instant::now();
     let counted = portico_methods::call_counted(ctx, method, params).await;

@@ -124,6 +124,7 @@ impl AppState {
             in_batch: false,
             method: "",
             sub_call_observer: None,
+            json_answer: false,
             handler_check: self.handler_check(),
             plan: self.rest_limits.plan,
             operating: self.rest_limits.operating(),

@@ -26,6 +26,7 @@ pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiE
     let mut times = Map::new();
     let sub_ctx = Ctx {
         in_batch: true,
+        json_answer: false,
         ..ctx.clone()
     };
     // What the answer holds so far, so that it stays under MAX_ANSWER_BYTES.

@@ -19,7 +19,8 @@ use crate::crm::user_fields;
 use crate::crm::write::{fields_object, parse_fields, Api, WriteSet};
 use crate::handler;
 use crate::listing::{
-    build_query_with, page_output, render_record, resolve_select_with, Selection, UnknownKeys,
+    build_query_with, page_output, render_record, resolve_select_with, LegacyRecordJson, Selection,
+    UnknownKeys,
 };
 use crate::registry::{MethodOutput, ParamSpec, Registry};
 use crate::values::{param_id, store_error};
@@ -347,15 +348,32 @@ pub async fn get<E: CrmEntity>(ctx: Ctx, params: Params) -> Result<MethodOutput,
             .collect(),
         uf: user_fields::definitions(&ctx, E::DEF).await?,
     };
-    let mut out = render_record(E::DEF, &record, &selection, ctx.clock.offset);
+    let mut links = Vec::with_capacity(E::GET_LINKS.len());
     for name in E::GET_LINKS {
         let Some(idx) = E::DEF.index_of(name) else {
             continue;
         };
         let ids = links::read_list(&ctx, E::DEF, id, idx).await?;
-        if let Value::Object(row) = &mut out {
-            let ids = ids.into_iter().map(|i| Value::String(i.to_string()));
-            row.insert((*name).to_string(), Value::Array(ids.collect()));
+        let ids = ids.into_iter().map(|i| Value::String(i.to_string()));
+        links.push((*name, Value::Array(ids.collect())));
+    }
+    if ctx.json_answer {
+        let json = LegacyRecordJson {
+            entity: E::DEF,
+            record: &record,
+            selection: &selection,
+            offset: ctx.clock.offset,
+            overrides: &links,
+        };
+        return json
+            .to_vec()
+            .map(MethodOutput::json)
+            .map_err(|_| ApiError::internal());
+    }
+    let mut out = render_record(E::DEF, &record, &selection, ctx.clock.offset);
+    if let Value::Object(row) = &mut out {
+        for (name, ids) in links {
+            row.insert(name.to_string(), ids);
         }
     }
     Ok(MethodOutput::value(out))

@@ -20,6 +20,9 @@ use crate::registry::MethodOutput;
 use crate::values::{invalid_arg, render_legacy};
 
 mod filter;
+mod record_json;
+
+pub use record_json::LegacyRecordJson;
 
 pub use filter::{
     add_group, check_depth, check_filter_size, combine, group_logic, is_group, is_logic_key,
@@ -294,5 +297,6 @@ pub fn page_output(rows: Vec<Value>, total: Option<u64>, start: i64) -> MethodOu
         result: Value::Array(rows),
         total: Some(total.unwrap_or(0)),
         next,
+        result_json: None,
     }
 }

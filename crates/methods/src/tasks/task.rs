@@ -392,6 +392,7 @@ pub async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         result: json!({ "tasks": rows }),
         total,
         next,
+        result_json: None,
     })
 }
 

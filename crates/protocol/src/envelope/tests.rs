@@ -144,6 +144,62 @@ fn datetime_parsing() {
     );
 }
 
+/// The digit-by-digit writer gives what formatting chrono's fields with
+/// padded `format!` gives, across offsets, centuries, leap days, years past
+/// 9999 and the ends of the range.
+#[test]
+fn format_datetime_matches_padded_formatting() {
+    use chrono::{Datelike, Timelike};
+    let offsets = [
+        0,
+        3600 * 2,
+        -(3600 * 5 + 1800),
+        3600 * 14,
+        -(3600 * 12),
+        345 * 60,
+    ];
+    let mut times = vec![
+        0,
+        -1,
+        951_782_400,
+        4_107_542_399,
+        253_402_300_799,
+        253_402_300_800,
+        -62_167_219_200,
+        -62_167_219_201,
+        i64::MAX,
+        i64::MIN,
+    ];
+    let mut x: i64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..2000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        times.push(x % 20_000_000_000);
+    }
+    for &secs in &times {
+        for &off in &offsets {
+            let offset = FixedOffset::east_opt(off).unwrap();
+            let t = DateTime::from_timestamp(secs, 0)
+                .unwrap_or(DateTime::UNIX_EPOCH)
+                .with_timezone(&offset);
+            let want = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                if off < 0 { '-' } else { '+' },
+                off.unsigned_abs() / 3600,
+                off.unsigned_abs() / 60 % 60
+            );
+            assert_eq!(format_datetime(secs, offset), want, "{secs} {off}");
+        }
+    }
+}
+
 #[test]
 fn success_envelope() {
     let time = TimeBlock::new(at(1, 0), at(2, 0), Duration::ZERO, utc());
@@ -165,6 +221,43 @@ fn success_envelope() {
     let v: Value = serde_json::from_slice(&body).unwrap();
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["result", "time"]);
+}
+
+/// The envelope written by hand is the bytes the derived form wrote before,
+/// and a result given as JSON text gives the same bytes as its value.
+#[test]
+fn success_envelope_as_derived_and_from_json_text() {
+    #[derive(serde::Serialize)]
+    struct Derived<'a> {
+        result: &'a Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        total: Option<i64>,
+        time: &'a TimeBlock,
+    }
+    let time = TimeBlock::new(at(1, 250), at(2, 0), Duration::from_micros(1234), utc())
+        .with_operating(0.5, Some(99));
+    let results = [
+        json!({"ID": "1", "TITLE": "a \"quoted\" é", "PHONE": [{"ID": "2"}], "N": null}),
+        json!([]),
+        json!(true),
+        json!(-3),
+    ];
+    for result in &results {
+        for (total, next) in [(None, None), (Some(0), None), (Some(654), Some(50))] {
+            let derived = serde_json::to_vec(&Derived {
+                result,
+                next,
+                total,
+                time: &time,
+            })
+            .unwrap();
+            assert_eq!(success_body(result, total, next, &time), derived);
+            let text = serde_json::to_vec(result).unwrap();
+            assert_eq!(success_body_json(&text, total, next, &time), derived);
+        }
+    }
 }
 
 #[test]

@@ -29,6 +29,7 @@ mod offline_events;
 mod php_arrays;
 mod pipelines;
 mod placements;
+mod record_answers;
 mod rights;
 mod scrum;
 mod sign_in_attempt;

@@ -211,6 +211,7 @@ async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         total: Some(rows.len() as i64),
         result: json!({ "categories": rows }),
         next: None,
+        result_json: None,
     })
 }
 

@@ -290,6 +290,7 @@ async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
         total: Some(out.len() as i64),
         result: Value::Array(out),
         next: None,
+        result_json: None,
     })
 }
 
