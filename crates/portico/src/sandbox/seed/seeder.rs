@@ -55,6 +55,7 @@ impl<'a> Seeder<'a> {
             plan: crate::rest_limits::rest_limits(&portal.config)?.plan,
             operating: None,
             sub_call_observer: None,
+            json_answer: false,
         };
         Ok(Seeder {
             ctx,
