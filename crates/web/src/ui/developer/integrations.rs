@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use maud::{html, Markup};
 use portico_store::{App, OutboundWebhook, User, Webhook};
 use serde::Deserialize;
@@ -46,14 +46,7 @@ pub struct ListQuery {
 
 /// The chosen columns from the stored setting (all when unset).
 fn chosen_columns(setting: Option<&str>) -> Vec<&'static str> {
-    match setting {
-        None => COLUMNS.iter().map(|(k, _)| *k).collect(),
-        Some(s) => COLUMNS
-            .iter()
-            .map(|(k, _)| *k)
-            .filter(|k| s.split(',').any(|c| c == *k))
-            .collect(),
-    }
+    super::columns::chosen(&COLUMNS, setting)
 }
 
 /// One cell of an inbound webhook's row.
@@ -311,19 +304,14 @@ pub async fn save_columns(
     headers: HeaderMap,
     CheckedForm { signed, form }: CheckedForm,
 ) -> Response {
-    let chosen: Vec<&str> = COLUMNS
-        .iter()
-        .map(|(k, _)| *k)
-        .filter(|k| form.all("column").contains(k))
-        .collect();
-    if let Err(e) = state
-        .store
-        .set_user_setting(signed.user.id, COLUMNS_SETTING, &chosen.join(","))
-        .await
-    {
-        return page::internal_error(&headers, e);
-    }
-    Redirect::to("/developer/integrations").into_response()
+    super::columns::save(
+        &state,
+        &headers,
+        &signed,
+        &form,
+        (&COLUMNS, COLUMNS_SETTING, "/developer/integrations"),
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 pub mod app_form;
 pub mod apps;
 pub mod cases;
+pub mod columns;
 pub mod form;
 pub mod integrations;
 pub mod outbound;

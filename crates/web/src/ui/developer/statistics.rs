@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use maud::{html, Markup};
 use portico_store::IntegrationKind;
@@ -42,11 +42,7 @@ const COLUMNS: [(&str, &str); 5] = [
 
 /// The chosen columns from the stored setting (all when unset).
 fn chosen_columns(setting: Option<&str>) -> Vec<&'static str> {
-    COLUMNS
-        .iter()
-        .map(|(k, _)| *k)
-        .filter(|k| setting.is_none_or(|s| s.split(',').any(|c| c == *k)))
-        .collect()
+    super::columns::chosen(&COLUMNS, setting)
 }
 
 /// The message id naming `kind`.
@@ -318,17 +314,12 @@ pub async fn save_columns(
     if !signed.user.is_admin {
         return page::error_page(&signed.tr, StatusCode::FORBIDDEN, "error-admin-only");
     }
-    let chosen: Vec<&str> = COLUMNS
-        .iter()
-        .map(|(k, _)| *k)
-        .filter(|k| form.all("column").contains(k))
-        .collect();
-    if let Err(e) = state
-        .store
-        .set_user_setting(signed.user.id, COLUMNS_SETTING, &chosen.join(","))
-        .await
-    {
-        return page::internal_error(&headers, e);
-    }
-    Redirect::to("/developer/statistics").into_response()
+    super::columns::save(
+        &state,
+        &headers,
+        &signed,
+        &form,
+        (&COLUMNS, COLUMNS_SETTING, "/developer/statistics"),
+    )
+    .await
 }
