@@ -213,10 +213,7 @@ async fn run(
         _ => return Err((ApiError::from_code(ErrorCode::MethodNotFound), anonymous())),
     };
     let integration = caller.auth.to_string();
-    let canonical = state.registry.get(method).map(|spec| spec.name);
-    if let Some(fault) =
-        crate::sandbox::intercept(state, canonical.unwrap_or(method), &integration).await
-    {
+    if let Some((fault, canonical)) = crate::sandbox::intercept(state, method, &integration).await {
         stats::count_refused(state, &caller.auth, canonical);
         return Err((fault, integration));
     }

@@ -33,6 +33,9 @@ const FAULT_ERRORS: [ErrorCode; 6] = [
 /// Most matching calls one fault answers.
 const MAX_TIMES: i64 = 100_000;
 
+/// Most faults armed at once.
+const MAX_ARMED: usize = 1_000;
+
 /// Longest delay, in milliseconds (past the client timeouts anyone sets).
 const MAX_DELAY_MS: i64 = 600_000;
 
@@ -54,6 +57,15 @@ pub(super) async fn arm(
         Ok(fault) => fault,
         Err(why) => return bad_request(why),
     };
+    match state.store.armed_faults().await {
+        Ok(armed) if armed.len() >= MAX_ARMED => {
+            return bad_request(format!(
+                "{MAX_ARMED} faults are armed already; DELETE /sandbox/faults to start again"
+            ))
+        }
+        Ok(_) => {}
+        Err(e) => return store_failed(e),
+    }
     match state.store.arm_fault(&fault).await {
         Ok(armed) => {
             tracing::info!(fault = armed.id, method = ?armed.method, "sandbox fault armed");
@@ -159,15 +171,22 @@ fn parse(state: &AppState, body: &Value) -> Result<NewFault, String> {
     })
 }
 
-/// In a sandbox, takes one use of the fault armed for this call (if any):
-/// waits its delay, then the error to answer instead of running the method.
+/// In a sandbox, takes one use of the fault armed for this call of `method`
+/// (as named in the request) by `integration`, if any: waits its delay, then
+/// the error to answer instead of running the method, with the method's
+/// canonical name for the statistics. Outside a sandbox: `None` at once.
 pub(crate) async fn intercept(
     state: &AppState,
     method: &str,
     integration: &str,
-) -> Option<ApiError> {
+) -> Option<(ApiError, Option<&'static str>)> {
     state.sandbox.as_ref()?;
-    let fault = match state.store.take_fault(method, integration).await {
+    let canonical = state.registry.get(method).map(|spec| spec.name);
+    let fault = match state
+        .store
+        .take_fault(canonical.unwrap_or(method), integration)
+        .await
+    {
         Ok(fault) => fault?,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the sandbox's faults");
@@ -187,8 +206,9 @@ pub(crate) async fn intercept(
         .into_iter()
         .find(|c| Some(c.as_str()) == fault.error.as_deref())?;
     let error = ApiError::from_code(code);
-    Some(match code {
+    let error = match code {
         ErrorCode::QueryLimitExceeded | ErrorCode::OperationTimeLimit => error.with_retry_after(1),
         _ => error,
-    })
+    };
+    Some((error, canonical))
 }
