@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 use common::receiver::{next, receiver};
 use common::sandbox::{sandbox, text, Sandbox};
-use common::{ok, Server};
+use common::{add_webhook, ok, subscribe_admin, Server};
 
 /// The pairs of a form body, by name.
 fn form(body: &str) -> BTreeMap<String, String> {
@@ -390,30 +390,8 @@ async fn a_normal_server_neither_captures_nor_has_the_api() {
     }
     // Its deliveries go out, and nothing of them is captured.
     let (url, mut got) = receiver(200).await;
-    let added = ok(
-        &data,
-        &["webhook", "add", "--user", "admin", "--scope", "crm"],
-    );
-    let hook = added
-        .lines()
-        .find(|l| l.starts_with("http"))
-        .expect("webhook URL")
-        .trim()
-        .to_owned();
-    ok(
-        &data,
-        &[
-            "outbound",
-            "add",
-            "--user",
-            "admin",
-            "--url",
-            &url,
-            "--event",
-            "ONCRMLEADADD",
-            "--allow-private",
-        ],
-    );
+    let hook = add_webhook(&data, &["--user", "admin", "--scope", "crm"]);
+    subscribe_admin(&data, &url, "ONCRMLEADADD");
     let added: Value = client
         .post(format!("{hook}crm.lead.add.json"))
         .json(&json!({"fields": {"TITLE": "Not captured"}}))
