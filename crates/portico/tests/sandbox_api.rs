@@ -255,6 +255,8 @@ async fn snapshots_keep_a_starting_point_with_the_same_ids() {
         .api(Method::POST, "/sandbox/snapshots/nothing/restore", None)
         .await;
     assert_eq!(status, 404, "{missing}");
+    let (status, seed) = s.api(Method::POST, "/sandbox/snapshots/seed", None).await;
+    assert_eq!(status, 400, "the seed is not overwritten: {seed}");
     let (status, bad) = s.api(Method::POST, "/sandbox/snapshots/..%2Fx", None).await;
     assert_eq!(status, 400, "{bad}");
     assert!(bad["error_description"].is_string(), "{bad}");

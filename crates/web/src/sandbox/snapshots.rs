@@ -26,11 +26,16 @@ pub(super) async fn reset(State(state): State<AppState>, _admitted: Admitted) ->
 /// `POST /sandbox/snapshots/{name}`.
 pub(super) async fn save(
     State(state): State<AppState>,
-    Path(name): Path<String>,
     _admitted: Admitted,
+    Path(name): Path<String>,
 ) -> Response {
     if let Some(refused) = check_name(&name) {
         return refused;
+    }
+    if name == SEED_SNAPSHOT {
+        return bad_request(format!(
+            "'{SEED_SNAPSHOT}' is the state a reset returns to; save under another name"
+        ));
     }
     let started = Instant::now();
     match state.store.save_snapshot(&name).await {
@@ -42,8 +47,8 @@ pub(super) async fn save(
 /// `POST /sandbox/snapshots/{name}/restore`.
 pub(super) async fn restore(
     State(state): State<AppState>,
-    Path(name): Path<String>,
     _admitted: Admitted,
+    Path(name): Path<String>,
 ) -> Response {
     if let Some(refused) = check_name(&name) {
         return refused;
@@ -51,8 +56,7 @@ pub(super) async fn restore(
     restore_named(&state, &name).await
 }
 
-/// Refuses a name that cannot be a snapshot's (and the seed's, which only
-/// the sandbox itself writes).
+/// Refuses a name that cannot be a snapshot's.
 fn check_name(name: &str) -> Option<Response> {
     if !is_snapshot_name(name) {
         return Some(bad_request(
