@@ -24,6 +24,7 @@ mod files;
 mod integrity;
 mod links;
 mod list;
+mod list_cache;
 mod meta;
 mod migrate;
 mod offline_events;
@@ -123,6 +124,8 @@ struct Inner {
     auth_cache: cache::AuthCache,
     user_field_cache: cache::UserFieldCache,
     readers: ReadPool,
+    /// Remembered list totals and page ends (see [`list_cache`]).
+    list_cache: Arc<list_cache::ListCache>,
     entities: RwLock<HashMap<usize, Arc<EntitySql>>>,
     path: PathBuf,
     /// Called after a commit that raised an event (see `DeliveryStore::on_deliveries_due`).
@@ -145,6 +148,7 @@ impl SqliteStore {
                 auth_cache: cache::AuthCache::default(),
                 user_field_cache: cache::UserFieldCache::default(),
                 readers,
+                list_cache: Arc::default(),
                 entities: RwLock::new(HashMap::new()),
                 path: path.to_owned(),
                 deliveries_due: RwLock::new(Vec::new()),
@@ -194,6 +198,11 @@ impl SqliteStore {
     /// write is committed, then stops the writer and closes the connections.
     pub fn close(self) {
         drop(self);
+    }
+
+    /// The remembered list totals and page ends.
+    fn list_cache(&self) -> Arc<list_cache::ListCache> {
+        Arc::clone(&self.inner.list_cache)
     }
 
     /// The cached SQL of `entity`.

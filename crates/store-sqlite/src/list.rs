@@ -1,33 +1,70 @@
 //! List queries: the shared sea-query builder renders the page and the count;
 //! both run in one read transaction so `total` and the page agree, and the
-//! page's multi-fields and user-field values come with one more query each. A partial, non-empty page is
-//! the last one, so its total needs no COUNT.
+//! page's multi-fields and user-field values come with one more query each. A
+//! partial, non-empty page is the last one, so its total needs no COUNT.
+//!
+//! At scale, the same transaction reads the entity's list generation (see
+//! [`crate::list_cache`]): a `total` counted earlier on the same generation is
+//! reused instead of counted again, and a page whose `start` lies at or after
+//! the end of an earlier page of the same query (same filter, same order) on the
+//! same generation continues from that page's last row by key
+//! (`portico_store::list::build_seek`), skipping only the rows in between, so
+//! sequential paging costs the same deep in the table as at its start. Anything
+//! else — another generation, an order of several keys or by a user field, a
+//! jump before every remembered page end — is the plain `LIMIT`/`OFFSET` query.
 
-use portico_store::list::{build_count, build_select};
-use portico_store::{ListPage, ListQuery, StoreError};
-use rusqlite::Connection;
-use sea_query::SqliteQueryBuilder;
+use portico_store::list::{
+    build_count, build_seek, build_select, keyset_order, window, KeysetOrder, SortPosition,
+};
+use portico_store::{ListPage, ListQuery, Record, StoreError};
+use rusqlite::{Connection, OptionalExtension};
+use sea_query::{SelectStatement, SqliteQueryBuilder};
 use sea_query_rusqlite::RusqliteBinder;
 
 use crate::entity_sql::EntitySql;
 use crate::error::map_err;
+use crate::list_cache::ListCache;
 use crate::records::attach_multi;
 
-/// Runs a validated list query on `conn`.
+/// Runs a validated list query on `conn`, remembering totals and page ends in
+/// `cache`.
 pub(crate) fn list(
     conn: &Connection,
     sql: &EntitySql,
     q: &ListQuery,
+    cache: &ListCache,
 ) -> Result<ListPage, StoreError> {
+    let epoch = cache.epoch();
     let tx = conn.unchecked_transaction().map_err(map_err)?;
-    let (text, values) = build_select(sql.entity, q).build_rusqlite(SqliteQueryBuilder);
-    let mut records = Vec::new();
-    {
-        let mut stmt = tx.prepare_cached(&text).map_err(map_err)?;
-        let mut rows = stmt.query(&*values.as_params()).map_err(map_err)?;
-        while let Some(row) = rows.next().map_err(map_err)? {
-            records.push(sql.record(row).map_err(map_err)?);
+    let generation = generation(&tx, sql.entity.code)?.and_then(|g| cache.version(epoch, g));
+    let (count_text, count_values) = build_count(sql.entity, q).build_rusqlite(SqliteQueryBuilder);
+    let filter_key = generation.map(|_| format!("{count_text}\u{1f}{count_values:?}"));
+    let keyset = keyset_order(sql.entity, q);
+    let cursor = match (generation, keyset, &filter_key) {
+        (Some(g), Some(order), Some(key)) => Some((g, order, format!("{key}\u{1f}{:?}", q.order))),
+        _ => None,
+    };
+    let remembered = match &cursor {
+        Some((g, _, key)) if q.offset > 0 => cache.position_before(key, *g, q.offset),
+        _ => None,
+    };
+    let seeked = match (&cursor, remembered) {
+        (Some((_, order, _)), Some((rows, position))) => {
+            seek_page(&tx, sql, q, *order, &position, q.offset - rows)?
         }
+        _ => None,
+    };
+    let mut records = match seeked {
+        Some(records) => records,
+        None => {
+            let mut records = Vec::new();
+            read_rows(&tx, sql, build_select(sql.entity, q), &mut records)?;
+            records
+        }
+    };
+    if let (Some((g, order, key)), Some(last)) = (cursor, records.last()) {
+        let rows = q.offset + records.len() as u64;
+        cache.remember_position(key, g, rows, order.position(last));
     }
     if q.with_multi && sql.entity.has_multifields() {
         attach_multi(&tx, sql.entity, &mut records)?;
@@ -39,17 +76,88 @@ pub(crate) fn list(
         None
     } else if !records.is_empty() && (records.len() as u64) < q.limit {
         // A partial, non-empty page is the last one: no need to count.
-        Some(q.offset + records.len() as u64)
+        let total = q.offset + records.len() as u64;
+        if let (Some(g), Some(key)) = (generation, filter_key) {
+            cache.remember_total(key, g, total);
+        }
+        Some(total)
+    } else if let Some(total) = generation
+        .zip(filter_key.as_deref())
+        .and_then(|(g, key)| cache.total(key, g))
+    {
+        Some(total)
     } else {
-        let (text, values) = build_count(sql.entity, q).build_rusqlite(SqliteQueryBuilder);
-        let mut stmt = tx.prepare_cached(&text).map_err(map_err)?;
+        let mut stmt = tx.prepare_cached(&count_text).map_err(map_err)?;
         let n: i64 = stmt
-            .query_row(&*values.as_params(), |row| row.get(0))
+            .query_row(&*count_values.as_params(), |row| row.get(0))
             .map_err(map_err)?;
-        Some(u64::try_from(n).unwrap_or(0))
+        let total = u64::try_from(n).unwrap_or(0);
+        if let (Some(g), Some(key)) = (generation, filter_key) {
+            cache.remember_total(key, g, total);
+        }
+        Some(total)
     };
     tx.commit().map_err(map_err)?;
     Ok(ListPage { records, total })
+}
+
+/// The entity's list generation, when the database keeps one for it.
+fn generation(conn: &Connection, entity: &str) -> Result<Option<i64>, StoreError> {
+    conn.prepare_cached("SELECT generation FROM list_generations WHERE entity = ?1")
+        .map_err(map_err)?
+        .query_row([entity], |row| row.get(0))
+        .optional()
+        .map_err(map_err)
+}
+
+/// The page of `q` continued from `after`, skipping `skip` rows first; `None`
+/// when the skip cannot be placed (it passed the end of a run with another run
+/// after it) and the caller should use `OFFSET`.
+fn seek_page(
+    conn: &Connection,
+    sql: &EntitySql,
+    q: &ListQuery,
+    order: KeysetOrder,
+    after: &SortPosition,
+    mut skip: u64,
+) -> Result<Option<Vec<Record>>, StoreError> {
+    let runs = build_seek(sql.entity, q, order, after);
+    let last_run = runs.len().saturating_sub(1);
+    let mut records = Vec::new();
+    for (i, mut run) in runs.into_iter().enumerate() {
+        let want = q.limit.saturating_sub(records.len() as u64);
+        if want == 0 {
+            break;
+        }
+        window(&mut run, skip, want);
+        let got = read_rows(conn, sql, run, &mut records)?;
+        if got == want {
+            break;
+        }
+        if got == 0 && skip > 0 && i < last_run {
+            return Ok(None);
+        }
+        skip = 0;
+    }
+    Ok(Some(records))
+}
+
+/// Runs a page query, appending its records to `out`; returns how many.
+fn read_rows(
+    conn: &Connection,
+    sql: &EntitySql,
+    query: SelectStatement,
+    out: &mut Vec<Record>,
+) -> Result<u64, StoreError> {
+    let (text, values) = query.build_rusqlite(SqliteQueryBuilder);
+    let mut stmt = conn.prepare_cached(&text).map_err(map_err)?;
+    let mut rows = stmt.query(&*values.as_params()).map_err(map_err)?;
+    let mut n = 0;
+    while let Some(row) = rows.next().map_err(map_err)? {
+        out.push(sql.record(row).map_err(map_err)?);
+        n += 1;
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

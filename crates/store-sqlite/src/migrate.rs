@@ -101,6 +101,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0027_case_insensitive_text",
         include_str!("../migrations/0027_case_insensitive_text.sql"),
     ),
+    (
+        "0028_list_generations",
+        include_str!("../migrations/0028_list_generations.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -397,7 +397,8 @@ impl RecordStore for SqliteStore {
         portico_store::list::validate(entity, query)?;
         let sql: Arc<EntitySql> = self.entity_sql(entity);
         let query = query.clone();
-        self.scan(move |conn| crate::list::list(conn, &sql, &query))
+        let cache = self.list_cache();
+        self.scan(move |conn| crate::list::list(conn, &sql, &query, &cache))
             .await
     }
 

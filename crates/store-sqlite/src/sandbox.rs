@@ -81,7 +81,9 @@ impl SandboxStore for SqliteStore {
         if !file.is_file() {
             return Err(StoreError::NotFound);
         }
-        self.inner
+        self.inner.list_cache.begin_restore();
+        let restored = self
+            .inner
             .writer
             .write_alone(move |conn| {
                 let source = Connection::open_with_flags(&file, OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -102,7 +104,9 @@ impl SandboxStore for SqliteStore {
                     }
                 }
             })
-            .await?;
+            .await;
+        self.inner.list_cache.end_restore();
+        restored?;
         self.inner.auth_cache.invalidate();
         self.inner.user_field_cache.invalidate();
         Ok(())

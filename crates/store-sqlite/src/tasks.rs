@@ -263,7 +263,8 @@ impl TaskStore for SqliteStore {
         portico_store::list::validate(&TASK, query)?;
         let sql = self.entity_sql(&TASK);
         let query = query.clone();
-        self.scan(move |conn| crate::list::list(conn, &sql, &query))
+        let cache = self.list_cache();
+        self.scan(move |conn| crate::list::list(conn, &sql, &query, &cache))
             .await
     }
 

@@ -10,11 +10,13 @@ use crate::records::{FieldValue, Record};
 
 mod build;
 mod check;
+mod seek;
 #[cfg(test)]
 mod tests;
 
-pub use build::{build_count, build_select, select_fields, MULTI_TABLE, UF_VALUES_TABLE};
+pub use build::{build_count, build_select, select_fields, window, MULTI_TABLE, UF_VALUES_TABLE};
 pub use check::validate;
+pub use seek::{build_seek, keyset_order, KeysetOrder, SortPosition};
 
 /// Sort direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,8 +96,8 @@ pub enum OrderKey {
 pub struct ListQuery {
     /// AND-ed conditions.
     pub conditions: Vec<Condition>,
-    /// Sort keys; the builder appends `id ASC` as a tie-breaker when `id` is not
-    /// already a key, so pages are stable.
+    /// Sort keys; the builder appends `id` as a tie-breaker (in the last key's
+    /// direction) when `id` is not already a key, so pages are stable.
     pub order: Vec<(OrderKey, Direction)>,
     /// Rows to skip.
     pub offset: u64,

@@ -420,8 +420,8 @@ async fn order_and_pages(store: &dyn Store, ids: &[i64; 5]) {
     let page = run(store, &q).await;
     assert_eq!(
         numbers(&page),
-        [3, 2, 4, 1, 5],
-        "DESC, ties by id, NULL last"
+        [3, 4, 2, 1, 5],
+        "DESC, ties by id in the key's direction, NULL last"
     );
     assert_eq!(page.total, Some(5));
     q.order = vec![(OrderKey::Field(pos("OPPORTUNITY")), Direction::Asc)];

@@ -103,6 +103,26 @@ pub(super) fn operand_count_ok(op: &FilterOp, n: usize) -> bool {
 /// The page query: `id`, then the columns of [`select_fields`], filtered by the
 /// conditions, ordered (with the `id` tie-breaker) and windowed by `LIMIT`/`OFFSET`.
 pub fn build_select(entity: &EntityDef, q: &ListQuery) -> SelectStatement {
+    let mut s = build_ordered(entity, q, &[]);
+    window(&mut s, q.offset, q.limit);
+    s
+}
+
+/// Sets a page window on a query; backends bind both as signed 64-bit integers.
+pub fn window(s: &mut SelectStatement, offset: u64, limit: u64) {
+    let cap = |n: u64| n.min(i64::MAX as u64);
+    s.limit(cap(limit)).offset(cap(offset));
+}
+
+/// [`build_select`] without a window, with `extra` AND-ed to the conditions.
+/// The `id` tie-breaker runs in the direction of the last sort key (ascending
+/// without one): ties have no order of their own, and with one sort key the
+/// whole order is then an index walk (`(key, id)` both ways) instead of a sort.
+pub(super) fn build_ordered(
+    entity: &EntityDef,
+    q: &ListQuery,
+    extra: &[SimpleExpr],
+) -> SelectStatement {
     let table = Alias::new(entity.table);
     let mut s = Query::select();
     s.column((table.clone(), Alias::new("id")));
@@ -113,7 +133,11 @@ pub fn build_select(entity: &EntityDef, q: &ListQuery) -> SelectStatement {
     if !q.conditions.is_empty() {
         s.cond_where(where_cond(entity, &q.conditions));
     }
+    for e in extra {
+        s.and_where(e.clone());
+    }
     let mut id_is_key = false;
+    let mut last = Order::Asc;
     for &(key, dir) in &q.order {
         let (order, nulls) = match dir {
             Direction::Asc => (Order::Asc, NullOrdering::First),
@@ -125,22 +149,24 @@ pub fn build_select(entity: &EntityDef, q: &ListQuery) -> SelectStatement {
                     continue;
                 };
                 id_is_key |= f.column == "id";
-                s.order_by_with_nulls((table.clone(), Alias::new(f.column)), order, nulls);
+                s.order_by_with_nulls((table.clone(), Alias::new(f.column)), order.clone(), nulls);
             }
             OrderKey::UserField { field_id, storage } => {
                 let Some(column) = uf_column(storage) else {
                     continue;
                 };
-                s.order_by_expr_with_nulls(uf_sort_expr(entity, field_id, column), order, nulls);
+                s.order_by_expr_with_nulls(
+                    uf_sort_expr(entity, field_id, column),
+                    order.clone(),
+                    nulls,
+                );
             }
         }
+        last = order;
     }
     if !id_is_key {
-        s.order_by((table, Alias::new("id")), Order::Asc);
+        s.order_by((table, Alias::new("id")), last);
     }
-    // Backends bind these as signed 64-bit integers.
-    let cap = |n: u64| n.min(i64::MAX as u64);
-    s.limit(cap(q.limit)).offset(cap(q.offset));
     s
 }
 
@@ -466,7 +492,7 @@ fn raw_pattern(mut s: String) -> String {
 }
 
 /// A bound value for a [`FieldValue`].
-fn value(v: &FieldValue) -> Value {
+pub(super) fn value(v: &FieldValue) -> Value {
     match v {
         FieldValue::Null => Value::String(None),
         FieldValue::Int(i) => Value::BigInt(Some(*i)),

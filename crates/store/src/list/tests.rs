@@ -359,7 +359,7 @@ fn user_field_order_is_a_correlated_first_value() {
     )];
     let (sql, values) = build_select(&LEAD, &q).build(SqliteQueryBuilder);
     assert!(
-        sql.contains(r#"ORDER BY (SELECT "u"."value_real" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND "u"."owner_id" = "crm_leads"."id" ORDER BY "u"."position" ASC LIMIT ?) DESC NULLS LAST, "crm_leads"."id" ASC LIMIT"#),
+        sql.contains(r#"ORDER BY (SELECT "u"."value_real" FROM "crm_uf_values" AS "u" WHERE "u"."entity" = ? AND "u"."field_id" = ? AND "u"."owner_id" = "crm_leads"."id" ORDER BY "u"."position" ASC LIMIT ?) DESC NULLS LAST, "crm_leads"."id" DESC LIMIT"#),
         "{sql}"
     );
     assert_eq!(strings(&values)[..3], ["LEAD", "4", "1"]);
