@@ -58,7 +58,22 @@ pub(crate) fn list(
         Some(records) => records,
         None => {
             let mut records = Vec::new();
-            read_rows(&tx, sql, build_select(sql.entity, q), &mut records)?;
+            match &cursor {
+                // Read the row before the page too and remember where it ends,
+                // so the same page asked again continues from it.
+                Some((g, order, key)) if q.offset > 0 => {
+                    let mut page = build_select(sql.entity, q);
+                    window(&mut page, q.offset - 1, q.limit.saturating_add(1));
+                    read_rows(&tx, sql, page, &mut records)?;
+                    if !records.is_empty() {
+                        let before = records.remove(0);
+                        cache.remember_position(key.clone(), *g, q.offset, order.position(&before));
+                    }
+                }
+                _ => {
+                    read_rows(&tx, sql, build_select(sql.entity, q), &mut records)?;
+                }
+            }
             records
         }
     };
@@ -229,5 +244,90 @@ mod tests {
         assert!(p.contains("crm_multifields_type_lower_value"), "{p}");
         let p = plan(&conn, &LEAD, vec![in_any_case(&LEAD, "STATUS_ID", "NEW")]);
         assert!(p.contains("crm_leads_status_id"), "{p}");
+    }
+
+    /// The query plan of one statement.
+    fn statement_plan(conn: &Connection, statement: SelectStatement) -> String {
+        let (text, values) = statement.build_rusqlite(SqliteQueryBuilder);
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
+            .expect("prepare");
+        let rows = stmt
+            .query_map(&*values.as_params(), |r| r.get::<_, String>(3))
+            .expect("plan");
+        rows.collect::<Result<Vec<_>, _>>()
+            .expect("rows")
+            .join(" / ")
+    }
+
+    /// Ordered pages walk an index (no sort of the whole table), and their
+    /// keyset continuations start inside it.
+    #[test]
+    fn orders_and_continuations_walk_indexes() {
+        use portico_store::list::{build_seek, keyset_order, SortPosition};
+        use portico_store::{Direction, OrderKey};
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let mut conn = open(&path, Role::Writer, &crate::SqliteOptions::default()).expect("open");
+        crate::migrate::migrate(&mut conn).expect("migrate");
+        let field = |name: &str| LEAD.index_of(name).expect("field");
+        for (name, index) in [
+            ("TITLE", "crm_leads_title"),
+            ("DATE_MODIFY", "crm_leads_date_modify"),
+            ("DATE_CREATE", "crm_leads_date_create"),
+            ("OPPORTUNITY", "crm_leads_opportunity"),
+            ("LAST_NAME", "crm_leads_last_name"),
+        ] {
+            for dir in [Direction::Asc, Direction::Desc] {
+                let q = ListQuery {
+                    conditions: vec![],
+                    order: vec![(OrderKey::Field(field(name)), dir)],
+                    offset: 500_000,
+                    limit: 50,
+                    count_total: true,
+                    with_multi: false,
+                    with_uf: false,
+                };
+                let p = statement_plan(&conn, build_select(&LEAD, &q));
+                assert!(
+                    p.contains(index) && !p.contains("TEMP B-TREE"),
+                    "{name} {dir:?}: {p}"
+                );
+                let order = keyset_order(&LEAD, &q).expect("keyset order");
+                let after = SortPosition {
+                    value: FieldValue::Int(5),
+                    id: 9,
+                };
+                let runs = build_seek(&LEAD, &q, order, &after);
+                let p = statement_plan(&conn, runs[0].clone());
+                assert!(
+                    p.contains(&format!("SEARCH crm_leads USING INDEX {index} ("))
+                        && !p.contains("TEMP B-TREE"),
+                    "{name} {dir:?} continued: {p}"
+                );
+            }
+        }
+        // The filtered sequential walk by id continues by a rowid range.
+        let q = ListQuery {
+            conditions: vec![Condition::Field {
+                field: field("OPPORTUNITY"),
+                op: FilterOp::Gt,
+                values: vec![FieldValue::Int(1000)],
+            }],
+            order: vec![],
+            offset: 900_000,
+            limit: 50,
+            count_total: true,
+            with_multi: false,
+            with_uf: false,
+        };
+        let order = keyset_order(&LEAD, &q).expect("keyset order");
+        let after = SortPosition {
+            value: FieldValue::Null,
+            id: 1_250_000,
+        };
+        let p = statement_plan(&conn, build_seek(&LEAD, &q, order, &after)[0].clone());
+        assert!(p.contains("rowid>?") && !p.contains("TEMP B-TREE"), "{p}");
     }
 }
