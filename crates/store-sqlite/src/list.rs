@@ -1,9 +1,11 @@
-//! List queries: the shared sea-query builder renders the page and the count;
-//! both run in one read transaction so `total` and the page agree, and the
-//! page's multi-fields and user-field values come with one more query each. A partial, non-empty page is
-//! the last one, so its total needs no COUNT.
+//! List queries: the shared sea-query builder renders the page and the count,
+//! selective substring filters narrowed by the trigram indexes
+//! ([`SearchIndex`]); both
+//! run in one read transaction so `total` and the page agree, and the page's
+//! multi-fields and user-field values come with one more query each. A
+//! partial, non-empty page is the last one, so its total needs no COUNT.
 
-use portico_store::list::{build_count, build_select};
+use portico_store::list::{build_count_with, build_select_with};
 use portico_store::{ListPage, ListQuery, StoreError};
 use rusqlite::Connection;
 use sea_query::SqliteQueryBuilder;
@@ -12,6 +14,7 @@ use sea_query_rusqlite::RusqliteBinder;
 use crate::entity_sql::EntitySql;
 use crate::error::map_err;
 use crate::records::attach_multi;
+use crate::search_index::SearchIndex;
 
 /// Runs a validated list query on `conn`.
 pub(crate) fn list(
@@ -20,7 +23,9 @@ pub(crate) fn list(
     q: &ListQuery,
 ) -> Result<ListPage, StoreError> {
     let tx = conn.unchecked_transaction().map_err(map_err)?;
-    let (text, values) = build_select(sql.entity, q).build_rusqlite(SqliteQueryBuilder);
+    let index = SearchIndex::probing(&tx);
+    let (text, values) =
+        build_select_with(sql.entity, q, Some(&index)).build_rusqlite(SqliteQueryBuilder);
     let mut records = Vec::new();
     {
         let mut stmt = tx.prepare_cached(&text).map_err(map_err)?;
@@ -41,7 +46,8 @@ pub(crate) fn list(
         // A partial, non-empty page is the last one: no need to count.
         Some(q.offset + records.len() as u64)
     } else {
-        let (text, values) = build_count(sql.entity, q).build_rusqlite(SqliteQueryBuilder);
+        let (text, values) =
+            build_count_with(sql.entity, q, Some(&index)).build_rusqlite(SqliteQueryBuilder);
         let mut stmt = tx.prepare_cached(&text).map_err(map_err)?;
         let n: i64 = stmt
             .query_row(&*values.as_params(), |row| row.get(0))
@@ -57,6 +63,8 @@ mod tests {
     use portico_protocol::filter::FilterOp;
     use portico_store::crm::{COMPANY, CONTACT, LEAD};
     use portico_store::{Condition, EntityDef, FieldValue, MultiType};
+
+    use portico_store::list::build_count;
 
     use super::*;
     use crate::connection::{open, Role};
