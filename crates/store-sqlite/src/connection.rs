@@ -81,9 +81,16 @@ pub(crate) fn open(
             .map_err(map_err)?;
     }
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    install_lower(&conn).map_err(map_err)?;
-    install_comm_key(&conn).map_err(map_err)?;
+    install_functions(&conn).map_err(map_err)?;
     Ok(conn)
+}
+
+/// Installs the functions the schema's indexes, triggers and queries call
+/// (`lower`, `portico_comm_key`); any connection reading or checking a
+/// Portico database needs them to compute index entries as they were written.
+pub(crate) fn install_functions(conn: &Connection) -> rusqlite::Result<()> {
+    install_lower(conn)?;
+    install_comm_key(conn)
 }
 
 /// Replaces `lower()` with a Unicode-aware version (ASCII fast path).
