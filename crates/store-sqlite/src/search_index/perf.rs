@@ -5,8 +5,8 @@
 //! `+1555{i:07}`). Prints the query plans, `COUNT(*)` of substring filters with
 //! the plain `LIKE` and through the index, a first page with `total` through
 //! the list runner (also the web UI's OR group), the index alone, duplicate
-//! search, the indexes' sizes, and the cost of
-//! 10,000 inserts with and without the triggers. Nothing is asserted on time.
+//! search, the indexes' sizes, and the cost of 10,000 inserts with and without
+//! the triggers. Nothing is asserted on time.
 
 use std::time::{Duration, Instant};
 
