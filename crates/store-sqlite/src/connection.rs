@@ -1,12 +1,15 @@
 //! Opening connections: the pragmas every connection gets (WAL, foreign keys,
-//! busy timeout, synchronous level), the read-only guard of pool connections, and
-//! a Unicode-aware `lower()` replacing SQLite's ASCII-only one so that the list
-//! builder's `LOWER(col) LIKE LOWER(?)` folds case in any script.
+//! busy timeout, synchronous level), the read-only guard of pool connections, a
+//! Unicode-aware `lower()` replacing SQLite's ASCII-only one so that the list
+//! builder's `LOWER(col) LIKE LOWER(?)` folds case in any script, and
+//! `portico_comm_key(type_id, value)`, a multi-field value's
+//! [`comm_key`] (what duplicate search compares).
 
 use std::path::Path;
 use std::time::Duration;
 
-use portico_store::StoreError;
+use portico_store::records::comm_key;
+use portico_store::{MultiType, StoreError};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OpenFlags};
@@ -78,8 +81,16 @@ pub(crate) fn open(
             .map_err(map_err)?;
     }
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    install_lower(&conn).map_err(map_err)?;
+    install_functions(&conn).map_err(map_err)?;
     Ok(conn)
+}
+
+/// Installs the functions the schema's indexes, triggers and queries call
+/// (`lower`, `portico_comm_key`); any connection reading or checking a
+/// Portico database needs them to compute index entries as they were written.
+pub(crate) fn install_functions(conn: &Connection) -> rusqlite::Result<()> {
+    install_lower(conn)?;
+    install_comm_key(conn)
 }
 
 /// Replaces `lower()` with a Unicode-aware version (ASCII fast path).
@@ -98,8 +109,27 @@ fn install_lower(conn: &Connection) -> rusqlite::Result<()> {
     })
 }
 
-/// Unicode lower case, without the full mapping's cost for ASCII text.
-fn lowercase(s: &str) -> String {
+/// Installs `portico_comm_key(type_id, value)`: [`comm_key`] of `value` as an
+/// entry of kind `type_id` (an unknown kind is keyed as a non-phone one); NULL
+/// when nothing is left of it, or for a NULL argument.
+fn install_comm_key(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("portico_comm_key", 2, flags, |ctx| {
+        let (Some(type_id), Some(value)) =
+            (ctx.get::<Option<String>>(0)?, ctx.get::<Option<String>>(1)?)
+        else {
+            return Ok(None);
+        };
+        let kind = MultiType::parse(&type_id).unwrap_or(MultiType::Email);
+        Ok(comm_key(kind, &value))
+    })
+}
+
+/// Unicode lower case, exactly as the installed `lower()` folds text, without
+/// the full mapping's cost for ASCII text.
+pub(crate) fn lowercase(s: &str) -> String {
     if s.is_ascii() {
         s.to_ascii_lowercase()
     } else {

@@ -40,6 +40,7 @@ mod roles;
 mod sandbox;
 mod sandbox_deliveries;
 mod scrum;
+mod search_index;
 mod sessions;
 mod sign_in_attempts;
 mod stage_history;

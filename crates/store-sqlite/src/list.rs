@@ -1,7 +1,9 @@
-//! List queries: the shared sea-query builder renders the page and the count;
-//! both run in one read transaction so `total` and the page agree, and the
-//! page's multi-fields and user-field values come with one more query each. A
-//! partial, non-empty page is the last one, so its total needs no COUNT.
+//! List queries: the shared sea-query builder renders the page and the count,
+//! selective substring filters narrowed by the trigram indexes
+//! ([`SearchIndex`]); both run in one read transaction so `total` and the page
+//! agree, and the page's multi-fields and user-field values come with one more
+//! query each. A partial, non-empty page is the last one, so its total needs no
+//! COUNT.
 //!
 //! At scale, the same transaction reads the entity's list generation (see
 //! [`crate::list_cache`]): a `total` counted earlier on the same generation is
@@ -14,7 +16,8 @@
 //! jump before every remembered page end — is the plain `LIMIT`/`OFFSET` query.
 
 use portico_store::list::{
-    build_count, build_seek, build_select, keyset_order, window, KeysetOrder, SortPosition,
+    build_count, build_count_with, build_seek, build_select_with, keyset_order, window,
+    KeysetOrder, SortPosition, SubstringIndex,
 };
 use portico_store::{ListPage, ListQuery, Record, StoreError};
 use rusqlite::{Connection, OptionalExtension};
@@ -25,6 +28,7 @@ use crate::entity_sql::EntitySql;
 use crate::error::map_err;
 use crate::list_cache::ListCache;
 use crate::records::attach_multi;
+use crate::search_index::SearchIndex;
 
 /// Runs a validated list query on `conn`, remembering totals and page ends in
 /// `cache`.
@@ -36,9 +40,13 @@ pub(crate) fn list(
 ) -> Result<ListPage, StoreError> {
     let epoch = cache.epoch();
     let tx = conn.unchecked_transaction().map_err(map_err)?;
+    let index = SearchIndex::probing(&tx);
     let generation = generation(&tx, sql.entity.code)?.and_then(|g| cache.version(epoch, g));
-    let (count_text, count_values) = build_count(sql.entity, q).build_rusqlite(SqliteQueryBuilder);
-    let filter_key = generation.map(|_| format!("{count_text}\u{1f}{count_values:?}"));
+    // The filter's identity: its plain count query (whatever the index does).
+    let filter_key = generation.map(|_| {
+        let (text, values) = build_count(sql.entity, q).build_rusqlite(SqliteQueryBuilder);
+        format!("{text}\u{1f}{values:?}")
+    });
     let keyset = keyset_order(sql.entity, q);
     let cursor = match (generation, keyset, &filter_key) {
         (Some(g), Some(order), Some(key)) => Some((g, order, format!("{key}\u{1f}{:?}", q.order))),
@@ -50,7 +58,7 @@ pub(crate) fn list(
     };
     let seeked = match (&cursor, remembered) {
         (Some((_, order, _)), Some((rows, position))) => {
-            seek_page(&tx, sql, q, *order, &position, q.offset - rows)?
+            seek_page(&tx, sql, q, &index, *order, &position, q.offset - rows)?
         }
         _ => None,
     };
@@ -62,7 +70,7 @@ pub(crate) fn list(
                 // Read the row before the page too and remember where it ends,
                 // so the same page asked again continues from it.
                 Some((g, order, key)) if q.offset > 0 => {
-                    let mut page = build_select(sql.entity, q);
+                    let mut page = build_select_with(sql.entity, q, Some(&index));
                     window(&mut page, q.offset - 1, q.limit.saturating_add(1));
                     read_rows(&tx, sql, page, &mut records)?;
                     if !records.is_empty() {
@@ -71,7 +79,12 @@ pub(crate) fn list(
                     }
                 }
                 _ => {
-                    read_rows(&tx, sql, build_select(sql.entity, q), &mut records)?;
+                    read_rows(
+                        &tx,
+                        sql,
+                        build_select_with(sql.entity, q, Some(&index)),
+                        &mut records,
+                    )?;
                 }
             }
             records
@@ -102,6 +115,8 @@ pub(crate) fn list(
     {
         Some(total)
     } else {
+        let (count_text, count_values) =
+            build_count_with(sql.entity, q, Some(&index)).build_rusqlite(SqliteQueryBuilder);
         let mut stmt = tx.prepare_cached(&count_text).map_err(map_err)?;
         let n: i64 = stmt
             .query_row(&*count_values.as_params(), |row| row.get(0))
@@ -132,11 +147,12 @@ fn seek_page(
     conn: &Connection,
     sql: &EntitySql,
     q: &ListQuery,
+    index: &dyn SubstringIndex,
     order: KeysetOrder,
     after: &SortPosition,
     mut skip: u64,
 ) -> Result<Option<Vec<Record>>, StoreError> {
-    let runs = build_seek(sql.entity, q, order, after);
+    let runs = build_seek(sql.entity, q, order, after, Some(index));
     let last_run = runs.len().saturating_sub(1);
     let mut records = Vec::new();
     for (i, mut run) in runs.into_iter().enumerate() {
@@ -180,6 +196,8 @@ mod tests {
     use portico_protocol::filter::FilterOp;
     use portico_store::crm::{COMPANY, CONTACT, LEAD};
     use portico_store::{Condition, EntityDef, FieldValue, MultiType};
+
+    use portico_store::list::build_count;
 
     use super::*;
     use crate::connection::{open, Role};
@@ -289,7 +307,7 @@ mod tests {
                     with_multi: false,
                     with_uf: false,
                 };
-                let p = statement_plan(&conn, build_select(&LEAD, &q));
+                let p = statement_plan(&conn, portico_store::list::build_select(&LEAD, &q));
                 assert!(
                     p.contains(index) && !p.contains("TEMP B-TREE"),
                     "{name} {dir:?}: {p}"
@@ -299,7 +317,7 @@ mod tests {
                     value: FieldValue::Int(5),
                     id: 9,
                 };
-                let runs = build_seek(&LEAD, &q, order, &after);
+                let runs = build_seek(&LEAD, &q, order, &after, None);
                 let p = statement_plan(&conn, runs[0].clone());
                 assert!(
                     p.contains(&format!("SEARCH crm_leads USING INDEX {index} ("))
@@ -327,7 +345,7 @@ mod tests {
             value: FieldValue::Null,
             id: 1_250_000,
         };
-        let p = statement_plan(&conn, build_seek(&LEAD, &q, order, &after)[0].clone());
+        let p = statement_plan(&conn, build_seek(&LEAD, &q, order, &after, None)[0].clone());
         assert!(p.contains("rowid>?") && !p.contains("TEMP B-TREE"), "{p}");
     }
 }

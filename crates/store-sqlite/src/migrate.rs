@@ -105,6 +105,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0028_list_generations",
         include_str!("../migrations/0028_list_generations.sql"),
     ),
+    (
+        "0029_search_index",
+        include_str!("../migrations/0029_search_index.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -236,6 +240,68 @@ mod tests {
                 (1, Some("gone".to_owned()), Some(100)),
                 (2, Some("manual".to_owned()), Some(200)),
                 (3, None, None)
+            ]
+        );
+    }
+
+    /// Records and multi-fields written before the search migration are searchable
+    /// afterwards: the trigram tables and the duplicate keys are filled.
+    #[test]
+    fn search_indexes_are_filled_from_existing_rows() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = open(
+            &dir.path().join("t.db"),
+            Role::Writer,
+            &crate::SqliteOptions::default(),
+        )
+        .expect("open");
+        let before = MIGRATIONS
+            .iter()
+            .position(|(name, _)| *name == "0029_search_index")
+            .expect("search migration");
+        for (_, sql) in &MIGRATIONS[..before] {
+            conn.execute_batch(sql).expect("old schema");
+        }
+        conn.pragma_update(None, "user_version", before)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO crm_leads (id, title, company_title) VALUES (7, 'Old LEAD Ёжик', 'ACME');
+             INSERT INTO crm_contacts (id, name, last_name) VALUES (8, 'Ana', 'SÃO João');
+             INSERT INTO crm_companies (id, title) VALUES (9, 'Globex Corp');
+             INSERT INTO crm_deals (id, title) VALUES (10, 'Big Deal');
+             INSERT INTO crm_multifields (entity, owner_id, type_id, value_type, value)
+             VALUES ('LEAD', 7, 'PHONE', 'WORK', '+1 (555) 888-00-11'),
+                    ('LEAD', 7, 'EMAIL', 'WORK', ' Ana@Example.COM '),
+                    ('LEAD', 7, 'PHONE', 'WORK', 'ext. -');",
+        )
+        .expect("old rows");
+        migrate(&mut conn).expect("migrate");
+        let found = |table: &str, query: &str| -> Vec<i64> {
+            conn.prepare(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1"))
+                .expect("prepare")
+                .query_map([query], |r| r.get(0))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("rows")
+        };
+        assert_eq!(found("crm_leads_search", r#"{title} : "lead ёж""#), [7]);
+        assert_eq!(found("crm_leads_search", r#"{company_title} : "acm""#), [7]);
+        assert_eq!(found("crm_contacts_search", r#"{last_name} : "são""#), [8]);
+        assert_eq!(found("crm_companies_search", r#"{title} : "globex""#), [9]);
+        assert_eq!(found("crm_deals_search", r#"{title} : "big""#), [10]);
+        let keys: Vec<Option<String>> = conn
+            .prepare("SELECT value_key FROM crm_multifields ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            keys,
+            [
+                Some("15558880011".to_owned()),
+                Some("ana@example.com".to_owned()),
+                None
             ]
         );
     }

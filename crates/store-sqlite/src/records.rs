@@ -30,11 +30,15 @@ const MULTI_OF_ONE: &str = "SELECT id, type_id, value_type, value FROM crm_multi
 const MULTI_OF_MANY: &str = "SELECT owner_id, id, type_id, value_type, value FROM crm_multifields \
      WHERE entity = ?1 AND owner_id IN (SELECT value FROM json_each(?2)) ORDER BY owner_id, id";
 
+/// Adds an entry with its duplicate-search key (`portico_comm_key`, see
+/// [`crate::duplicates`]).
 const MULTI_INSERT: &str =
-    "INSERT INTO crm_multifields (entity, owner_id, type_id, value_type, value) VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO crm_multifields (entity, owner_id, type_id, value_type, value, value_key) \
+     VALUES (?1, ?2, ?3, ?4, ?5, portico_comm_key(?3, ?5))";
 
-const MULTI_UPDATE: &str =
-    "UPDATE crm_multifields SET value = ?1, value_type = COALESCE(?2, value_type) \
+/// Changes an entry's value and its duplicate-search key.
+const MULTI_UPDATE: &str = "UPDATE crm_multifields SET value = ?1, \
+     value_type = COALESCE(?2, value_type), value_key = portico_comm_key(type_id, ?1) \
      WHERE id = ?3 AND entity = ?4 AND owner_id = ?5";
 
 const MULTI_DELETE_ONE: &str =

@@ -11,12 +11,17 @@ use crate::records::{FieldValue, Record};
 mod build;
 mod check;
 mod seek;
+mod substring;
 #[cfg(test)]
 mod tests;
 
-pub use build::{build_count, build_select, select_fields, window, MULTI_TABLE, UF_VALUES_TABLE};
+pub use build::{
+    build_count, build_count_with, build_select, build_select_with, select_fields, window,
+    MULTI_TABLE, UF_VALUES_TABLE,
+};
 pub use check::validate;
 pub use seek::{build_seek, keyset_order, KeysetOrder, SortPosition};
+pub use substring::{like_literals, SubstringIndex};
 
 /// Sort direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

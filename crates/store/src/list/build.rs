@@ -45,6 +45,11 @@
 //!
 //! A malformed condition (see [`super::validate`]) matches nothing; backends call
 //! [`super::validate`] first so callers get an error instead.
+//!
+//! [`build_select_with`] / [`build_count_with`] take a backend's
+//! [`SubstringIndex`]: a positive `Like`/`LikeRaw` on a free-text column becomes
+//! `(LIKE … AND <the index's condition>)`, the `LIKE` kept as the exact recheck.
+//! [`build_select`] / [`build_count`] render the plain `LIKE`.
 
 use portico_protocol::filter::FilterOp;
 use sea_query::{
@@ -52,6 +57,7 @@ use sea_query::{
     SelectStatement, SimpleExpr, Value,
 };
 
+use super::substring::SubstringIndex;
 use super::{Condition, Direction, ListQuery, OrderKey};
 use crate::entity::{EntityDef, FieldKind, MultiType, StorageType};
 use crate::records::FieldValue;
@@ -103,7 +109,16 @@ pub(super) fn operand_count_ok(op: &FilterOp, n: usize) -> bool {
 /// The page query: `id`, then the columns of [`select_fields`], filtered by the
 /// conditions, ordered (with the `id` tie-breaker) and windowed by `LIMIT`/`OFFSET`.
 pub fn build_select(entity: &EntityDef, q: &ListQuery) -> SelectStatement {
-    let mut s = build_ordered(entity, q, &[]);
+    build_select_with(entity, q, None)
+}
+
+/// [`build_select`], with substring conditions narrowed by `index` when given.
+pub fn build_select_with(
+    entity: &EntityDef,
+    q: &ListQuery,
+    index: Option<&dyn SubstringIndex>,
+) -> SelectStatement {
+    let mut s = build_ordered(entity, q, index, &[]);
     window(&mut s, q.offset, q.limit);
     s
 }
@@ -114,13 +129,15 @@ pub fn window(s: &mut SelectStatement, offset: u64, limit: u64) {
     s.limit(cap(limit)).offset(cap(offset));
 }
 
-/// [`build_select`] without a window, with `extra` AND-ed to the conditions.
-/// The `id` tie-breaker runs in the direction of the last sort key (ascending
-/// without one): ties have no order of their own, and with one sort key the
-/// whole order is then an index walk (`(key, id)` both ways) instead of a sort.
+/// [`build_select_with`] without a window, with `extra` AND-ed to the
+/// conditions. The `id` tie-breaker runs in the direction of the last sort key
+/// (ascending without one): ties have no order of their own, and with one sort
+/// key the whole order is then an index walk (`(key, id)` both ways) instead of
+/// a sort.
 pub(super) fn build_ordered(
     entity: &EntityDef,
     q: &ListQuery,
+    index: Option<&dyn SubstringIndex>,
     extra: &[SimpleExpr],
 ) -> SelectStatement {
     let table = Alias::new(entity.table);
@@ -131,7 +148,7 @@ pub(super) fn build_ordered(
     }
     s.from(table.clone());
     if !q.conditions.is_empty() {
-        s.cond_where(where_cond(entity, &q.conditions));
+        s.cond_where(where_cond(entity, &q.conditions, index));
     }
     for e in extra {
         s.and_where(e.clone());
@@ -172,26 +189,39 @@ pub(super) fn build_ordered(
 
 /// `SELECT COUNT(*)` of the rows matching the query's conditions.
 pub fn build_count(entity: &EntityDef, q: &ListQuery) -> SelectStatement {
+    build_count_with(entity, q, None)
+}
+
+/// [`build_count`], with substring conditions narrowed by `index` when given.
+pub fn build_count_with(
+    entity: &EntityDef,
+    q: &ListQuery,
+    index: Option<&dyn SubstringIndex>,
+) -> SelectStatement {
     let mut s = Query::select();
     s.expr(Func::count(Expr::col(Asterisk)))
         .from(Alias::new(entity.table));
     if !q.conditions.is_empty() {
-        s.cond_where(where_cond(entity, &q.conditions));
+        s.cond_where(where_cond(entity, &q.conditions, index));
     }
     s
 }
 
 /// All conditions AND-ed.
-fn where_cond(entity: &EntityDef, conditions: &[Condition]) -> Cond {
+fn where_cond(
+    entity: &EntityDef,
+    conditions: &[Condition],
+    index: Option<&dyn SubstringIndex>,
+) -> Cond {
     conditions
         .iter()
-        .fold(Cond::all(), |cond, c| cond.add(condition(entity, c)))
+        .fold(Cond::all(), |cond, c| cond.add(condition(entity, c, index)))
 }
 
 /// One condition; a malformed one matches nothing.
-fn condition(entity: &EntityDef, c: &Condition) -> Cond {
+fn condition(entity: &EntityDef, c: &Condition, index: Option<&dyn SubstringIndex>) -> Cond {
     let expr = match c {
-        Condition::Field { field, op, values } => field_expr(entity, *field, op, values),
+        Condition::Field { field, op, values } => field_expr(entity, *field, op, values, index),
         Condition::Multi { kind, op, values } => multi_expr(entity, *kind, op, values),
         Condition::UserField {
             field_id,
@@ -203,9 +233,9 @@ fn condition(entity: &EntityDef, c: &Condition) -> Cond {
         Condition::Any(group) => {
             return group
                 .iter()
-                .fold(Cond::any(), |any, c| any.add(condition(entity, c)))
+                .fold(Cond::any(), |any, c| any.add(condition(entity, c, index)))
         }
-        Condition::All(group) => return where_cond(entity, group),
+        Condition::All(group) => return where_cond(entity, group, index),
     };
     Cond::all().add(expr.unwrap_or_else(never))
 }
@@ -233,6 +263,7 @@ fn field_expr(
     pos: usize,
     op: &FilterOp,
     values: &[FieldValue],
+    index: Option<&dyn SubstringIndex>,
 ) -> Option<SimpleExpr> {
     let f = entity.fields.get(pos).filter(|f| f.is_stored())?;
     let col: SimpleExpr = Expr::col((Alias::new(entity.table), Alias::new(f.column))).into();
@@ -258,10 +289,16 @@ fn field_expr(
         return Some(ne.or(col.is_null()));
     }
     let expr = positive_expr(col.clone(), text, fold, &pos_op, values)?;
-    Some(if negated {
-        expr.not().or(col.is_null())
-    } else {
-        expr
+    if negated {
+        return Some(expr.not().or(col.is_null()));
+    }
+    let narrowed = index
+        .filter(|_| fold)
+        .zip(like_pattern(&pos_op, values))
+        .and_then(|(index, pattern)| index.narrow(entity, pos, &pattern));
+    Some(match narrowed {
+        Some(narrow) => expr.and(narrow),
+        None => expr,
     })
 }
 
@@ -433,15 +470,21 @@ fn positive_expr(
             [a, b] => col.between(value(a), value(b)),
             _ => return None,
         },
-        FilterOp::Like => like(
-            col,
-            text,
-            format!("%{}%", escape_like(&like_text(values.first()?)?)),
-        ),
-        FilterOp::LikeRaw => like(col, text, raw_pattern(like_text(values.first()?)?)),
+        FilterOp::Like | FilterOp::LikeRaw => like(col, text, like_pattern(op, values)?),
         // Negated operators never reach here: callers split them with `positive`.
         _ => return None,
     })
+}
+
+/// The pattern a positive Like operator compares with (before `LOWER`):
+/// `%…%` around the escaped operand for `Like`, the operand itself for `LikeRaw`.
+fn like_pattern(op: &FilterOp, values: &[FieldValue]) -> Option<String> {
+    let text = like_text(values.first()?)?;
+    match op {
+        FilterOp::Like => Some(format!("%{}%", escape_like(&text))),
+        FilterOp::LikeRaw => Some(raw_pattern(text)),
+        _ => None,
+    }
 }
 
 /// The text a Like operand stands for; numbers as written, `Null` is malformed.

@@ -22,7 +22,7 @@
 use sea_query::{Alias, Expr, ExprTrait, SelectStatement, SimpleExpr};
 
 use super::build::{build_ordered, value};
-use super::{Direction, ListQuery, OrderKey};
+use super::{Direction, ListQuery, OrderKey, SubstringIndex};
 use crate::entity::EntityDef;
 use crate::records::{FieldValue, Record};
 
@@ -80,11 +80,14 @@ impl KeysetOrder {
 
 /// The queries whose rows, one run after the other, are exactly the rows of
 /// `q` (same conditions, same order) after `after`; no window is set.
+/// Substring conditions are narrowed by `index` as in
+/// [`super::build_select_with`].
 pub fn build_seek(
     entity: &EntityDef,
     q: &ListQuery,
     order: KeysetOrder,
     after: &SortPosition,
+    index: Option<&dyn SubstringIndex>,
 ) -> Vec<SelectStatement> {
     let table = Alias::new(entity.table);
     let id = || -> SimpleExpr { Expr::col((table.clone(), Alias::new("id"))).into() };
@@ -97,10 +100,10 @@ pub fn build_seek(
         }
     };
     let Some(key) = order.key.and_then(|pos| entity.fields.get(pos)) else {
-        return vec![build_ordered(entity, q, &[id_after()])];
+        return vec![build_ordered(entity, q, index, &[id_after()])];
     };
     let col = || -> SimpleExpr { Expr::col((table.clone(), Alias::new(key.column))).into() };
-    let run = |extra: Vec<SimpleExpr>| build_ordered(entity, q, &extra);
+    let run = |extra: Vec<SimpleExpr>| build_ordered(entity, q, index, &extra);
     if after.value.is_null() {
         let nulls = run(vec![col().is_null(), id_after()]);
         return if asc {

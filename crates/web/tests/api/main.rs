@@ -32,6 +32,7 @@ mod placements;
 mod record_answers;
 mod rights;
 mod scrum;
+mod search;
 mod sign_in_attempt;
 mod sizes;
 mod stats;
