@@ -1,8 +1,9 @@
 -- List paging at scale. `list_generations` holds, per CRM entity, a number
 -- that every committed change to what a list filter can see moves forward: a
 -- row of the entity's table, or one of its multi-fields or user-field values,
--- inserted, updated or deleted (the triggers below, so no write path can forget
--- it). A server may keep a list's `total` and where its last page ended while
+-- inserted, updated or deleted (triggers, so no write path can forget it: the
+-- multi-field and user-field ones below, the entity tables' in migration 0029,
+-- where each table has one trigger per kind of change). A server may keep a list's `total` and where its last page ended while
 -- the number it read in the same read transaction is unchanged: the data is then
 -- exactly what it counted. The number lives in the database, so every server
 -- sharing it sees every other's writes.
@@ -17,42 +18,6 @@ CREATE TABLE list_generations (
 
 INSERT INTO list_generations (entity) VALUES ('LEAD'), ('DEAL'), ('CONTACT'), ('COMPANY');
 
-CREATE TRIGGER crm_leads_generation_insert AFTER INSERT ON crm_leads BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'LEAD';
-END;
-CREATE TRIGGER crm_leads_generation_update AFTER UPDATE ON crm_leads BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'LEAD';
-END;
-CREATE TRIGGER crm_leads_generation_delete AFTER DELETE ON crm_leads BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'LEAD';
-END;
-CREATE TRIGGER crm_deals_generation_insert AFTER INSERT ON crm_deals BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'DEAL';
-END;
-CREATE TRIGGER crm_deals_generation_update AFTER UPDATE ON crm_deals BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'DEAL';
-END;
-CREATE TRIGGER crm_deals_generation_delete AFTER DELETE ON crm_deals BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'DEAL';
-END;
-CREATE TRIGGER crm_contacts_generation_insert AFTER INSERT ON crm_contacts BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'CONTACT';
-END;
-CREATE TRIGGER crm_contacts_generation_update AFTER UPDATE ON crm_contacts BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'CONTACT';
-END;
-CREATE TRIGGER crm_contacts_generation_delete AFTER DELETE ON crm_contacts BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'CONTACT';
-END;
-CREATE TRIGGER crm_companies_generation_insert AFTER INSERT ON crm_companies BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'COMPANY';
-END;
-CREATE TRIGGER crm_companies_generation_update AFTER UPDATE ON crm_companies BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'COMPANY';
-END;
-CREATE TRIGGER crm_companies_generation_delete AFTER DELETE ON crm_companies BEGIN
-    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'COMPANY';
-END;
 CREATE TRIGGER crm_multifields_generation_insert AFTER INSERT ON crm_multifields BEGIN
     UPDATE list_generations SET generation = generation + 1 WHERE entity = NEW.entity;
 END;

@@ -9,7 +9,11 @@
 --    reading a common trigram's rows is about three times faster than with a
 --    contentless table's delete markers. Triggers keep it in step with every
 --    insert, change and delete. The list queries keep their `LIKE` as the
---    recheck, so the index only has to find every candidate.
+--    recheck, so the index only has to find every candidate. Each table has
+--    one trigger per kind of change, which also moves the entity's list
+--    generation (migration 0028): SQLite fails the first statement prepared
+--    after another connection changed the schema when a table has two
+--    triggers for the same change and one of them writes an FTS5 table.
 -- 2. `crm.duplicate.findbycomm`: `crm_multifields.value_key` holds each
 --    entry's normalised value (phone digits; other kinds trimmed and
 --    lower-cased), computed by the `portico_comm_key` function every Portico
@@ -24,25 +28,28 @@ CREATE VIRTUAL TABLE crm_leads_search USING fts5 (
     tokenize = 'trigram case_sensitive 1'
 );
 
-CREATE TRIGGER crm_leads_search_insert AFTER INSERT ON crm_leads BEGIN
+CREATE TRIGGER crm_leads_after_insert AFTER INSERT ON crm_leads BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'LEAD';
     INSERT INTO crm_leads_search (rowid, title, name, second_name, last_name, company_title)
-    VALUES (new.id, lower(new.title), lower(new.name), lower(new.second_name),
-            lower(new.last_name), lower(new.company_title));
+    VALUES (new.id, lower(new.title), lower(new.name), lower(new.second_name), lower(new.last_name), lower(new.company_title));
 END;
 
-CREATE TRIGGER crm_leads_search_update
-AFTER UPDATE OF title, name, second_name, last_name, company_title ON crm_leads
-WHEN old.title IS NOT new.title OR old.name IS NOT new.name
-  OR old.second_name IS NOT new.second_name OR old.last_name IS NOT new.last_name
-  OR old.company_title IS NOT new.company_title
-BEGIN
-    UPDATE crm_leads_search SET title = lower(new.title), name = lower(new.name),
-        second_name = lower(new.second_name), last_name = lower(new.last_name),
+CREATE TRIGGER crm_leads_after_update AFTER UPDATE ON crm_leads BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'LEAD';
+    UPDATE crm_leads_search SET title = lower(new.title),
+        name = lower(new.name),
+        second_name = lower(new.second_name),
+        last_name = lower(new.last_name),
         company_title = lower(new.company_title)
-    WHERE rowid = new.id;
+    WHERE rowid = new.id AND (old.title IS NOT new.title
+        OR old.name IS NOT new.name
+        OR old.second_name IS NOT new.second_name
+        OR old.last_name IS NOT new.last_name
+        OR old.company_title IS NOT new.company_title);
 END;
 
-CREATE TRIGGER crm_leads_search_delete AFTER DELETE ON crm_leads BEGIN
+CREATE TRIGGER crm_leads_after_delete AFTER DELETE ON crm_leads BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'LEAD';
     DELETE FROM crm_leads_search WHERE rowid = old.id;
 END;
 
@@ -55,22 +62,24 @@ CREATE VIRTUAL TABLE crm_contacts_search USING fts5 (
     tokenize = 'trigram case_sensitive 1'
 );
 
-CREATE TRIGGER crm_contacts_search_insert AFTER INSERT ON crm_contacts BEGIN
+CREATE TRIGGER crm_contacts_after_insert AFTER INSERT ON crm_contacts BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'CONTACT';
     INSERT INTO crm_contacts_search (rowid, name, second_name, last_name)
     VALUES (new.id, lower(new.name), lower(new.second_name), lower(new.last_name));
 END;
 
-CREATE TRIGGER crm_contacts_search_update
-AFTER UPDATE OF name, second_name, last_name ON crm_contacts
-WHEN old.name IS NOT new.name OR old.second_name IS NOT new.second_name
-  OR old.last_name IS NOT new.last_name
-BEGIN
+CREATE TRIGGER crm_contacts_after_update AFTER UPDATE ON crm_contacts BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'CONTACT';
     UPDATE crm_contacts_search SET name = lower(new.name),
-        second_name = lower(new.second_name), last_name = lower(new.last_name)
-    WHERE rowid = new.id;
+        second_name = lower(new.second_name),
+        last_name = lower(new.last_name)
+    WHERE rowid = new.id AND (old.name IS NOT new.name
+        OR old.second_name IS NOT new.second_name
+        OR old.last_name IS NOT new.last_name);
 END;
 
-CREATE TRIGGER crm_contacts_search_delete AFTER DELETE ON crm_contacts BEGIN
+CREATE TRIGGER crm_contacts_after_delete AFTER DELETE ON crm_contacts BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'CONTACT';
     DELETE FROM crm_contacts_search WHERE rowid = old.id;
 END;
 
@@ -82,17 +91,20 @@ CREATE VIRTUAL TABLE crm_companies_search USING fts5 (
     tokenize = 'trigram case_sensitive 1'
 );
 
-CREATE TRIGGER crm_companies_search_insert AFTER INSERT ON crm_companies BEGIN
-    INSERT INTO crm_companies_search (rowid, title) VALUES (new.id, lower(new.title));
+CREATE TRIGGER crm_companies_after_insert AFTER INSERT ON crm_companies BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'COMPANY';
+    INSERT INTO crm_companies_search (rowid, title)
+    VALUES (new.id, lower(new.title));
 END;
 
-CREATE TRIGGER crm_companies_search_update AFTER UPDATE OF title ON crm_companies
-WHEN old.title IS NOT new.title
-BEGIN
-    UPDATE crm_companies_search SET title = lower(new.title) WHERE rowid = new.id;
+CREATE TRIGGER crm_companies_after_update AFTER UPDATE ON crm_companies BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'COMPANY';
+    UPDATE crm_companies_search SET title = lower(new.title)
+    WHERE rowid = new.id AND (old.title IS NOT new.title);
 END;
 
-CREATE TRIGGER crm_companies_search_delete AFTER DELETE ON crm_companies BEGIN
+CREATE TRIGGER crm_companies_after_delete AFTER DELETE ON crm_companies BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'COMPANY';
     DELETE FROM crm_companies_search WHERE rowid = old.id;
 END;
 
@@ -103,17 +115,20 @@ CREATE VIRTUAL TABLE crm_deals_search USING fts5 (
     tokenize = 'trigram case_sensitive 1'
 );
 
-CREATE TRIGGER crm_deals_search_insert AFTER INSERT ON crm_deals BEGIN
-    INSERT INTO crm_deals_search (rowid, title) VALUES (new.id, lower(new.title));
+CREATE TRIGGER crm_deals_after_insert AFTER INSERT ON crm_deals BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'DEAL';
+    INSERT INTO crm_deals_search (rowid, title)
+    VALUES (new.id, lower(new.title));
 END;
 
-CREATE TRIGGER crm_deals_search_update AFTER UPDATE OF title ON crm_deals
-WHEN old.title IS NOT new.title
-BEGIN
-    UPDATE crm_deals_search SET title = lower(new.title) WHERE rowid = new.id;
+CREATE TRIGGER crm_deals_after_update AFTER UPDATE ON crm_deals BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'DEAL';
+    UPDATE crm_deals_search SET title = lower(new.title)
+    WHERE rowid = new.id AND (old.title IS NOT new.title);
 END;
 
-CREATE TRIGGER crm_deals_search_delete AFTER DELETE ON crm_deals BEGIN
+CREATE TRIGGER crm_deals_after_delete AFTER DELETE ON crm_deals BEGIN
+    UPDATE list_generations SET generation = generation + 1 WHERE entity = 'DEAL';
     DELETE FROM crm_deals_search WHERE rowid = old.id;
 END;
 

@@ -3,7 +3,14 @@
 //! The answer always has the five sections, PHP-encoded (`[]` when empty),
 //! and stays under the answer-size limit: the command that would pass it gets
 //! an in-band `RESPONSE_TOO_LARGE` and the batch stops there.
+//!
+//! A batch holds its sub-calls' answers (up to that limit) until it answers,
+//! so a client with many batches in flight (`get_all` with 50 at once) could
+//! make the process hold many of them together: at most [`batch_slots`]
+//! batches run at once in a process; the others wait their turn. The bound is
+//! per process, as the memory it protects.
 
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use portico_protocol::batch::{assemble, parse_batch, substitute};
@@ -16,9 +23,21 @@ use crate::context::Ctx;
 use crate::operating::call_counted;
 use crate::registry::MethodOutput;
 
+/// How many batches may run at once in this process: twice the cores, at
+/// least four.
+fn batch_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        tokio::sync::Semaphore::new((2 * cores).max(4))
+    })
+}
+
 /// `batch`.
 pub(super) async fn batch(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let request = parse_batch(&params)?;
+    // The semaphore is never closed, so a permit always comes.
+    let _slot = batch_slots().acquire().await.ok();
     let mut results = Map::new();
     let mut errors = Map::new();
     let mut totals = Map::new();

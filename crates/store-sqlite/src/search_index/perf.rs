@@ -330,8 +330,8 @@ fn search_index_figures() {
 
     let (one_by_one, batch) = insert_costs(&conn, n + 1);
     conn.execute_batch(
-        "DROP TRIGGER crm_leads_search_insert; DROP TRIGGER crm_leads_search_update; \
-         DROP TRIGGER crm_leads_search_delete",
+        "DROP TRIGGER crm_leads_after_insert; DROP TRIGGER crm_leads_after_update; \
+         DROP TRIGGER crm_leads_after_delete",
     )
     .expect("drop triggers");
     let (one_by_one_bare, batch_bare) = insert_costs(&conn, n + 20_001);
