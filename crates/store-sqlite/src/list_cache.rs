@@ -26,7 +26,7 @@ use portico_store::list::SortPosition;
 const MAX_COUNTS: usize = 4096;
 /// Queries whose page ends are remembered, at most.
 const MAX_CURSOR_QUERIES: usize = 256;
-/// Page ends remembered per query, at most (the lowest go first).
+/// Page ends remembered per query, at most (the least recently used go first).
 const MAX_POSITIONS: usize = 1024;
 
 /// Which data an entry describes: the restore epoch and the list generation.
@@ -59,8 +59,8 @@ struct Cursors {
     generation: Version,
     last_use: u64,
     /// Rows before the position (the offset of the row after it) → the
-    /// position of the row at `offset - 1`.
-    positions: BTreeMap<u64, SortPosition>,
+    /// position of the row at `offset - 1`, and when it was last made or used.
+    positions: BTreeMap<u64, (SortPosition, u64)>,
 }
 
 impl ListCache {
@@ -141,11 +141,9 @@ impl ListCache {
             return None;
         }
         cursors.last_use = tick;
-        cursors
-            .positions
-            .range(..=offset)
-            .next_back()
-            .map(|(rows, position)| (*rows, position.clone()))
+        let (rows, (position, last_use)) = cursors.positions.range_mut(..=offset).next_back()?;
+        *last_use = tick;
+        Some((*rows, position.clone()))
     }
 
     /// Remembers that `rows` rows of the query `key` on `generation` end at
@@ -180,9 +178,18 @@ impl ListCache {
             cursors.positions.clear();
         }
         cursors.last_use = tick;
-        cursors.positions.insert(rows, position);
+        cursors.positions.insert(rows, (position, tick));
         if cursors.positions.len() > MAX_POSITIONS {
-            cursors.positions.pop_first();
+            // A walk keeps its frontier and a page asked again keeps its
+            // start: the position unused the longest goes.
+            let oldest = cursors
+                .positions
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(rows, _)| *rows);
+            if let Some(rows) = oldest {
+                cursors.positions.remove(&rows);
+            }
         }
     }
 
@@ -255,6 +262,17 @@ mod tests {
             cache.remember_position("p".into(), v(1), i + 1, at(i as i64));
         }
         assert_eq!(cache.lock().cursors["p"].positions.len(), MAX_POSITIONS);
+        // A position made after a long walk (a page asked again) stays, and a
+        // used one outlives the others.
+        cache.remember_position("p".into(), v(1), 3, at(3));
+        assert_eq!(cache.position_before("p", v(1), 3), Some((3, at(3))));
+        for i in 0..(MAX_POSITIONS as u64) {
+            cache.remember_position("p".into(), v(1), 10_000 + i, at(1));
+            if i % 100 == 0 {
+                assert!(cache.position_before("p", v(1), 3).is_some());
+            }
+        }
+        assert_eq!(cache.position_before("p", v(1), 3), Some((3, at(3))));
         for i in 0..(MAX_CURSOR_QUERIES + 3) {
             cache.remember_position(format!("c{i}"), v(1), 1, at(1));
         }
