@@ -11,14 +11,16 @@ OUT_DIR/api.json (summaries) and OUT_DIR/walk_pages.json (every page of the
 filtered walk: start, ms).
 
 Steps:
-- each case of million_cases.cases(): one untimed call, then REPEAT timed ones;
-- the filtered first page again, REPEAT times right after a write
-  (`crm.lead.update` of one lead's COMMENTS, which changes no count);
+- each case of million_cases.cases(), by its kind: REPEAT calls each right
+  after a write (`crm.lead.update` of one lead's COMMENTS, which changes no
+  count), then one untimed call and REPEAT timed ones of the same request, for
+  a first page with `total`; the untimed and timed calls alone for the others;
+  one call at each of REPEAT distinct starts for a random jump;
+- 20 sequential pages after a jump: no filter near 900,000 and
+  `order[TITLE]=DESC` after 500,000;
 - the filtered walk, start = 0, 50, 100, … to the end; past WALK_BUDGET_S
   seconds it stops and reaches the remaining windows by a jump to the page
-  before each (0 = no budget);
-- 20 sequential pages after a jump: no filter near 900,000 and
-  `order[TITLE]=DESC` after 500,000.
+  before each (0 = no budget).
 """
 
 import http.client
@@ -110,6 +112,22 @@ def timed_case(client, case, repeat):
     return out
 
 
+def jump_case(client, case):
+    """One timed call at each of the case's starts, each start asked once."""
+    samples, ids, seen = [], None, set()
+    for start in case.starts:
+        ms, doc = client.call(case.method, case.query_at(start))
+        page = check_answer(case, doc)
+        if len(page) != mc.PAGE or seen & set(page):
+            fail(f"{case.name} start={start}: {len(page)} rows, or rows of another start")
+        seen |= set(page)
+        ids = ids or page
+        samples.append(ms)
+    out = summary(samples)
+    out.update(label=case.label, ids=ids, starts=case.starts, total=doc.get("total"))
+    return out
+
+
 def after_write(client, case, repeat, lead_id):
     """`repeat` calls of `case`, each right after a write (not timed)."""
     samples = []
@@ -121,9 +139,7 @@ def after_write(client, case, repeat, lead_id):
         ms, doc = client.call(case.method, case.query)
         check_answer(case, doc)
         samples.append(ms)
-    out = summary(samples)
-    out["label"] = case.label + ", first call after a write"
-    return out
+    return summary(samples)
 
 
 def check_filtered_rows(rows, after_id, start):
@@ -213,18 +229,22 @@ def main():
     webhook, leads, min_id, repeat, budget, out_dir = sys.argv[1:7]
     leads, min_id, repeat, budget = int(leads), int(min_id), int(repeat), float(budget)
     client = Client(webhook)
-    all_cases = mc.cases(leads, min_id)
+    all_cases = mc.cases(leads, min_id, repeat)
     filtered = next(c.total for c in all_cases if c.name == "filtered_first")
     result = {"cases": {}, "leads": leads, "min_id": min_id, "repeat": repeat,
               "filtered": filtered}
 
-    first = next(c for c in all_cases if c.name == "filtered_first")
-    print(f"  {first.label}: first call after a write ×{repeat}", flush=True)
-    r = after_write(client, first, repeat, min_id)
-    result["filtered_first_after_write"] = r
-    print(f"    median {r['median_ms']} ms, min {r['min_ms']} ms", flush=True)
     for case in all_cases:
-        r = timed_case(client, case, repeat)
+        if case.kind == "jump":
+            r = jump_case(client, case)
+        else:
+            if case.kind == "first":
+                w = after_write(client, case, repeat, min_id)
+                print(f"  {case.label}, first call after a write: median {w['median_ms']} ms, "
+                      f"min {w['min_ms']} ms", flush=True)
+            r = timed_case(client, case, repeat)
+            if case.kind == "first":
+                r["after_write"] = w
         result["cases"][case.name] = r
         print(f"  {case.label}: median {r['median_ms']} ms, min {r['min_ms']} ms", flush=True)
 
