@@ -214,7 +214,7 @@ def report(out, seconds, command):
         "",
         f"- Server: VmRSS **{mem['VmRSS']:,.0f} MB**, VmHWM {mem['VmHWM']:,.0f} MB "
         f"(RssAnon {mem.get('RssAnon', 0):,.0f} MB, RssFile {mem.get('RssFile', 0):,.0f} MB: "
-        "file pages include the readers' 256 MB memory map of the database).",
+        "Portico's readers read the database through SQLite's page cache, without a memory map).",
         f"- Database: main file {sizes['main'] / 2**20:,.0f} MB + WAL {sizes.get('wal', 0) / 2**20:,.0f} MB; "
         f"`PRAGMA page_count` {pages:,} × {page_size:,} bytes.",
         "",
@@ -228,7 +228,7 @@ def report(out, seconds, command):
         "between: a cached answer or count may serve it. A random jump asks each of its starts once, "
         "so no page is answered from a previous call of the same page.",
         "- SQLite alone: the plain SQL forms (`COUNT(*)`, `SELECT * … LIMIT 50 OFFSET n`, "
-        "`LIKE '%…%'`, `ORDER BY title DESC, id`) on a read-only connection with the readers' memory "
+        "`LIKE '%…%'`, `ORDER BY title DESC, id`) on a read-only connection with a 256 MB memory "
         "map, after the single-client part, while the server was idle. Portico answers `total` with "
         "every page, so its column adds the COUNT to the page. A sequential page in plain SQL is an "
         "OFFSET like any other. The duplicate search runs Portico's own candidate query "
