@@ -20,11 +20,11 @@
 # Fails loudly on any error answer or wrong result. Writes raw outputs to
 # bench/out-million/ and the report to bench/MILLION.md. Reads no stdin.
 # About 3 minutes at 100,000 leads once built; at 1,000,000 the run is bounded by
-# the budgets below (the filtered walk and each get_all), up to about 2 hours on
+# the budgets below (the filtered walk and each get_all), about an hour on
 # a list engine whose pages cost OFFSET + COUNT.
 #
 # Env (defaults): BENCH_LEADS (1000000), BENCH_REPEAT (7), BENCH_SEED_CONCURRENCY (32),
-# BENCH_WALK_BUDGET (1800 s; 0 = no cap), BENCH_GETALL_TIMEOUT (1800 s),
+# BENCH_WALK_BUDGET (900 s; 0 = no cap), BENCH_GETALL_TIMEOUT (900 s),
 # BENCH_GETALL_RPS (0 = fast_bitrix24's pacing off; 2 = its default pacing),
 # BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
 # BENCH_OUT (bench/out-million), BENCH_RESULTS_MD (bench/MILLION.md; empty = don't write),
@@ -37,8 +37,8 @@ cd "$ROOT"
 LEADS="${BENCH_LEADS:-1000000}"
 REPEAT="${BENCH_REPEAT:-7}"
 SEED_CONCURRENCY="${BENCH_SEED_CONCURRENCY:-32}"
-WALK_BUDGET="${BENCH_WALK_BUDGET:-1800}"
-GETALL_TIMEOUT="${BENCH_GETALL_TIMEOUT:-1800}"
+WALK_BUDGET="${BENCH_WALK_BUDGET:-900}"
+GETALL_TIMEOUT="${BENCH_GETALL_TIMEOUT:-900}"
 GETALL_RPS="${BENCH_GETALL_RPS:-0}"
 DURATION="${BENCH_DURATION:-10s}"
 CONNS="${BENCH_CONNECTIONS:-64}"
