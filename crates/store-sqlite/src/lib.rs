@@ -47,6 +47,8 @@ mod stage_history;
 mod statuses;
 mod tasks;
 mod tasks_items;
+#[cfg(test)]
+mod test_support;
 mod user_field_events;
 mod user_fields;
 mod users;

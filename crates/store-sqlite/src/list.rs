@@ -200,7 +200,7 @@ mod tests {
     use portico_store::list::build_count;
 
     use super::*;
-    use crate::connection::{open, Role};
+    use crate::test_support::{migrated, statement_plan};
 
     /// The query plan of the page query of `conditions` on `entity`.
     fn plan(conn: &Connection, entity: &EntityDef, conditions: Vec<Condition>) -> String {
@@ -213,16 +213,7 @@ mod tests {
             with_multi: false,
             with_uf: false,
         };
-        let (text, values) = build_count(entity, &q).build_rusqlite(SqliteQueryBuilder);
-        let mut stmt = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
-            .expect("prepare");
-        let rows = stmt
-            .query_map(&*values.as_params(), |r| r.get::<_, String>(3))
-            .expect("plan");
-        rows.collect::<Result<Vec<_>, _>>()
-            .expect("rows")
-            .join(" / ")
+        statement_plan(conn, build_count(entity, &q))
     }
 
     fn in_any_case(entity: &EntityDef, name: &str, v: &str) -> Condition {
@@ -238,9 +229,7 @@ mod tests {
     #[test]
     fn text_equality_in_any_case_uses_the_lower_indexes() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("t.db");
-        let mut conn = open(&path, Role::Writer, &crate::SqliteOptions::default()).expect("open");
-        crate::migrate::migrate(&mut conn).expect("migrate");
+        let conn = migrated(dir.path());
         let p = plan(
             &conn,
             &CONTACT,
@@ -264,20 +253,6 @@ mod tests {
         assert!(p.contains("crm_leads_status_id"), "{p}");
     }
 
-    /// The query plan of one statement.
-    fn statement_plan(conn: &Connection, statement: SelectStatement) -> String {
-        let (text, values) = statement.build_rusqlite(SqliteQueryBuilder);
-        let mut stmt = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
-            .expect("prepare");
-        let rows = stmt
-            .query_map(&*values.as_params(), |r| r.get::<_, String>(3))
-            .expect("plan");
-        rows.collect::<Result<Vec<_>, _>>()
-            .expect("rows")
-            .join(" / ")
-    }
-
     /// Ordered pages walk an index (no sort of the whole table), and their
     /// keyset continuations start inside it.
     #[test]
@@ -286,9 +261,7 @@ mod tests {
         use portico_store::{Direction, OrderKey};
 
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("t.db");
-        let mut conn = open(&path, Role::Writer, &crate::SqliteOptions::default()).expect("open");
-        crate::migrate::migrate(&mut conn).expect("migrate");
+        let conn = migrated(dir.path());
         let field = |name: &str| LEAD.index_of(name).expect("field");
         for (name, index) in [
             ("TITLE", "crm_leads_title"),

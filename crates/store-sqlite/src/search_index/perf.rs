@@ -21,6 +21,7 @@ use sea_query_rusqlite::RusqliteBinder;
 use super::SearchIndex;
 use crate::connection::{open, Role};
 use crate::entity_sql::EntitySql;
+use crate::test_support::{plan, statement_plan};
 use crate::SqliteOptions;
 
 /// The scan duplicate search ran before `value_key`: entries whose value holds
@@ -66,19 +67,6 @@ fn count(conn: &Connection, statement: SelectStatement) -> i64 {
     let mut stmt = conn.prepare_cached(&text).expect("prepare");
     stmt.query_row(&*values.as_params(), |r| r.get(0))
         .expect("count")
-}
-
-fn plan(conn: &Connection, statement: SelectStatement) -> String {
-    let (text, values) = statement.build_rusqlite(SqliteQueryBuilder);
-    let mut stmt = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
-        .expect("prepare");
-    let rows = stmt
-        .query_map(&*values.as_params(), |r| r.get::<_, String>(3))
-        .expect("plan");
-    rows.collect::<Result<Vec<_>, _>>()
-        .expect("rows")
-        .join(" / ")
 }
 
 /// Adds leads `from..to` as `bench/seed.py` does, in one transaction.
@@ -170,12 +158,15 @@ fn search_index_figures() {
     let q = title_like("Lead 12345");
     println!(
         "plan, indexed: {}",
-        plan(
+        statement_plan(
             &reader,
             build_count_with(&LEAD, &q, Some(&SearchIndex::always()))
         )
     );
-    println!("plan, LIKE:    {}", plan(&reader, build_count(&LEAD, &q)));
+    println!(
+        "plan, LIKE:    {}",
+        statement_plan(&reader, build_count(&LEAD, &q))
+    );
     // Needles from one record in 100,000 to every record.
     let needles = [
         "Lead 12345",
@@ -239,7 +230,7 @@ fn search_index_figures() {
     let q = search("Lead 12345");
     println!(
         "plan, UI search: {}",
-        plan(
+        statement_plan(
             &reader,
             build_count_with(&LEAD, &q, Some(&SearchIndex::probing(&reader)))
         )
@@ -302,20 +293,11 @@ fn search_index_figures() {
         ms(indexed),
         ms(scan)
     );
-    let p = {
-        let mut stmt = reader
-            .prepare(&format!(
-                "EXPLAIN QUERY PLAN {}",
-                crate::duplicates::OWNERS_BY_KEY
-            ))
-            .expect("prepare");
-        let rows = stmt
-            .query_map(params!["LEAD", "PHONE", "[]"], |r| r.get::<_, String>(3))
-            .expect("plan");
-        rows.collect::<Result<Vec<_>, _>>()
-            .expect("rows")
-            .join(" / ")
-    };
+    let p = plan(
+        &reader,
+        crate::duplicates::OWNERS_BY_KEY,
+        params!["LEAD", "PHONE", "[]"],
+    );
     println!("plan, findbycomm: {p}");
 
     println!(

@@ -13,19 +13,14 @@ use sea_query_rusqlite::RusqliteBinder;
 use super::tests::{like, pos, query, reader, store};
 use super::*;
 use crate::connection::{open, Role};
+use crate::test_support::{migrated, plan};
 use crate::{SqliteOptions, SqliteStore};
 
 /// A needle most records contain is scanned for; a rare one is looked up.
 #[test]
 fn list_queries_scan_for_needles_most_records_contain() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut conn = open(
-        &dir.path().join("t.db"),
-        Role::Writer,
-        &SqliteOptions::default(),
-    )
-    .expect("open");
-    crate::migrate::migrate(&mut conn).expect("migrate");
+    let mut conn = migrated(dir.path());
     let tx = conn.transaction().expect("tx");
     for i in 1..=1200 {
         tx.execute(
@@ -209,29 +204,10 @@ async fn list_queries_go_through_the_index() {
     assert_eq!(listed(&store, &LEAD, "TITLE", "tr").await, [lead]);
 }
 
-/// The plan of `sql` with `params`, its details joined by ` / `.
-fn plan(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> String {
-    let mut stmt = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-        .expect("prepare");
-    let rows = stmt
-        .query_map(params, |r| r.get::<_, String>(3))
-        .expect("plan");
-    rows.collect::<Result<Vec<_>, _>>()
-        .expect("rows")
-        .join(" / ")
-}
-
 #[test]
 fn substring_and_duplicate_searches_use_their_indexes() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut conn = open(
-        &dir.path().join("t.db"),
-        Role::Writer,
-        &SqliteOptions::default(),
-    )
-    .expect("open");
-    crate::migrate::migrate(&mut conn).expect("migrate");
+    let conn = migrated(dir.path());
     let mut q = query(vec![like(&LEAD, "TITLE", FilterOp::Like, "Lead 12345")]);
     q.limit = 50;
     let (text, values) =
