@@ -49,18 +49,11 @@ VENV="${SDK_VENV:-$ROOT/target/sdk-venv}"
 export BENCH_LUA_DIR="$ROOT/bench/lua"
 export PYTHONDONTWRITEBYTECODE=1
 
-say() { printf '\n== %s\n' "$*"; }
-die() { printf '\nBENCH FAILED: %s\n\n' "$*" >&2; exit 1; }
+source "$ROOT/bench/lib.sh"
 T0=$(date +%s)
 
 # --- tools -----------------------------------------------------------------
-if ! command -v wrk >/dev/null 2>&1; then
-  [[ "$(id -u)" -eq 0 ]] || die "wrk is missing; install it (apt-get install wrk) or run as root"
-  say "installing wrk"
-  apt-get update -qq </dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk </dev/null >/dev/null
-fi
-command -v wrk >/dev/null || die "wrk did not install"
+need_wrk
 
 BIN="$ROOT/target/release/portico"
 if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
@@ -70,18 +63,8 @@ fi
 [[ -x "$BIN" ]] || die "missing $BIN"
 
 # The SDK virtualenv, as tests/sdk/run.sh makes it (pinned packages from PyPI).
-REQ="$ROOT/tests/sdk/requirements.txt"
-if [[ ! -x "$VENV/bin/python" ]]; then
-  say "creating the virtualenv $VENV"
-  python3 -m venv "$VENV"
-fi
-stamp="$VENV/.requirements.sha256"
-want="$(sha256sum "$REQ" | cut -d' ' -f1)"
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-  say "installing $(grep -c . "$REQ") pinned packages into $VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ" </dev/null
-  echo "$want" > "$stamp"
-fi
+source "$ROOT/tests/sdk/venv.sh"
+ensure_sdk_venv "$VENV" "$ROOT/tests/sdk/requirements.txt" say
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -91,11 +74,7 @@ PORTICO_PID=""
 
 cleanup() {
   local rc=$?
-  if [[ -n "$PORTICO_PID" ]] && kill -0 "$PORTICO_PID" 2>/dev/null; then
-    kill -TERM "$PORTICO_PID" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$PORTICO_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$PORTICO_PID" 2>/dev/null || true
-  fi
+  stop "$PORTICO_PID"
   if [[ $rc -ne 0 && -f "$WORK/portico.log" ]]; then
     echo "--- last lines of the Portico log:" >&2
     tail -n 20 "$WORK/portico.log" >&2 || true
@@ -144,17 +123,8 @@ say "starting Portico"
 "$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --limits off \
   --admin-password "bench-admin-password" </dev/null >> "$WORK/portico.log" 2>&1 &
 PORTICO_PID=$!
-ADDR=""
-for _ in $(seq 300); do
-  kill -0 "$PORTICO_PID" 2>/dev/null || { cat "$WORK/portico.log" >&2; die "Portico exited"; }
-  ADDR="$(sed -n 's#.*Portico listening on http://\([0-9.:]*\).*#\1#p' "$WORK/portico.log" | head -n1)"
-  [[ -n "$ADDR" ]] && break
-  sleep 0.1
-done
-[[ -n "$ADDR" ]] || die "no 'Portico listening on' line after 30 s"
-hook="$("$BIN" webhook add --data-dir "$DATA" --user admin --scope crm,user --name bench </dev/null)"
-HOOK_PATH="$(printf '%s\n' "$hook" | grep -o '/rest/[0-9]*/[a-z0-9]*/' | head -n1)"
-[[ -n "$HOOK_PATH" ]] || die "unexpected 'webhook add' output: $hook"
+ADDR="$(wait_addr "$PORTICO_PID" "$WORK/portico.log" 'Portico listening on http://')"
+HOOK_PATH="$(hook_path "$BIN" "$DATA")"
 API="http://$ADDR$HOOK_PATH"
 DB="$DATA/portico.sqlite3"
 [[ -f "$DB" ]] || die "no database at $DB"

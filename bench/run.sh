@@ -31,18 +31,11 @@ OUT="${BENCH_OUT:-$ROOT/bench/out}"
 RESULTS_MD="${BENCH_RESULTS_MD-$ROOT/bench/RESULTS.md}"
 export BENCH_LUA_DIR="$ROOT/bench/lua"
 
-say() { printf '\n== %s\n' "$*"; }
-die() { printf '\nBENCH FAILED: %s\n\n' "$*" >&2; exit 1; }
+source "$ROOT/bench/lib.sh"
 T0=$(date +%s)
 
 # --- wrk -------------------------------------------------------------------
-if ! command -v wrk >/dev/null 2>&1; then
-  [[ "$(id -u)" -eq 0 ]] || die "wrk is missing; install it (apt-get install wrk) or run as root"
-  say "installing wrk"
-  apt-get update -qq </dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk </dev/null >/dev/null
-fi
-command -v wrk >/dev/null || die "wrk did not install"
+need_wrk
 
 # --- build -----------------------------------------------------------------
 BIN="$ROOT/target/release/portico"
@@ -60,16 +53,6 @@ DATA="$WORK/data"
 HELLO_PID=""
 PORTICO_PID=""
 
-stop() { # pid
-  local pid="$1"
-  [[ -n "$pid" ]] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   stop "$PORTICO_PID"
@@ -82,17 +65,6 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT INT TERM
-
-wait_addr() { # pid log pattern → prints ADDR
-  local pid="$1" log="$2" pattern="$3" addr=""
-  for _ in $(seq 300); do
-    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "server $pid exited"; }
-    addr="$(sed -n "s#.*$pattern\\([0-9.:]*\\).*#\\1#p" "$log" | head -n1)"
-    [[ -n "$addr" ]] && { echo "$addr"; return 0; }
-    sleep 0.1
-  done
-  die "no '$pattern' line in $log after 30 s"
-}
 
 start_portico() { # listen address
   : >> "$WORK/portico.log"
@@ -110,9 +82,7 @@ HELLO_ADDR="$(wait_addr "$HELLO_PID" "$WORK/hello.log" 'hello listening on http:
 
 start_portico 127.0.0.1:0
 PORTICO_ADDR="$(wait_addr "$PORTICO_PID" "$WORK/portico.log" 'Portico listening on http://')"
-hook="$("$BIN" webhook add --data-dir "$DATA" --user admin --scope crm,user --name bench </dev/null)"
-HOOK_PATH="$(printf '%s\n' "$hook" | grep -o '/rest/[0-9]*/[a-z0-9]*/' | head -n1)"
-[[ -n "$HOOK_PATH" ]] || die "unexpected 'webhook add' output: $hook"
+HOOK_PATH="$(hook_path "$BIN" "$DATA")"
 API="http://$PORTICO_ADDR$HOOK_PATH"
 echo "baseline http://$HELLO_ADDR/  portico http://$PORTICO_ADDR (pid $PORTICO_PID)"
 

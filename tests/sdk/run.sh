@@ -21,17 +21,8 @@ REQ="$ROOT/tests/sdk/requirements.txt"
 log() { printf '[sdk] %s\n' "$*" >&2; }
 
 # --- Python environment ----------------------------------------------------
-if [[ ! -x "$VENV/bin/python" ]]; then
-  log "creating virtualenv $VENV"
-  python3 -m venv "$VENV"
-fi
-stamp="$VENV/.requirements.sha256"
-want="$(sha256sum "$REQ" | cut -d' ' -f1)"
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-  log "installing $(grep -c . "$REQ") pinned packages"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
-  echo "$want" > "$stamp"
-fi
+source "$ROOT/tests/sdk/venv.sh"
+ensure_sdk_venv "$VENV" "$REQ" log
 
 # --- Portico binary --------------------------------------------------------
 if [[ ! -x "$BIN" ]]; then
