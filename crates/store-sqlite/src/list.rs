@@ -26,9 +26,17 @@ use sea_query_rusqlite::RusqliteBinder;
 
 use crate::entity_sql::EntitySql;
 use crate::error::map_err;
-use crate::list_cache::ListCache;
+use crate::list_cache::{ListCache, Version};
 use crate::records::attach_multi;
 use crate::search_index::SearchIndex;
+
+/// Where a query's pages may be remembered: the data's version, the query's
+/// keyset order and its identity (filter and order).
+struct Cursor {
+    version: Version,
+    order: KeysetOrder,
+    key: String,
+}
 
 /// Runs a validated list query on `conn`, remembering totals and page ends in
 /// `cache`.
@@ -41,58 +49,28 @@ pub(crate) fn list(
     let epoch = cache.epoch();
     let tx = conn.unchecked_transaction().map_err(map_err)?;
     let index = SearchIndex::probing(&tx);
-    let generation = generation(&tx, sql.entity.code)?.and_then(|g| cache.version(epoch, g));
+    let version = generation(&tx, sql.entity.code)?.and_then(|g| cache.version(epoch, g));
     // The filter's identity: its plain count query (whatever the index does).
-    let filter_key = generation.map(|_| {
+    let filter = version.map(|version| {
         let (text, values) = build_count(sql.entity, q).build_rusqlite(SqliteQueryBuilder);
-        format!("{text}\u{1f}{values:?}")
+        (version, format!("{text}\u{1f}{values:?}"))
     });
-    let keyset = keyset_order(sql.entity, q);
-    let cursor = match (generation, keyset, &filter_key) {
-        (Some(g), Some(order), Some(key)) => Some((g, order, format!("{key}\u{1f}{:?}", q.order))),
-        _ => None,
-    };
-    let remembered = match &cursor {
-        Some((g, _, key)) if q.offset > 0 => cache.position_before(key, *g, q.offset),
-        _ => None,
-    };
-    let seeked = match (&cursor, remembered) {
-        (Some((_, order, _)), Some((rows, position))) => {
-            seek_page(&tx, sql, q, &index, *order, &position, q.offset - rows)?
-        }
-        _ => None,
-    };
-    let mut records = match seeked {
-        Some(records) => records,
-        None => {
-            let mut records = Vec::new();
-            match &cursor {
-                // Read the row before the page too and remember where it ends,
-                // so the same page asked again continues from it.
-                Some((g, order, key)) if q.offset > 0 => {
-                    let mut page = build_select_with(sql.entity, q, Some(&index));
-                    window(&mut page, q.offset - 1, q.limit.saturating_add(1));
-                    read_rows(&tx, sql, page, &mut records)?;
-                    if !records.is_empty() {
-                        let before = records.remove(0);
-                        cache.remember_position(key.clone(), *g, q.offset, order.position(&before));
-                    }
-                }
-                _ => {
-                    read_rows(
-                        &tx,
-                        sql,
-                        build_select_with(sql.entity, q, Some(&index)),
-                        &mut records,
-                    )?;
-                }
-            }
-            records
-        }
-    };
-    if let (Some((g, order, key)), Some(last)) = (cursor, records.last()) {
+    let cursor = filter.as_ref().and_then(|(version, key)| {
+        Some(Cursor {
+            version: *version,
+            order: keyset_order(sql.entity, q)?,
+            key: format!("{key}\u{1f}{:?}", q.order),
+        })
+    });
+    let mut records = page(&tx, sql, q, &index, cursor.as_ref(), cache)?;
+    if let (Some(cursor), Some(last)) = (cursor, records.last()) {
         let rows = q.offset + records.len() as u64;
-        cache.remember_position(key, g, rows, order.position(last));
+        cache.remember_position(
+            cursor.key,
+            cursor.version,
+            rows,
+            cursor.order.position(last),
+        );
     }
     if q.with_multi && sql.entity.has_multifields() {
         attach_multi(&tx, sql.entity, &mut records)?;
@@ -104,31 +82,65 @@ pub(crate) fn list(
         None
     } else if !records.is_empty() && (records.len() as u64) < q.limit {
         // A partial, non-empty page is the last one: no need to count.
-        let total = q.offset + records.len() as u64;
-        if let (Some(g), Some(key)) = (generation, filter_key) {
-            cache.remember_total(key, g, total);
-        }
-        Some(total)
-    } else if let Some(total) = generation
-        .zip(filter_key.as_deref())
-        .and_then(|(g, key)| cache.total(key, g))
-    {
+        Some(q.offset + records.len() as u64)
+    } else if let Some(total) = filter.as_ref().and_then(|(v, key)| cache.total(key, *v)) {
         Some(total)
     } else {
-        let (count_text, count_values) =
+        let (text, values) =
             build_count_with(sql.entity, q, Some(&index)).build_rusqlite(SqliteQueryBuilder);
-        let mut stmt = tx.prepare_cached(&count_text).map_err(map_err)?;
-        let n: i64 = stmt
-            .query_row(&*count_values.as_params(), |row| row.get(0))
+        let n: i64 = tx
+            .prepare_cached(&text)
+            .map_err(map_err)?
+            .query_row(&*values.as_params(), |row| row.get(0))
             .map_err(map_err)?;
-        let total = u64::try_from(n).unwrap_or(0);
-        if let (Some(g), Some(key)) = (generation, filter_key) {
-            cache.remember_total(key, g, total);
-        }
-        Some(total)
+        Some(u64::try_from(n).unwrap_or(0))
     };
+    if let (Some(total), Some((version, key))) = (total, filter) {
+        cache.remember_total(key, version, total);
+    }
     tx.commit().map_err(map_err)?;
     Ok(ListPage { records, total })
+}
+
+/// The page's records: continued by key from the nearest remembered page end
+/// before `start` when there is one, by `OFFSET` otherwise — reading the row
+/// before the page too and remembering where it ends, so the same page asked
+/// again continues from it.
+fn page(
+    conn: &Connection,
+    sql: &EntitySql,
+    q: &ListQuery,
+    index: &SearchIndex<'_>,
+    cursor: Option<&Cursor>,
+    cache: &ListCache,
+) -> Result<Vec<Record>, StoreError> {
+    let cursor = cursor.filter(|_| q.offset > 0);
+    if let Some(c) = cursor {
+        if let Some((rows, position)) = cache.position_before(&c.key, c.version, q.offset) {
+            if let Some(records) =
+                seek_page(conn, sql, q, index, c.order, &position, q.offset - rows)?
+            {
+                return Ok(records);
+            }
+        }
+    }
+    let mut page = build_select_with(sql.entity, q, Some(index));
+    let mut records = Vec::new();
+    match cursor {
+        Some(c) => {
+            window(&mut page, q.offset - 1, q.limit.saturating_add(1));
+            read_rows(conn, sql, page, &mut records)?;
+            if !records.is_empty() {
+                let before = records.remove(0);
+                let position = c.order.position(&before);
+                cache.remember_position(c.key.clone(), c.version, q.offset, position);
+            }
+        }
+        None => {
+            read_rows(conn, sql, page, &mut records)?;
+        }
+    }
+    Ok(records)
 }
 
 /// The entity's list generation, when the database keeps one for it.
