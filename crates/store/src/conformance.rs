@@ -76,3 +76,79 @@ pub async fn run_all(store: &dyn Store) {
     offline_events::story(store).await;
     app_events::story(store).await;
 }
+
+/// Every story's name, in the order [`run_all`] runs them.
+pub const STORIES: &[&str] = &[
+    "users",
+    "user_profiles",
+    "apps",
+    "placements",
+    "webhooks",
+    "sessions",
+    "sign_in_attempts",
+    "rest_limits",
+    "rest_stats",
+    "sandbox",
+    "sandbox_deliveries",
+    "records",
+    "lists",
+    "links",
+    "duplicates",
+    "statuses",
+    "pipelines",
+    "currencies",
+    "workgroups",
+    "roles",
+    "user_fields",
+    "meta",
+    "outbox",
+    "event_sources",
+    "deliveries",
+    "delivery_log",
+    "replay",
+    "tasks",
+    "scrum",
+    "offline_events",
+    "app_events",
+];
+
+/// Runs the one story called `name` (one of [`STORIES`]) against `store`; `false`
+/// when there is no such story. For a backend under construction: a story may
+/// rely on rows the stories before it left behind.
+pub async fn run_story(store: &dyn Store, name: &str) -> bool {
+    match name {
+        "users" => users::story(store).await,
+        "user_profiles" => user_profiles::story(store).await,
+        "apps" => apps::story(store).await,
+        "placements" => placements::story(store).await,
+        "webhooks" => webhooks::story(store).await,
+        "sessions" => sessions::story(store).await,
+        "sign_in_attempts" => sign_in_attempts::story(store).await,
+        "rest_limits" => rest_limits::story(store).await,
+        "rest_stats" => rest_stats::story(store).await,
+        "sandbox" => sandbox::story(store).await,
+        "sandbox_deliveries" => sandbox_deliveries::story(store).await,
+        "records" => records::story(store).await,
+        "lists" => lists::story(store).await,
+        "links" => links::story(store).await,
+        "duplicates" => duplicates::story(store).await,
+        "statuses" => statuses::story(store).await,
+        "pipelines" => pipelines::story(store).await,
+        "currencies" => currencies::story(store).await,
+        "workgroups" => workgroups::story(store).await,
+        "roles" => roles::story(store).await,
+        "user_fields" => user_fields::story(store).await,
+        "meta" => meta::story(store).await,
+        "outbox" => outbox::story(store).await,
+        "event_sources" => event_sources::story(store).await,
+        "deliveries" => deliveries::story(store).await,
+        "delivery_log" => delivery_log::story(store).await,
+        "replay" => replay::story(store).await,
+        "tasks" => tasks::story(store).await,
+        "scrum" => scrum::story(store).await,
+        "offline_events" => offline_events::story(store).await,
+        "app_events" => app_events::story(store).await,
+        _ => return false,
+    }
+    true
+}
