@@ -22,6 +22,9 @@ pub struct Config {
     pub listen: String,
     /// Folder holding the database, the key file and generated certificates.
     pub data_dir: PathBuf,
+    /// PostgreSQL database to keep the portal in (`postgres://user:password@host/db`)
+    /// instead of the SQLite file in the data folder; several nodes may share it.
+    pub database_url: Option<String>,
     /// Base URL printed in webhook URLs (default: derived from `listen` and `tls`).
     pub public_url: Option<String>,
     /// Serve HTTPS.
@@ -158,6 +161,7 @@ impl Default for Config {
         Config {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("portico-data"),
+            database_url: None,
             public_url: None,
             tls: false,
             tls_cert: None,
@@ -193,6 +197,10 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_password),
+            )
             .field("public_url", &self.public_url)
             .field("tls", &self.tls)
             .field("tls_cert", &self.tls_cert)
@@ -386,6 +394,27 @@ impl Config {
     }
 }
 
+/// `url` with the password (between `user:` and `@`) replaced, for logs.
+pub fn redact_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => match rest[..at].find(':') {
+            Some(colon) => format!(
+                "{}{}:<redacted>{}",
+                &url[..scheme_end],
+                &rest[..colon],
+                &rest[at..]
+            ),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +424,27 @@ mod tests {
             .merge(Toml::string(text))
             .extract()
             .expect("config")
+    }
+
+    #[test]
+    fn database_passwords_never_reach_the_log() {
+        assert_eq!(
+            redact_password("postgres://portico:s3cret@db.local:5432/portal"),
+            "postgres://portico:<redacted>@db.local:5432/portal"
+        );
+        assert_eq!(
+            redact_password("postgres://portico@db.local/portal"),
+            "postgres://portico@db.local/portal"
+        );
+        let config = Config {
+            database_url: Some("postgres://u:p%40ss@h/d".into()),
+            ..Config::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("p%40ss") && shown.contains("<redacted>"),
+            "{shown}"
+        );
     }
 
     #[test]

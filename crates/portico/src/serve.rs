@@ -130,9 +130,14 @@ async fn spawn_delivery_worker(
         },
         ..SenderConfig::default()
     })?;
-    // The data folder's lock makes this the only server on the database: a
-    // lease still held belongs to a process that died mid-attempt.
-    let released = state.store.release_leases().await?;
+    // On SQLite the data folder's lock makes this the only server on the
+    // database: a lease still held belongs to a process that died mid-attempt.
+    // Servers sharing a PostgreSQL database let other nodes' leases run out.
+    let released = if portal.sqlite.is_some() {
+        state.store.release_leases().await?
+    } else {
+        0
+    };
     if released > 0 {
         tracing::info!(
             deliveries = released,

@@ -15,6 +15,7 @@ mod error;
 mod listen;
 mod migrate;
 pub mod testing;
+pub mod transfer;
 
 mod app_events;
 mod apps;
