@@ -116,16 +116,15 @@ impl RoleStore for PgStore {
             let statement = tx
                 .prepare_cached("INSERT INTO crm_roles (name) VALUES ($1) RETURNING id")
                 .await?;
-            let row =
-                tx.query_one(&statement, &[&role.name]).await.map_err(|e| {
-                    match DbError::from(e) {
-                        // The only unique constraint besides the primary key.
-                        DbError::Store(StoreError::Conflict(_)) => {
-                            DbError::Store(StoreError::Conflict(ROLE_CONFLICT.to_owned()))
-                        }
-                        other => other,
+            let row = tx.query_one(&statement, &[&role.name]).await.map_err(|e| {
+                match DbError::from(e) {
+                    // The only unique constraint besides the primary key.
+                    DbError::Store(StoreError::Conflict(_)) => {
+                        DbError::Store(StoreError::Conflict(ROLE_CONFLICT.to_owned()))
                     }
-                })?;
+                    other => other,
+                }
+            })?;
             let id: i64 = row.try_get(0)?;
             for (entity, action, level) in role.levels.iter() {
                 put_level(&tx, id, entity, action, level).await?;
