@@ -49,6 +49,10 @@ pub struct Config {
     /// Days finished event deliveries and events without pending deliveries
     /// are kept; 0 keeps them for ever.
     pub event_retention_days: u32,
+    /// How long a node's claim on a delivery holds, seconds: when a node dies
+    /// mid-attempt, another node (or the restarted one, on PostgreSQL) sends it
+    /// again after this. Longer than one attempt can take.
+    pub delivery_lease_secs: u32,
     /// Lets outbound-webhook handlers live on loopback, private, link-local and
     /// metadata addresses (local development, tests); off by default.
     pub allow_private_handlers: bool,
@@ -173,6 +177,7 @@ impl Default for Config {
             log_format: "text".into(),
             sqlite_synchronous: "full".into(),
             event_retention_days: 30,
+            delivery_lease_secs: 60,
             allow_private_handlers: false,
             delivery_retry_delays: ["5s", "5m", "30m", "2h", "5h", "10h", "10h"]
                 .map(String::from)
@@ -215,6 +220,7 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("event_retention_days", &self.event_retention_days)
+            .field("delivery_lease_secs", &self.delivery_lease_secs)
             .field("allow_private_handlers", &self.allow_private_handlers)
             .field("delivery_retry_delays", &self.delivery_retry_delays)
             .field("trusted_proxies", &self.trusted_proxies)
@@ -270,6 +276,9 @@ impl Config {
                  admin_password_file (--admin-password-file, PORTICO_ADMIN_PASSWORD_FILE) \
                  exclude each other: give one"
             );
+        }
+        if self.delivery_lease_secs < 2 {
+            bail!("delivery_lease_secs must be at least 2");
         }
         if !matches!(self.sqlite_synchronous.as_str(), "full" | "normal") {
             bail!("sqlite_synchronous must be 'full' or 'normal'");

@@ -154,6 +154,7 @@ async fn spawn_delivery_worker(
                 delays: portal.config.retry_delays()?,
                 ..RetrySchedule::default()
             },
+            lease_secs: i64::from(portal.config.delivery_lease_secs),
             access_token_ttl: i64::from(portal.config.oauth.access_token_ttl),
             refresh_token_ttl: i64::from(portal.config.oauth.refresh_token_ttl),
             ..WorkerConfig::new(portal_auth)
