@@ -18,6 +18,7 @@ use portico_store::{
 };
 use tokio_postgres::Row;
 
+use crate::records::entity_sql::quote;
 use crate::{read, transaction, DbResult, PgStore};
 
 /// An owner's links to one target entity, in order.
@@ -58,17 +59,12 @@ fn link(row: &Row) -> DbResult<Link> {
     })
 }
 
-/// A double-quoted identifier from the catalogue (which never holds quotes).
-fn quoted(ident: &str) -> String {
-    format!("\"{ident}\"")
-}
-
 /// `NotFound` unless every record `ids` of `entity` exists.
 async fn require(conn: &impl GenericClient, entity: &EntityDef, ids: &[i64]) -> DbResult<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let sql = format!("SELECT 1 FROM {} WHERE \"id\" = $1", quoted(entity.table));
+    let sql = format!("SELECT 1 FROM {} WHERE \"id\" = $1", quote(entity.table));
     let statement = conn.prepare_cached(&sql).await?;
     for id in ids {
         if conn.query_opt(&statement, &[id]).await?.is_none() {
@@ -138,8 +134,8 @@ async fn save(
     if let Some(pos) = owner.primary_link_field(target.code) {
         let sql = format!(
             "UPDATE {} SET {} = $1 WHERE \"id\" = $2",
-            quoted(owner.table),
-            quoted(owner.fields[pos].column)
+            quote(owner.table),
+            quote(owner.fields[pos].column)
         );
         let primary = links.iter().find(|l| l.is_primary).map(|l| l.id);
         let statement = tx.prepare_cached(&sql).await?;
@@ -231,11 +227,9 @@ pub(crate) async fn write_list(
     match target.and_then(|t| reversed(entity, t).map(|r| (t, r))) {
         Some((target, false)) => set_links_in(tx, entity, id, target, &list.links).await,
         Some((target, true)) => set_linked_owners_in(tx, entity, id, target, &list.links).await,
-        None => Err(StoreError::Other(format!(
-            "{} has no links to {}",
-            entity.code, list.target
-        ))
-        .into()),
+        None => Err(
+            StoreError::Other(format!("{} has no links to {}", entity.code, list.target)).into(),
+        ),
     }
 }
 
@@ -282,7 +276,9 @@ impl LinkStore for PgStore {
         owner: &'static EntityDef,
     ) -> Result<Vec<Link>, StoreError> {
         check_pair(owner, target)?;
-        read!(self, |conn| { owners(&conn, target, target_id, owner).await })
+        read!(self, |conn| {
+            owners(&conn, target, target_id, owner).await
+        })
     }
 
     async fn set_links(
@@ -358,26 +354,4 @@ impl LinkStore for PgStore {
             Ok(removed)
         })
     }
-}
-
-// TEMPORARY: replaced by the links port
-/// Replaces one link list of record `id` of `entity` inside a record write
-/// (stand-in until the links port lands: does nothing).
-pub(crate) async fn write_list(
-    _tx: &deadpool_postgres::Transaction<'_>,
-    _entity: &EntityDef,
-    _id: i64,
-    _list: &portico_store::LinkListWrite,
-) -> crate::DbResult<()> {
-    Ok(Default::default())
-}
-
-/// Deletes the links of a record being deleted (stand-in until the links port
-/// lands: does nothing).
-pub(crate) async fn forget(
-    _tx: &deadpool_postgres::Transaction<'_>,
-    _entity: &EntityDef,
-    _id: i64,
-) -> crate::DbResult<()> {
-    Ok(Default::default())
 }
