@@ -33,13 +33,13 @@ async fn raise(
     record_event(tx, &event, stamp).await.map(|_| ())
 }
 
-/// Reads every currency (or the one with code `only`, in any case) by sort,
+/// Reads every currency (or the one with code `only`, upper case) by sort,
 /// then code, each with its languages by language id.
 async fn read_currencies(conn: &impl GenericClient, only: Option<&str>) -> DbResult<Vec<Currency>> {
     let statement = conn
         .prepare_cached(
             "SELECT code, amount_cnt, amount, sort, base, date_update FROM crm_currencies \
-             WHERE $1::text IS NULL OR code = upper($1) ORDER BY sort, code COLLATE \"C\"",
+             WHERE $1::text IS NULL OR code = $1 ORDER BY sort, code COLLATE \"C\"",
         )
         .await?;
     let mut currencies = conn
@@ -61,7 +61,7 @@ async fn read_currencies(conn: &impl GenericClient, only: Option<&str>) -> DbRes
     let statement = conn
         .prepare_cached(
             "SELECT code, lang, full_name, format_string, dec_point, thousands_sep, decimals, \
-             hide_zero FROM crm_currency_langs WHERE $1::text IS NULL OR code = upper($1) \
+             hide_zero FROM crm_currency_langs WHERE $1::text IS NULL OR code = $1 \
              ORDER BY lang COLLATE \"C\"",
         )
         .await?;
@@ -124,8 +124,10 @@ impl CurrencyStore for PgStore {
     }
 
     async fn currency(&self, code: &str) -> Result<Option<Currency>, StoreError> {
+        // ASCII letters only, as SQLite's upper() and the writes fold them.
+        let code = code.to_ascii_uppercase();
         transaction!(self, RepeatableRead, |tx| {
-            Ok(read_currencies(&tx, Some(code)).await?.into_iter().next())
+            Ok(read_currencies(&tx, Some(&code)).await?.into_iter().next())
         })
     }
 
