@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use portico_store::secrets::{SecretBox, KEY_CHECK_NAME, MASTER_KEY_LEN};
-use portico_store::{MetaStore, NewUser, Store, UserStore};
+use portico_store::{NewUser, Store};
 use portico_store_postgres::{PgOptions, PgStore};
 use portico_store_sqlite::{DatabaseFile, SqliteOptions, SqliteStore};
 use rand::distributions::{Alphanumeric, DistString};

@@ -16,7 +16,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use portico_methods::apps::{self, AppDraft, CLIENT_SECRET_LEN};
 use portico_store::secrets::{is_webhook_secret_shape, new_webhook_secret};
-use portico_store::{AppStore, NewWebhook, WebhookStore};
+use portico_store::NewWebhook;
 
 use portico_web::sandbox::Sandbox;
 

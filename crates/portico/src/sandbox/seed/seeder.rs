@@ -9,7 +9,6 @@ use anyhow::Context;
 use portico_methods::{AuthKind, Caller, Clock, Ctx};
 use portico_protocol::params::{ParamMap, Params};
 use portico_protocol::ApiError;
-use portico_store::UserStore;
 use portico_store_sqlite::SqliteStore;
 use serde_json::Value;
 
