@@ -23,6 +23,7 @@ mod deliveries;
 mod departments;
 mod events;
 mod links;
+mod list;
 mod meta;
 mod offline_events;
 mod outbound;
