@@ -2,25 +2,19 @@
 //! `scrum_epics` and `scrum_items`. One backlog and one active sprint per
 //! group are partial unique indexes; starting a sprint checks and acts in one
 //! transaction, and completing one moves its unfinished tasks to the backlog
-//! in the same transaction.
+//! in the same transaction (see [`sprints`]).
+
+mod sprints;
 
 use async_trait::async_trait;
-use deadpool_postgres::{GenericClient, Transaction};
-use portico_store::scrum::{BACKLOG, SPRINT, TASK_COMPLETED};
+use deadpool_postgres::GenericClient;
 use portico_store::{
     Epic, ScrumEntity, ScrumItem, ScrumPlacement, ScrumStore, SprintStart, StoreError,
 };
 use tokio_postgres::Row;
 
+use self::sprints::{complete, entities_of, get_entity, insert_entity, start};
 use crate::{read, transaction, DbResult, PgStore};
-
-/// The columns [`entity_from_row`] reads, of `scrum_entities`.
-macro_rules! entity_columns {
-    () => {
-        "id, group_id, entity_type, name, goal, sort, created_by, modified_by, date_start, \
-         date_end, status"
-    };
-}
 
 /// The columns [`epic_from_row`] reads, of `scrum_epics`.
 macro_rules! epic_columns {
@@ -36,19 +30,10 @@ macro_rules! item_columns {
     };
 }
 
-/// Inserts a backlog or sprint.
-const ENTITY_INSERT: &str = "INSERT INTO scrum_entities (group_id, entity_type, name, goal, \
-     sort, created_by, modified_by, date_start, date_end, status) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
-
 /// Replaces the fields of entity `$1` (its type stays).
 const ENTITY_UPDATE: &str = "UPDATE scrum_entities SET group_id = $2, name = $3, goal = $4, \
      sort = $5, created_by = $6, modified_by = $7, date_start = $8, date_end = $9, \
      status = $10 WHERE id = $1";
-
-/// Sets the status of entity `$1` to `$3`, modified by `$2`.
-const ENTITY_SET_STATUS: &str =
-    "UPDATE scrum_entities SET status = $3, modified_by = $2 WHERE id = $1";
 
 /// Creates or replaces the item of a task.
 const ITEM_PUT: &str = concat!(
@@ -59,10 +44,6 @@ const ITEM_PUT: &str = concat!(
      sort = $5, created_by = $6, modified_by = $7"
 );
 
-/// Moves the items of sprint `$1` whose task is not in status `$3` to `$2`.
-const MOVE_UNFINISHED: &str = "UPDATE scrum_items SET entity_id = $2 WHERE entity_id = $1 \
-     AND task_id IN (SELECT id FROM tasks WHERE status IS DISTINCT FROM $3)";
-
 /// Inserts an epic.
 const EPIC_INSERT: &str = "INSERT INTO scrum_epics (group_id, name, description, color, \
      created_by, modified_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
@@ -70,23 +51,6 @@ const EPIC_INSERT: &str = "INSERT INTO scrum_epics (group_id, name, description,
 /// Replaces the fields of epic `$1`.
 const EPIC_UPDATE: &str = "UPDATE scrum_epics SET group_id = $2, name = $3, description = $4, \
      color = $5, created_by = $6, modified_by = $7 WHERE id = $1";
-
-/// A [`ScrumEntity`] from a row of `entity_columns!`.
-fn entity_from_row(row: &Row) -> DbResult<ScrumEntity> {
-    Ok(ScrumEntity {
-        id: row.try_get(0)?,
-        group_id: row.try_get(1)?,
-        entity_type: row.try_get(2)?,
-        name: row.try_get(3)?,
-        goal: row.try_get(4)?,
-        sort: row.try_get(5)?,
-        created_by: row.try_get(6)?,
-        modified_by: row.try_get(7)?,
-        date_start: row.try_get(8)?,
-        date_end: row.try_get(9)?,
-        status: row.try_get(10)?,
-    })
-}
 
 /// An [`Epic`] from a row of `epic_columns!`.
 fn epic_from_row(row: &Row) -> DbResult<Epic> {
@@ -112,123 +76,6 @@ fn item_from_row(row: &Row) -> DbResult<ScrumItem> {
         created_by: row.try_get(5)?,
         modified_by: row.try_get(6)?,
     })
-}
-
-/// Entity `id`, if any.
-async fn get_entity(conn: &impl GenericClient, id: i64) -> DbResult<Option<ScrumEntity>> {
-    let statement = conn
-        .prepare_cached(concat!(
-            "SELECT ",
-            entity_columns!(),
-            " FROM scrum_entities WHERE id = $1"
-        ))
-        .await?;
-    conn.query_opt(&statement, &[&id])
-        .await?
-        .as_ref()
-        .map(entity_from_row)
-        .transpose()
-}
-
-/// Inserts `e` and returns its id.
-async fn insert_entity(tx: &Transaction<'_>, e: &ScrumEntity) -> DbResult<i64> {
-    let statement = tx.prepare_cached(ENTITY_INSERT).await?;
-    let row = tx
-        .query_one(
-            &statement,
-            &[
-                &e.group_id,
-                &e.entity_type,
-                &e.name,
-                &e.goal,
-                &e.sort,
-                &e.created_by,
-                &e.modified_by,
-                &e.date_start,
-                &e.date_end,
-                &e.status,
-            ],
-        )
-        .await?;
-    Ok(row.try_get(0)?)
-}
-
-/// The group's backlog id, created by `user` when it has none.
-async fn backlog_of(tx: &Transaction<'_>, group_id: i64, user: i64) -> DbResult<i64> {
-    let statement = tx
-        .prepare_cached(
-            "SELECT id FROM scrum_entities WHERE group_id = $1 AND entity_type = 'backlog'",
-        )
-        .await?;
-    if let Some(row) = tx.query_opt(&statement, &[&group_id]).await? {
-        return Ok(row.try_get(0)?);
-    }
-    let backlog = ScrumEntity {
-        id: 0,
-        group_id,
-        entity_type: BACKLOG.to_owned(),
-        name: String::new(),
-        goal: String::new(),
-        sort: 0,
-        created_by: user,
-        modified_by: user,
-        date_start: None,
-        date_end: None,
-        status: "planned".to_owned(),
-    };
-    insert_entity(tx, &backlog).await
-}
-
-/// Starts sprint `id` inside `tx` (see [`ScrumStore::start_sprint`]).
-async fn start(tx: &Transaction<'_>, id: i64, modified_by: i64) -> DbResult<SprintStart> {
-    let Some(sprint) = get_entity(tx, id)
-        .await?
-        .filter(|e| e.entity_type == SPRINT)
-    else {
-        return Ok(SprintStart::NotFound);
-    };
-    if sprint.status != "planned" {
-        return Ok(SprintStart::NotPlanned);
-    }
-    let other_active = tx
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM scrum_entities WHERE group_id = $1 \
-             AND entity_type = 'sprint' AND status = 'active')",
-        )
-        .await?;
-    let other_active: bool = tx
-        .query_one(&other_active, &[&sprint.group_id])
-        .await?
-        .try_get(0)?;
-    if other_active {
-        return Ok(SprintStart::OtherActive);
-    }
-    let statement = tx.prepare_cached(ENTITY_SET_STATUS).await?;
-    tx.execute(&statement, &[&id, &modified_by, &"active"])
-        .await?;
-    Ok(SprintStart::Started)
-}
-
-/// Completes sprint `id` inside `tx` (see [`ScrumStore::complete_sprint`]).
-async fn complete(
-    tx: &Transaction<'_>,
-    id: i64,
-    modified_by: i64,
-) -> DbResult<Option<ScrumEntity>> {
-    let active = get_entity(tx, id)
-        .await?
-        .filter(|e| e.entity_type == SPRINT && e.status == "active");
-    let Some(sprint) = active else {
-        return Ok(None);
-    };
-    let backlog = backlog_of(tx, sprint.group_id, modified_by).await?;
-    let statement = tx.prepare_cached(MOVE_UNFINISHED).await?;
-    tx.execute(&statement, &[&id, &backlog, &TASK_COMPLETED])
-        .await?;
-    let statement = tx.prepare_cached(ENTITY_SET_STATUS).await?;
-    tx.execute(&statement, &[&id, &modified_by, &"completed"])
-        .await?;
-    get_entity(tx, id).await
 }
 
 #[async_trait]
@@ -285,20 +132,7 @@ impl ScrumStore for PgStore {
     }
 
     async fn scrum_entities(&self, group_id: Option<i64>) -> Result<Vec<ScrumEntity>, StoreError> {
-        read!(self, |conn| {
-            let statement = conn
-                .prepare_cached(concat!(
-                    "SELECT ",
-                    entity_columns!(),
-                    " FROM scrum_entities WHERE $1::bigint IS NULL OR group_id = $1 ORDER BY id"
-                ))
-                .await?;
-            conn.query(&statement, &[&group_id])
-                .await?
-                .iter()
-                .map(entity_from_row)
-                .collect()
-        })
+        read!(self, |conn| { entities_of(&conn, group_id).await })
     }
 
     async fn start_sprint(&self, id: i64, modified_by: i64) -> Result<SprintStart, StoreError> {
