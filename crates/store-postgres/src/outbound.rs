@@ -70,11 +70,11 @@ const INSERT_OUTBOUND: &str = "INSERT INTO outbound_webhooks (user_id, name, han
 /// on forgets why it was off.
 const UPDATE_OUTBOUND: &str = "UPDATE outbound_webhooks SET name = $1, handler_url = $2, \
      single_attempt = $5, \
-     disabled_reason = CASE WHEN $3 = 1 THEN NULL \
+     disabled_reason = CASE WHEN $3::bigint = 1 THEN NULL \
        WHEN active = 1 THEN 'manual' ELSE disabled_reason END, \
-     disabled_at = CASE WHEN $3 = 1 THEN NULL \
+     disabled_at = CASE WHEN $3::bigint = 1 THEN NULL \
        WHEN active = 1 THEN $6::bigint ELSE disabled_at END, \
-     active = $3 WHERE id = $4";
+     active = $3::bigint WHERE id = $4";
 
 /// Replaces the sealed token (`$2`) and/or secret (`$3`) of webhook `$1`; NULL keeps one.
 const REPLACE_CREDENTIALS: &str = "UPDATE outbound_webhooks SET \
