@@ -59,7 +59,10 @@ impl<'a> Seeder<'a> {
         };
         Ok(Seeder {
             ctx,
-            store: &portal.store,
+            store: portal
+                .sqlite
+                .as_deref()
+                .context("the sandbox keeps its portal in SQLite")?,
             progress: Progress::on_stderr(),
         })
     }
