@@ -11,7 +11,8 @@
 //! a restore of SQLite's database file. Other nodes are told that everything
 //! changed.
 //!
-//! Saves and restores take one advisory lock, so they run one at a time.
+//! Saves and restores run one at a time: each locks `portico_migrations`
+//! before its first query (see [`take_turn`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,9 +22,6 @@ use portico_store::StoreError;
 
 use crate::listen::{Change, CHANGES};
 use crate::{notify, transaction, DbResult, PgStore};
-
-/// The advisory lock that saves and restores take ("snapshot").
-const SNAPSHOT_LOCK: i64 = 0x736e_6170_7368_6f74;
 
 /// What a snapshot's schema name starts with.
 const SCHEMA_PREFIX: &str = "portico_snapshot_";
@@ -38,6 +36,20 @@ const IDENTITIES: &str = "portico_snapshot_identities";
 
 /// The table a snapshot leaves alone: it records the schema's own version.
 const MIGRATIONS: &str = "portico_migrations";
+
+/// Waits until no other save or restore runs, and keeps them waiting until
+/// `tx` ends. The lock is taken before the transaction's first query, so its
+/// view of the database is taken after the previous save or restore
+/// committed: a save never copies tables a restore is emptying (`TRUNCATE`
+/// is not MVCC-safe), nor a restore reads a snapshot being replaced.
+async fn take_turn(tx: &Transaction<'_>) -> DbResult<()> {
+    tx.batch_execute(&format!(
+        "LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE",
+        quote(MIGRATIONS)
+    ))
+    .await?;
+    Ok(())
+}
 
 /// `name` quoted as an SQL identifier.
 fn quote(name: &str) -> String {
@@ -97,8 +109,7 @@ async fn tables(tx: &Transaction<'_>, schema: &str) -> DbResult<BTreeSet<String>
 pub(super) async fn save(store: &PgStore, name: &str) -> Result<(), StoreError> {
     let snapshot = quote(&schema_of(name)?);
     transaction!(store, RepeatableRead, |tx| {
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SNAPSHOT_LOCK])
-            .await?;
+        take_turn(&tx).await?;
         let current = current_schema(&tx).await?;
         tx.batch_execute(&format!(
             "DROP SCHEMA IF EXISTS {snapshot} CASCADE; CREATE SCHEMA {snapshot}"
@@ -169,8 +180,7 @@ async fn save_identities(tx: &Transaction<'_>, current: &str, snapshot: &str) ->
 pub(super) async fn restore(store: &PgStore, name: &str) -> Result<(), StoreError> {
     let schema = schema_of(name)?;
     transaction!(store, |tx| {
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SNAPSHOT_LOCK])
-            .await?;
+        take_turn(&tx).await?;
         let statement = tx
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
             .await?;
