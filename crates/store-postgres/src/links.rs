@@ -76,3 +76,25 @@ impl LinkStore for PgStore {
         todo!("LinkStore::remove_link")
     }
 }
+
+// TEMPORARY: replaced by the links port
+/// Replaces one link list of record `id` of `entity` inside a record write
+/// (stand-in until the links port lands: does nothing).
+pub(crate) async fn write_list(
+    _tx: &deadpool_postgres::Transaction<'_>,
+    _entity: &EntityDef,
+    _id: i64,
+    _list: &portico_store::LinkListWrite,
+) -> crate::DbResult<()> {
+    Ok(Default::default())
+}
+
+/// Deletes the links of a record being deleted (stand-in until the links port
+/// lands: does nothing).
+pub(crate) async fn forget(
+    _tx: &deadpool_postgres::Transaction<'_>,
+    _entity: &EntityDef,
+    _id: i64,
+) -> crate::DbResult<()> {
+    Ok(Default::default())
+}
