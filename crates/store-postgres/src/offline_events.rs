@@ -6,6 +6,8 @@
 
 mod query;
 mod queue;
+#[cfg(test)]
+mod tests;
 
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Transaction};
