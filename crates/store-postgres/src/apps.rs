@@ -6,6 +6,8 @@
 //! call notifies the other nodes ([`notify_auth`]).
 
 mod grants;
+#[cfg(test)]
+mod tests;
 
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Transaction};
