@@ -6,6 +6,7 @@
 //! call notifies the other nodes ([`notify_auth`]).
 
 mod grants;
+mod row;
 #[cfg(test)]
 mod tests;
 
@@ -13,71 +14,13 @@ use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Transaction};
 use portico_store::apps::{AccessGrant, App, AppChange, AppStore, NewApp, NewGrant};
 use portico_store::StoreError;
-use tokio_postgres::Row;
 
 use crate::listen::{Change, CHANGES};
 use crate::users::{user_columns, user_from_row};
 use crate::{notify, read, transaction, DbResult, PgStore};
 
 use grants::{insert_grant, revoke, GrantMaker};
-
-/// The columns [`app_from_row`] reads, in order, of `apps` aliased `a`.
-macro_rules! app_columns {
-    () => {
-        "a.id, a.client_id, a.name, a.handler_url, a.install_url, a.script_only, a.menu_texts, \
-         a.scopes, a.secret_hash, a.secret_sealed, a.application_token_sealed, a.created_by, \
-         a.created_at, a.installed_at, a.version"
-    };
-}
-
-/// How many columns `app_columns!` has.
-const APP_COLUMNS: usize = 15;
-
-/// Scopes as stored.
-fn scopes_text(scopes: &[String]) -> String {
-    scopes.join(",")
-}
-
-/// Menu texts as stored: a JSON object `{lang: text}`.
-fn menu_text(texts: &[(String, String)]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = texts
-        .iter()
-        .map(|(lang, text)| (lang.clone(), serde_json::Value::String(text.clone())))
-        .collect();
-    serde_json::Value::Object(map).to_string()
-}
-
-/// An [`App`] from the columns of `app_columns!`.
-fn app_from_row(row: &Row) -> DbResult<App> {
-    let menu: String = row.try_get(6)?;
-    let menu_texts = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&menu)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(lang, text)| Some((lang, text.as_str()?.to_owned())))
-        .collect();
-    let scopes: String = row.try_get(7)?;
-    Ok(App {
-        id: row.try_get(0)?,
-        client_id: row.try_get(1)?,
-        name: row.try_get(2)?,
-        handler_url: row.try_get(3)?,
-        install_url: row.try_get(4)?,
-        script_only: row.try_get::<_, i64>(5)? != 0,
-        menu_texts,
-        scopes: scopes
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        secret_hash: row.try_get(8)?,
-        secret_sealed: row.try_get(9)?,
-        application_token_sealed: row.try_get(10)?,
-        created_by: row.try_get(11)?,
-        created_at: row.try_get(12)?,
-        installed_at: row.try_get(13)?,
-        version: row.try_get(14)?,
-    })
-}
+use row::{app_columns, app_from_row, menu_text, scopes_text, APP_COLUMNS};
 
 /// Tells every node (at commit) that what authenticates calls changed:
 /// applications, their installation or their tokens.
