@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::Subcommand;
 use portico_methods::apps::{self, AppDraft};
-use portico_store::{AppStore, User, UserStore};
+use portico_store::User;
 
 use crate::output::out;
 use crate::setup::Portal;

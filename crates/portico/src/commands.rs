@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use portico_protocol::envelope::parse_datetime;
 use portico_store::secrets::new_webhook_secret;
-use portico_store::{EventStamp, NewUser, NewWebhook, StoreError, UserStore, WebhookStore};
+use portico_store::{EventStamp, NewUser, NewWebhook, StoreError};
 
 use crate::setup::{hash_password, random_password, Portal};
 

@@ -22,6 +22,9 @@ pub struct Config {
     pub listen: String,
     /// Folder holding the database, the key file and generated certificates.
     pub data_dir: PathBuf,
+    /// PostgreSQL database to keep the portal in (`postgres://user:password@host/db`)
+    /// instead of the SQLite file in the data folder; several nodes may share it.
+    pub database_url: Option<String>,
     /// Base URL printed in webhook URLs (default: derived from `listen` and `tls`).
     pub public_url: Option<String>,
     /// Serve HTTPS.
@@ -46,6 +49,10 @@ pub struct Config {
     /// Days finished event deliveries and events without pending deliveries
     /// are kept; 0 keeps them for ever.
     pub event_retention_days: u32,
+    /// How long a node's claim on a delivery holds, seconds: when a node dies
+    /// mid-attempt, another node (or the restarted one, on PostgreSQL) sends it
+    /// again after this. Longer than one attempt can take.
+    pub delivery_lease_secs: u32,
     /// Lets outbound-webhook handlers live on loopback, private, link-local and
     /// metadata addresses (local development, tests); off by default.
     pub allow_private_handlers: bool,
@@ -158,6 +165,7 @@ impl Default for Config {
         Config {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("portico-data"),
+            database_url: None,
             public_url: None,
             tls: false,
             tls_cert: None,
@@ -169,6 +177,7 @@ impl Default for Config {
             log_format: "text".into(),
             sqlite_synchronous: "full".into(),
             event_retention_days: 30,
+            delivery_lease_secs: 60,
             allow_private_handlers: false,
             delivery_retry_delays: ["5s", "5m", "30m", "2h", "5h", "10h", "10h"]
                 .map(String::from)
@@ -193,6 +202,10 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_password),
+            )
             .field("public_url", &self.public_url)
             .field("tls", &self.tls)
             .field("tls_cert", &self.tls_cert)
@@ -207,6 +220,7 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("event_retention_days", &self.event_retention_days)
+            .field("delivery_lease_secs", &self.delivery_lease_secs)
             .field("allow_private_handlers", &self.allow_private_handlers)
             .field("delivery_retry_delays", &self.delivery_retry_delays)
             .field("trusted_proxies", &self.trusted_proxies)
@@ -262,6 +276,9 @@ impl Config {
                  admin_password_file (--admin-password-file, PORTICO_ADMIN_PASSWORD_FILE) \
                  exclude each other: give one"
             );
+        }
+        if self.delivery_lease_secs < 2 {
+            bail!("delivery_lease_secs must be at least 2");
         }
         if !matches!(self.sqlite_synchronous.as_str(), "full" | "normal") {
             bail!("sqlite_synchronous must be 'full' or 'normal'");
@@ -386,6 +403,27 @@ impl Config {
     }
 }
 
+/// `url` with the password (between `user:` and `@`) replaced, for logs.
+pub fn redact_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => match rest[..at].find(':') {
+            Some(colon) => format!(
+                "{}{}:<redacted>{}",
+                &url[..scheme_end],
+                &rest[..colon],
+                &rest[at..]
+            ),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +433,27 @@ mod tests {
             .merge(Toml::string(text))
             .extract()
             .expect("config")
+    }
+
+    #[test]
+    fn database_passwords_never_reach_the_log() {
+        assert_eq!(
+            redact_password("postgres://portico:s3cret@db.local:5432/portal"),
+            "postgres://portico:<redacted>@db.local:5432/portal"
+        );
+        assert_eq!(
+            redact_password("postgres://portico@db.local/portal"),
+            "postgres://portico@db.local/portal"
+        );
+        let config = Config {
+            database_url: Some("postgres://u:p%40ss@h/d".into()),
+            ..Config::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("p%40ss") && shown.contains("<redacted>"),
+            "{shown}"
+        );
     }
 
     #[test]

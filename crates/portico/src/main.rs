@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod data_dir;
 mod limits;
+mod migrate;
 mod outbound;
 mod output;
 mod rest_limits;
@@ -40,6 +41,11 @@ struct Cli {
     /// Data folder: database, key file, certificates (default ./portico-data; env PORTICO_DATA_DIR).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Keep the portal in this PostgreSQL database instead of the data folder's SQLite file
+    /// (`postgres://user:password@host:5432/db`; env PORTICO_DATABASE_URL). Several nodes may
+    /// share one database; each still needs the portal's key file in its data folder.
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,6 +89,13 @@ enum Command {
         connections: ConnectionArgs,
         #[command(flatten)]
         rest_limits: rest_limits::LimitArgs,
+    },
+    /// Copy this data folder's portal (stopped) into an empty PostgreSQL database, ids and
+    /// secrets kept, and check the row counts.
+    Migrate {
+        /// The PostgreSQL database to copy into (`postgres://user:password@host/db`).
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
     /// Check the database: SQLite's full integrity check and the foreign keys.
     /// Prints the result; exits non-zero on any problem. May run while the
@@ -262,6 +275,11 @@ fn overrides(cli: &Cli) -> Dict {
     let mut d = Dict::new();
     let path = |p: &Option<PathBuf>| p.as_ref().map(|p| Value::from(p.display().to_string()));
     set(&mut d, "data_dir", path(&cli.data_dir));
+    set(
+        &mut d,
+        "database_url",
+        cli.database_url.clone().map(Value::from),
+    );
     if let Command::Serve {
         listen,
         tls,
@@ -312,7 +330,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let given = cli.data_dir.is_some() || std::env::var_os("PORTICO_DATA_DIR").is_some();
             sandbox::run(config, args, given).await
         }
+        Command::Check if config.database_url.is_some() => anyhow::bail!(
+            "`portico check` checks the data folder's SQLite file; this portal's database is \
+             PostgreSQL, which its own tools check (e.g. the amcheck extension)"
+        ),
         Command::Check => data_dir::check(&config.data_dir),
+        Command::Migrate { to } => migrate::run(&config, &to).await,
         Command::User(UserCommand::Add {
             login,
             name,

@@ -13,9 +13,7 @@ use clap::Subcommand;
 use portico_delivery::{new_application_token, new_signing_secret, parse_handler_url, SsrfPolicy};
 use portico_store::events::event_catalogue;
 use portico_store::outbound::normalize_events;
-use portico_store::{
-    DeliveryQuery, DeliveryStore, NewOutboundWebhook, OutboundWebhookChange, OutboundWebhookStore,
-};
+use portico_store::{DeliveryQuery, NewOutboundWebhook, OutboundWebhookChange};
 
 use crate::output::out;
 use crate::setup::Portal;

@@ -6,7 +6,7 @@
 use crate::output::out;
 use anyhow::bail;
 use portico_store::roles::{entity_code, CRM_ENTITIES, DEFAULT_ROLE_ID, ROLE_CONFLICT};
-use portico_store::{Action, Level, Levels, NewRole, Role, RoleStore, StoreError};
+use portico_store::{Action, Level, Levels, NewRole, Role, StoreError};
 
 use crate::setup::Portal;
 

@@ -130,9 +130,14 @@ async fn spawn_delivery_worker(
         },
         ..SenderConfig::default()
     })?;
-    // The data folder's lock makes this the only server on the database: a
-    // lease still held belongs to a process that died mid-attempt.
-    let released = state.store.release_leases().await?;
+    // On SQLite the data folder's lock makes this the only server on the
+    // database: a lease still held belongs to a process that died mid-attempt.
+    // Servers sharing a PostgreSQL database let other nodes' leases run out.
+    let released = if portal.sqlite.is_some() {
+        state.store.release_leases().await?
+    } else {
+        0
+    };
     if released > 0 {
         tracing::info!(
             deliveries = released,
@@ -149,6 +154,7 @@ async fn spawn_delivery_worker(
                 delays: portal.config.retry_delays()?,
                 ..RetrySchedule::default()
             },
+            lease_secs: i64::from(portal.config.delivery_lease_secs),
             access_token_ttl: i64::from(portal.config.oauth.access_token_ttl),
             refresh_token_ttl: i64::from(portal.config.oauth.refresh_token_ttl),
             ..WorkerConfig::new(portal_auth)

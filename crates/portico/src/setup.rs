@@ -1,7 +1,8 @@
 //! Opening a portal's data folder: the folder itself (private), the database with
-//! its migrations, the master key file (created once, mode 0600) and the check
-//! that key and database belong together, and the administrator created on
-//! first start.
+//! its migrations (the folder's SQLite file, or the PostgreSQL database that
+//! `database_url` names), the master key file (created once, mode 0600) and the
+//! check that key and database belong together, and the administrator created
+//! on first start.
 
 use std::fs;
 use std::io::Write;
@@ -10,7 +11,8 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use portico_store::secrets::{SecretBox, KEY_CHECK_NAME, MASTER_KEY_LEN};
-use portico_store::{MetaStore, NewUser, Store, UserStore};
+use portico_store::{NewUser, Store};
+use portico_store_postgres::{PgOptions, PgStore};
 use portico_store_sqlite::{DatabaseFile, SqliteOptions, SqliteStore};
 use rand::distributions::{Alphanumeric, DistString};
 
@@ -22,7 +24,10 @@ pub struct Portal {
     /// Settings in force.
     pub config: Config,
     /// The database.
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
+    /// The same store when it is the data folder's SQLite file (the sandbox
+    /// needs SQLite's own operations); `None` on PostgreSQL.
+    pub sqlite: Option<Arc<SqliteStore>>,
     /// Keys for integration secrets.
     pub secrets: SecretBox,
 }
@@ -50,23 +55,42 @@ pub enum DatabaseCheck {
 pub async fn open(config: Config, check: DatabaseCheck) -> anyhow::Result<Portal> {
     let dir = config.data_dir.clone();
     data_dir::create_private(&dir)?;
-    let (db, state) = data_dir::inspect_database(&dir)?;
-    if check == DatabaseCheck::Quick && matches!(state, DatabaseFile::Tables { .. }) {
-        data_dir::quick_check(&db)?;
-    }
-    let options = SqliteOptions {
-        synchronous_full: config.sqlite_synchronous == "full",
-        ..SqliteOptions::default()
+    let (store, sqlite, database): (Arc<dyn Store>, _, String) = match &config.database_url {
+        Some(url) => {
+            let store = PgStore::connect(url, PgOptions::default())
+                .await
+                .with_context(|| {
+                    format!(
+                        "cannot open the PostgreSQL database {}",
+                        crate::config::redact_password(url)
+                    )
+                })?;
+            (Arc::new(store), None, crate::config::redact_password(url))
+        }
+        None => {
+            let (db, state) = data_dir::inspect_database(&dir)?;
+            if check == DatabaseCheck::Quick && matches!(state, DatabaseFile::Tables { .. }) {
+                data_dir::quick_check(&db)?;
+            }
+            let options = SqliteOptions {
+                synchronous_full: config.sqlite_synchronous == "full",
+                ..SqliteOptions::default()
+            };
+            let store = Arc::new(
+                SqliteStore::open(&db, options)
+                    .with_context(|| format!("cannot open the database {}", db.display()))?,
+            );
+            (store.clone(), Some(store), db.display().to_string())
+        }
     };
-    let store = SqliteStore::open(&db, options)
-        .with_context(|| format!("cannot open the database {}", db.display()))?;
     let holds_portal = !store.list_users().await?.is_empty();
     let key_path = dir.join(KEY_FILE);
-    let secrets = SecretBox::new(&load_or_create_key(&key_path, &db, holds_portal)?);
-    verify_key_check(&store, &secrets, holds_portal, &key_path, &db).await?;
+    let secrets = SecretBox::new(&load_or_create_key(&key_path, &database, holds_portal)?);
+    verify_key_check(store.as_ref(), &secrets, holds_portal, &key_path, &database).await?;
     Ok(Portal {
         config,
-        store: Arc::new(store),
+        store,
+        sqlite,
         secrets,
     })
 }
@@ -75,7 +99,7 @@ pub async fn open(config: Config, check: DatabaseCheck) -> anyhow::Result<Portal
 /// the database holds no portal yet.
 fn load_or_create_key(
     path: &Path,
-    db: &Path,
+    db: &str,
     holds_portal: bool,
 ) -> anyhow::Result<[u8; MASTER_KEY_LEN]> {
     if path.exists() {
@@ -97,7 +121,6 @@ fn load_or_create_key(
              backup that goes with this database; Portico does not create a new key over an \
              existing portal.",
             key = path.display(),
-            db = db.display()
         );
     }
     let key = SecretBox::generate_master();
@@ -127,11 +150,11 @@ fn tighten_key_file(path: &Path) {
 /// when there is none yet (a new portal, or one from before check values) or
 /// when the database holds no portal. Refuses a key that is not the portal's.
 async fn verify_key_check(
-    store: &SqliteStore,
+    store: &dyn Store,
     secrets: &SecretBox,
     holds_portal: bool,
     key_path: &Path,
-    db: &Path,
+    db: &str,
 ) -> anyhow::Result<()> {
     match store.portal_meta(KEY_CHECK_NAME).await? {
         Some(stored) if secrets.matches_key_check(&stored) => return Ok(()),
@@ -140,7 +163,6 @@ async fn verify_key_check(
              stored in the database differs, so every webhook would be refused. Restore the \
              portal's own {key} from a backup (or the database that belongs to this key).",
             key = key_path.display(),
-            db = db.display()
         ),
         Some(_) => tracing::info!("key check value replaced in a database without users"),
         None => tracing::info!("key check value written to the database"),

@@ -15,6 +15,7 @@ mod error;
 mod listen;
 mod migrate;
 pub mod testing;
+pub mod transfer;
 
 mod app_events;
 mod apps;
@@ -23,6 +24,7 @@ mod deliveries;
 mod departments;
 mod events;
 mod links;
+mod list;
 mod meta;
 mod offline_events;
 mod outbound;

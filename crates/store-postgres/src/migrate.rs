@@ -9,8 +9,14 @@ use tokio_postgres::Client;
 use crate::error::{map_err, DbError};
 
 /// The migrations, in the order they apply: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "schema", include_str!("../migrations/0001_schema.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "schema", include_str!("../migrations/0001_schema.sql")),
+    (
+        2,
+        "trigram_search",
+        include_str!("../migrations/0002_trigram_search.sql"),
+    ),
+];
 
 /// The advisory lock key every node takes while migrating ("portico" in ASCII).
 const MIGRATION_LOCK: i64 = 0x706f_7274_6963_6f;

@@ -282,10 +282,7 @@ impl RecordStore for PgStore {
         entity: &'static EntityDef,
         query: &ListQuery,
     ) -> Result<ListPage, StoreError> {
-        // Replaced by `crate::list::list(self, entity, query).await` when the
-        // list engine's port lands.
-        let _ = (entity, query);
-        todo!("RecordStore::list_records")
+        crate::list::list(self, entity, query).await
     }
 
     async fn find_by_multifield(

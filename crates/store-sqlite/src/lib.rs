@@ -20,6 +20,7 @@ mod duplicates;
 mod entity_sql;
 mod error;
 mod events;
+pub mod export;
 mod files;
 mod integrity;
 mod links;

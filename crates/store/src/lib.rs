@@ -35,6 +35,7 @@ pub mod sign_in_attempts;
 pub mod sizes;
 pub mod statuses;
 pub mod tasks;
+pub mod transfer;
 pub mod user_fields;
 pub mod users;
 pub mod webhooks;

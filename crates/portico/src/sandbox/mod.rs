@@ -16,7 +16,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use portico_methods::apps::{self, AppDraft, CLIENT_SECRET_LEN};
 use portico_store::secrets::{is_webhook_secret_shape, new_webhook_secret};
-use portico_store::{AppStore, NewWebhook, WebhookStore};
+use portico_store::NewWebhook;
 
 use portico_web::sandbox::Sandbox;
 
@@ -282,6 +282,9 @@ pub async fn run(
         return reset::run(&config.data_dir, reset_args).await;
     }
     check_args(&args)?;
+    if config.database_url.take().is_some() {
+        tracing::info!("the sandbox keeps its temporary portal in SQLite; database_url ignored");
+    }
     let plan = seed::SeedPlan::from_args(args.seed.as_deref(), args.seed_size.as_deref())?;
     let temporary = if data_dir_given {
         None

@@ -10,15 +10,18 @@
 //! [`comm_key`]: portico_store::records::comm_key
 //! [`RecordStore::find_by_multifield`]: portico_store::RecordStore::find_by_multifield
 
+use std::collections::BTreeSet;
+
 use deadpool_postgres::GenericClient;
 use portico_store::{EntityDef, MultiType};
 
 use crate::DbResult;
 
-/// Owners of entries of one kind of an entity whose key is in `$3`, each once,
-/// ascending.
-const OWNERS_BY_KEY: &str = "SELECT DISTINCT owner_id FROM crm_multifields \
-     WHERE entity = $1 AND type_id = $2 AND value_key = ANY($3) ORDER BY owner_id";
+/// Owners of entries of one kind of an entity whose key is in `$3`. Neither
+/// sorted nor distinct in SQL (as on SQLite): an `ORDER BY owner_id` could
+/// tempt the planner into walking all the entity's entries in the owner index.
+const OWNERS_BY_KEY: &str = "SELECT owner_id FROM crm_multifields \
+     WHERE entity = $1 AND type_id = $2 AND value_key = ANY($3)";
 
 /// Ids of records of `entity` with an entry of `kind` whose key is in `keys`,
 /// ascending.
@@ -37,9 +40,12 @@ pub(crate) async fn find(
         return Ok(Vec::new());
     }
     let statement = conn.prepare_cached(OWNERS_BY_KEY).await?;
-    conn.query(&statement, &[&entity.code, &kind.as_str(), &keys])
+    let mut owners = BTreeSet::new();
+    for row in conn
+        .query(&statement, &[&entity.code, &kind.as_str(), &keys])
         .await?
-        .iter()
-        .map(|row| Ok(row.try_get(0)?))
-        .collect()
+    {
+        owners.insert(row.try_get::<_, i64>(0)?);
+    }
+    Ok(owners.into_iter().collect())
 }

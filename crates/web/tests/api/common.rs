@@ -1,12 +1,15 @@
-//! A real Portico for tests: a fresh SQLite file in a temp folder, the router served
-//! on a loopback port, an administrator with a `crm,user` webhook, and helpers that
-//! call it over HTTP. [`TestApp::restart`] serves a new router on the same file.
+//! A real Portico for tests: a fresh SQLite file in a temp folder (or, with
+//! `PORTICO_TEST_BACKEND=postgres`, a fresh database on the PostgreSQL test server
+//! that `PORTICO_TEST_POSTGRES_URL` names), the router served on a loopback port,
+//! an administrator with a `crm,user` webhook, and helpers that call it over HTTP.
+//! [`TestApp::restart`] serves a new router on the same database.
 
 use std::sync::Arc;
 
 use portico_methods::Clock;
 use portico_store::secrets::{new_webhook_secret, SecretBox};
 use portico_store::{NewUser, NewWebhook, Store, UserStore, WebhookStore};
+use portico_store_postgres::{testing, PgOptions, PgStore};
 use portico_store_sqlite::{SqliteOptions, SqliteStore};
 use portico_web::{AppState, Limits};
 use serde_json::Value;
@@ -25,9 +28,11 @@ pub struct TestApp {
     /// `{base}/rest/1/{secret}/` of the administrator's `crm,user` webhook.
     pub hook: String,
     pub client: reqwest::Client,
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     pub secrets: SecretBox,
     configure: Configure,
+    /// The PostgreSQL database this app keeps its data in; `None` on SQLite.
+    database_url: Option<String>,
     shutdown: oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
     dir: tempfile::TempDir,
@@ -36,22 +41,53 @@ pub struct TestApp {
 /// A running router on a loopback port.
 struct Served {
     base: String,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     shutdown: oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
 }
 
-/// Serves a router on the SQLite file in `dir` (created when missing).
-async fn serve(dir: &tempfile::TempDir, secrets: &SecretBox, configure: &Configure) -> Served {
-    let store = Arc::new(
-        SqliteStore::open(
-            &dir.path().join("portico.sqlite3"),
-            SqliteOptions::default(),
-        )
-        .expect("open store"),
-    );
+/// A fresh database on the PostgreSQL test server when the tests run against
+/// PostgreSQL (`PORTICO_TEST_BACKEND=postgres`); `None` for SQLite.
+async fn fresh_postgres() -> Option<String> {
+    match std::env::var("PORTICO_TEST_BACKEND").as_deref() {
+        Ok("postgres") => {
+            let server = testing::test_server_url().unwrap_or_else(|| {
+                panic!(
+                    "PORTICO_TEST_BACKEND=postgres needs {}",
+                    testing::TEST_URL_VAR
+                )
+            });
+            Some(testing::fresh_database(&server).await)
+        }
+        Ok("sqlite") | Err(_) => None,
+        Ok(other) => panic!("unknown PORTICO_TEST_BACKEND {other:?} (sqlite or postgres)"),
+    }
+}
+
+/// Serves a router on the PostgreSQL database `database_url`, or without one on
+/// the SQLite file in `dir` (created when missing).
+async fn serve(
+    dir: &tempfile::TempDir,
+    database_url: Option<&str>,
+    secrets: &SecretBox,
+    configure: &Configure,
+) -> Served {
+    let store: Arc<dyn Store> = match database_url {
+        Some(url) => Arc::new(
+            PgStore::connect(url, PgOptions::default())
+                .await
+                .expect("open store"),
+        ),
+        None => Arc::new(
+            SqliteStore::open(
+                &dir.path().join("portico.sqlite3"),
+                SqliteOptions::default(),
+            )
+            .expect("open store"),
+        ),
+    };
     let state = configure(AppState::new(
-        store.clone() as Arc<dyn Store>,
+        store.clone(),
         Arc::new(portico_methods::registry()),
         secrets.clone(),
         Clock::default(),
@@ -105,7 +141,8 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let secrets = SecretBox::new(&SecretBox::generate_master());
         let configure: Configure = Arc::new(configure);
-        let served = serve(&dir, &secrets, &configure).await;
+        let database_url = fresh_postgres().await;
+        let served = serve(&dir, database_url.as_deref(), &secrets, &configure).await;
         let mut app = TestApp {
             base: served.base,
             hook: String::new(),
@@ -113,6 +150,7 @@ impl TestApp {
             store: served.store,
             secrets,
             configure,
+            database_url,
             shutdown: served.shutdown,
             server: served.server,
             dir,
@@ -132,6 +170,7 @@ impl TestApp {
             store,
             secrets,
             configure,
+            database_url,
             shutdown,
             server,
             dir,
@@ -144,7 +183,7 @@ impl TestApp {
             .expect("server task")
             .expect("server result");
         drop(store);
-        let served = serve(&dir, &secrets, &configure).await;
+        let served = serve(&dir, database_url.as_deref(), &secrets, &configure).await;
         let path = hook.splitn(4, '/').nth(3).unwrap_or_default();
         TestApp {
             hook: format!("{}/{path}", served.base),
@@ -153,6 +192,7 @@ impl TestApp {
             store: served.store,
             secrets,
             configure,
+            database_url,
             shutdown: served.shutdown,
             server: served.server,
             dir,

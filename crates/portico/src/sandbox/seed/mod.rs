@@ -16,7 +16,6 @@ mod seeder;
 use std::path::Path;
 
 use anyhow::bail;
-use portico_store::{MetaStore, UserStore};
 use serde_json::json;
 
 pub use demo::DemoSizes;

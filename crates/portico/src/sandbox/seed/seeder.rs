@@ -9,7 +9,6 @@ use anyhow::Context;
 use portico_methods::{AuthKind, Caller, Clock, Ctx};
 use portico_protocol::params::{ParamMap, Params};
 use portico_protocol::ApiError;
-use portico_store::UserStore;
 use portico_store_sqlite::SqliteStore;
 use serde_json::Value;
 
@@ -59,7 +58,10 @@ impl<'a> Seeder<'a> {
         };
         Ok(Seeder {
             ctx,
-            store: &portal.store,
+            store: portal
+                .sqlite
+                .as_deref()
+                .context("the sandbox keeps its portal in SQLite")?,
             progress: Progress::on_stderr(),
         })
     }
