@@ -6,7 +6,6 @@
 //! at commit.
 
 mod lifecycle;
-mod webhook_row;
 
 use async_trait::async_trait;
 use deadpool_postgres::Transaction;
@@ -18,9 +17,8 @@ use portico_store::{EventStamp, OutboundWebhook, StoreError};
 use crate::apps::execute;
 use crate::events::{insert_event, RaisedEvent};
 use crate::listen::DELIVERIES;
+use crate::outbound::{outbound_columns, outbound_from_row};
 use crate::{notify, read, transaction, DbError, DbResult, PgStore};
-
-use webhook_row::{outbound_columns, outbound_from_row};
 
 /// Inserts a handler row of application `$1` owned by user `$2` (name `$3`,
 /// URL `$4`, `auth_type` user `$5`, created at `$6`), carrying the

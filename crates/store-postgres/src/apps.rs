@@ -193,7 +193,9 @@ impl AppStore for PgStore {
         transaction!(self, |tx| {
             revoke(&tx, id).await?;
             let n = execute(&tx, "DELETE FROM apps WHERE id = $1", &[&id]).await?;
-            notify_auth(&tx).await?;
+            if n > 0 {
+                notify_auth(&tx).await?;
+            }
             Ok(n > 0)
         })
     }

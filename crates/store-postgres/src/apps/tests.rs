@@ -99,6 +99,7 @@ async fn redeem_everywhere(
     Ok(renewed)
 }
 
+/// A code, then a refresh token, each presented by both nodes at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_or_refresh_token_works_once_across_nodes() -> TestResult<()> {
     let (first, second, app_id, user) = two_nodes_with_app().await?;

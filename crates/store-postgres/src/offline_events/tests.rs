@@ -120,11 +120,13 @@ async fn check_disjoint(reserve: bool) -> TestResult<()> {
     Ok(())
 }
 
+/// Reserving from both nodes at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_reserve_disjoint_rows() -> TestResult<()> {
     check_disjoint(true).await
 }
 
+/// Deleting from both nodes at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_delete_disjoint_rows() -> TestResult<()> {
     check_disjoint(false).await
