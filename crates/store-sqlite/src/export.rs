@@ -61,8 +61,14 @@ pub fn export(
     let mut counts = Vec::with_capacity(tables.len());
     for spec in tables {
         let columns: Vec<String> = spec.columns.iter().map(|c| quote(c)).collect();
+        let key = primary_key(&tx, &spec.table)?;
+        let order = if key.is_empty() {
+            String::new()
+        } else {
+            format!(" ORDER BY {}", key.join(", "))
+        };
         let sql = format!(
-            "SELECT {} FROM {} ORDER BY rowid",
+            "SELECT {} FROM {}{order}",
             columns.join(", "),
             quote(&spec.table)
         );
@@ -89,6 +95,20 @@ pub fn export(
         counts.push((spec.table.clone(), count));
     }
     Ok(counts)
+}
+
+/// The primary key columns of `table`, quoted, in key order (parents before
+/// the rows that point to them, for tables that reference themselves).
+fn primary_key(conn: &Connection, table: &str) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")
+        .map_err(map_err)?;
+    let names = stmt
+        .query_map([table], |row| row.get::<_, String>(0))
+        .map_err(map_err)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(map_err)?;
+    Ok(names.iter().map(|n| quote(n)).collect())
 }
 
 /// A batch of `spec`'s rows.
