@@ -98,12 +98,30 @@ pub type ChangeCallback = Arc<dyn Fn(Change) + Send + Sync>;
 /// The shared state.
 struct Inner {
     pool: Pool,
+    /// Webhook lookups (see [`portico_store::cache`]): cleared after this
+    /// node's writes to users and webhooks, on other nodes' notifications, and
+    /// trusted for a second at most.
+    auth_cache: portico_store::cache::AuthCache,
+    /// User-field definitions, cleared and trusted alike.
+    user_field_cache: portico_store::cache::UserFieldCache,
     /// Called when a committed write on any node made deliveries due.
     deliveries_due: RwLock<Vec<DeliveriesDue>>,
     /// Called when a committed write on any node changed what caches hold.
     changed: RwLock<Vec<ChangeCallback>>,
     /// The listener task; aborted when the store is dropped.
     listener: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Inner {
+    /// Clears the caches `change` makes stale.
+    fn forget(&self, change: Change) {
+        if matches!(change, Change::Auth | Change::All) {
+            self.auth_cache.invalidate();
+        }
+        if matches!(change, Change::UserFields | Change::All) {
+            self.user_field_cache.invalidate();
+        }
+    }
 }
 
 impl Drop for Inner {
@@ -147,6 +165,8 @@ impl PgStore {
         let store = PgStore {
             inner: Arc::new(Inner {
                 pool,
+                auth_cache: Default::default(),
+                user_field_cache: Default::default(),
                 deliveries_due: RwLock::new(Vec::new()),
                 changed: RwLock::new(Vec::new()),
                 listener: std::sync::Mutex::new(None),
@@ -171,6 +191,12 @@ impl PgStore {
         if let Ok(mut callbacks) = self.inner.changed.write() {
             callbacks.push(callback);
         }
+    }
+
+    /// Clears what `change` makes stale in this node's caches: called after this
+    /// node's own committed writes (other nodes hear of them by `NOTIFY`).
+    pub(crate) fn forget(&self, change: Change) {
+        self.inner.forget(change);
     }
 
     /// Registers a `deliveries_due` callback.

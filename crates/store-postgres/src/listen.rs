@@ -140,8 +140,9 @@ pub(crate) fn deliveries_due(inner: &Arc<Inner>) {
     }
 }
 
-/// Runs the change callbacks.
+/// Clears the caches `change` makes stale and runs the change callbacks.
 fn changed(inner: &Arc<Inner>, change: Change) {
+    inner.forget(change);
     if let Ok(callbacks) = inner.changed.read() {
         for callback in callbacks.iter() {
             callback(change);

@@ -227,6 +227,16 @@ pub(crate) async fn get_in_tx(
     Ok(Some(record))
 }
 
+impl PgStore {
+    /// After a committed write to records of `entity`: users' records are what
+    /// webhook lookups return, so this node's cache of them is stale.
+    fn forget_auth_of(&self, entity: &EntityDef) {
+        if entity.table == portico_store::users::USER.table {
+            self.forget(Change::Auth);
+        }
+    }
+}
+
 #[async_trait]
 impl RecordStore for PgStore {
     async fn insert_record(
@@ -265,6 +275,7 @@ impl RecordStore for PgStore {
     ) -> Result<bool, StoreError> {
         let sql = EntitySql::of(entity);
         transaction!(self, |tx| { update(&tx, &sql, id, write.clone()).await })
+            .inspect(|_| self.forget_auth_of(entity))
     }
 
     async fn delete_record(
@@ -275,6 +286,7 @@ impl RecordStore for PgStore {
     ) -> Result<bool, StoreError> {
         let sql = EntitySql::of(entity);
         transaction!(self, |tx| { delete(&tx, &sql, id, event.as_ref()).await })
+            .inspect(|_| self.forget_auth_of(entity))
     }
 
     async fn list_records(

@@ -163,7 +163,16 @@ impl UserFieldStore for PgStore {
         &self,
         entity_id: Option<&str>,
     ) -> Result<Vec<UserField>, StoreError> {
-        transaction!(self, RepeatableRead, |tx| { list(&tx, entity_id).await })
+        // Read on every CRM call: cached (see `portico_store::cache`).
+        let cache = &self.inner.user_field_cache;
+        let key = entity_id.map(str::to_owned);
+        if let Some(hit) = cache.get(&key) {
+            return Ok(hit);
+        }
+        let generation = cache.generation();
+        let fields = transaction!(self, RepeatableRead, |tx| { list(&tx, entity_id).await })?;
+        cache.put(generation, key, fields.clone());
+        Ok(fields)
     }
 
     async fn user_field_by_id(&self, id: i64) -> Result<Option<UserField>, StoreError> {
@@ -180,6 +189,7 @@ impl UserFieldStore for PgStore {
             notify(&tx, CHANGES, Change::UserFields.payload()).await?;
             Ok(id)
         })
+        .inspect(|_| self.forget(Change::UserFields))
     }
 
     async fn update_user_field(
@@ -193,6 +203,7 @@ impl UserFieldStore for PgStore {
             notify(&tx, CHANGES, Change::UserFields.payload()).await?;
             Ok(found)
         })
+        .inspect(|_| self.forget(Change::UserFields))
     }
 
     async fn delete_user_field(
@@ -205,5 +216,6 @@ impl UserFieldStore for PgStore {
             notify(&tx, CHANGES, Change::UserFields.payload()).await?;
             Ok(found)
         })
+        .inspect(|_| self.forget(Change::UserFields))
     }
 }

@@ -176,6 +176,7 @@ async fn update_one(
         }
         Ok(changed)
     })
+    .inspect(|_| store.forget(Change::Auth))
 }
 
 #[async_trait]
@@ -308,5 +309,6 @@ impl UserStore for PgStore {
         transaction!(self, |tx| {
             update(&tx, &sql, id, values.clone(), &uf).await
         })
+        .inspect(|_| self.forget(Change::Auth))
     }
 }

@@ -97,7 +97,12 @@ impl WebhookStore for PgStore {
         &self,
         secret_hash: &[u8],
     ) -> Result<Option<(Webhook, User)>, StoreError> {
-        read!(self, |conn| {
+        let cache = &self.inner.auth_cache;
+        if let Some(hit) = cache.get(secret_hash) {
+            return Ok(Some(hit));
+        }
+        let generation = cache.generation();
+        let found = read!(self, |conn| {
             let statement = conn
                 .prepare_cached(concat!(
                     "SELECT ",
@@ -114,7 +119,15 @@ impl WebhookStore for PgStore {
                 ))),
                 None => Ok(None),
             }
-        })
+        })?;
+        if let Some((hook, user)) = &found {
+            cache.put(
+                generation,
+                secret_hash.to_vec(),
+                (hook.clone(), user.clone()),
+            );
+        }
+        Ok(found)
     }
 
     async fn list_webhooks(&self, user_id: Option<i64>) -> Result<Vec<Webhook>, StoreError> {
@@ -213,6 +226,7 @@ impl WebhookStore for PgStore {
             }
             Ok(updated > 0)
         })
+        .inspect(|_| self.forget(Change::Auth))
     }
 
     async fn touch_webhook(&self, id: i64, at: i64) -> Result<(), StoreError> {
@@ -236,5 +250,6 @@ impl WebhookStore for PgStore {
             }
             Ok(deleted > 0)
         })
+        .inspect(|_| self.forget(Change::Auth))
     }
 }

@@ -11,7 +11,6 @@
 
 mod app_events;
 mod apps;
-mod cache;
 mod connection;
 mod currencies;
 mod deliveries;
@@ -125,8 +124,8 @@ impl std::fmt::Debug for SqliteStore {
 /// before the read connections close.
 struct Inner {
     writer: Writer,
-    auth_cache: cache::AuthCache,
-    user_field_cache: cache::UserFieldCache,
+    auth_cache: portico_store::cache::AuthCache,
+    user_field_cache: portico_store::cache::UserFieldCache,
     readers: ReadPool,
     /// Remembered list totals and page ends (see [`list_cache`]).
     list_cache: Arc<list_cache::ListCache>,
@@ -149,8 +148,8 @@ impl SqliteStore {
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 writer,
-                auth_cache: cache::AuthCache::default(),
-                user_field_cache: cache::UserFieldCache::default(),
+                auth_cache: portico_store::cache::AuthCache::default(),
+                user_field_cache: portico_store::cache::UserFieldCache::default(),
                 readers,
                 list_cache: Arc::default(),
                 entities: RwLock::new(HashMap::new()),

@@ -7,6 +7,7 @@
 
 pub mod app_events;
 pub mod apps;
+pub mod cache;
 pub mod conformance;
 pub mod crm;
 pub mod currencies;

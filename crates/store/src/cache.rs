@@ -1,10 +1,12 @@
-//! Short-lived caches of hot reads, so the common request path does fewer
-//! database reads: webhook lookups (secret hash → webhook and its user) and the
-//! user-field definitions of an entity.
+//! Short-lived caches of hot reads that backends keep, so the common request
+//! path does fewer database reads: webhook lookups (secret hash → webhook and
+//! its user) and the user-field definitions of an entity.
 //!
-//! Writes made through this store clear the matching cache at once. Changes made
-//! by another process on the same file (the `portico` administration commands)
-//! are seen within [`TTL`]. A cache is bounded and emptied when full.
+//! A backend clears the matching cache at once after its own committed writes.
+//! Changes made by another process on the same database (the `portico`
+//! administration commands, another node) are seen within [`TTL`] at the latest
+//! (a backend that hears of them sooner clears the cache then). A cache is
+//! bounded and emptied when full.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -12,8 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use portico_store::user_fields::UserField;
-use portico_store::{User, Webhook};
+use crate::user_fields::UserField;
+use crate::{User, Webhook};
 
 /// How long an entry is trusted.
 pub const TTL: Duration = Duration::from_secs(1);
