@@ -14,6 +14,7 @@ pub(crate) mod entity_sql;
 mod multi;
 mod stage_history;
 pub(crate) mod value;
+mod whole;
 
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Transaction};
@@ -257,8 +258,14 @@ impl RecordStore for PgStore {
         let with_multi = entity.has_multifields();
         let with_uf = entity_id_of(entity).is_some();
         if with_multi || with_uf {
-            transaction!(self, RepeatableRead, |tx| {
-                get_in_tx(&tx, &sql, id, with_multi, with_uf).await
+            read!(self, |conn| {
+                let statement = conn.prepare_cached(&sql.select_whole).await?;
+                let Some(row) = conn.query_opt(&statement, &[&id, &entity.code]).await? else {
+                    return Ok(None);
+                };
+                let mut record = sql.record(&row)?;
+                whole::attach(&row, sql.column_count(), &mut record)?;
+                Ok(Some(record))
             })
         } else {
             read!(self, |conn| {

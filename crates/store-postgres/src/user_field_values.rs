@@ -90,19 +90,25 @@ pub(crate) async fn delete_values(
 
 /// The value of a row's `value_int, value_real, value_text` starting at `at`.
 fn value_at(row: &Row, at: usize) -> DbResult<FieldValue> {
-    if let Some(i) = row.try_get::<_, Option<i64>>(at)? {
-        return Ok(FieldValue::Int(i));
+    Ok(uf_value(
+        row.try_get(at)?,
+        row.try_get(at + 1)?,
+        row.try_get(at + 2)?,
+    ))
+}
+
+/// The value stored as `value_int`, `value_real`, `value_text` (one is set).
+pub(crate) fn uf_value(int: Option<i64>, real: Option<f64>, text: Option<String>) -> FieldValue {
+    match (int, real, text) {
+        (Some(i), _, _) => FieldValue::Int(i),
+        (None, Some(f), _) => FieldValue::Float(f),
+        (None, None, Some(t)) => FieldValue::Text(t),
+        (None, None, None) => FieldValue::Null,
     }
-    if let Some(f) = row.try_get::<_, Option<f64>>(at + 1)? {
-        return Ok(FieldValue::Float(f));
-    }
-    Ok(row
-        .try_get::<_, Option<String>>(at + 2)?
-        .map_or(FieldValue::Null, FieldValue::Text))
 }
 
 /// Appends `(field_id, value)` to `uf`, grouping consecutive values of a field.
-fn push(uf: &mut Vec<(i64, Vec<FieldValue>)>, field_id: i64, value: FieldValue) {
+pub(crate) fn group_value(uf: &mut Vec<(i64, Vec<FieldValue>)>, field_id: i64, value: FieldValue) {
     match uf.last_mut() {
         Some((f, values)) if *f == field_id => values.push(value),
         _ => uf.push((field_id, vec![value])),
@@ -123,7 +129,7 @@ pub(crate) async fn load_one(
         .await?;
     for row in conn.query(&statement, &[&entity.code, &record.id]).await? {
         let field_id: i64 = row.try_get(0)?;
-        push(&mut record.uf, field_id, value_at(&row, 1)?);
+        group_value(&mut record.uf, field_id, value_at(&row, 1)?);
     }
     Ok(())
 }
@@ -148,7 +154,7 @@ pub(crate) async fn load_many(
     for row in conn.query(&statement, &[&entity.code, &ids]).await? {
         let owner: i64 = row.try_get(0)?;
         let field_id: i64 = row.try_get(1)?;
-        push(
+        group_value(
             by_owner.entry(owner).or_default(),
             field_id,
             value_at(&row, 2)?,

@@ -61,6 +61,9 @@ pub(crate) struct EntitySql {
     pub(crate) entity: &'static EntityDef,
     /// `SELECT id, <select_fields> FROM t WHERE id = $1`.
     pub(crate) select_one: String,
+    /// The row with its multi-fields and user-field values folded into arrays
+    /// (see [`super::whole`]); `$1` the id, `$2` the entity's code.
+    pub(crate) select_whole: String,
     /// `DELETE FROM t WHERE id = $1`.
     pub(crate) delete: String,
     /// `SELECT 1 FROM t WHERE id = $1`.
@@ -133,6 +136,7 @@ impl EntitySql {
                 "SELECT {} FROM {table} WHERE \"id\" = $1",
                 columns.join(", ")
             ),
+            select_whole: super::whole::select_whole(&table, &columns),
             delete: format!("DELETE FROM {table} WHERE \"id\" = $1"),
             exists: format!("SELECT 1 FROM {table} WHERE \"id\" = $1"),
             recompute_flags,
@@ -210,6 +214,11 @@ impl EntitySql {
             sets.join(", "),
             cols.len() + 1
         )
+    }
+
+    /// How many columns [`EntitySql::record`] reads (`id` and the fields).
+    pub(crate) fn column_count(&self) -> usize {
+        1 + self.positions.len()
     }
 
     /// A record from a row of `id, <select_fields>` (the columns of
