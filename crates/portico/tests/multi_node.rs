@@ -3,8 +3,9 @@
 //! own data folder holding the portal's key file, called in turn as a load
 //! balancer would: every committed event is delivered, none twice within a
 //! lease, and a killed node's leased deliveries are sent by the other after
-//! the lease; the rate limit is one bucket across the nodes; a webhook deleted
-//! elsewhere is refused by a node at once.
+//! the lease; the rate limit is one bucket across the nodes; a session started
+//! on one node works on the other, and a webhook deleted through one node's UI
+//! is refused by both within a second.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -19,6 +20,9 @@ mod common;
 
 use common::receiver::slow_receiver;
 use common::{ok, Server};
+
+/// The administrator's password on the nodes of these tests.
+const ADMIN_PASSWORD: &str = "two nodes, one portal";
 
 /// The lease the nodes take on a delivery in these tests, seconds.
 const LEASE_SECS: u64 = 4;
@@ -44,7 +48,10 @@ impl Nodes {
         let dir = tempfile::tempdir().expect("temp dir");
         let (data_a, data_b) = (dir.path().join("a"), dir.path().join("b"));
         let lease = LEASE_SECS.to_string();
-        let env = [("PORTICO_DELIVERY_LEASE_SECS", lease.as_str())];
+        let env = [
+            ("PORTICO_DELIVERY_LEASE_SECS", lease.as_str()),
+            ("PORTICO_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ];
         let args = [&["--database-url", url, "--allow-private-handlers"], extra].concat();
         let a = Server::start_with_env(&data_a, &args, &env);
         std::fs::create_dir_all(&data_b).expect("data folder b");
@@ -259,8 +266,54 @@ async fn a_burst_across_two_nodes_gets_the_single_node_answers() {
     );
 }
 
+/// The value of cookie `name` among the answer's `Set-Cookie` headers.
+fn set_cookie(answer: &reqwest::Response, name: &str) -> String {
+    answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+        .to_owned()
+}
+
+/// The value of the first hidden `csrf` input of `page`.
+fn csrf_of(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a csrf input")
+        .to_owned()
+}
+
+/// Signs in as the administrator through the web UI at `base`; the session cookie.
+async fn sign_in(http: &reqwest::Client, base: &str, password: &str) -> String {
+    let form = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("form");
+    let sign_in_cookie = set_cookie(&form, "portico_signin_csrf");
+    let token = csrf_of(&form.text().await.expect("page"));
+    let signed = http
+        .post(format!("{base}/login"))
+        .header("cookie", format!("portico_signin_csrf={sign_in_cookie}"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("login", "admin"),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed.status().as_u16(), 303, "sign-in refused");
+    set_cookie(&signed, "portico_session")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_webhook_deleted_elsewhere_is_refused_by_a_node_within_a_second() {
+async fn a_webhook_deleted_through_one_node_is_refused_by_the_other_within_a_second() {
     let url = database().await;
     let nodes = Nodes::start(&url, &[]);
     let (id, path) = nodes.webhook(&url, "crm");
@@ -278,16 +331,44 @@ async fn a_webhook_deleted_elsewhere_is_refused_by_a_node_within_a_second() {
             (status, r.json::<Value>().await.expect("JSON"))
         }
     };
+    // Both nodes look the webhook up (and may keep it for a moment).
     assert_eq!(call(nodes.a.base.clone()).await.0, 200);
     assert_eq!(call(nodes.b.base.clone()).await.0, 200);
-    nodes.command(&url, &["webhook", "remove", &id]);
-    let deleted = Instant::now();
-    // Both nodes looked the webhook up (and may keep it for a moment): each
-    // must refuse it within a second of the deletion.
+
+    // A session started on node B works on node A, which deletes the webhook.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let session = sign_in(&http, &nodes.b.base, ADMIN_PASSWORD).await;
+    let cookie = format!("portico_session={session}");
+    let page = http
+        .get(format!("{}/developer/webhooks/{id}", nodes.a.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(
+        page.status().as_u16(),
+        200,
+        "node A does not know node B's session"
+    );
+    let token = csrf_of(&page.text().await.expect("page"));
+    let deleted = http
+        .post(format!("{}/developer/webhooks/{id}/delete", nodes.a.base))
+        .header("cookie", &cookie)
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(deleted.status().as_u16(), 303, "the deletion was refused");
+    let deleted_at = Instant::now();
+
+    // Node B refuses the webhook within a second, and so does node A.
     for base in [&nodes.b.base, &nodes.a.base] {
         let (status, body) = loop {
             let (status, body) = call(base.clone()).await;
-            if status != 200 || deleted.elapsed() > Duration::from_secs(2) {
+            if status != 200 || deleted_at.elapsed() > Duration::from_secs(2) {
                 break (status, body);
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -295,7 +376,7 @@ async fn a_webhook_deleted_elsewhere_is_refused_by_a_node_within_a_second() {
         assert_eq!(status, 401, "{body}");
         assert!(body["error"].is_string(), "{body}");
     }
-    let refused_within = deleted.elapsed();
+    let refused_within = deleted_at.elapsed();
     assert!(
         refused_within < Duration::from_secs(1),
         "refused only after {refused_within:?}"
