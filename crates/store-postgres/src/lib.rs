@@ -92,13 +92,16 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
+/// A callback told what a committed write changed (see [`PgStore::on_change`]).
+pub type ChangeCallback = Arc<dyn Fn(Change) + Send + Sync>;
+
 /// The shared state.
 struct Inner {
     pool: Pool,
     /// Called when a committed write on any node made deliveries due.
     deliveries_due: RwLock<Vec<DeliveriesDue>>,
     /// Called when a committed write on any node changed what caches hold.
-    changed: RwLock<Vec<Arc<dyn Fn(Change) + Send + Sync>>>,
+    changed: RwLock<Vec<ChangeCallback>>,
     /// The listener task; aborted when the store is dropped.
     listener: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
@@ -164,7 +167,7 @@ impl PgStore {
     /// Registers a callback run when a committed write (on any node) changed
     /// what `Change` names; also run with [`Change::All`] after the listener
     /// reconnected, since notifications may have been missed meanwhile.
-    pub fn on_change(&self, callback: Arc<dyn Fn(Change) + Send + Sync>) {
+    pub fn on_change(&self, callback: ChangeCallback) {
         if let Ok(mut callbacks) = self.inner.changed.write() {
             callbacks.push(callback);
         }

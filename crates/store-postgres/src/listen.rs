@@ -132,7 +132,7 @@ async fn listen_once(
 }
 
 /// Runs the `deliveries_due` callbacks.
-fn deliveries_due(inner: &Arc<Inner>) {
+pub(crate) fn deliveries_due(inner: &Arc<Inner>) {
     if let Ok(wakes) = inner.deliveries_due.read() {
         for wake in wakes.iter() {
             wake();

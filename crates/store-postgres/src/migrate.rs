@@ -19,7 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 /// The advisory lock key every node takes while migrating ("portico" in ASCII).
-const MIGRATION_LOCK: i64 = 0x706f_7274_6963_6f;
+const MIGRATION_LOCK: i64 = 0x0070_6f72_7469_636f;
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {

@@ -8,7 +8,7 @@
 use portico_methods::apps::{create, AppDraft, Credentials};
 use portico_store::apps::NewGrant;
 use portico_store::secrets::new_oauth_token;
-use portico_store::{AppStore, ClaimedDelivery, DeliveryStore, OutboundWebhookStore};
+use portico_store::ClaimedDelivery;
 use serde_json::{json, Value};
 
 use crate::common::{assert_error, Reply, TestApp};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use portico_methods::Clock;
 use portico_store::secrets::{new_webhook_secret, SecretBox};
-use portico_store::{NewUser, NewWebhook, Store, UserStore, WebhookStore};
+use portico_store::{NewUser, NewWebhook, Store};
 use portico_store_postgres::{testing, PgOptions, PgStore};
 use portico_store_sqlite::{SqliteOptions, SqliteStore};
 use portico_web::{AppState, Limits};

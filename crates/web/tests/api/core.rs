@@ -4,7 +4,6 @@
 use serde_json::json;
 
 use crate::common::TestApp;
-use portico_store::UserStore;
 
 #[tokio::test]
 async fn methods_method_get_scope_profile() {

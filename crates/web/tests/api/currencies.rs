@@ -146,7 +146,7 @@ async fn the_directory_reads_and_changes_as_in_bitrix24() {
 
 #[tokio::test]
 async fn currency_changes_raise_their_events() {
-    use portico_store::{EventStore, NewOutboundWebhook, OutboundWebhookStore};
+    use portico_store::NewOutboundWebhook;
     let app = TestApp::start().await;
     app.store
         .insert_outbound_webhook(NewOutboundWebhook {

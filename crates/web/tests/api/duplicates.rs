@@ -2,8 +2,6 @@
 //! formatting, e-mails whatever their case, `entity_type` restriction, `[]`
 //! when nothing matches, the 20-value limit and the parameter errors, and
 //! only records the caller may read.
-
-use portico_store::RoleStore;
 use serde_json::{json, Value};
 
 use crate::common::{assert_error, TestApp};

@@ -4,7 +4,6 @@
 use serde_json::json;
 
 use crate::common::{assert_error, TestApp, TEST_BODY_LIMIT};
-use portico_store::{UserStore, WebhookStore};
 
 #[tokio::test]
 async fn authentication_failures() {

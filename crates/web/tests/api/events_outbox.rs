@@ -7,10 +7,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use portico_store::events::record_event_codes;
-use portico_store::{
-    DeliveryQuery, DeliveryStore, EventStore, NewOutboundWebhook, OutboundWebhookChange,
-    OutboundWebhookStore,
-};
+use portico_store::{DeliveryQuery, NewOutboundWebhook, OutboundWebhookChange};
 use serde_json::{json, Value};
 
 use crate::common::TestApp;

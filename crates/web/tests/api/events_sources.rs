@@ -5,9 +5,7 @@
 //! `…UPDATE` of the method's record; each with one delivery per subscriber,
 //! inside `batch` too, and nothing for a refused write.
 
-use portico_store::{
-    DeliveryStore, Event, EventStore, NewOutboundWebhook, OutboundWebhookStore, UserStore,
-};
+use portico_store::{Event, NewOutboundWebhook};
 use serde_json::{json, Value};
 
 use crate::common::TestApp;

@@ -848,7 +848,6 @@ async fn errors_are_coded() {
 
 #[tokio::test]
 async fn rights_apply_to_items() {
-    use portico_store::RoleStore;
     let app = TestApp::start().await;
     // Role 2 ("Own records", seeded): reads, updates and deletes her own
     // records only (adds anything).

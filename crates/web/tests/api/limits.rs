@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use portico_methods::Plan;
-use portico_store::{BucketRule, RestLimitStore};
+use portico_store::BucketRule;
 use portico_web::{LimitMode, RateKey, RestLimits};
 use serde_json::{json, Value};
 

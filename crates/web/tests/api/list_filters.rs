@@ -5,7 +5,7 @@
 //! and `%` in any case and any script, e-mails in any case, and the CRM
 //! pages' search through an OR group.
 
-use portico_store::{Level, Levels, NewRole, RoleStore};
+use portico_store::{Level, Levels, NewRole};
 use serde_json::{json, Value};
 
 use crate::common::{assert_error, TestApp};

@@ -351,7 +351,6 @@ async fn expired_tokens_answer_expired_token_and_are_refreshed() {
 
 #[tokio::test]
 async fn tokens_act_as_their_user_and_stop_with_the_app_or_the_user() {
-    use portico_store::{AppStore, UserStore};
     let app = TestApp::start().await;
     let creds = new_app(&app, &["user", "crm"], true).await;
     let bob = app.add_user("bob", false).await;
@@ -365,7 +364,6 @@ async fn tokens_act_as_their_user_and_stop_with_the_app_or_the_user() {
     );
     // Bob's CRM role (own records only) holds through the app: the
     // administrator's lead is out of his reach, his own is not.
-    use portico_store::RoleStore;
     assert!(app.store.set_user_role(bob, Some(2)).await.expect("role"));
     let theirs = app
         .ok("crm.lead.add", json!({"fields": {"TITLE": "Admin's"}}))
@@ -456,7 +454,6 @@ async fn tokens_act_as_their_user_and_stop_with_the_app_or_the_user() {
 
 #[tokio::test]
 async fn the_consent_page_refuses_unknown_uninstalled_and_forged_requests() {
-    use portico_store::AppStore;
     let app = TestApp::start().await;
     let ui_app = new_app(&app, &["crm"], false).await;
     let ui = app.sign_in_as(1).await;

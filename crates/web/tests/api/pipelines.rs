@@ -4,7 +4,7 @@
 //! `crm.stagehistory.list` (rows after add and stage moves, filters, order,
 //! pages, errors), with rights and inside `batch`.
 
-use portico_store::{Action, Level, Levels, NewRole, RoleStore};
+use portico_store::{Action, Level, Levels, NewRole};
 use serde_json::{json, Value};
 
 use crate::common::{assert_error, TestApp};
@@ -663,7 +663,7 @@ async fn pipelines_inside_batch() {
 
 #[tokio::test]
 async fn a_move_to_another_pipeline_raises_its_event() {
-    use portico_store::{EventStore, NewOutboundWebhook, OutboundWebhookStore};
+    use portico_store::NewOutboundWebhook;
     let app = TestApp::start().await;
     app.store
         .insert_outbound_webhook(NewOutboundWebhook {

@@ -6,7 +6,6 @@
 //! `PLACEMENT_OPTIONS`; bindings go with their application.
 
 use portico_methods::apps::remove;
-use portico_store::{AppStore, PlacementStore};
 use serde_json::json;
 
 use crate::common::{assert_error, TestApp};

@@ -8,7 +8,7 @@
 //! whatever their role. Denials are the legacy `400 {"error":"",
 //! "error_description":"Access denied."}`.
 
-use portico_store::{Action, Level, Levels, NewRole, RoleStore};
+use portico_store::{Action, Level, Levels, NewRole};
 use serde_json::{json, Value};
 
 use crate::common::{assert_error, Reply, TestApp};

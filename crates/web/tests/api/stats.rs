@@ -4,7 +4,6 @@
 //! the page draws the chart and the table in both languages, and the filter,
 //! the window bound and the saved columns.
 
-use portico_store::{RestStatsStore, WebhookStore};
 use serde_json::{json, Value};
 
 use crate::common::TestApp;

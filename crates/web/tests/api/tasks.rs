@@ -3,7 +3,7 @@
 //! filters, the controller's errors, who sees and changes a task (in `batch`
 //! and lists too), and the task events recorded with a delivery.
 
-use portico_store::{DeliveryStore, EventStore, NewOutboundWebhook, OutboundWebhookStore};
+use portico_store::NewOutboundWebhook;
 use serde_json::{json, Value};
 
 use crate::common::{assert_error, TestApp};

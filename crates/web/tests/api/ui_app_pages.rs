@@ -7,7 +7,6 @@
 //! no page for a script-only application.
 
 use portico_methods::apps::{create, AppDraft, Credentials};
-use portico_store::{AppStore, SessionStore};
 use serde_json::Value;
 
 use crate::common::TestApp;

@@ -6,8 +6,6 @@
 //! list without any secret; refusals are shown on the form in English and
 //! Portuguese.
 
-use portico_store::AppStore;
-
 use crate::common::TestApp;
 use crate::ui_client::{Page, UiClient};
 

@@ -17,8 +17,6 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use portico_store::UserStore;
-
 use crate::common::TestApp;
 
 /// The password [`TestApp::sign_in_as`] gives users.

@@ -3,8 +3,6 @@
 //! names, who may see and touch whose webhook, an administrator's takeover,
 //! key regeneration, expiry, the Integrations list and its saved columns, the
 //! builder's method catalogue, and the language setting.
-
-use portico_store::WebhookStore;
 use serde_json::{json, Value};
 
 use crate::common::TestApp;

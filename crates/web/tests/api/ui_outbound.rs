@@ -7,10 +7,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use portico_store::{
-    AttemptRecord, AttemptVerdict, DeliveryQuery, DeliveryState, DeliveryStore, DisableReason,
-    EventStore, OutboundWebhookStore,
-};
+use portico_store::{AttemptRecord, AttemptVerdict, DeliveryQuery, DeliveryState, DisableReason};
 use serde_json::json;
 
 use crate::common::TestApp;

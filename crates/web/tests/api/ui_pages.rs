@@ -4,7 +4,7 @@
 //! visitors of any page are sent to the sign-in page. The Users page is in
 //! `ui_users`.
 
-use portico_store::{Levels, NewRole, RoleStore};
+use portico_store::{Levels, NewRole};
 use serde_json::json;
 
 use crate::common::TestApp;

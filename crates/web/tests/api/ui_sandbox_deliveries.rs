@@ -3,7 +3,7 @@
 //! resources; other users are refused, and a portal that is not a sandbox has
 //! neither the page nor the link.
 
-use portico_store::{HandlerMode, NewCapture, SandboxDeliveryStore};
+use portico_store::{HandlerMode, NewCapture};
 use portico_web::sandbox::Sandbox;
 
 use crate::common::TestApp;

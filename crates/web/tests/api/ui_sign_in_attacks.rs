@@ -4,13 +4,11 @@
 //! address comes from `X-Forwarded-For` only behind a trusted proxy, the limits
 //! survive a restart, and `next` never leads off the portal.
 
+use portico_web::ui::sign_in_limits::{AttemptKeys, PasswordCheckGate};
+use portico_web::TrustedProxies;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
-
-use portico_store::SignInAttemptStore;
-use portico_web::ui::sign_in_limits::{AttemptKeys, PasswordCheckGate};
-use portico_web::TrustedProxies;
 
 use crate::common::TestApp;
 use crate::sign_in_attempt::{http, sign_in_from, Attempt};

@@ -4,8 +4,6 @@
 //! roles refused), deactivation ending sessions, no self-lockout,
 //! CSRF on every form.
 
-use portico_store::{RoleStore, SessionStore, UserStore};
-
 use crate::common::TestApp;
 use crate::ui_client::Page;
 use crate::ui_pages::row;

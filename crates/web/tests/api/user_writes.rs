@@ -2,8 +2,6 @@
 //! e-mails, other callers and scopes refused; no sign-in until a password is
 //! set) and `user.update` (own profile, administrators any user, `ACTIVE`
 //! administrators only).
-
-use portico_store::UserStore;
 use serde_json::json;
 
 use crate::common::{assert_error, TestApp};

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use portico_store::users::USER;
-use portico_store::{FieldValue, UserStore};
+use portico_store::FieldValue;
 use serde_json::{json, Value};
 
 use crate::common::TestApp;

@@ -7,7 +7,6 @@
 //! server on a loopback port.
 
 use portico_methods::apps::{create, AppDraft};
-use portico_store::AppStore;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;

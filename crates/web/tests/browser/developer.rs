@@ -3,8 +3,6 @@
 //! the new lead on the CRM page, the Integrations columns kept after a reload, the
 //! row menu's delete, who sees whose webhook, an administrator's takeover, the
 //! Portuguese pages, phone width and the keyboard.
-
-use portico_store::WebhookStore;
 use serde_json::{json, Value};
 
 use crate::harness::Browser;

@@ -3,9 +3,7 @@
 //! a row over the budget marked, the filter, and the same page in Portuguese;
 //! screenshots of the chart and the table in both languages.
 
-use portico_store::{
-    IntegrationKind, RestStatCounts, RestStatKey, RestStatsStore, WebhookChange, WebhookStore,
-};
+use portico_store::{IntegrationKind, RestStatCounts, RestStatKey, WebhookChange};
 use serde_json::json;
 
 use crate::harness::Browser;
