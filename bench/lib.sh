@@ -69,19 +69,23 @@ api() { curl -sS --fail-with-body --max-time 30 "$API$1"; }
 # json EXPR: evaluates a Python expression over the JSON document `d` read from stdin.
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-# seed_leads COUNT FILE: adds COUNT leads to an empty portal through $API (bench/seed.py:
-# batch of 50 crm.lead.add, 8 in flight), its output in FILE.txt and FILE.json;
-# checks they got COUNT consecutive ids and sets MIN_ID and MAX_ID.
+# seed_leads COUNT FILE [gaps]: adds COUNT leads to an empty portal through $API
+# (bench/seed.py: batch of 50 crm.lead.add, 8 in flight), its output in FILE.txt
+# and FILE.json, their ids in FILE.ids; sets MIN_ID and MAX_ID. Checks the ids
+# are consecutive, unless "gaps" (PostgreSQL: a transaction run again after a
+# serialization conflict leaves its sequence values unused).
 seed_leads() {
-  local count="$1" file="$2" total
-  python3 "$ROOT/bench/seed.py" "$API" "$count" 8 </dev/null | tee "$file.txt"
+  local count="$1" file="$2" gaps="${3:-}" total
+  python3 "$ROOT/bench/seed.py" "$API" "$count" 8 "$file.ids" </dev/null | tee "$file.txt"
   sed -n 's/^SEED_JSON //p' "$file.txt" > "$file.json"
   total="$(api 'crm.lead.list?select%5B%5D=ID' | json 'd["total"]')"
   [[ "$total" == "$count" ]] || die "crm.lead.list total is $total after seeding $count leads"
   MIN_ID="$(api 'crm.lead.list?select%5B%5D=ID&order%5BID%5D=ASC' | json 'd["result"][0]["ID"]')"
   MAX_ID="$(api 'crm.lead.list?select%5B%5D=ID&order%5BID%5D=DESC' | json 'd["result"][0]["ID"]')"
-  [[ $((MAX_ID - MIN_ID + 1)) -eq $count ]] || die "lead ids $MIN_ID..$MAX_ID are not $count consecutive ids"
-  echo "leads: $total, ids $MIN_ID..$MAX_ID"
+  [[ "$MIN_ID" == "$(head -n1 "$file.ids")" && "$MAX_ID" == "$(tail -n1 "$file.ids")" ]] \
+    || die "lead ids $MIN_ID..$MAX_ID, the seeding was answered $(head -n1 "$file.ids")..$(tail -n1 "$file.ids")"
+  [[ -n "$gaps" || $((MAX_ID - MIN_ID + 1)) -eq $count ]] || die "lead ids $MIN_ID..$MAX_ID are not $count consecutive ids"
+  echo "leads: $total, ids $MIN_ID..$MAX_ID ($((MAX_ID - MIN_ID + 1 - count)) unused)"
 }
 
 # busy: names of other processes using more than 10% CPU right now (compilers,

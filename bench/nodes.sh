@@ -297,10 +297,10 @@ measure() {
   HOOK_PATH="$(hook_path "$BIN" "$DATA" "${DB_FLAGS[@]}")"
   API="http://$ENTRY$HOOK_PATH"
   say "$label: seeding $LEADS leads (batch of 50 crm.lead.add, 8 in flight) through $ENTRY"
-  seed_leads "$LEADS" "$OUT/${name}_seed"
+  seed_leads "$LEADS" "$OUT/${name}_seed" gaps
   api "crm.lead.get?ID=$MAX_ID" | json 'd["result"]["ID"]' | grep -qx "$MAX_ID" || die "crm.lead.get pre-flight"
   cpu "${name}_get.0"
-  bench "${name}_get" "$label: crm.lead.get, random id" "$CONNS" "http://$ENTRY/" get.lua "$HOOK_PATH" "$MIN_ID" "$MAX_ID"
+  bench "${name}_get" "$label: crm.lead.get, random id" "$CONNS" "http://$ENTRY/" get.lua "$HOOK_PATH" "@$OUT/${name}_seed.ids"
   cpu "${name}_get.1"
   bench "${name}_add" "$label: crm.lead.add (JSON)" "$CONNS" "http://$ENTRY/" add.lua "$HOOK_PATH"
   cpu "${name}_add.1"

@@ -344,6 +344,8 @@ def nodes(out, md_path, command):
         dl = json.load(open(os.path.join(out, f"{name}_deliveries.json")))
         seed = json.load(open(os.path.join(out, f"{name}_seed.json")))
         label = NODE_SETUPS[name]
+        ids = [int(i) for i in open(os.path.join(out, f"{name}_seed.ids"))]
+        unused = ids[-1] - ids[0] + 1 - len(ids)
         rows.append(
             f"| {label} | **{get['rps']:,.0f}** ({get['rps'] / b_rps * 100:.1f}%) | "
             f"**{ms(get['p99_us'])}** (×{get['p99_us'] / b_p99:.1f}) | "
@@ -351,7 +353,8 @@ def nodes(out, md_path, command):
             f"**{dl['deliveries_per_s']:,.0f}** ({dl['deliveries_per_s'] / b_rps * 100:.1f}%) |"
         )
         details.append(
-            f"- {label}: seeding {seed['leads']:,} leads took {seed['seconds']} s ({seed['leads_per_s']:,}/s); "
+            f"- {label}: seeding {seed['leads']:,} leads took {seed['seconds']} s ({seed['leads_per_s']:,}/s; "
+            f"{unused} ids left unused in {ids[0]}..{ids[-1]}); "
             f"`crm.lead.get` p50 {ms(get['p50_us'])}; `crm.lead.add` p50 {ms(add['p50_us'])}, p99 {ms(add['p99_us'])}; "
             f"the {dl['events']:,} events' leads were added in {dl['adding_s']} s ({dl['adding_per_s']:,}/s) and the "
             f"last event arrived {dl['seconds']} s after the first lead was sent "
