@@ -13,6 +13,8 @@
 #      hello example's POST /events), then BENCH_EVENTS leads added through
 #      `batch` (bench/seed.py); from the first lead sent until the receiver holds
 #      every lead's event.
+# The baseline (GET / of crates/web/examples/hello.rs, wrk bench/lua/path.lua) is
+# measured just before each set-up, and each figure given as a ratio of it.
 # Each set-up starts empty, is seeded with BENCH_LEADS leads through `batch`, and
 # runs `portico serve --limits off` (HTTP, default settings, logs to a file).
 # PostgreSQL is a throw-away cluster from .ci/postgres (fsync and
@@ -79,7 +81,7 @@ PG_STOP=()
 PG_DIR=""
 
 cleanup() {
-  local rc=$? pid log
+  local rc=$? pid log stopped
   stop "$NGINX_PID"
   for pid in "${NODE_PIDS[@]}"; do stop "$pid"; done
   stop "$HELLO_PID"
@@ -91,13 +93,19 @@ cleanup() {
     done
   fi
   if [[ ${#PG_STOP[@]} -gt 0 ]]; then
-    "${PG_STOP[@]}" </dev/null >/dev/null 2>&1 || echo "could not stop PostgreSQL: ${PG_STOP[*]}" >&2
+    if ! stopped="$("${PG_STOP[@]}" </dev/null 2>&1)"; then
+      echo "could not stop PostgreSQL (${PG_STOP[*]}): $stopped" >&2
+      PG_DIR=""  # left for a look
+    fi
+    PG_STOP=()
   fi
   [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
   rm -rf "$WORK"
   exit $rc
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # --- the baseline, which is also the events' receiver --------------------------
 say "starting the baseline (hello, also the receiver of outbound events)"
@@ -106,7 +114,6 @@ HELLO_PID=$!
 HELLO_ADDR="$(wait_addr "$HELLO_PID" "$WORK/hello.log" 'hello listening on http://')"
 RECEIVER="http://$HELLO_ADDR/events"
 WATCH=("the baseline:$HELLO_PID")
-bench baseline "baseline GET / (hello)" "$CONNS" "http://$HELLO_ADDR/" path.lua /
 
 # --- PostgreSQL: a throw-away cluster -----------------------------------------
 if uses_pg; then
@@ -120,6 +127,7 @@ if uses_pg; then
   PG_DIR="$(dirname "$PG_DATA")"
   PG_PID="$(head -n1 "$PG_DATA/postmaster.pid")"
   PG_VERSION="$(psql "$PORTICO_TEST_POSTGRES_URL" -Atqc 'SHOW server_version' </dev/null)"
+  WATCH+=("PostgreSQL:$PG_PID")
   echo "PostgreSQL $PG_VERSION at ${PORTICO_TEST_POSTGRES_URL%/*} (postmaster pid $PG_PID); stop: ${PG_STOP[*]}"
 fi
 
@@ -152,7 +160,9 @@ start_nginx() {
 # nginx in front of the Portico nodes that share one PostgreSQL database.
 #   nginx -p $dir -c $dir/nginx.conf -e $dir/error.log
 daemon off;
-worker_processes auto;
+# One worker: here nginx shares 2 cores with the nodes, PostgreSQL and wrk (a
+# second worker made the tail latency worse); "auto" on a machine of its own.
+worker_processes 1;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
 
@@ -183,6 +193,8 @@ EOF
     server {
         listen 127.0.0.1:$port;
         client_max_body_size 10m;
+        # batch bodies (tens of KB) stay in memory rather than in temporary files
+        client_body_buffer_size 256k;
 
         location / {
             proxy_pass http://portico;
@@ -218,7 +230,7 @@ stop_setup() {
   NGINX_PID=""
   for pid in "${NODE_PIDS[@]}"; do stop "$pid"; done
   NODE_PIDS=()
-  WATCH=("the baseline:$HELLO_PID")
+  WATCH=("${WATCH_IDLE[@]}")
 }
 
 # receiver: the receiver's counts as "events requests last_us".
@@ -232,7 +244,7 @@ deliveries() {
   local name="$1" addr t0 counts events requests last_us seen=-1 still=0 w
   say "deliveries: outbound webhook (ONCRMLEADADD) to $RECEIVER, $EVENTS leads through batch"
   "$BIN" outbound add --data-dir "$DATA" "${DB_FLAGS[@]}" --user admin --url "$RECEIVER" \
-    --allow-private --event ONCRMLEADADD --name bench </dev/null > "$OUT/${name}_outbound.txt"
+    --allow-private --event ONCRMLEADADD --name bench </dev/null > "$WORK/${name}_outbound.txt"
   curl -sS --fail-with-body -X DELETE "$RECEIVER" >/dev/null
   for addr in "${NODE_ADDRS[@]}"; do
     curl -sS --fail-with-body --max-time 30 -H 'Content-Type: application/json' \
@@ -308,7 +320,11 @@ measure() {
 }
 
 # --- the set-ups ---------------------------------------------------------------
+WATCH_IDLE=("${WATCH[@]}")
 for setup in $SETUPS; do
+  # The baseline just before each set-up: the ratios stay fair when other work
+  # on the machine comes and goes during the run.
+  bench "${setup}_baseline" "baseline GET / (hello), before $setup" "$CONNS" "http://$HELLO_ADDR/" path.lua /
   NODE_ADDRS=()
   DB_FLAGS=()
   DATA="$WORK/$setup-a"
@@ -325,7 +341,6 @@ for setup in $SETUPS; do
       say "$label"
       start_node pg1 "$DATA" "${DB_FLAGS[@]}"
       ENTRY="${NODE_ADDRS[0]}"
-      WATCH+=("PostgreSQL:$PG_PID")
       ;;
     pg2)
       label="PostgreSQL, two nodes"
@@ -339,7 +354,6 @@ for setup in $SETUPS; do
       start_node pg2-b "$WORK/pg2-b" "${DB_FLAGS[@]}"
       unset PORTICO_TRUSTED_PROXIES
       start_nginx
-      WATCH+=("PostgreSQL:$PG_PID")
       ;;
   esac
   echo "$label: nodes ${NODE_ADDRS[*]}, entry http://$ENTRY/"
