@@ -365,7 +365,13 @@ def nodes(out, md_path, command):
         busy += [(f"{label} baseline", base.get("busy", ""), base.get("load")),
                  (f"{label} get", get.get("busy", ""), get.get("load")),
                  (f"{label} add", add.get("busy", ""), add.get("load"))]
-    m = machine()
+    # The machine as it was at the run (kept when the report is made again).
+    saved = os.path.join(out, "machine.json")
+    if os.path.exists(saved):
+        m = json.load(open(saved))
+    else:
+        m = machine()
+        json.dump(m, open(saved, "w"))
     md = [
         "# Portico on SQLite vs PostgreSQL, one node vs two",
         "",
