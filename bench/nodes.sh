@@ -371,6 +371,12 @@ json.dump({"setups": "$SETUPS".split(), "threads": $THREADS, "connections": $CON
           open(sys.argv[1], "w"))
 EOF
 say "results ($OUT)"
-python3 bench/report.py nodes "$OUT" "$RESULTS_MD" "bash bench/nodes.sh"
+# The command as run: the settings given in the environment, then the script.
+command="bash bench/nodes.sh"
+for v in BENCH_OUT BENCH_RESULTS_MD BENCH_SKIP_BUILD BENCH_EVENTS BENCH_LEADS BENCH_THREADS \
+  BENCH_CONNECTIONS BENCH_DURATION BENCH_SETUPS CARGO_TARGET_DIR; do
+  [[ -n "${!v+x}" ]] && command="$v=${!v} $command"
+done
+python3 bench/report.py nodes "$OUT" "$RESULTS_MD" "$command"
 echo
 echo "total time: $(( $(date +%s) - T0 )) s"
