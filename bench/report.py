@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Helpers for bench/run.sh.
+"""Helpers for bench/run.sh and bench/nodes.sh.
 
   report.py check OUT/NAME.txt NAME "LABEL" CONNECTIONS [key=value ...]
       Reads wrk's output (with the BENCH_JSON line printed by bench/lua/common.lua),
@@ -8,6 +8,12 @@
       Prints one field of a result (e.g. rps).
   report.py summarize OUT RESULTS_MD COMMAND
       Prints the markdown table, writes OUT/results.md, OUT/results.json and RESULTS_MD.
+  report.py cpu FILE LABEL=PID[,PID…] ...
+      Writes a snapshot of the CPU time used so far by each group of processes (with
+      their children) and of the machine's busy and total time, to FILE.
+  report.py nodes OUT NODES_MD COMMAND
+      bench/nodes.sh's table (set-ups × measures, as ratios of the baseline), to
+      stdout, OUT/nodes.md and NODES_MD.
 """
 
 import json
@@ -270,6 +276,183 @@ def summarize(out, results_md, command):
     print("\n".join(targets))
 
 
+def cpu_snapshot(path, groups):
+    """CPU ticks of each group (pids and their children) and of the machine."""
+    procs = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        f = stat[stat.rindex(")") + 2 :].split()
+        procs[int(pid)] = (int(f[1]), comm, int(f[11]) + int(f[12]))  # ppid, comm, utime+stime
+    snap = {"time": time.time()}
+    for g in groups:
+        label, pids = g.split("=", 1)
+        roots = {int(p) for p in pids.split(",") if p}
+        snap[label] = sum(t for pid, (ppid, _, t) in procs.items() if pid in roots or ppid in roots)
+    cpu = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    snap["machine_busy"] = sum(cpu) - cpu[3] - cpu[4]  # all but idle and iowait
+    snap["machine_total"] = sum(cpu)
+    json.dump(snap, open(path, "w"))
+
+
+def cpu_between(out, first, second):
+    """Cores each group used between two snapshots, and the machine's busy cores."""
+    try:
+        a = json.load(open(os.path.join(out, f"{first}.cpu.json")))
+        b = json.load(open(os.path.join(out, f"{second}.cpu.json")))
+    except OSError:
+        return None
+    hz = os.sysconf("SC_CLK_TCK")
+    secs = b["time"] - a["time"]
+    cores = {k: (b[k] - a[k]) / hz / secs for k in a if k not in ("time", "machine_total")}
+    return cores
+
+
+def cpu_text(cores):
+    if not cores:
+        return ""
+    parts = [f"{k} {v:.2f}" for k, v in cores.items() if k != "machine_busy" and v >= 0.005]
+    ours = sum(v for k, v in cores.items() if k != "machine_busy")
+    other = cores["machine_busy"] - ours
+    return ", ".join(parts + [f"everything else {other:.2f}"]) + f" (machine busy {cores['machine_busy']:.2f} of {os.cpu_count()})"
+
+
+NODE_SETUPS = {
+    "sqlite": "(a) SQLite, one node",
+    "pg1": "(b) PostgreSQL, one node",
+    "pg2": "(c) PostgreSQL, two nodes behind nginx",
+}
+
+
+def nodes(out, md_path, command):
+    params = json.load(open(os.path.join(out, "params.json")))
+    rows, details, cpu_lines, busy = [], [], [], []
+    for name in params["setups"]:
+        base = json.load(open(os.path.join(out, f"{name}_baseline.json")))
+        b_rps, b_p99 = base["rps"], base["p99_us"]
+        get = json.load(open(os.path.join(out, f"{name}_get.json")))
+        add = json.load(open(os.path.join(out, f"{name}_add.json")))
+        dl = json.load(open(os.path.join(out, f"{name}_deliveries.json")))
+        seed = json.load(open(os.path.join(out, f"{name}_seed.json")))
+        label = NODE_SETUPS[name]
+        ids = [int(i) for i in open(os.path.join(out, f"{name}_seed.ids"))]
+        unused = ids[-1] - ids[0] + 1 - len(ids)
+        rows.append(
+            f"| {label} | {b_rps:,.0f}, p99 {ms(b_p99)} | "
+            f"**{get['rps']:,.0f}** ({get['rps'] / b_rps * 100:.1f}%) | "
+            f"**{ms(get['p99_us'])}** (×{get['p99_us'] / b_p99:.1f}) | "
+            f"**{add['rps']:,.0f}** ({add['rps'] / b_rps * 100:.1f}%) | "
+            f"**{dl['deliveries_per_s']:,.0f}** ({dl['deliveries_per_s'] / b_rps * 100:.1f}%) |"
+        )
+        details.append(
+            f"- {label}: seeding {seed['leads']:,} leads took {seed['seconds']} s ({seed['leads_per_s']:,}/s; "
+            f"{unused} ids left unused in {ids[0]}..{ids[-1]}); "
+            f"`crm.lead.get` p50 {ms(get['p50_us'])}; `crm.lead.add` p50 {ms(add['p50_us'])}, p99 {ms(add['p99_us'])}; "
+            f"the {dl['events']:,} events' leads were added in {dl['adding_s']} s ({dl['adding_per_s']:,}/s) and the "
+            f"last event arrived {dl['seconds']} s after the first lead was sent "
+            f"({dl['requests'] - dl['events']} repeated deliveries)."
+        )
+        for what, a, b in (("get", "get.0", "get.1"), ("add", "get.1", "add.1"),
+                           ("deliveries", "deliveries.0", "deliveries.1")):
+            cores = cpu_between(out, f"{name}_{a}", f"{name}_{b}")
+            if cores:
+                cpu_lines.append(f"| {label} | {what} | {cpu_text(cores)} |")
+        busy += [(f"{label} baseline", base.get("busy", ""), base.get("load")),
+                 (f"{label} get", get.get("busy", ""), get.get("load")),
+                 (f"{label} add", add.get("busy", ""), add.get("load"))]
+    # The machine as it was at the run (kept when the report is made again).
+    saved = os.path.join(out, "machine.json")
+    if os.path.exists(saved):
+        m = json.load(open(saved))
+    else:
+        m = machine()
+        json.dump(m, open(saved, "w"))
+    md = [
+        "# Portico on SQLite vs PostgreSQL, one node vs two",
+        "",
+        f"Generated by `{command}` (`bench/report.py nodes`); raw outputs in `bench/out-nodes/`.",
+        "",
+        "## Machine",
+        "",
+        f"- nproc: {m['nproc']}; CPU: {m['cpu']}; memory: {m['memory']}; kernel {m['kernel']}",
+        f"- {' '.join(m['wrk'])}; {m['rustc']}; PostgreSQL {params.get('postgres') or '—'}; "
+        f"nginx {params.get('nginx') or '—'}",
+        f"- Portico tree: {m['git']}; run at {m['date']}",
+        "- wrk, nginx, PostgreSQL, the Portico nodes and the baseline (also the events' receiver) "
+        "share the same cores over loopback.",
+        "",
+        "## Command",
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        f"wrk `-t{params['threads']} -c{params['connections']} -d{params['duration']} --latency --timeout 10s`; "
+        f"each set-up starts empty and is seeded with {params['leads']:,} leads (`batch` of 50 `crm.lead.add`, "
+        f"8 in flight); `portico serve --limits off`, default settings otherwise (SQLite synchronous=FULL). "
+        f"Deliveries: an outbound webhook for `ONCRMLEADADD` to the baseline server's `POST /events`, one lead "
+        f"through each node to see it deliver, then {params['events']:,} leads through `batch`; timed from the "
+        f"first of those sent until the receiver holds all {params['events']:,} leads' events.",
+        "",
+        "## Results",
+        "",
+        "Each figure with its ratio to the hello-world baseline (`GET /`, same wrk settings) measured "
+        "just before the set-up in the same run (req/s: percentage of the baseline's req/s; p99: "
+        "multiple of the baseline's p99).",
+        "",
+        "| Set-up | baseline req/s | `crm.lead.get` req/s | `crm.lead.get` p99 | `crm.lead.add` req/s | deliveries/s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ] + rows + ["", "## Details", ""] + details
+    if cpu_lines:
+        md += [
+            "",
+            "CPU used during each measure, in cores (each group with its child processes: "
+            "PostgreSQL's backends, nginx's workers); 'everything else' is wrk or the seeding "
+            "script, the bench script itself and any other work on the machine:",
+            "",
+            "| Set-up | Measure | Cores |",
+            "|---|---|---|",
+        ] + cpu_lines
+    md += ["", "## Set-ups", "",
+           "- PostgreSQL: a throw-away cluster started by `.ci/postgres` (as in CI: `fsync=off`, "
+           "`synchronous_commit=off`, `full_page_writes=off`, so commits do not wait for the disk, "
+           "unlike SQLite's synchronous=FULL), one database per set-up, Portico's default pool "
+           "(4 connections per core, at least 8) per node.",
+           "- Two nodes: each `portico serve --database-url …` with its own data folder holding a copy "
+           "of the first node's `secret.key`, `PORTICO_TRUSTED_PROXIES=127.0.0.1`, behind nginx:"]
+    conf = os.path.join(out, "nginx.conf")
+    if os.path.exists(conf):
+        md += ["", "```nginx", open(conf).read().rstrip(), "```"]
+    md += [""]
+    busy_rows = [(l, b.split(), load) for l, b, load in busy]
+    if any(b for _, b, _ in busy_rows):
+        md.append(
+            "- **Other processes were using the CPU during some runs** (figures for those rows are low): "
+            + "; ".join(f"{l}: {' '.join(sorted(set(b)))} (load {load})" for l, b, load in busy_rows if b)
+            + "."
+        )
+    else:
+        md.append(
+            "- No other process used more than 10% CPU at the start or end of any wrk run "
+            f"(1-min load averages: {', '.join(str(l) for _, _, l in busy_rows)})."
+        )
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NODES-ANALYSIS.md")
+    if os.path.exists(notes):
+        md += ["", open(notes, encoding="utf-8").read().rstrip()]
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(out, "nodes.md"), "w") as f:
+        f.write(text)
+    if md_path:
+        with open(md_path, "w") as f:
+            f.write(text)
+    print(text)
+
+
 def main():
     if len(sys.argv) < 2:
         fail(__doc__)
@@ -280,6 +463,10 @@ def main():
         print(json.load(open(sys.argv[2]))[sys.argv[3]])
     elif cmd == "summarize":
         summarize(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif cmd == "cpu":
+        cpu_snapshot(sys.argv[2], sys.argv[3:])
+    elif cmd == "nodes":
+        nodes(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         fail(f"unknown command {cmd}")
 

@@ -13,7 +13,7 @@
 # Env (defaults): BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
 # BENCH_LEADS (100000), BENCH_DEALS (100000), BENCH_COMPANIES (200), BENCH_LIST_START (50000), BENCH_PACE_MS (10),
 # BENCH_OUT (bench/out), BENCH_RESULTS_MD (bench/RESULTS.md; empty = don't write),
-# BENCH_SKIP_BUILD (unset), RUST_LOG (unset = Portico's default, info).
+# BENCH_SKIP_BUILD (unset), RUST_LOG (unset = Portico's default, info), CARGO_TARGET_DIR (target).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,8 +38,8 @@ T0=$(date +%s)
 need_wrk
 
 # --- build -----------------------------------------------------------------
-BIN="$ROOT/target/release/portico"
-HELLO="$ROOT/target/release/examples/hello"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/portico"
+HELLO="${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/hello"
 if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
   say "building (cargo build --release -p portico -p portico-web --bin portico --example hello)"
   cargo build --release -p portico -p portico-web --bin portico --example hello </dev/null
@@ -84,24 +84,12 @@ start_portico 127.0.0.1:0
 PORTICO_ADDR="$(wait_addr "$PORTICO_PID" "$WORK/portico.log" 'Portico listening on http://')"
 HOOK_PATH="$(hook_path "$BIN" "$DATA")"
 API="http://$PORTICO_ADDR$HOOK_PATH"
+WATCH=("Portico:$PORTICO_PID" "the baseline:$HELLO_PID")
 echo "baseline http://$HELLO_ADDR/  portico http://$PORTICO_ADDR (pid $PORTICO_PID)"
-
-# GET an API method; prints the body, fails on non-2xx.
-api() { curl -sS --fail-with-body --max-time 30 "$API$1"; }
-# json EXPR: evaluates a Python expression over the JSON document `d` read from stdin.
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # --- seed ------------------------------------------------------------------
 say "seeding $LEADS leads (batch of 50 crm.lead.add, 8 in flight)"
-python3 bench/seed.py "$API" "$LEADS" 8 </dev/null | tee "$OUT/seed.txt"
-sed -n 's/^SEED_JSON //p' "$OUT/seed.txt" > "$OUT/seed.json"
-
-total="$(api 'crm.lead.list?select%5B%5D=ID' | json 'd["total"]')"
-[[ "$total" == "$LEADS" ]] || die "crm.lead.list total is $total after seeding $LEADS leads"
-MIN_ID="$(api 'crm.lead.list?select%5B%5D=ID&order%5BID%5D=ASC' | json 'd["result"][0]["ID"]')"
-MAX_ID="$(api 'crm.lead.list?select%5B%5D=ID&order%5BID%5D=DESC' | json 'd["result"][0]["ID"]')"
-[[ $((MAX_ID - MIN_ID + 1)) -eq $LEADS ]] || die "lead ids $MIN_ID..$MAX_ID are not $LEADS consecutive ids"
-echo "leads: $total, ids $MIN_ID..$MAX_ID"
+seed_leads "$LEADS" "$OUT/seed"
 
 say "seeding $DEALS deals over $COMPANIES companies with a user field (batch of 50 crm.deal.add)"
 python3 bench/seed_deals.py "$API" "$DEALS" "$COMPANIES" 8 </dev/null | tee "$OUT/seed_deals.txt"
@@ -133,33 +121,7 @@ json.dump({"threads": $THREADS, "connections": $CONNS, "duration": "$DURATION", 
            "log": "${RUST_LOG:-info}"}, open(sys.argv[1], "w"))
 EOF
 
-# --- wrk runs --------------------------------------------------------------
-# Names of other processes using more than 10% CPU right now (compilers, tests…).
-busy() {
-  ps -eo pid=,pcpu=,comm= | awk -v a="$PORTICO_PID" -v b="$HELLO_PID" -v me="$$" \
-    '$2 > 10 && $1 != a && $1 != b && $1 != me && $3 != "wrk" && $3 != "ps" { printf "%s ", $3 }'
-}
-bench() { # name label connections url script [script args...] [-- key=value...]
-  local name="$1" label="$2" conns="$3" url="$4" script="$5"
-  shift 5
-  local args=() extra=()
-  while [[ $# -gt 0 && "$1" != "--" ]]; do args+=("$1"); shift; done
-  [[ $# -gt 0 ]] && { shift; extra=("$@"); }
-  say "$label ($conns connections, $DURATION)"
-  # Other CPU-heavy work on this 2-core machine (e.g. someone's cargo build) skews
-  # every figure: note it with each result.
-  local busy_before busy_after
-  busy_before="$(busy)"
-  wrk -t"$THREADS" -c"$conns" -d"$DURATION" --latency --timeout 10s \
-    -s "$ROOT/bench/lua/$script" "$url" -- "${args[@]}" </dev/null > "$OUT/$name.txt" 2>&1 \
-    || { cat "$OUT/$name.txt" >&2; die "wrk failed for $name"; }
-  busy_after="$(busy)"
-  kill -0 "$PORTICO_PID" 2>/dev/null || die "Portico died during $name"
-  kill -0 "$HELLO_PID" 2>/dev/null || die "the baseline died during $name"
-  python3 bench/report.py check "$OUT/$name.txt" "$name" "$label" "$conns" "${extra[@]}" \
-    "busy=\"$busy_before$busy_after\"" "load=\"$(cut -d' ' -f1 /proc/loadavg)\""
-}
-
+# --- wrk runs (bench in bench/lib.sh) ---------------------------------------
 P="http://$PORTICO_ADDR/"
 bench baseline "baseline GET / (hello)" "$CONNS" "http://$HELLO_ADDR/" path.lua /
 bench get "crm.lead.get, random id" "$CONNS" "$P" get.lua "$HOOK_PATH" "$MIN_ID" "$MAX_ID"
