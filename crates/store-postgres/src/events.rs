@@ -15,7 +15,7 @@ use portico_store::{EntityDef, Event, EventStamp, EventStore, RecordChange, Stor
 use tokio_postgres::Row;
 
 use crate::listen::DELIVERIES;
-use crate::{notify, read, DbResult, PgStore};
+use crate::{read, DbResult, PgStore};
 
 /// The advisory lock that orders event-recording transactions ("events").
 const EVENTS_LOCK: i64 = 0x6576_656e_7473;
@@ -38,12 +38,28 @@ macro_rules! handler_of_installed {
     };
 }
 
-/// One pending delivery of event `$1` per active outbound webhook subscribed
-/// to `$2` (applications' handlers only while their application is installed).
-const FAN_OUT: &str = concat!("INSERT INTO event_deliveries (event_id, webhook_id, state, attempts, next_attempt_at, created_at) \
-     SELECT $1, w.id, 'pending', 0, $3, $3 FROM outbound_webhook_events s \
-     JOIN outbound_webhooks w ON w.id = s.webhook_id \
-     WHERE s.event = $2 AND w.active = 1 AND ", handler_of_installed!(), " ORDER BY w.id");
+/// Records an event and its deliveries in ONE statement, so the lock that
+/// orders event ids (`$8`) is held for one round trip and the commit: takes the
+/// lock, inserts the event (as [`EVENT_INSERT`]) and one pending delivery per
+/// active outbound webhook subscribed to `$1` (applications' handlers only
+/// while their application is installed), and notifies the delivery workers
+/// (on channel `$9`) when it queued any. Gives the event's id and how many deliveries it queued.
+const RECORD_WITH_DELIVERIES: &str = concat!(
+    "WITH held AS (SELECT pg_advisory_xact_lock($8)), \
+     event AS (INSERT INTO events (code, message_id, entity, entity_id, data, user_id, created_at) \
+       SELECT $1, 'msg_' || lpad(to_hex($7::bigint), 12, '0') \
+         || substr(md5(random()::text || clock_timestamp()::text), 1, 12), $2, $3, $4, $5, $6 \
+       FROM held RETURNING id), \
+     queued AS (INSERT INTO event_deliveries \
+       (event_id, webhook_id, state, attempts, next_attempt_at, created_at) \
+       SELECT event.id, w.id, 'pending', 0, $6, $6 FROM event, outbound_webhook_events s \
+       JOIN outbound_webhooks w ON w.id = s.webhook_id \
+       WHERE s.event = $1 AND w.active = 1 AND ",
+    handler_of_installed!(),
+    " ORDER BY w.id RETURNING 1), \
+     woken AS (SELECT pg_notify($9, '') FROM (SELECT 1 FROM queued LIMIT 1) any_queued) \
+     SELECT (SELECT id FROM event), (SELECT COUNT(*) FROM queued), (SELECT COUNT(*) FROM woken)"
+);
 
 /// Whether any active outbound webhook (or handler of an installed
 /// application) is subscribed to `$1`.
@@ -129,14 +145,24 @@ pub(crate) async fn record_event(
     if !subscribed {
         return Ok(None);
     }
-    let event_id = insert_event(tx, event, stamp).await?;
-    let statement = tx.prepare_cached(FAN_OUT).await?;
-    let queued = tx
-        .execute(&statement, &[&event_id, &event.code, &stamp.at])
+    let statement = tx.prepare_cached(RECORD_WITH_DELIVERIES).await?;
+    let row = tx
+        .query_one(
+            &statement,
+            &[
+                &event.code,
+                &event.entity,
+                &event.entity_id,
+                &event.data.to_string(),
+                &stamp.user_id,
+                &stamp.at,
+                &unix_millis(),
+                &EVENTS_LOCK,
+                &DELIVERIES,
+            ],
+        )
         .await?;
-    if queued > 0 {
-        notify(tx, DELIVERIES, "").await?;
-    }
+    let event_id: i64 = row.try_get(0)?;
     Ok(Some(event_id))
 }
 
