@@ -120,10 +120,9 @@ if uses_pg; then
   say "starting a throw-away PostgreSQL cluster (.ci/postgres)"
   pg_env="$(bash .ci/postgres </dev/null)"
   eval "$pg_env"
-  # "# stop with: [runuser -u postgres --] …/pg_ctl -D DIR/data stop"
-  read -r -a PG_STOP <<< "$(sed -n 's/^# stop with: //p' <<< "$pg_env")"
-  PG_DATA="$(sed -n 's/.* -D \([^ ]*\) stop$/\1/p' <<< "$pg_env")"
-  [[ ${#PG_STOP[@]} -gt 0 && -f "$PG_DATA/postmaster.pid" ]] || die "unexpected .ci/postgres output: $pg_env"
+  PG_STOP=(bash -c "$PORTICO_TEST_POSTGRES_STOP")
+  PG_DATA="$PORTICO_TEST_POSTGRES_DATA"
+  [[ -f "$PG_DATA/postmaster.pid" ]] || die "unexpected .ci/postgres output: $pg_env"
   PG_DIR="$(dirname "$PG_DATA")"
   PG_PID="$(head -n1 "$PG_DATA/postmaster.pid")"
   PG_VERSION="$(psql "$PORTICO_TEST_POSTGRES_URL" -Atqc 'SHOW server_version' </dev/null)"
