@@ -18,6 +18,7 @@ mod whole;
 
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Transaction};
+use portico_store::crm::stage_history::tracked;
 use portico_store::user_fields::entity_id_of;
 use portico_store::users::USER;
 use portico_store::{
@@ -65,7 +66,13 @@ async fn insert(tx: &Transaction<'_>, sql: &EntitySql, write: RecordWrite) -> Db
     cols.sort_by_key(|(p, _)| *p);
     let statement = tx.prepare_cached(&sql.insert_sql(&cols)).await?;
     let params = bind(&statement, cols.iter().map(|(_, v)| v))?;
-    let id: i64 = tx.query_one(&statement, &refs(&params)).await?.try_get(0)?;
+    let inserted = tx.query_one(&statement, &refs(&params)).await?;
+    let id: i64 = inserted.try_get(0)?;
+    // The stage as the insert wrote it (the writes below leave it alone).
+    let stage = match tracked(sql.entity.code) {
+        Some(_) => Some(stage_history::stage_at(&inserted, 1)?),
+        None => None,
+    };
     if cols
         .iter()
         .any(|(p, _)| sql.entity.fields[*p].column == "id")
@@ -84,7 +91,10 @@ async fn insert(tx: &Transaction<'_>, sql: &EntitySql, write: RecordWrite) -> Db
     for list in &links {
         crate::links::write_list(tx, sql.entity, id, list).await?;
     }
-    stage_history::record(tx, sql.entity, id, None, write_time(event.as_ref())).await?;
+    if let Some(stage) = stage {
+        stage_history::record_created(tx, sql.entity, id, stage, write_time(event.as_ref()))
+            .await?;
+    }
     raise(tx, sql.entity, RecordChange::Add, id, event.as_ref()).await?;
     Ok(id)
 }

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
+use portico_store::crm::stage_history::tracked;
 use portico_store::list::select_fields;
 use portico_store::{EntityDef, FieldValue, MultiType, Record, StoreError};
 use tokio_postgres::Row;
@@ -71,6 +72,9 @@ pub(crate) struct EntitySql {
     /// Recomputes every flag of record `$2` from entries of entity `$1`; `None`
     /// when the catalogue has no flag fields.
     pub(crate) recompute_flags: Option<String>,
+    /// What an insert returns: `id`, then, for entities with a stage history,
+    /// the stage columns (see [`super::stage_history::stage_columns`]).
+    returning: String,
     /// Field positions of result columns 1.. (column 0 is `id`).
     positions: Vec<usize>,
     /// Position of the `ID` field, if the catalogue has one with a column.
@@ -130,6 +134,10 @@ impl EntitySql {
                 .collect();
             format!("UPDATE {table} SET {} WHERE \"id\" = $2", sets.join(", "))
         });
+        let returning = match tracked(entity.code) {
+            Some(t) => format!("\"id\", {}", super::stage_history::stage_columns(&t)),
+            None => "\"id\"".to_owned(),
+        };
         EntitySql {
             entity,
             select_one: format!(
@@ -140,6 +148,7 @@ impl EntitySql {
             delete: format!("DELETE FROM {table} WHERE \"id\" = $1"),
             exists: format!("SELECT 1 FROM {table} WHERE \"id\" = $1"),
             recompute_flags,
+            returning,
             positions,
             id_pos: entity.fields.iter().position(|f| f.column == "id"),
             flags,
@@ -187,7 +196,10 @@ impl EntitySql {
     pub(crate) fn insert_sql(&self, cols: &[(usize, FieldValue)]) -> String {
         let table = quote(self.entity.table);
         if cols.is_empty() {
-            return format!("INSERT INTO {table} DEFAULT VALUES RETURNING \"id\"");
+            return format!(
+                "INSERT INTO {table} DEFAULT VALUES RETURNING {}",
+                self.returning
+            );
         }
         let names: Vec<String> = cols
             .iter()
@@ -195,9 +207,10 @@ impl EntitySql {
             .collect();
         let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
         format!(
-            "INSERT INTO {table} ({}) VALUES ({}) RETURNING \"id\"",
+            "INSERT INTO {table} ({}) VALUES ({}) RETURNING {}",
             names.join(", "),
-            params.join(", ")
+            params.join(", "),
+            self.returning
         )
     }
 

@@ -34,6 +34,26 @@ pub(crate) struct Stage {
     category: Option<i64>,
 }
 
+/// The stage columns of `t`'s entity as a select list (`NULL` for a missing
+/// pipeline column), in [`stage_at`]'s order.
+pub(crate) fn stage_columns(t: &Tracked) -> String {
+    format!(
+        "{}, {}, {}",
+        t.stage_column,
+        t.semantic_column,
+        t.category_column.unwrap_or("NULL::bigint")
+    )
+}
+
+/// The stage in the three columns of [`stage_columns`] starting at `at`.
+pub(crate) fn stage_at(row: &tokio_postgres::Row, at: usize) -> DbResult<Stage> {
+    Ok(Stage {
+        stage: row.try_get(at)?,
+        semantic: row.try_get(at + 1)?,
+        category: row.try_get(at + 2)?,
+    })
+}
+
 /// The stage of record `id` of `t`'s entity; `None` when it does not exist.
 async fn read(
     conn: &impl GenericClient,
@@ -42,21 +62,15 @@ async fn read(
     id: i64,
 ) -> DbResult<Option<Stage>> {
     let sql = format!(
-        "SELECT {}, {}, {} FROM {} WHERE id = $1",
-        t.stage_column,
-        t.semantic_column,
-        t.category_column.unwrap_or("NULL::bigint"),
+        "SELECT {} FROM {} WHERE id = $1",
+        stage_columns(t),
         entity.table
     );
     let statement = conn.prepare_cached(&sql).await?;
-    let Some(row) = conn.query_opt(&statement, &[&id]).await? else {
-        return Ok(None);
-    };
-    Ok(Some(Stage {
-        stage: row.try_get(0)?,
-        semantic: row.try_get(1)?,
-        category: row.try_get(2)?,
-    }))
+    match conn.query_opt(&statement, &[&id]).await? {
+        Some(row) => Ok(Some(stage_at(&row, 0)?)),
+        None => Ok(None),
+    }
 }
 
 /// The stage of record `id` before an update, for entities that keep a history.
@@ -87,6 +101,33 @@ pub(crate) async fn record(
     let Some(now) = read(conn, entity, &t, id).await? else {
         return Ok(());
     };
+    append(conn, &t, id, previous, now, at).await
+}
+
+/// Appends the creation row of record `id`, whose stage after the insert is
+/// `now` (as the insert returned it), made at `at`.
+pub(crate) async fn record_created(
+    conn: &impl GenericClient,
+    entity: &EntityDef,
+    id: i64,
+    now: Stage,
+    at: i64,
+) -> DbResult<()> {
+    match tracked(entity.code) {
+        Some(t) => append(conn, &t, id, None, now, at).await,
+        None => Ok(()),
+    }
+}
+
+/// The history row of [`record`], with the stage after the write known.
+async fn append(
+    conn: &impl GenericClient,
+    t: &Tracked,
+    id: i64,
+    previous: Option<&Stage>,
+    now: Stage,
+    at: i64,
+) -> DbResult<()> {
     let final_stage = matches!(now.semantic.as_deref(), Some("S" | "F"));
     let type_id = match previous {
         None if final_stage => TYPE_FINAL,
