@@ -247,6 +247,49 @@ pub trait RecordStore: Send + Sync {
     ) -> Result<Vec<i64>, StoreError>;
 }
 
+/// A flag field (`HAS_PHONE`, `HAS_EMAIL`, `HAS_IMOL`) whose value the backends
+/// derive from the record's multi-fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MultiFlag {
+    /// `HAS_PHONE`: any PHONE entry.
+    Phone,
+    /// `HAS_EMAIL`: any EMAIL entry.
+    Email,
+    /// `HAS_IMOL`: any IM entry of value type IMOL or OPENLINE.
+    Imol,
+}
+
+impl MultiFlag {
+    /// The flag a field name stands for.
+    pub fn of(name: &str) -> Option<MultiFlag> {
+        match name {
+            "HAS_PHONE" => Some(MultiFlag::Phone),
+            "HAS_EMAIL" => Some(MultiFlag::Email),
+            "HAS_IMOL" => Some(MultiFlag::Imol),
+            _ => None,
+        }
+    }
+
+    /// Whether an entry of this kind and value type sets the flag.
+    pub fn set_by(self, kind: MultiType, value_type: &str) -> bool {
+        match self {
+            MultiFlag::Phone => kind == MultiType::Phone,
+            MultiFlag::Email => kind == MultiType::Email,
+            MultiFlag::Imol => kind == MultiType::Im && matches!(value_type, "IMOL" | "OPENLINE"),
+        }
+    }
+
+    /// The SQL condition on `crm_multifields` rows that sets the flag (plain SQL
+    /// every backend runs).
+    pub fn condition(self) -> &'static str {
+        match self {
+            MultiFlag::Phone => "type_id = 'PHONE'",
+            MultiFlag::Email => "type_id = 'EMAIL'",
+            MultiFlag::Imol => "type_id = 'IM' AND value_type IN ('IMOL', 'OPENLINE')",
+        }
+    }
+}
+
 /// What two multi-field values must share to count as the same communication:
 /// for phones their digits only (`+1 (555) 888-00-11` and `15558880011`), for
 /// other kinds the value without surrounding white space, in lower case (so

@@ -9,52 +9,12 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use portico_store::crm::stage_history::tracked;
 use portico_store::list::select_fields;
-use portico_store::{EntityDef, FieldValue, MultiType, Record, StoreError};
+use portico_store::records::MultiFlag;
+use portico_store::{EntityDef, FieldValue, Record, StoreError};
 use tokio_postgres::Row;
 
 use super::value::read;
 use crate::DbResult;
-
-/// A flag column derived from the multi-fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Flag {
-    /// `HAS_PHONE`: any PHONE entry.
-    Phone,
-    /// `HAS_EMAIL`: any EMAIL entry.
-    Email,
-    /// `HAS_IMOL`: any IM entry of value type IMOL or OPENLINE.
-    Imol,
-}
-
-impl Flag {
-    /// The flag a field name stands for.
-    fn of(name: &str) -> Option<Flag> {
-        match name {
-            "HAS_PHONE" => Some(Flag::Phone),
-            "HAS_EMAIL" => Some(Flag::Email),
-            "HAS_IMOL" => Some(Flag::Imol),
-            _ => None,
-        }
-    }
-
-    /// Whether an entry of this kind and value type sets the flag.
-    pub(crate) fn set_by(self, kind: MultiType, value_type: &str) -> bool {
-        match self {
-            Flag::Phone => kind == MultiType::Phone,
-            Flag::Email => kind == MultiType::Email,
-            Flag::Imol => kind == MultiType::Im && matches!(value_type, "IMOL" | "OPENLINE"),
-        }
-    }
-
-    /// The SQL condition on `crm_multifields` rows that sets the flag.
-    fn condition(self) -> &'static str {
-        match self {
-            Flag::Phone => "type_id = 'PHONE'",
-            Flag::Email => "type_id = 'EMAIL'",
-            Flag::Imol => "type_id = 'IM' AND value_type IN ('IMOL', 'OPENLINE')",
-        }
-    }
-}
 
 /// The SQL of one entity.
 pub(crate) struct EntitySql {
@@ -80,7 +40,7 @@ pub(crate) struct EntitySql {
     /// Position of the `ID` field, if the catalogue has one with a column.
     id_pos: Option<usize>,
     /// Flag fields: position and flag.
-    pub(crate) flags: Vec<(usize, Flag)>,
+    pub(crate) flags: Vec<(usize, MultiFlag)>,
 }
 
 /// A double-quoted identifier (catalogue identifiers never contain quotes).
@@ -113,12 +73,12 @@ impl EntitySql {
         let positions: Vec<usize> = select_fields(entity).collect();
         let mut columns = vec![quote("id")];
         columns.extend(positions.iter().map(|&p| quote(entity.fields[p].column)));
-        let flags: Vec<(usize, Flag)> = entity
+        let flags: Vec<(usize, MultiFlag)> = entity
             .fields
             .iter()
             .enumerate()
             .filter(|(_, f)| f.is_stored())
-            .filter_map(|(i, f)| Flag::of(f.name).map(|flag| (i, flag)))
+            .filter_map(|(i, f)| MultiFlag::of(f.name).map(|flag| (i, flag)))
             .collect();
         let recompute_flags = (!flags.is_empty()).then(|| {
             let sets: Vec<String> = flags
