@@ -11,10 +11,10 @@
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Transaction};
 use portico_store::crm::by_code;
-use portico_store::links::{is_pair, remove, replace, reversed, upsert, LINK_PAIRS};
+use portico_store::links::{check_pair, remove, replace, reversed, upsert, LINK_PAIRS};
 use portico_store::{
-    EntityDef, EventStamp, Link, LinkChange, LinkEnd, LinkEvent, LinkListWrite, LinkStore,
-    RecordChange, StoreError,
+    EntityDef, EventStamp, Link, LinkChange, LinkEvent, LinkListWrite, LinkStore, RecordChange,
+    StoreError,
 };
 use tokio_postgres::Row;
 
@@ -36,18 +36,6 @@ const DELETE_OF: &str = "DELETE FROM crm_links WHERE owner = $1 AND owner_id = $
 const INSERT: &str =
     "INSERT INTO crm_links (owner, owner_id, target, target_id, sort, is_primary) \
      VALUES ($1, $2, $3, $4, $5, $6)";
-
-/// Refuses a pair that is not a canonical direction.
-fn check_pair(owner: &EntityDef, target: &EntityDef) -> Result<(), StoreError> {
-    if is_pair(owner, target) {
-        Ok(())
-    } else {
-        Err(StoreError::Other(format!(
-            "{} -> {} is not a link direction",
-            owner.code, target.code
-        )))
-    }
-}
 
 /// A link row's `id, sort, is_primary`.
 fn link(row: &Row) -> DbResult<Link> {
@@ -243,20 +231,6 @@ async fn raise_update(
     crate::events::raise(tx, entity, RecordChange::Update, id, stamp).await
 }
 
-/// The record a [`LinkEvent`] names, between `(owner, owner_id)` and `(target, target_id)`.
-fn named_end(
-    event: &LinkEvent,
-    owner: &'static EntityDef,
-    owner_id: i64,
-    target: &'static EntityDef,
-    target_id: i64,
-) -> (&'static EntityDef, i64) {
-    match event.end {
-        LinkEnd::Owner => (owner, owner_id),
-        LinkEnd::Target => (target, target_id),
-    }
-}
-
 #[async_trait]
 impl LinkStore for PgStore {
     async fn links(
@@ -326,7 +300,7 @@ impl LinkStore for PgStore {
             let list = upsert(&load(&tx, owner, owner_id, target).await?, change);
             save(&tx, owner, owner_id, target, &list).await?;
             if let Some(event) = &event {
-                let (entity, id) = named_end(event, owner, owner_id, target, change.id);
+                let (entity, id) = event.named_end(owner, owner_id, target, change.id);
                 raise_update(&tx, entity, id, Some(&event.stamp)).await?;
             }
             Ok(())
@@ -347,7 +321,7 @@ impl LinkStore for PgStore {
             if removed {
                 save(&tx, owner, owner_id, target, &list).await?;
                 if let Some(event) = &event {
-                    let (entity, id) = named_end(event, owner, owner_id, target, target_id);
+                    let (entity, id) = event.named_end(owner, owner_id, target, target_id);
                     raise_update(&tx, entity, id, Some(&event.stamp)).await?;
                 }
             }

@@ -9,10 +9,10 @@
 
 use async_trait::async_trait;
 use portico_store::crm::by_code;
-use portico_store::links::{is_pair, remove, replace, reversed, upsert, LINK_PAIRS};
+use portico_store::links::{check_pair, remove, replace, reversed, upsert, LINK_PAIRS};
 use portico_store::{
-    EntityDef, EventStamp, Link, LinkChange, LinkEnd, LinkEvent, LinkListWrite, LinkStore,
-    RecordChange, StoreError,
+    EntityDef, EventStamp, Link, LinkChange, LinkEvent, LinkListWrite, LinkStore, RecordChange,
+    StoreError,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -34,18 +34,6 @@ const DELETE_OF: &str = "DELETE FROM crm_links WHERE owner = ?1 AND owner_id = ?
 const INSERT: &str =
     "INSERT INTO crm_links (owner, owner_id, target, target_id, sort, is_primary) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-
-/// Refuses a pair that is not a canonical direction.
-fn check_pair(owner: &EntityDef, target: &EntityDef) -> Result<(), StoreError> {
-    if is_pair(owner, target) {
-        Ok(())
-    } else {
-        Err(StoreError::Other(format!(
-            "{} -> {} is not a link direction",
-            owner.code, target.code
-        )))
-    }
-}
 
 /// A link row's `id, sort, is_primary`.
 fn link(row: &rusqlite::Row<'_>) -> rusqlite::Result<Link> {
@@ -243,20 +231,6 @@ fn raise_update(
     crate::events::raise(conn, entity, RecordChange::Update, id, stamp)
 }
 
-/// The record a [`LinkEvent`] names, between `(owner, owner_id)` and `(target, target_id)`.
-fn named_end(
-    event: &LinkEvent,
-    owner: &'static EntityDef,
-    owner_id: i64,
-    target: &'static EntityDef,
-    target_id: i64,
-) -> (&'static EntityDef, i64) {
-    match event.end {
-        LinkEnd::Owner => (owner, owner_id),
-        LinkEnd::Target => (target, target_id),
-    }
-}
-
 impl SqliteStore {
     /// Wakes the delivery worker after a committed link write that `raised` an event.
     fn after_link_write(&self, raised: bool) {
@@ -340,7 +314,7 @@ impl LinkStore for SqliteStore {
             let list = upsert(&load(conn, owner, owner_id, target)?, change);
             save(conn, owner, owner_id, target, &list)?;
             if let Some(event) = &event {
-                let (entity, id) = named_end(event, owner, owner_id, target, change.id);
+                let (entity, id) = event.named_end(owner, owner_id, target, change.id);
                 raise_update(conn, entity, id, Some(&event.stamp))?;
             }
             Ok(())
@@ -364,7 +338,7 @@ impl LinkStore for SqliteStore {
             if removed {
                 save(conn, owner, owner_id, target, &list)?;
                 if let Some(event) = &event {
-                    let (entity, id) = named_end(event, owner, owner_id, target, target_id);
+                    let (entity, id) = event.named_end(owner, owner_id, target, target_id);
                     raise_update(conn, entity, id, Some(&event.stamp))?;
                 }
             }

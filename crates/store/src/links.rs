@@ -33,6 +33,19 @@ pub fn is_pair(owner: &EntityDef, target: &EntityDef) -> bool {
         .any(|(o, t)| o.code == owner.code && t.code == target.code)
 }
 
+/// Refuses a pair that is not a canonical direction (what every backend's
+/// [`LinkStore`] answers for one).
+pub fn check_pair(owner: &EntityDef, target: &EntityDef) -> Result<(), StoreError> {
+    if is_pair(owner, target) {
+        Ok(())
+    } else {
+        Err(StoreError::Other(format!(
+            "{} -> {} is not a link direction",
+            owner.code, target.code
+        )))
+    }
+}
+
 /// How links between `from` and `to` are stored: `Some(false)` when `from` is
 /// the owner (deal → contact), `Some(true)` when they are stored the other way
 /// (company → contact reads contact → company links), `None` for no links.
@@ -103,6 +116,23 @@ pub struct LinkEvent {
     pub stamp: EventStamp,
     /// The record whose `…UPDATE` is raised.
     pub end: LinkEnd,
+}
+
+impl LinkEvent {
+    /// The record this event names, of a link between `(owner, owner_id)` and
+    /// `(target, target_id)`.
+    pub fn named_end(
+        &self,
+        owner: &'static EntityDef,
+        owner_id: i64,
+        target: &'static EntityDef,
+        target_id: i64,
+    ) -> (&'static EntityDef, i64) {
+        match self.end {
+            LinkEnd::Owner => (owner, owner_id),
+            LinkEnd::Target => (target, target_id),
+        }
+    }
 }
 
 /// Storage of links. `owner` and `target` must be a canonical pair of
