@@ -22,8 +22,8 @@ use portico_store::crm::stage_history::tracked;
 use portico_store::user_fields::entity_id_of;
 use portico_store::users::USER;
 use portico_store::{
-    EntityDef, EventStamp, FieldValue, ListPage, ListQuery, MultiFieldChange, MultiType, Record,
-    RecordChange, RecordStore, RecordWrite, StoreError,
+    EntityDef, EventStamp, FieldValue, ListPage, ListQuery, MultiType, Record, RecordChange,
+    RecordStore, RecordWrite, StoreError,
 };
 
 pub(crate) use self::entity_sql::EntitySql;
@@ -52,16 +52,7 @@ async fn insert(tx: &Transaction<'_>, sql: &EntitySql, write: RecordWrite) -> Db
     } = write;
     let mut cols = sql.columns(values, true)?;
     for &(pos, flag) in &sql.flags {
-        let set = multi.iter().any(|c| match c {
-            MultiFieldChange::Add {
-                kind, value_type, ..
-            } => flag.set_by(*kind, value_type),
-            _ => false,
-        });
-        cols.push((
-            pos,
-            FieldValue::Text(if set { "Y" } else { "N" }.to_owned()),
-        ));
+        cols.push((pos, flag.value_on_insert(&multi)));
     }
     cols.sort_by_key(|(p, _)| *p);
     let statement = tx.prepare_cached(&sql.insert_sql(&cols)).await?;

@@ -80,16 +80,7 @@ fn insert(conn: &Connection, sql: &EntitySql, write: RecordWrite) -> Result<i64,
     } = write;
     let mut cols = sql.columns(values, true)?;
     for &(pos, flag) in &sql.flags {
-        let set = multi.iter().any(|c| match c {
-            MultiFieldChange::Add {
-                kind, value_type, ..
-            } => flag.set_by(*kind, value_type),
-            _ => false,
-        });
-        cols.push((
-            pos,
-            FieldValue::Text(if set { "Y" } else { "N" }.to_owned()),
-        ));
+        cols.push((pos, flag.value_on_insert(&multi)));
     }
     cols.sort_by_key(|(p, _)| *p);
     let mut stmt = conn

@@ -279,6 +279,18 @@ impl MultiFlag {
         }
     }
 
+    /// The flag's value (`Y`/`N`) for a new record whose entries are the `Add`s
+    /// of `changes`.
+    pub fn value_on_insert(self, changes: &[MultiFieldChange]) -> FieldValue {
+        let set = changes.iter().any(|c| match c {
+            MultiFieldChange::Add {
+                kind, value_type, ..
+            } => self.set_by(*kind, value_type),
+            _ => false,
+        });
+        FieldValue::Text(if set { "Y" } else { "N" }.to_owned())
+    }
+
     /// The SQL condition on `crm_multifields` rows that sets the flag (plain SQL
     /// every backend runs).
     pub fn condition(self) -> &'static str {
