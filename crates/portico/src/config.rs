@@ -403,25 +403,53 @@ impl Config {
     }
 }
 
-/// `url` with the password (between `user:` and `@`) replaced, for logs.
+/// A PostgreSQL connection string with its password replaced, for logs and
+/// messages: the `user:password@` of a URL, and any `password=…` setting (a
+/// URL's query, or the `key=value` form).
 pub fn redact_password(url: &str) -> String {
+    redact_password_settings(&redact_url_password(url))
+}
+
+/// The `user:password@` of a `scheme://` URL with the password replaced.
+fn redact_url_password(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
         return url.to_owned();
     };
     let rest = &url[scheme_end..];
     let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => match rest[..at].find(':') {
-            Some(colon) => format!(
-                "{}{}:<redacted>{}",
-                &url[..scheme_end],
-                &rest[..colon],
-                &rest[at..]
-            ),
-            None => url.to_owned(),
-        },
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    match rest[..at].find(':') {
+        Some(colon) => format!(
+            "{}{}:<redacted>{}",
+            &url[..scheme_end],
+            &rest[..colon],
+            &rest[at..]
+        ),
         None => url.to_owned(),
     }
+}
+
+/// Every `password=VALUE` (VALUE up to a space or `&`, or a quoted `'…'`)
+/// with VALUE replaced.
+fn redact_password_settings(text: &str) -> String {
+    const KEY: &str = "password=";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(found) = rest.find(KEY) {
+        let value_start = found + KEY.len();
+        out.push_str(&rest[..value_start]);
+        out.push_str("<redacted>");
+        let value = &rest[value_start..];
+        let value_len = match value.strip_prefix('\'') {
+            Some(quoted) => quoted.find('\'').map_or(value.len(), |end| end + 2),
+            None => value.find([' ', '&']).unwrap_or(value.len()),
+        };
+        rest = &value[value_len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -444,6 +472,14 @@ mod tests {
         assert_eq!(
             redact_password("postgres://portico@db.local/portal"),
             "postgres://portico@db.local/portal"
+        );
+        assert_eq!(
+            redact_password("postgres://portico@db.local/portal?password=s3cret&sslmode=disable"),
+            "postgres://portico@db.local/portal?password=<redacted>&sslmode=disable"
+        );
+        assert_eq!(
+            redact_password("host=db.local user=portico password='s3 cret' dbname=portal"),
+            "host=db.local user=portico password=<redacted> dbname=portal"
         );
         let config = Config {
             database_url: Some("postgres://u:p%40ss@h/d".into()),
