@@ -14,6 +14,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls};
 
 use crate::error::{map_err, DbResult};
+use crate::records::entity_sql::quote;
 
 /// Tables whose rows mean the database already holds a portal.
 const PORTAL_TABLES: &[&str] = &[
@@ -310,9 +311,4 @@ async fn tables_in_order(
         })
         .collect();
     Ok((specs, types))
-}
-
-/// An identifier in double quotes.
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
 }

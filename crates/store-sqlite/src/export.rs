@@ -10,6 +10,7 @@ use portico_store::StoreError;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
+use crate::entity_sql::quote;
 use crate::error::map_err;
 
 /// Rows per batch handed to `send`.
@@ -129,11 +130,6 @@ fn cell(value: ValueRef<'_>) -> Cell {
         ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
         ValueRef::Blob(b) => Cell::Blob(b.to_vec()),
     }
-}
-
-/// An identifier in double quotes.
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
 /// Opens an existing database read-only.

@@ -43,9 +43,9 @@ pub(crate) struct EntitySql {
     pub(crate) flags: Vec<(usize, MultiFlag)>,
 }
 
-/// A double-quoted identifier (catalogue identifiers never contain quotes).
+/// A double-quoted SQL identifier (a quote inside is doubled).
 pub(crate) fn quote(ident: &str) -> String {
-    format!("\"{ident}\"")
+    format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
 /// The derived SQL of every entity used so far, by code and table.

@@ -21,6 +21,7 @@ use portico_store::sandbox::is_snapshot_name;
 use portico_store::StoreError;
 
 use crate::listen::{Change, CHANGES};
+use crate::records::entity_sql::quote;
 use crate::{notify, transaction, DbResult, PgStore};
 
 /// What a snapshot's schema name starts with.
@@ -49,11 +50,6 @@ async fn take_turn(tx: &Transaction<'_>) -> DbResult<()> {
     ))
     .await?;
     Ok(())
-}
-
-/// `name` quoted as an SQL identifier.
-fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The schema of snapshot `name`, or the error SQLite gives for a name that is
