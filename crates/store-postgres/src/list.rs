@@ -10,7 +10,8 @@
 //! invalidation): every asked-for total is counted, and every page is read by
 //! `LIMIT`/`OFFSET`. Substring filters use the plain `LIKE` of the builder;
 //! the GIN trigram indexes of migration 0002 serve them where PostgreSQL finds
-//! them worth it.
+//! them worth it. Each connection keeps the statements of the list shapes it
+//! ran prepared, up to a bound.
 //!
 //! Bound values are converted to the type PostgreSQL infers for each
 //! placeholder ([`crate::records::value::bind`]): the builder binds a filter's
@@ -64,7 +65,7 @@ async fn read_records(
     select: &SelectStatement,
 ) -> DbResult<Vec<Record>> {
     let (text, values) = select.build(PostgresQueryBuilder);
-    let statement = tx.prepare(&text).await?;
+    let statement = prepare_list(tx, &text).await?;
     let params = bind(&statement, &field_values(values)?)?;
     tx.query(&statement, &refs(&params))
         .await?
@@ -74,15 +75,26 @@ async fn read_records(
 }
 
 /// Runs the `COUNT(*)` query `count`.
-async fn count(conn: &impl GenericClient, count: &SelectStatement) -> DbResult<u64> {
+async fn count(tx: &Transaction<'_>, count: &SelectStatement) -> DbResult<u64> {
     let (text, values) = count.build(PostgresQueryBuilder);
-    let statement = conn.prepare(&text).await?;
+    let statement = prepare_list(tx, &text).await?;
     let params = bind(&statement, &field_values(values)?)?;
-    let n: i64 = conn
-        .query_one(&statement, &refs(&params))
-        .await?
-        .try_get(0)?;
+    let n: i64 = tx.query_one(&statement, &refs(&params)).await?.try_get(0)?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Most statements a pooled connection keeps prepared: list queries vary with
+/// their filters, so their number is bounded by emptying the connection's cache
+/// when it is full (fixed statements are prepared again as they are used).
+const MAX_PREPARED: usize = 512;
+
+/// `text` prepared on `tx`'s connection, from its statement cache when a list
+/// of the same shape ran there before (saving a round trip).
+async fn prepare_list(tx: &Transaction<'_>, text: &str) -> DbResult<tokio_postgres::Statement> {
+    if tx.statement_cache.size() >= MAX_PREPARED {
+        tx.statement_cache.clear();
+    }
+    Ok(tx.prepare_cached(text).await?)
 }
 
 /// The builder's bound values as [`FieldValue`]s, which [`bind`] converts to
