@@ -6,7 +6,7 @@
 use portico_store::StoreError;
 use tokio_postgres::Client;
 
-use crate::error::{map_err, DbError};
+use crate::error::map_err;
 
 /// The migrations, in the order they apply: (version, name, SQL).
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -70,9 +70,11 @@ async fn apply_pending(client: &mut Client) -> Result<Vec<i64>, StoreError> {
     let mut applied = Vec::new();
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
         let tx = client.transaction().await.map_err(map_err)?;
-        tx.batch_execute(sql).await.map_err(|e| {
-            StoreError::from(DbError::from(e))
-                .with_context(&format!("migration {version} ({name})"))
+        tx.batch_execute(sql).await.map_err(|e| match map_err(e) {
+            StoreError::Other(text) => {
+                StoreError::Other(format!("migration {version} ({name}): {text}"))
+            }
+            other => other,
         })?;
         tx.execute(
             "INSERT INTO portico_migrations (version, name) VALUES ($1, $2)",
@@ -85,18 +87,4 @@ async fn apply_pending(client: &mut Client) -> Result<Vec<i64>, StoreError> {
         applied.push(*version);
     }
     Ok(applied)
-}
-
-/// Names the step that failed in an error's text.
-trait WithContext {
-    fn with_context(self, what: &str) -> StoreError;
-}
-
-impl WithContext for StoreError {
-    fn with_context(self, what: &str) -> StoreError {
-        match self {
-            StoreError::Other(text) => StoreError::Other(format!("{what}: {text}")),
-            other => other,
-        }
-    }
 }
