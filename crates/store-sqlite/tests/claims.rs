@@ -82,7 +82,7 @@ async fn two_stores_on_one_file_never_claim_the_same_delivery() {
     assert_eq!(unique.len(), LEADS);
     // Once the leases run out, the other process may take them over.
     assert_eq!(
-        b.claim_deliveries(260, 60, 100)
+        b.claim_deliveries(261, 60, 100)
             .await
             .expect("reclaim")
             .len(),

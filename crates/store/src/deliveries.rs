@@ -203,7 +203,8 @@ pub struct DeliveryAttempt {
 pub trait DeliveryStore: Send + Sync {
     /// Claims up to `limit` pending deliveries due at `now` (oldest due first)
     /// whose outbound webhook is active and that no live lease holds, for
-    /// `lease_secs` seconds: each gets a new lease token and its attempt count
+    /// `lease_secs` seconds (times are whole seconds, so a lease holds through
+    /// the second it ends in and is never shorter than promised): each gets a new lease token and its attempt count
     /// goes up by one. Concurrent claimers (other workers, other processes)
     /// never get the same delivery while a lease holds.
     async fn claim_deliveries(

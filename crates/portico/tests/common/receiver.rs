@@ -1,16 +1,18 @@
 //! A handler on a loopback port that answers every POST with one status
 //! (optionally after a pause) and passes what it got to a channel.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-/// One request as the receiver saw it: lower-case headers and the body.
+/// One request as the receiver saw it: lower-case headers, the body, and when
+/// it had been read (stamped by the receiver, not by whoever reads the channel).
 pub struct Received {
     pub headers: Vec<(String, String)>,
     pub body: String,
+    pub at: Instant,
 }
 
 impl Received {
@@ -74,7 +76,11 @@ pub async fn slow_receiver(
                     .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
                     .collect();
                 let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
-                let _ = tx.send(Received { headers, body });
+                let _ = tx.send(Received {
+                    headers,
+                    body,
+                    at: Instant::now(),
+                });
                 if !pause.is_zero() {
                     tokio::time::sleep(pause).await;
                 }

@@ -22,7 +22,7 @@ const CLAIM: &str = "UPDATE event_deliveries \
      WHERE id IN (SELECT d.id FROM event_deliveries d \
        JOIN outbound_webhooks w ON w.id = d.webhook_id \
        WHERE d.state = 'pending' AND d.next_attempt_at <= $1 \
-         AND (d.lease_until IS NULL OR d.lease_until <= $1) AND w.active = 1 \
+         AND (d.lease_until IS NULL OR d.lease_until < $1) AND w.active = 1 \
        ORDER BY d.next_attempt_at, d.id LIMIT $3 FOR UPDATE OF d SKIP LOCKED) \
      RETURNING id, lease_token, lease_until, attempts";
 

@@ -200,15 +200,21 @@ pub(super) async fn story(store: &dyn Store) {
         (5_003, 12, "answer 200")
     );
 
-    // A lease that ran out (the worker died) lets another claim take over.
+    // A lease holds through its last second (5_032), then it has run out (the
+    // worker died) and another claim takes over.
     let c3 = second[0].clone();
-    let taken = store
+    assert!(store
         .claim_deliveries(5_032, 30, 10)
+        .await
+        .expect("held to its end")
+        .is_empty());
+    let taken = store
+        .claim_deliveries(5_033, 30, 10)
         .await
         .expect("expired");
     assert_eq!(claims(&taken), vec![(d3, 2)]);
     assert!(!store
-        .record_attempt(attempt(&c3, Delivered, Some(200), 5_033))
+        .record_attempt(attempt(&c3, Delivered, Some(200), 5_034))
         .await
         .expect("dead worker"));
 
