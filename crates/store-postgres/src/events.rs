@@ -18,7 +18,7 @@ use crate::listen::DELIVERIES;
 use crate::{read, DbResult, PgStore};
 
 /// The advisory lock that orders event-recording transactions ("events").
-const EVENTS_LOCK: i64 = 0x6576_656e_7473;
+pub(crate) const EVENTS_LOCK: i64 = 0x6576_656e_7473;
 
 /// Inserts an event. Its message id is `msg_`, the current Unix time in
 /// milliseconds as 12 hex digits, then 12 random hex digits: unique in

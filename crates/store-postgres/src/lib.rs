@@ -25,6 +25,7 @@ mod departments;
 mod events;
 mod links;
 mod list;
+mod live;
 mod meta;
 mod offline_events;
 mod outbound;
@@ -108,6 +109,8 @@ struct Inner {
     deliveries_due: RwLock<Vec<DeliveriesDue>>,
     /// Called when a committed write on any node changed what caches hold.
     changed: RwLock<Vec<ChangeCallback>>,
+    /// Called when a committed write on any node added live rows.
+    live_wakes: RwLock<Vec<portico_store::LiveWake>>,
     /// The listener task; aborted when the store is dropped.
     listener: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
@@ -169,6 +172,7 @@ impl PgStore {
                 user_field_cache: Default::default(),
                 deliveries_due: RwLock::new(Vec::new()),
                 changed: RwLock::new(Vec::new()),
+                live_wakes: RwLock::new(Vec::new()),
                 listener: std::sync::Mutex::new(None),
             }),
         };

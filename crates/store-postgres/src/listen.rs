@@ -17,6 +17,8 @@ pub(crate) const DELIVERIES: &str = "portico_deliveries";
 /// The channel a transaction that changed cached data notifies; the payload
 /// names the [`Change`].
 pub(crate) const CHANGES: &str = "portico_changes";
+/// The channel a transaction that added live rows notifies.
+pub(crate) const LIVE: &str = "portico_live";
 
 /// What a committed write changed, for caches to forget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +105,9 @@ async fn listen_once(
         }
     });
     client
-        .batch_execute(&format!("LISTEN {DELIVERIES}; LISTEN {CHANGES}"))
+        .batch_execute(&format!(
+            "LISTEN {DELIVERIES}; LISTEN {CHANGES}; LISTEN {LIVE}"
+        ))
         .await
         .map_err(|e| e.to_string())?;
     if !first {
@@ -114,6 +118,7 @@ async fn listen_once(
         };
         changed(&inner, Change::All);
         deliveries_due(&inner);
+        live_added(&inner);
     }
     while let Some(notification) = received.recv().await {
         let Some(inner) = inner.upgrade() else {
@@ -123,6 +128,7 @@ async fn listen_once(
         match notification.channel() {
             DELIVERIES => deliveries_due(&inner),
             CHANGES => changed(&inner, Change::from_payload(notification.payload())),
+            LIVE => live_added(&inner),
             _ => {}
         }
     }
@@ -134,6 +140,15 @@ async fn listen_once(
 /// Runs the `deliveries_due` callbacks.
 pub(crate) fn deliveries_due(inner: &Arc<Inner>) {
     if let Ok(wakes) = inner.deliveries_due.read() {
+        for wake in wakes.iter() {
+            wake();
+        }
+    }
+}
+
+/// Runs the live wake-ups.
+pub(crate) fn live_added(inner: &Arc<Inner>) {
+    if let Ok(wakes) = inner.live_wakes.read() {
         for wake in wakes.iter() {
             wake();
         }

@@ -16,6 +16,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "trigram_search",
         include_str!("../migrations/0002_trigram_search.sql"),
     ),
+    (
+        3,
+        "live_events",
+        include_str!("../migrations/0003_live_events.sql"),
+    ),
 ];
 
 /// The advisory lock key every node takes while migrating ("portico" in ASCII).

@@ -25,6 +25,7 @@ mod integrity;
 mod links;
 mod list;
 mod list_cache;
+mod live;
 mod meta;
 mod migrate;
 mod offline_events;
@@ -133,6 +134,8 @@ struct Inner {
     path: PathBuf,
     /// Called after a commit that raised an event (see `DeliveryStore::on_deliveries_due`).
     deliveries_due: RwLock<Vec<portico_store::DeliveriesDue>>,
+    /// Called after a commit that added live rows (see `LiveStore::on_live`).
+    live_wakes: RwLock<Vec<portico_store::LiveWake>>,
 }
 
 impl SqliteStore {
@@ -155,6 +158,7 @@ impl SqliteStore {
                 entities: RwLock::new(HashMap::new()),
                 path: path.to_owned(),
                 deliveries_due: RwLock::new(Vec::new()),
+                live_wakes: RwLock::new(Vec::new()),
             }),
         })
     }

@@ -109,6 +109,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0029_search_index",
         include_str!("../migrations/0029_search_index.sql"),
     ),
+    (
+        "0030_live_events",
+        include_str!("../migrations/0030_live_events.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

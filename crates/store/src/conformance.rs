@@ -16,6 +16,7 @@ mod duplicates;
 mod event_sources;
 mod links;
 mod lists;
+mod live;
 mod meta;
 mod offline_events;
 mod outbox;
@@ -75,6 +76,7 @@ pub async fn run_all(store: &dyn Store) {
     scrum::story(store).await;
     offline_events::story(store).await;
     app_events::story(store).await;
+    live::story(store).await;
 }
 
 /// Every story's name, in the order [`run_all`] runs them.
@@ -110,6 +112,7 @@ pub const STORIES: &[&str] = &[
     "scrum",
     "offline_events",
     "app_events",
+    "live",
 ];
 
 /// Runs the one story called `name` (one of [`STORIES`]) against `store`; `false`
@@ -148,6 +151,7 @@ pub async fn run_story(store: &dyn Store, name: &str) -> bool {
         "scrum" => scrum::story(store).await,
         "offline_events" => offline_events::story(store).await,
         "app_events" => app_events::story(store).await,
+        "live" => live::story(store).await,
         _ => return false,
     }
     true

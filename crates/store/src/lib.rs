@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod links;
 pub mod list;
+pub mod live;
 pub mod meta;
 pub mod offline_events;
 pub mod outbound;
@@ -55,6 +56,7 @@ pub use error::StoreError;
 pub use events::{Event, EventStamp, EventStore, RecordChange, UserFieldChangeKind};
 pub use links::{Link, LinkChange, LinkEnd, LinkEvent, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
+pub use live::{LiveEvent, LivePush, LiveStore, LiveWake};
 pub use meta::MetaStore;
 pub use offline_events::OfflineEventStore;
 pub use outbound::{
@@ -114,6 +116,7 @@ pub trait Store:
     + WorkgroupStore
     + TaskStore
     + ScrumStore
+    + LiveStore
     + Send
     + Sync
     + 'static
@@ -146,9 +149,9 @@ impl<T> Store for T where
         + CurrencyStore
         + DepartmentStore
         + WorkgroupStore
-        + WorkgroupStore
         + TaskStore
         + ScrumStore
+        + LiveStore
         + Send
         + Sync
         + 'static

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client_addr;
 pub mod decode;
 pub mod limits;
+pub mod live;
 pub mod oauth;
 pub mod portal;
 pub mod respond;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rest/{*path}", any(rest::handle))
         .route("/rest", any(rest::handle_root))
         .route("/rest/", any(rest::handle_root))
+        .route("/live", axum::routing::get(live::stream))
         .merge(oauth::routes())
         .merge(sandbox::routes())
         .merge(ui::routes())

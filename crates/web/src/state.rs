@@ -8,6 +8,7 @@ use portico_store::Store;
 
 use crate::client_addr::TrustedProxies;
 use crate::limits::RestLimits;
+use crate::live::LiveHub;
 use crate::sandbox::Sandbox;
 use crate::stats::RestStatsRecorder;
 use crate::ui::sign_in_limits::PasswordCheckGate;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub rest_limits: Arc<RestLimits>,
     /// Set when the server is a sandbox (`portico sandbox`): the sandbox API.
     pub sandbox: Option<Arc<Sandbox>>,
+    /// The live updates of this process's browsers.
+    pub live: Arc<LiveHub>,
 }
 
 /// Lifetimes of what the OAuth server issues, in seconds.
@@ -105,6 +108,7 @@ impl AppState {
             oauth: OAuthSettings::default(),
             rest_limits: Arc::default(),
             sandbox: None,
+            live: Arc::default(),
         }
     }
 

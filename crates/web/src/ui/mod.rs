@@ -70,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/language", post(sign_in::set_language))
         .route("/static/portico.css", get(stylesheet))
         .route("/static/builder.js", get(builder_script))
+        .route("/static/live.js", get(live_script))
         .route("/static/app_frame.js", get(app_frame_script))
         .merge(apps::routes())
         .merge(developer::routes())
@@ -121,6 +122,14 @@ async fn builder_script() -> Response {
     static_file(
         "text/javascript; charset=utf-8",
         include_str!("../../static/builder.js"),
+    )
+}
+
+/// `/static/live.js`: the live updates of every signed-in page.
+async fn live_script() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/live.js"),
     )
 }
 

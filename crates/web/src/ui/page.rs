@@ -130,6 +130,9 @@ pub fn page_with_scripts(
     body: Markup,
 ) -> Response {
     let tr = &signed.tr;
+    let scripts: Vec<&str> = std::iter::once(LIVE_SCRIPT)
+        .chain(scripts.iter().copied())
+        .collect();
     let current = |s: Section| if s == section { Some("page") } else { None };
     let shell = html! {
         a.skip href="#main" { (tr.t("skip-to-content")) }
@@ -176,8 +179,12 @@ pub fn page_with_scripts(
             main #main tabindex="-1" { (body) }
         }
     };
-    html(StatusCode::OK, document(tr.lang, title, scripts, shell))
+    html(StatusCode::OK, document(tr.lang, title, &scripts, shell))
 }
+
+/// The script every signed-in page loads: it listens to `/live` and passes each
+/// update on as a `portico:live` event of the document.
+const LIVE_SCRIPT: &str = "/static/live.js";
 
 /// A page without the portal's menu (sign-in, errors).
 pub fn bare(tr: &Tr, status: StatusCode, title: &str, body: Markup) -> Response {

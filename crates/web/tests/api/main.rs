@@ -23,6 +23,7 @@ mod limits;
 mod links;
 mod list_filters;
 mod lists;
+mod live;
 mod logs;
 mod oauth;
 mod offline_events;
