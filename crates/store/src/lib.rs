@@ -7,6 +7,7 @@
 
 pub mod app_events;
 pub mod apps;
+pub mod bots;
 pub mod cache;
 pub mod conformance;
 pub mod crm;
@@ -45,6 +46,7 @@ pub mod workgroups;
 
 pub use app_events::{AppEventStore, AppHandlerFilter, InstallCallback, NewAppHandler};
 pub use apps::{AccessGrant, App, AppChange, AppStore, NewApp, NewGrant};
+pub use bots::{Bot, BotCommand, BotEventOut, BotOwner, BotStore, BotType, EventMode, QueuedBotEvent};
 pub use currencies::{Currency, CurrencyChange, CurrencyLang, CurrencyStore};
 pub use deliveries::{
     AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveriesDue, Delivery, DeliveryAttempt,
@@ -117,6 +119,7 @@ pub trait Store:
     + TaskStore
     + ScrumStore
     + LiveStore
+    + BotStore
     + Send
     + Sync
     + 'static
@@ -152,6 +155,7 @@ impl<T> Store for T where
         + TaskStore
         + ScrumStore
         + LiveStore
+        + BotStore
         + Send
         + Sync
         + 'static
