@@ -19,6 +19,7 @@ use portico_store::{
 };
 use tokio::sync::{Notify, Semaphore};
 
+mod bot_auth;
 mod prepare;
 
 use crate::capture::Captures;

@@ -180,6 +180,8 @@ pub struct Ctx {
     pub method: &'static str,
     /// How `event.bind` checks handler URLs.
     pub handler_check: HandlerCheck,
+    /// The portal's secret box: keyed hashes and sealing (bot tokens).
+    pub secrets: portico_store::secrets::SecretBox,
     /// The portal's plan.
     pub plan: Plan,
     /// The operating limit, when limits are on.

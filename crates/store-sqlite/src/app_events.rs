@@ -159,6 +159,7 @@ fn uninstall(
     if exists.is_none() {
         return Ok(false);
     }
+    crate::bots::outbox::delete_bots_of_app(conn, app_id, stamp)?;
     if let Some(event_id) = record_for_app(conn, app_id, APP_UNINSTALL_EVENT, data, stamp)? {
         let owed = "SELECT webhook_id FROM event_deliveries WHERE event_id = ?1";
         execute(

@@ -113,6 +113,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0030_live_events",
         include_str!("../migrations/0030_live_events.sql"),
     ),
+    ("0034_bots", include_str!("../migrations/0034_bots.sql")),
 ];
 
 /// The schema version this build writes.

@@ -181,10 +181,14 @@ impl WebhookStore for SqliteStore {
                     }),
             }
             .map_err(map_err)?;
-            Ok(n > 0)
+            Ok((n > 0, bots > 0))
         })
         .await
-        .inspect(|_| self.inner.auth_cache.invalidate())
+        .inspect(|_| self.inner.auth_cache.invalidate())?;
+        if deleted.1 {
+            self.wake_deliveries();
+        }
+        Ok(deleted.0)
     }
 
     async fn touch_webhook(&self, id: i64, at: i64) -> Result<(), StoreError> {
@@ -198,14 +202,20 @@ impl WebhookStore for SqliteStore {
     }
 
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError> {
-        self.write(move |conn| {
+        let at = crate::bots::outbox::unix_now();
+        let deleted = self.write(move |conn| {
+            let bots = crate::bots::outbox::delete_bots_of_webhook(conn, id, at)?;
             let n = conn
                 .prepare_cached("DELETE FROM webhooks WHERE id = ?1")
                 .and_then(|mut s| s.execute([id]))
                 .map_err(map_err)?;
-            Ok(n > 0)
+            Ok((n > 0, bots > 0))
         })
         .await
-        .inspect(|_| self.inner.auth_cache.invalidate())
+        .inspect(|_| self.inner.auth_cache.invalidate())?;
+        if deleted.1 {
+            self.wake_deliveries();
+        }
+        Ok(deleted.0)
     }
 }

@@ -130,6 +130,7 @@ impl AppState {
             sub_call_observer: None,
             json_answer: false,
             handler_check: self.handler_check(),
+            secrets: self.secrets.clone(),
             plan: self.rest_limits.plan,
             operating: self.rest_limits.operating(),
         }

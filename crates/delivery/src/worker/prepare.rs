@@ -2,7 +2,10 @@
 //! block (for an application's handler, tokens minted for the user at send
 //! time) and the signing secret.
 
+use std::borrow::Cow;
+
 use portico_store::app_events::{APP_INSTALL_EVENT, APP_UNINSTALL_EVENT};
+use portico_store::bots::BOT_EVENT_ENTITY;
 use portico_store::apps::NewGrant;
 use portico_store::offline_events::OFFLINE_NOTICE_EVENT;
 use portico_store::secrets::new_oauth_token;
@@ -44,14 +47,23 @@ impl Worker {
             .secrets
             .decrypt(&token_sealed)
             .ok_or("the application token cannot be unsealed with this portal's key")?;
+        let event = &claimed.event;
+        let (data, app) = if event.entity == BOT_EVENT_ENTITY {
+            // A 2.0 handler's top-level auth is the portal's part only.
+            let v2 = event.code.starts_with("ONIMBOTV2");
+            let data = self.bot_event_data(claimed, &token, ts).await?;
+            (Cow::Owned(data), app.filter(|_| !v2))
+        } else {
+            (Cow::Borrowed(&event.data), app)
+        };
         let auth = HandlerAuth {
             application_token: token,
             ..self.config.portal.clone()
         };
         let body = encode_event_body(&EventPayload {
-            event: &claimed.event.code,
-            handler_id: (claimed.event.code != APP_INSTALL_EVENT).then_some(webhook.id),
-            data: &claimed.event.data,
+            event: &event.code,
+            handler_id: (event.code != APP_INSTALL_EVENT).then_some(webhook.id),
+            data: &data,
             ts,
             auth: &auth,
             app: app.as_ref(),

@@ -95,6 +95,7 @@ pub(super) async fn uninstall(
     if tx.query_opt(&statement, &[&app_id]).await?.is_none() {
         return Ok(false);
     }
+    crate::bots::outbox::delete_bots_of_app(tx, app_id, stamp).await?;
     if let Some(event_id) = record_for_app(tx, app_id, APP_UNINSTALL_EVENT, data, stamp).await? {
         execute(tx, UNSUBSCRIBE_OWED, &[&event_id]).await?;
         execute(tx, DETACH_OWED, &[&event_id, &app_id]).await?;

@@ -51,6 +51,7 @@ impl<'a> Seeder<'a> {
             in_batch: false,
             method: "",
             handler_check: Arc::new(|_: &str| Err("no handler URLs while seeding".to_owned())),
+            secrets: portal.secrets.clone(),
             plan: crate::rest_limits::rest_limits(&portal.config)?.plan,
             operating: None,
             sub_call_observer: None,
