@@ -12,6 +12,7 @@ pub mod crm;
 pub mod department;
 pub mod dispatch;
 pub mod events;
+pub mod imbot;
 pub mod leniency;
 pub mod listing;
 pub mod operating;
@@ -40,5 +41,6 @@ pub fn registry() -> Registry {
     sonet_group::register(&mut r);
     tasks::register(&mut r);
     placement::register(&mut r);
+    imbot::register(&mut r);
     r
 }

@@ -122,6 +122,74 @@ error_codes! {
     TaskNotAvailable => ("1048584", 400, "a:0:{}"),
     /// Creating a task for someone else without the right to.
     TaskCreateDenied => ("ERROR_TASK_CREATE_ACCESS_DENIED", 400, "Insufficient permission to create a task."),
+
+    // imbot: chat bots, classic (`imbot.*`) and 2.0 (`imbot.v2.*`).
+    /// A classic bot that does not exist (or `BOT_ID` missing).
+    BotIdError => ("BOT_ID_ERROR", 400, "Bot not found"),
+    /// A classic bot or command registered by another application.
+    AppIdError => ("APP_ID_ERROR", 400, "Bot was installed by another REST application"),
+    /// A classic bot write that could not be made.
+    WrongRequest => ("WRONG_REQUEST", 400, "Bot can't be created"),
+    /// `imbot.register` without `CODE`.
+    CodeError => ("CODE_ERROR", 400, "Bot code isn't specified"),
+    /// `imbot.register` / `imbot.update` without `NAME` nor `LAST_NAME`.
+    NameError => ("NAME_ERROR", 400, "Bot name isn't specified"),
+    /// The most classic bots one application may register.
+    MaxCountError => ("MAX_COUNT_ERROR", 400, "Has reached the maximum number of bots for application (max: 5)"),
+    /// `EVENT_MESSAGE_ADD` missing or not a valid handler URL.
+    EventMessageAddError => ("EVENT_MESSAGE_ADD_ERROR", 400, "Wrong handler URL"),
+    /// `EVENT_MESSAGE_UPDATE` not a valid handler URL.
+    EventMessageUpdateError => ("EVENT_MESSAGE_UPDATE_ERROR", 400, "Wrong handler URL"),
+    /// `EVENT_MESSAGE_DELETE` not a valid handler URL.
+    EventMessageDeleteError => ("EVENT_MESSAGE_DELETE_ERROR", 400, "Wrong handler URL"),
+    /// `EVENT_WELCOME_MESSAGE` missing or not a valid handler URL.
+    EventWelcomeMessageError => ("EVENT_WELCOME_MESSAGE_ERROR", 400, "Wrong handler URL"),
+    /// `EVENT_BOT_DELETE` missing or not a valid handler URL.
+    EventBotDeleteError => ("EVENT_BOT_DELETE_ERROR", 400, "Wrong handler URL"),
+    /// `EVENT_COMMAND_ADD` missing or not a valid handler URL.
+    EventCommandAddError => ("EVENT_COMMAND_ADD_ERROR", 400, "Wrong handler URL"),
+    /// `imbot.command.register` without a valid `COMMAND`.
+    CommandError => ("COMMAND_ERROR", 400, "Command isn't specified"),
+    /// `imbot.command.register` without `LANG`.
+    LangError => ("LANG_ERROR", 400, "Lang set can't be empty"),
+    /// A classic command that does not exist.
+    CommandIdError => ("COMMAND_ID_ERROR", 400, "Command not found"),
+    /// A 2.0 call through a webhook without `botToken`.
+    BotTokenNotSpecified => ("BOT_TOKEN_NOT_SPECIFIED", 400, "Bot token is not specified"),
+    /// A `botToken` longer than 40 characters.
+    BotTokenInvalidLength => ("BOT_TOKEN_INVALID_LENGTH", 400, "Bot token must not be longer than 40 characters"),
+    /// A 2.0 call without `botId`.
+    BotIdRequired => ("BOT_ID_REQUIRED", 400, "Bot ID is required"),
+    /// A 2.0 bot that does not exist.
+    BotNotFound => ("BOT_NOT_FOUND", 400, "Bot not found"),
+    /// A 2.0 bot registered by another application, webhook or token.
+    BotOwnershipError => ("BOT_OWNERSHIP_ERROR", 403, "Bot is registered by another application"),
+    /// `imbot.v2.Bot.register` without `fields.code`.
+    BotCodeRequired => ("BOT_CODE_REQUIRED", 400, "Bot code is required"),
+    /// `imbot.v2.Bot.register` without `fields.properties.name`.
+    BotPropertiesRequired => ("BOT_PROPERTIES_REQUIRED", 400, "Bot properties are required"),
+    /// A bot code another application registered.
+    BotCodeAlreadyTaken => ("BOT_CODE_ALREADY_TAKEN", 400, "Bot code is already taken"),
+    /// An unknown 2.0 bot type.
+    BotInvalidType => ("BOT_INVALID_TYPE", 400, "Invalid bot type"),
+    /// An unknown 2.0 event mode.
+    BotInvalidEventMode => ("BOT_INVALID_EVENT_MODE", 400, "Invalid event mode"),
+    /// Webhook mode without `webhookUrl`.
+    BotWebhookUrlRequired => ("BOT_WEBHOOK_URL_REQUIRED", 400, "Webhook URL is required"),
+    /// A `webhookUrl` the handler check refuses.
+    BotInvalidCallback => ("BOT_INVALID_CALLBACK", 400, "Invalid callback URL"),
+    /// The most 2.0 bots one application may register.
+    BotLimitExceeded => ("BOT_LIMIT_EXCEEDED", 400, "Bot limit exceeded"),
+    /// A 2.0 registration that could not be made (a token in use).
+    BotRegisterFailed => ("BOT_REGISTER_FAILED", 400, "Bot registration failed"),
+    /// A `botToken` rotation to a token in use.
+    BotTokenRotationFailed => ("BOT_TOKEN_ROTATION_FAILED", 400, "Bot token rotation failed"),
+    /// A 2.0 command that does not exist (or is another bot's).
+    CommandNotFound => ("COMMAND_NOT_FOUND", 400, "Command not found"),
+    /// `imbot.v2.Event.get` with `withUserEvents` without scope `im`.
+    ScopeError => ("SCOPE_ERROR", 400, "Scope error"),
+    /// `imbot.v2.Event.get` with `withUserEvents` and no `im.v2.Event.subscribe`.
+    UserNotSubscribed => ("USER_NOT_SUBSCRIBED", 400, "User not subscribed"),
 }
 
 impl fmt::Display for ErrorCode {

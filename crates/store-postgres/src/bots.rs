@@ -311,24 +311,24 @@ impl BotStore for PgStore {
 
     async fn bot_by_id(&self, id: i64) -> Result<Option<Bot>, StoreError> {
         read!(self, |conn| {
-            Ok(bots_where(&*conn, "WHERE b.id = $1", &[&id]).await?.pop())
+            Ok(bots_where(&conn, "WHERE b.id = $1", &[&id]).await?.pop())
         })
     }
 
     async fn bot_by_code(&self, code: &str) -> Result<Option<Bot>, StoreError> {
         read!(self, |conn| {
-            Ok(bots_where(&*conn, "WHERE b.code = $1", &[&code]).await?.pop())
+            Ok(bots_where(&conn, "WHERE b.code = $1", &[&code]).await?.pop())
         })
     }
 
     async fn bot_by_token_hash(&self, hash: &[u8]) -> Result<Option<Bot>, StoreError> {
         read!(self, |conn| {
-            Ok(bots_where(&*conn, "WHERE b.token_hash = $1", &[&hash]).await?.pop())
+            Ok(bots_where(&conn, "WHERE b.token_hash = $1", &[&hash]).await?.pop())
         })
     }
 
     async fn list_bots(&self) -> Result<Vec<Bot>, StoreError> {
-        read!(self, |conn| { bots_where(&*conn, "ORDER BY b.id", &[]).await })
+        read!(self, |conn| { bots_where(&conn, "ORDER BY b.id", &[]).await })
     }
 
     async fn update_bot(&self, bot: Bot) -> Result<bool, StoreError> {

@@ -181,14 +181,10 @@ impl WebhookStore for SqliteStore {
                     }),
             }
             .map_err(map_err)?;
-            Ok((n > 0, bots > 0))
+            Ok(n > 0)
         })
         .await
-        .inspect(|_| self.inner.auth_cache.invalidate())?;
-        if deleted.1 {
-            self.wake_deliveries();
-        }
-        Ok(deleted.0)
+        .inspect(|_| self.inner.auth_cache.invalidate())
     }
 
     async fn touch_webhook(&self, id: i64, at: i64) -> Result<(), StoreError> {
