@@ -1,6 +1,7 @@
 //! The request of one attempt: the Bitrix24 body with the handler's `auth`
 //! block (for an application's handler, tokens minted for the user at send
-//! time) and the signing secret.
+//! time; for a bot's event, its per-bot blocks too, see [`super::bot_auth`])
+//! and the signing secret.
 
 use std::borrow::Cow;
 
