@@ -50,15 +50,26 @@ async fn a_removed_bot_is_told_at_its_own_handler() {
                "PROPERTIES": {"NAME": "Echo"}}),
     )
     .await;
-    call(&hook, "imbot.unregister", json!({"BOT_ID": id, "CLIENT_ID": "my-client"})).await;
+    call(
+        &hook,
+        "imbot.unregister",
+        json!({"BOT_ID": id, "CLIENT_ID": "my-client"}),
+    )
+    .await;
     let deleted = form(&next(&mut got).await.body);
     assert_eq!(deleted["event"], "ONIMBOTDELETE");
     assert_eq!(deleted["data[BOT_ID]"], id.to_string());
     assert_eq!(deleted["data[BOT_CODE]"], "echo");
-    let domain = server.base.trim_end_matches('/').trim_start_matches("http://");
+    let domain = server
+        .base
+        .trim_end_matches('/')
+        .trim_start_matches("http://");
     assert_eq!(deleted["auth[domain]"], domain);
     assert_eq!(deleted["auth[application_token]"].len(), 32, "{deleted:?}");
-    assert!(!deleted.contains_key("auth[access_token]"), "a webhook's bot has no tokens");
+    assert!(
+        !deleted.contains_key("auth[access_token]"),
+        "a webhook's bot has no tokens"
+    );
 
     let v2 = call(
         &hook,
@@ -68,7 +79,12 @@ async fn a_removed_bot_is_told_at_its_own_handler() {
     )
     .await;
     let bot = v2["bot"]["id"].as_i64().expect("id");
-    call(&hook, "imbot.v2.Bot.unregister", json!({"botId": bot, "botToken": "push-token"})).await;
+    call(
+        &hook,
+        "imbot.v2.Bot.unregister",
+        json!({"botId": bot, "botToken": "push-token"}),
+    )
+    .await;
     let deleted = form(&next(&mut got).await.body);
     assert_eq!(deleted["event"], "ONIMBOTV2DELETE");
     assert_eq!(deleted["data[bot][id]"], bot.to_string());

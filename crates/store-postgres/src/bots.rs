@@ -317,18 +317,24 @@ impl BotStore for PgStore {
 
     async fn bot_by_code(&self, code: &str) -> Result<Option<Bot>, StoreError> {
         read!(self, |conn| {
-            Ok(bots_where(&conn, "WHERE b.code = $1", &[&code]).await?.pop())
+            Ok(bots_where(&conn, "WHERE b.code = $1", &[&code])
+                .await?
+                .pop())
         })
     }
 
     async fn bot_by_token_hash(&self, hash: &[u8]) -> Result<Option<Bot>, StoreError> {
         read!(self, |conn| {
-            Ok(bots_where(&conn, "WHERE b.token_hash = $1", &[&hash]).await?.pop())
+            Ok(bots_where(&conn, "WHERE b.token_hash = $1", &[&hash])
+                .await?
+                .pop())
         })
     }
 
     async fn list_bots(&self) -> Result<Vec<Bot>, StoreError> {
-        read!(self, |conn| { bots_where(&conn, "ORDER BY b.id", &[]).await })
+        read!(self, |conn| {
+            bots_where(&conn, "ORDER BY b.id", &[]).await
+        })
     }
 
     async fn update_bot(&self, bot: Bot) -> Result<bool, StoreError> {
@@ -336,7 +342,9 @@ impl BotStore for PgStore {
     }
 
     async fn delete_bot(&self, id: i64, stamp: EventStamp) -> Result<bool, StoreError> {
-        transaction!(self, |tx| { outbox::delete_bot(&tx, id, &stamp, false).await })
+        transaction!(self, |tx| {
+            outbox::delete_bot(&tx, id, &stamp, false).await
+        })
     }
 
     async fn insert_bot_command(&self, command: BotCommand) -> Result<i64, StoreError> {
@@ -446,6 +454,8 @@ impl BotStore for PgStore {
         now: i64,
     ) -> Result<Vec<QueuedBotEvent>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        transaction!(self, |tx| { outbox::fetch(&tx, bot_id, offset, limit, now).await })
+        transaction!(self, |tx| {
+            outbox::fetch(&tx, bot_id, offset, limit, now).await
+        })
     }
 }

@@ -370,7 +370,9 @@ impl BotStore for SqliteStore {
             let mut stmt = conn
                 .prepare_cached(&format!("{COMMAND_SELECT}WHERE bot_id = ?1 ORDER BY id"))
                 .map_err(map_err)?;
-            let rows = stmt.query_map([bot_id], command_from_row).map_err(map_err)?;
+            let rows = stmt
+                .query_map([bot_id], command_from_row)
+                .map_err(map_err)?;
             rows.collect::<Result<_, _>>().map_err(map_err)
         })
     }
@@ -396,8 +398,10 @@ impl BotStore for SqliteStore {
     }
 
     async fn delete_bot_command(&self, id: i64) -> Result<bool, StoreError> {
-        self.write(move |conn| Ok(execute(conn, "DELETE FROM bot_commands WHERE id = ?1", [id])? > 0))
-            .await
+        self.write(move |conn| {
+            Ok(execute(conn, "DELETE FROM bot_commands WHERE id = ?1", [id])? > 0)
+        })
+        .await
     }
 
     async fn raise_bot_events(

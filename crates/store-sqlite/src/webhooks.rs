@@ -199,16 +199,17 @@ impl WebhookStore for SqliteStore {
 
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError> {
         let at = crate::bots::outbox::unix_now();
-        let deleted = self.write(move |conn| {
-            let bots = crate::bots::outbox::delete_bots_of_webhook(conn, id, at)?;
-            let n = conn
-                .prepare_cached("DELETE FROM webhooks WHERE id = ?1")
-                .and_then(|mut s| s.execute([id]))
-                .map_err(map_err)?;
-            Ok((n > 0, bots > 0))
-        })
-        .await
-        .inspect(|_| self.inner.auth_cache.invalidate())?;
+        let deleted = self
+            .write(move |conn| {
+                let bots = crate::bots::outbox::delete_bots_of_webhook(conn, id, at)?;
+                let n = conn
+                    .prepare_cached("DELETE FROM webhooks WHERE id = ?1")
+                    .and_then(|mut s| s.execute([id]))
+                    .map_err(map_err)?;
+                Ok((n > 0, bots > 0))
+            })
+            .await
+            .inspect(|_| self.inner.auth_cache.invalidate())?;
         if deleted.1 {
             self.wake_deliveries();
         }

@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::error::StoreError;
 use crate::events::EventStamp;
 
+pub mod message_data;
 pub mod payload;
 
 /// Entity code of the events raised for a bot (`entity_id` is the bot's id).

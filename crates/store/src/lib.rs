@@ -46,7 +46,9 @@ pub mod workgroups;
 
 pub use app_events::{AppEventStore, AppHandlerFilter, InstallCallback, NewAppHandler};
 pub use apps::{AccessGrant, App, AppChange, AppStore, NewApp, NewGrant};
-pub use bots::{Bot, BotCommand, BotEventOut, BotOwner, BotStore, BotType, EventMode, QueuedBotEvent};
+pub use bots::{
+    Bot, BotCommand, BotEventOut, BotOwner, BotStore, BotType, EventMode, QueuedBotEvent,
+};
 pub use currencies::{Currency, CurrencyChange, CurrencyLang, CurrencyStore};
 pub use deliveries::{
     AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveriesDue, Delivery, DeliveryAttempt,

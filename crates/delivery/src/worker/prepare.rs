@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 
 use portico_store::app_events::{APP_INSTALL_EVENT, APP_UNINSTALL_EVENT};
-use portico_store::bots::BOT_EVENT_ENTITY;
 use portico_store::apps::NewGrant;
+use portico_store::bots::BOT_EVENT_ENTITY;
 use portico_store::offline_events::OFFLINE_NOTICE_EVENT;
 use portico_store::secrets::new_oauth_token;
 use portico_store::ClaimedDelivery;

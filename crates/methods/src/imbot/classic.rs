@@ -18,11 +18,31 @@ use crate::values::store_error;
 
 /// The five handler keys with their error codes and event names.
 const HANDLER_KEYS: [(&str, ErrorCode, &str); 5] = [
-    ("EVENT_MESSAGE_ADD", ErrorCode::EventMessageAddError, "Message add"),
-    ("EVENT_MESSAGE_UPDATE", ErrorCode::EventMessageUpdateError, "Message update"),
-    ("EVENT_MESSAGE_DELETE", ErrorCode::EventMessageDeleteError, "Message delete"),
-    ("EVENT_WELCOME_MESSAGE", ErrorCode::EventWelcomeMessageError, "Welcome message"),
-    ("EVENT_BOT_DELETE", ErrorCode::EventBotDeleteError, "Bot delete"),
+    (
+        "EVENT_MESSAGE_ADD",
+        ErrorCode::EventMessageAddError,
+        "Message add",
+    ),
+    (
+        "EVENT_MESSAGE_UPDATE",
+        ErrorCode::EventMessageUpdateError,
+        "Message update",
+    ),
+    (
+        "EVENT_MESSAGE_DELETE",
+        ErrorCode::EventMessageDeleteError,
+        "Message delete",
+    ),
+    (
+        "EVENT_WELCOME_MESSAGE",
+        ErrorCode::EventWelcomeMessageError,
+        "Welcome message",
+    ),
+    (
+        "EVENT_BOT_DELETE",
+        ErrorCode::EventBotDeleteError,
+        "Bot delete",
+    ),
 ];
 
 /// The handler URLs given in `map` over `base` (`EVENT_HANDLER` fills every
@@ -59,7 +79,10 @@ fn read_handlers(
 
 /// `Handler for "…" event isn't specified`.
 fn missing_handler(code: ErrorCode, event: &str) -> ApiError {
-    ApiError::new(code, format!("Handler for \"{event}\" event isn't specified"))
+    ApiError::new(
+        code,
+        format!("Handler for \"{event}\" event isn't specified"),
+    )
 }
 
 /// `imbot.register`.
@@ -96,7 +119,10 @@ pub(super) async fn register(ctx: Ctx, params: Params) -> Result<MethodOutput, A
             (&mut handlers.message_delete, "EVENT_MESSAGE_DELETE"),
         ] {
             if slot.take().is_some() {
-                ctx.ignored("handler bound later with imbot.update for this bot type", key);
+                ctx.ignored(
+                    "handler bound later with imbot.update for this bot type",
+                    key,
+                );
             }
         }
     }
@@ -110,7 +136,10 @@ pub(super) async fn register(ctx: Ctx, params: Params) -> Result<MethodOutput, A
         return if same_owner(&ctx, &existing.owner, &owner) {
             Ok(MethodOutput::value(json!(existing.id)))
         } else {
-            Err(ApiError::new(ErrorCode::WrongRequest, "Bot can't be created"))
+            Err(ApiError::new(
+                ErrorCode::WrongRequest,
+                "Bot can't be created",
+            ))
         };
     }
     let siblings: Vec<&Bot> = bots
@@ -122,9 +151,21 @@ pub(super) async fn register(ctx: Ctx, params: Params) -> Result<MethodOutput, A
     }
     if let Some(first) = siblings.first() {
         for (mine, theirs, (_, code, _)) in [
-            (&handlers.message_add, &first.handlers.message_add, HANDLER_KEYS[0]),
-            (&handlers.welcome_message, &first.handlers.welcome_message, HANDLER_KEYS[3]),
-            (&handlers.bot_delete, &first.handlers.bot_delete, HANDLER_KEYS[4]),
+            (
+                &handlers.message_add,
+                &first.handlers.message_add,
+                HANDLER_KEYS[0],
+            ),
+            (
+                &handlers.welcome_message,
+                &first.handlers.welcome_message,
+                HANDLER_KEYS[3],
+            ),
+            (
+                &handlers.bot_delete,
+                &first.handlers.bot_delete,
+                HANDLER_KEYS[4],
+            ),
         ] {
             if mine != theirs {
                 return Err(ApiError::from_code(code));

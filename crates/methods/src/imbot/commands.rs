@@ -67,7 +67,11 @@ async fn classic_command(ctx: &Ctx, params: &Params) -> Result<BotCommand, ApiEr
         .await
         .map_err(store_error)?
         .ok_or_else(|| ApiError::from_code(ErrorCode::CommandIdError))?;
-    let bot = ctx.store.bot_by_id(command.bot_id).await.map_err(store_error)?;
+    let bot = ctx
+        .store
+        .bot_by_id(command.bot_id)
+        .await
+        .map_err(store_error)?;
     if !bot.is_some_and(|b| same_owner(ctx, &b.owner, &owner)) {
         return Err(ApiError::new(
             ErrorCode::AppIdError,
@@ -222,7 +226,9 @@ pub(super) async fn v2_register(ctx: Ctx, params: Params) -> Result<MethodOutput
         .await
         .map_err(store_error)?;
     let stored = BotCommand { id, ..new };
-    Ok(MethodOutput::value(json!({ "command": v2_command(&stored) })))
+    Ok(MethodOutput::value(
+        json!({ "command": v2_command(&stored) }),
+    ))
 }
 
 /// `imbot.v2.Command.list`.
@@ -262,4 +268,3 @@ pub(super) async fn v2_unregister(ctx: Ctx, params: Params) -> Result<MethodOutp
         .map_err(store_error)?;
     Ok(MethodOutput::value(json!(true)))
 }
-

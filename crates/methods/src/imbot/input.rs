@@ -83,7 +83,10 @@ pub(super) fn handler_url(ctx: &Ctx, map: &ParamMap, name: &str) -> Result<Optio
 pub(super) fn classic_profile(ctx: &Ctx, props: &ParamMap, base: BotProfile) -> BotProfile {
     let given = |name: &str| key(props, name).map(|_| text(props, name));
     let color = given("COLOR").map(|c| c.to_ascii_uppercase());
-    if let Some(c) = color.as_deref().filter(|c| color_hex(c).is_empty() && !c.is_empty()) {
+    if let Some(c) = color
+        .as_deref()
+        .filter(|c| color_hex(c).is_empty() && !c.is_empty())
+    {
         ctx.ignored("unknown bot colour", c);
     }
     if key(props, "PERSONAL_PHOTO").is_some() {

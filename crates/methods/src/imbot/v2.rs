@@ -80,7 +80,10 @@ fn bot_answer(bot: &Bot) -> MethodOutput {
 }
 
 /// A checked `webhookUrl` (`BOT_INVALID_CALLBACK` when refused).
-fn webhook_url(ctx: &Ctx, fields: &serde_json::Map<String, Value>) -> Result<Option<String>, ApiError> {
+fn webhook_url(
+    ctx: &Ctx,
+    fields: &serde_json::Map<String, Value>,
+) -> Result<Option<String>, ApiError> {
     super::input::handler_url(ctx, fields, "webhookUrl")
         .map_err(|()| ApiError::from_code(ErrorCode::BotInvalidCallback))
 }
@@ -234,7 +237,11 @@ pub(super) async fn list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiEr
         .filter(|l| *l > 0)
         .unwrap_or(50)
         .min(1000);
-    let offset = params.get("offset").and_then(php_intval).unwrap_or(0).max(0);
+    let offset = params
+        .get("offset")
+        .and_then(php_intval)
+        .unwrap_or(0)
+        .max(0);
     let bots: Vec<Bot> = ctx
         .store
         .list_bots()
@@ -301,9 +308,7 @@ pub(super) async fn event_get(ctx: Ctx, params: Params) -> Result<MethodOutput, 
         .map_err(store_error)?;
     let has_more = events.len() > wanted;
     events.truncate(wanted);
-    let next = events
-        .last()
-        .map_or(offset.unwrap_or(0), |e| e.id + 1);
+    let next = events.last().map_or(offset.unwrap_or(0), |e| e.id + 1);
     let list: Vec<Value> = events
         .into_iter()
         .map(|e| {

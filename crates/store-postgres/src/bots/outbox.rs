@@ -154,7 +154,16 @@ pub(crate) async fn raise(
             _ => None,
         };
         if let Some(url) = url.filter(|u| !u.is_empty()) {
-            deliver(tx, &bot, &url, &event.code, event.data.clone(), stamp, false).await?;
+            deliver(
+                tx,
+                &bot,
+                &url,
+                &event.code,
+                event.data.clone(),
+                stamp,
+                false,
+            )
+            .await?;
         }
     }
     Ok(())

@@ -38,7 +38,10 @@ fn handler_owner(
         .prepare_cached(
             "SELECT application_token_sealed, installed_at IS NOT NULL FROM apps WHERE id = ?1",
         )
-        .and_then(|mut s| s.query_row([app_id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .and_then(|mut s| {
+            s.query_row([app_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
         .map_err(map_err)?;
     Ok(match app {
         Some((token, _)) if detached => Some((None, token)),

@@ -56,25 +56,39 @@ async fn a_webhook_registers_a_classic_bot_with_its_client_id() {
     let other_hook = app.webhook(1, &["imbot"], None).await;
 
     let r = app
-        .call_on(&hook, "imbot.register", classic("echo", "https://bot.example.com/h"))
+        .call_on(
+            &hook,
+            "imbot.register",
+            classic("echo", "https://bot.example.com/h"),
+        )
         .await;
-    assert_error(&r, 403, "ACCESS_DENIED", "Access denied! Client ID not specified");
+    assert_error(
+        &r,
+        403,
+        "ACCESS_DENIED",
+        "Access denied! Client ID not specified",
+    );
     let crm_hook = app.hook.clone();
-    let r = app
-        .call_on(&crm_hook, "imbot.bot.list", json!({}))
-        .await;
+    let r = app.call_on(&crm_hook, "imbot.bot.list", json!({})).await;
     assert_eq!(r.status, 403, "{}", r.text);
     assert_eq!(r.json()["error"], "insufficient_scope");
 
-    let no_code = json!({"EVENT_HANDLER": "https://bot.example.com/h", "PROPERTIES": {"NAME": "X"}});
-    let r = app.call_on(&hook, "imbot.register", with_client(no_code, "cid")).await;
+    let no_code =
+        json!({"EVENT_HANDLER": "https://bot.example.com/h", "PROPERTIES": {"NAME": "X"}});
+    let r = app
+        .call_on(&hook, "imbot.register", with_client(no_code, "cid"))
+        .await;
     assert_error(&r, 400, "CODE_ERROR", "Bot code isn't specified");
     let no_name = json!({"CODE": "x", "EVENT_HANDLER": "https://bot.example.com/h", "PROPERTIES": {"EMAIL": "x@example.com"}});
-    let r = app.call_on(&hook, "imbot.register", with_client(no_name, "cid")).await;
+    let r = app
+        .call_on(&hook, "imbot.register", with_client(no_name, "cid"))
+        .await;
     assert_error(&r, 400, "NAME_ERROR", "Bot name isn't specified");
     let no_welcome = json!({"CODE": "x", "EVENT_MESSAGE_ADD": "https://bot.example.com/h",
         "EVENT_BOT_DELETE": "https://bot.example.com/h", "PROPERTIES": {"NAME": "X"}});
-    let r = app.call_on(&hook, "imbot.register", with_client(no_welcome, "cid")).await;
+    let r = app
+        .call_on(&hook, "imbot.register", with_client(no_welcome, "cid"))
+        .await;
     assert_error(
         &r,
         400,
@@ -82,7 +96,9 @@ async fn a_webhook_registers_a_classic_bot_with_its_client_id() {
         "Handler for \"Welcome message\" event isn't specified",
     );
     let private = classic("x", "http://127.0.0.1:9/h");
-    let r = app.call_on(&hook, "imbot.register", with_client(private, "cid")).await;
+    let r = app
+        .call_on(&hook, "imbot.register", with_client(private, "cid"))
+        .await;
     assert_error(&r, 400, "EVENT_MESSAGE_ADD_ERROR", "Wrong handler URL");
 
     let body = with_client(classic("echo", "https://bot.example.com/h"), "cid");
@@ -90,7 +106,11 @@ async fn a_webhook_registers_a_classic_bot_with_its_client_id() {
     assert_eq!(r.status, 200, "{}", r.text);
     let echo = r.json()["result"].as_i64().expect("bot id");
     let again = app.call_on(&hook, "imbot.register", body).await;
-    assert_eq!(again.json()["result"], json!(echo), "the same owner gets its bot back");
+    assert_eq!(
+        again.json()["result"],
+        json!(echo),
+        "the same owner gets its bot back"
+    );
     let taken = with_client(classic("echo", "https://bot.example.com/h"), "other");
     let r = app.call_on(&hook, "imbot.register", taken).await;
     assert_error(&r, 400, "WRONG_REQUEST", "Bot can't be created");
@@ -103,21 +123,47 @@ async fn a_webhook_registers_a_classic_bot_with_its_client_id() {
 
     // Another CLIENT_ID, or another webhook, cannot act as the bot.
     let r = app
-        .call_on(&hook, "imbot.unregister", json!({"BOT_ID": echo, "CLIENT_ID": "other"}))
+        .call_on(
+            &hook,
+            "imbot.unregister",
+            json!({"BOT_ID": echo, "CLIENT_ID": "other"}),
+        )
         .await;
-    assert_error(&r, 400, "APP_ID_ERROR", "Bot was installed by another REST application");
+    assert_error(
+        &r,
+        400,
+        "APP_ID_ERROR",
+        "Bot was installed by another REST application",
+    );
     let r = app
-        .call_on(&other_hook, "imbot.unregister", json!({"BOT_ID": echo, "CLIENT_ID": "cid"}))
+        .call_on(
+            &other_hook,
+            "imbot.unregister",
+            json!({"BOT_ID": echo, "CLIENT_ID": "cid"}),
+        )
         .await;
-    assert_error(&r, 400, "APP_ID_ERROR", "Bot was installed by another REST application");
+    assert_error(
+        &r,
+        400,
+        "APP_ID_ERROR",
+        "Bot was installed by another REST application",
+    );
     let r = app
-        .call_on(&hook, "imbot.unregister", json!({"BOT_ID": 999, "CLIENT_ID": "cid"}))
+        .call_on(
+            &hook,
+            "imbot.unregister",
+            json!({"BOT_ID": 999, "CLIENT_ID": "cid"}),
+        )
         .await;
     assert_error(&r, 400, "BOT_ID_ERROR", "Bot not found");
 
     // Update: handlers and profile; empty FIELDS refused.
     let r = app
-        .call_on(&hook, "imbot.update", json!({"BOT_ID": echo, "CLIENT_ID": "cid"}))
+        .call_on(
+            &hook,
+            "imbot.update",
+            json!({"BOT_ID": echo, "CLIENT_ID": "cid"}),
+        )
         .await;
     assert_error(&r, 400, "WRONG_REQUEST", "Update fields can't be empty");
     let r = app
@@ -140,7 +186,11 @@ async fn a_webhook_registers_a_classic_bot_with_its_client_id() {
 
     // Unregistering raises ONIMBOTDELETE to the bot's own handler only.
     let r = app
-        .call_on(&hook, "imbot.unregister", json!({"BOT_ID": echo, "CLIENT_ID": "cid"}))
+        .call_on(
+            &hook,
+            "imbot.unregister",
+            json!({"BOT_ID": echo, "CLIENT_ID": "cid"}),
+        )
         .await;
     assert_eq!(r.json()["result"], json!(true), "{}", r.text);
     assert_eq!(
@@ -163,7 +213,13 @@ async fn an_application_has_at_most_five_classic_bots_sharing_handlers() {
     let url = "https://bots.example.com/h";
     let mut ids = Vec::new();
     for n in 0..5 {
-        let id = app_ok(&app, &admin, "imbot.register", classic(&format!("b{n}"), url)).await;
+        let id = app_ok(
+            &app,
+            &admin,
+            "imbot.register",
+            classic(&format!("b{n}"), url),
+        )
+        .await;
         ids.push(id.as_i64().expect("id"));
     }
     let r = app_call(&app, &admin, "imbot.register", classic("b5", url)).await;
@@ -174,14 +230,31 @@ async fn an_application_has_at_most_five_classic_bots_sharing_handlers() {
         "Has reached the maximum number of bots for application (max: 5)",
     );
     app_ok(&app, &admin, "imbot.unregister", json!({"BOT_ID": ids[4]})).await;
-    let r = app_call(&app, &admin, "imbot.register", classic("b5", "https://other.example.com/h")).await;
+    let r = app_call(
+        &app,
+        &admin,
+        "imbot.register",
+        classic("b5", "https://other.example.com/h"),
+    )
+    .await;
     assert_error(&r, 400, "EVENT_MESSAGE_ADD_ERROR", "Wrong handler URL");
 
     // Another application cannot act on them.
     let other = bot_app(&app, "Other").await;
     let stranger = token(&app, other.id, 1).await;
-    let r = app_call(&app, &stranger, "imbot.unregister", json!({"BOT_ID": ids[0]})).await;
-    assert_error(&r, 400, "APP_ID_ERROR", "Bot was installed by another REST application");
+    let r = app_call(
+        &app,
+        &stranger,
+        "imbot.unregister",
+        json!({"BOT_ID": ids[0]}),
+    )
+    .await;
+    assert_error(
+        &r,
+        400,
+        "APP_ID_ERROR",
+        "Bot was installed by another REST application",
+    );
     let r = app_call(
         &app,
         &stranger,
@@ -190,7 +263,12 @@ async fn an_application_has_at_most_five_classic_bots_sharing_handlers() {
                "LANG": [{"LANGUAGE_ID": "en", "TITLE": "X"}]}),
     )
     .await;
-    assert_error(&r, 400, "APP_ID_ERROR", "Bot was installed by another REST application");
+    assert_error(
+        &r,
+        400,
+        "APP_ID_ERROR",
+        "Bot was installed by another REST application",
+    );
 }
 
 #[tokio::test]
@@ -240,14 +318,37 @@ async fn commands_are_registered_updated_and_removed_by_the_bots_owner() {
         .expect("command");
     assert!(stored.hidden && stored.common && !stored.extranet_support);
     assert_eq!(stored.langs[0].title, "Help");
-    let r = app_call(&app, &admin, "imbot.command.unregister", json!({"COMMAND_ID": 999})).await;
+    let r = app_call(
+        &app,
+        &admin,
+        "imbot.command.unregister",
+        json!({"COMMAND_ID": 999}),
+    )
+    .await;
     assert_error(&r, 400, "COMMAND_ID_ERROR", "Command not found");
     let other = bot_app(&app, "Stranger").await;
     let stranger = token(&app, other.id, 1).await;
-    let r = app_call(&app, &stranger, "imbot.command.unregister", json!({"COMMAND_ID": id})).await;
-    assert_error(&r, 400, "APP_ID_ERROR", "Command was installed by another rest application");
+    let r = app_call(
+        &app,
+        &stranger,
+        "imbot.command.unregister",
+        json!({"COMMAND_ID": id}),
+    )
+    .await;
+    assert_error(
+        &r,
+        400,
+        "APP_ID_ERROR",
+        "Command was installed by another rest application",
+    );
     assert_eq!(
-        app_ok(&app, &admin, "imbot.command.unregister", json!({"COMMAND_ID": id})).await,
+        app_ok(
+            &app,
+            &admin,
+            "imbot.command.unregister",
+            json!({"COMMAND_ID": id})
+        )
+        .await,
         json!(true)
     );
 }
@@ -265,17 +366,39 @@ async fn a_v2_webhook_bot_is_owned_by_its_webhook_and_token() {
     let other_hook = app.webhook(1, &["imbot"], None).await;
 
     let r = app
-        .call_on(&hook, "imbot.v2.Bot.register", json!({"fields": {"code": "s", "properties": {"name": "S"}}}))
+        .call_on(
+            &hook,
+            "imbot.v2.Bot.register",
+            json!({"fields": {"code": "s", "properties": {"name": "S"}}}),
+        )
         .await;
-    assert_error(&r, 400, "BOT_TOKEN_NOT_SPECIFIED", "Bot token is not specified");
+    assert_error(
+        &r,
+        400,
+        "BOT_TOKEN_NOT_SPECIFIED",
+        "Bot token is not specified",
+    );
     let r = app
-        .call_on(&hook, "imbot.v2.Bot.register", json!({"fields": {"botToken": "t", "properties": {"name": "S"}}}))
+        .call_on(
+            &hook,
+            "imbot.v2.Bot.register",
+            json!({"fields": {"botToken": "t", "properties": {"name": "S"}}}),
+        )
         .await;
     assert_error(&r, 400, "BOT_CODE_REQUIRED", "Bot code is required");
     let r = app
-        .call_on(&hook, "imbot.v2.Bot.register", json!({"fields": {"code": "s", "botToken": "t"}}))
+        .call_on(
+            &hook,
+            "imbot.v2.Bot.register",
+            json!({"fields": {"code": "s", "botToken": "t"}}),
+        )
         .await;
-    assert_error(&r, 400, "BOT_PROPERTIES_REQUIRED", "Bot properties are required");
+    assert_error(
+        &r,
+        400,
+        "BOT_PROPERTIES_REQUIRED",
+        "Bot properties are required",
+    );
     let mut bad_type = v2_fields("s", "t");
     bad_type["fields"]["type"] = json!("robot");
     let r = app.call_on(&hook, "imbot.v2.Bot.register", bad_type).await;
@@ -283,13 +406,22 @@ async fn a_v2_webhook_bot_is_owned_by_its_webhook_and_token() {
     let mut no_url = v2_fields("s", "t");
     no_url["fields"]["eventMode"] = json!("webhook");
     let r = app.call_on(&hook, "imbot.v2.Bot.register", no_url).await;
-    assert_error(&r, 400, "BOT_WEBHOOK_URL_REQUIRED", "Webhook URL is required");
+    assert_error(
+        &r,
+        400,
+        "BOT_WEBHOOK_URL_REQUIRED",
+        "Webhook URL is required",
+    );
     let long = v2_fields("s", &"x".repeat(41));
     let r = app.call_on(&hook, "imbot.v2.Bot.register", long).await;
     assert_eq!(r.json()["error"], "BOT_TOKEN_INVALID_LENGTH", "{}", r.text);
 
     let r = app
-        .call_on(&hook, "imbot.v2.Bot.register", v2_fields("support_bot", "secret-1"))
+        .call_on(
+            &hook,
+            "imbot.v2.Bot.register",
+            v2_fields("support_bot", "secret-1"),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let result = r.json()["result"].clone();
@@ -301,28 +433,64 @@ async fn a_v2_webhook_bot_is_owned_by_its_webhook_and_token() {
     assert_eq!(result["users"][0]["bot"], json!(true));
     assert_eq!(result["users"][0]["workPosition"], "AI Assistant");
     let again = app
-        .call_on(&hook, "imbot.v2.Bot.register", v2_fields("support_bot", "secret-1"))
+        .call_on(
+            &hook,
+            "imbot.v2.Bot.register",
+            v2_fields("support_bot", "secret-1"),
+        )
         .await;
-    assert_eq!(again.json()["result"]["bot"]["id"], json!(id), "idempotent by code");
+    assert_eq!(
+        again.json()["result"]["bot"]["id"],
+        json!(id),
+        "idempotent by code"
+    );
     let r = app
-        .call_on(&other_hook, "imbot.v2.Bot.register", v2_fields("support_bot", "secret-2"))
+        .call_on(
+            &other_hook,
+            "imbot.v2.Bot.register",
+            v2_fields("support_bot", "secret-2"),
+        )
         .await;
-    assert_error(&r, 400, "BOT_CODE_ALREADY_TAKEN", "Bot code is already taken");
+    assert_error(
+        &r,
+        400,
+        "BOT_CODE_ALREADY_TAKEN",
+        "Bot code is already taken",
+    );
 
     let get = |hook: String, body: Value| {
         let app = &app;
         async move { app.call_on(&hook, "imbot.v2.Bot.get", body).await }
     };
     let r = get(hook.clone(), json!({"botId": id})).await;
-    assert_error(&r, 400, "BOT_TOKEN_NOT_SPECIFIED", "Bot token is not specified");
+    assert_error(
+        &r,
+        400,
+        "BOT_TOKEN_NOT_SPECIFIED",
+        "Bot token is not specified",
+    );
     let r = get(hook.clone(), json!({"botToken": "secret-1"})).await;
     assert_error(&r, 400, "BOT_ID_REQUIRED", "Bot ID is required");
     let r = get(hook.clone(), json!({"botId": 999, "botToken": "secret-1"})).await;
     assert_error(&r, 400, "BOT_NOT_FOUND", "Bot not found");
     let r = get(hook.clone(), json!({"botId": id, "botToken": "wrong"})).await;
-    assert_error(&r, 403, "BOT_OWNERSHIP_ERROR", "Bot is registered by another application");
-    let r = get(other_hook.clone(), json!({"botId": id, "botToken": "secret-1"})).await;
-    assert_error(&r, 403, "BOT_OWNERSHIP_ERROR", "Bot is registered by another application");
+    assert_error(
+        &r,
+        403,
+        "BOT_OWNERSHIP_ERROR",
+        "Bot is registered by another application",
+    );
+    let r = get(
+        other_hook.clone(),
+        json!({"botId": id, "botToken": "secret-1"}),
+    )
+    .await;
+    assert_error(
+        &r,
+        403,
+        "BOT_OWNERSHIP_ERROR",
+        "Bot is registered by another application",
+    );
     let r = get(hook.clone(), json!({"botId": id, "botToken": "secret-1"})).await;
     assert_eq!(r.json()["result"]["bot"]["id"], json!(id), "{}", r.text);
 
@@ -335,16 +503,28 @@ async fn a_v2_webhook_bot_is_owned_by_its_webhook_and_token() {
                    "properties": {"name": "Support"}, "isHidden": true}}),
         )
         .await;
-    assert_eq!(r.json()["result"]["bot"]["isHidden"], json!(true), "{}", r.text);
+    assert_eq!(
+        r.json()["result"]["bot"]["isHidden"],
+        json!(true),
+        "{}",
+        r.text
+    );
     let r = get(hook.clone(), json!({"botId": id, "botToken": "secret-1"})).await;
     assert_eq!(r.json()["error"], "BOT_OWNERSHIP_ERROR");
     let r = get(hook.clone(), json!({"botId": id, "botToken": "secret-3"})).await;
     assert_eq!(r.json()["result"]["users"][0]["firstName"], "Support");
 
     let list = app.call_on(&hook, "imbot.v2.Bot.list", json!({})).await;
-    assert_eq!(list.json()["result"]["bots"][0]["id"], json!(id), "{}", list.text);
+    assert_eq!(
+        list.json()["result"]["bots"][0]["id"],
+        json!(id),
+        "{}",
+        list.text
+    );
     assert_eq!(list.json()["result"]["hasNextPage"], json!(false));
-    let none = app.call_on(&other_hook, "imbot.v2.Bot.list", json!({})).await;
+    let none = app
+        .call_on(&other_hook, "imbot.v2.Bot.list", json!({}))
+        .await;
     assert_eq!(none.json()["result"]["bots"], json!([]));
     let revision = app.call_on(&hook, "imbot.v2.Revision.get", json!({})).await;
     assert_eq!(revision.json()["result"]["rest"], json!(36));
@@ -353,22 +533,34 @@ async fn a_v2_webhook_bot_is_owned_by_its_webhook_and_token() {
     let auth = json!({"botId": id, "botToken": "secret-3"});
     let mut register = auth.clone();
     register["fields"] = json!({"command": "help", "title": "Help", "common": true});
-    let first = app.call_on(&hook, "imbot.v2.Command.register", register.clone()).await;
+    let first = app
+        .call_on(&hook, "imbot.v2.Command.register", register.clone())
+        .await;
     let command = first.json()["result"]["command"].clone();
     assert_eq!(command["command"], "/help", "{}", first.text);
     assert_eq!(command["common"], json!(true));
-    let second = app.call_on(&hook, "imbot.v2.Command.register", register).await;
+    let second = app
+        .call_on(&hook, "imbot.v2.Command.register", register)
+        .await;
     assert_eq!(second.json()["result"]["command"]["id"], command["id"]);
-    let listed = app.call_on(&hook, "imbot.v2.Command.list", auth.clone()).await;
+    let listed = app
+        .call_on(&hook, "imbot.v2.Command.list", auth.clone())
+        .await;
     assert_eq!(listed.json()["result"]["commands"][0]["id"], command["id"]);
     let mut remove = auth.clone();
     remove["commandId"] = command["id"].clone();
-    let r = app.call_on(&hook, "imbot.v2.Command.unregister", remove.clone()).await;
+    let r = app
+        .call_on(&hook, "imbot.v2.Command.unregister", remove.clone())
+        .await;
     assert_eq!(r.json()["result"], json!(true));
-    let r = app.call_on(&hook, "imbot.v2.Command.unregister", remove).await;
+    let r = app
+        .call_on(&hook, "imbot.v2.Command.unregister", remove)
+        .await;
     assert_error(&r, 400, "COMMAND_NOT_FOUND", "Command not found");
 
-    let r = app.call_on(&hook, "imbot.v2.Bot.unregister", auth.clone()).await;
+    let r = app
+        .call_on(&hook, "imbot.v2.Bot.unregister", auth.clone())
+        .await;
     assert_eq!(r.json()["result"], json!(true));
     let r = app.call_on(&hook, "imbot.v2.Bot.get", auth).await;
     assert_error(&r, 400, "BOT_NOT_FOUND", "Bot not found");
@@ -379,7 +571,11 @@ async fn a_fetch_mode_bot_reads_its_queue_and_acknowledges_with_the_offset() {
     let app = TestApp::start().await;
     let hook = app.webhook(1, &["imbot"], None).await;
     let r = app
-        .call_on(&hook, "imbot.v2.Bot.register", v2_fields("poller", "poll-token"))
+        .call_on(
+            &hook,
+            "imbot.v2.Bot.register",
+            v2_fields("poller", "poll-token"),
+        )
         .await;
     let id = r.json()["result"]["bot"]["id"].as_i64().expect("id");
     let read = |body: Value| {
@@ -391,7 +587,10 @@ async fn a_fetch_mode_bot_reads_its_queue_and_acknowledges_with_the_offset() {
         }
     };
     let empty = read(json!({"botId": id, "botToken": "poll-token"})).await;
-    assert_eq!(empty, json!({"events": [], "nextOffset": 0, "hasMore": false}));
+    assert_eq!(
+        empty,
+        json!({"events": [], "nextOffset": 0, "hasMore": false})
+    );
 
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -406,7 +605,11 @@ async fn a_fetch_mode_bot_reads_its_queue_and_acknowledges_with_the_offset() {
                     data: json!({"message": {"text": format!("m{n}")}}),
                     handler_url: None,
                 }],
-                EventStamp { at: now, user_id: Some(1), auth_connector: None },
+                EventStamp {
+                    at: now,
+                    user_id: Some(1),
+                    auth_connector: None,
+                },
             )
             .await
             .expect("raise");
@@ -420,16 +623,24 @@ async fn a_fetch_mode_bot_reads_its_queue_and_acknowledges_with_the_offset() {
     let next = first["nextOffset"].clone();
     assert_eq!(next, json!(events[1]["eventId"].as_i64().expect("id") + 1));
     let unacked = read(json!({"botId": id, "botToken": "poll-token", "limit": 2})).await;
-    assert_eq!(unacked["events"][0]["eventId"], events[0]["eventId"], "nothing acknowledged yet");
+    assert_eq!(
+        unacked["events"][0]["eventId"], events[0]["eventId"],
+        "nothing acknowledged yet"
+    );
     let rest = read(json!({"botId": id, "botToken": "poll-token", "offset": next})).await;
     assert_eq!(rest["events"].as_array().expect("events").len(), 1);
     assert_eq!(rest["events"][0]["data"]["message"]["text"], "m3");
     assert_eq!(rest["hasMore"], json!(false));
-    let done = read(json!({"botId": id, "botToken": "poll-token", "offset": rest["nextOffset"]})).await;
+    let done =
+        read(json!({"botId": id, "botToken": "poll-token", "offset": rest["nextOffset"]})).await;
     assert_eq!(done["events"], json!([]));
     assert_eq!(done["nextOffset"], rest["nextOffset"]);
     let r = app
-        .call_on(&hook, "imbot.v2.Event.get", json!({"botId": id, "botToken": "poll-token", "withUserEvents": true}))
+        .call_on(
+            &hook,
+            "imbot.v2.Event.get",
+            json!({"botId": id, "botToken": "poll-token", "withUserEvents": true}),
+        )
         .await;
     assert_error(&r, 400, "SCOPE_ERROR", "Scope error");
     assert!(queued(&app).await.is_empty(), "fetch mode delivers nothing");
@@ -468,7 +679,15 @@ async fn deleting_the_owner_removes_its_bots_and_tells_their_handlers() {
     let pusher = r.json()["result"]["bot"]["id"].as_i64().expect("id");
     assert!(app
         .store
-        .uninstall_app(creds.id, json!({"CLEAN": 0}), EventStamp { at: 1_700_000_000, user_id: Some(1), auth_connector: None })
+        .uninstall_app(
+            creds.id,
+            json!({"CLEAN": 0}),
+            EventStamp {
+                at: 1_700_000_000,
+                user_id: Some(1),
+                auth_connector: None
+            }
+        )
         .await
         .expect("uninstall"));
     let delivered = queued(&app).await;

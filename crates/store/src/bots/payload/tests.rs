@@ -4,8 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::bots::{
-    BotFlags, BotHandlers, BotProfile, BotType, EventMode, BOT_DELETE, MESSAGE_ADD,
-    V2_MESSAGE_ADD,
+    BotFlags, BotHandlers, BotProfile, BotType, EventMode, BOT_DELETE, MESSAGE_ADD, V2_MESSAGE_ADD,
 };
 
 fn bot(owner: BotOwner, mode: EventMode) -> Bot {
@@ -32,7 +31,16 @@ fn full_auth(bot: i64) -> BotAuth {
     BotAuth {
         pairs: BOT_AUTH_KEYS
             .iter()
-            .map(|k| (*k, if *k == "user_id" { bot.to_string() } else { format!("v-{k}") }))
+            .map(|k| {
+                (
+                    *k,
+                    if *k == "user_id" {
+                        bot.to_string()
+                    } else {
+                        format!("v-{k}")
+                    },
+                )
+            })
             .collect(),
     }
 }
@@ -140,7 +148,8 @@ fn deletion_carries_only_the_bot_id_and_code() {
 #[test]
 fn v2_webhook_bot_is_reduced_to_id_code_and_auth() {
     let webhook_bot = bot(BotOwner::App(3), EventMode::Webhook);
-    let mut data = json!({ "bot": v2_bot_entry(&webhook_bot), "message": {"id": 1}, "language": "en" });
+    let mut data =
+        json!({ "bot": v2_bot_entry(&webhook_bot), "message": {"id": 1}, "language": "en" });
     assert_eq!(auth_targets(V2_MESSAGE_ADD, &data), [567]);
     fill_bot_auth(V2_MESSAGE_ADD, &mut data, &full_auth);
     assert_eq!(keys(&data["bot"]), ["id", "code", "auth"]);
