@@ -320,14 +320,48 @@ mod tests {
             PlacementNotFound => 36,
             CodeEmpty => 37,
             EventNotFound => 38,
+            // imbot
+            BotIdError => 39,
+            AppIdError => 40,
+            WrongRequest => 41,
+            CodeError => 42,
+            NameError => 43,
+            MaxCountError => 44,
+            EventMessageAddError => 45,
+            EventMessageUpdateError => 46,
+            EventMessageDeleteError => 47,
+            EventWelcomeMessageError => 48,
+            EventBotDeleteError => 49,
+            EventCommandAddError => 50,
+            CommandError => 51,
+            LangError => 52,
+            CommandIdError => 53,
+            BotTokenNotSpecified => 54,
+            BotTokenInvalidLength => 55,
+            BotIdRequired => 56,
+            BotNotFound => 57,
+            BotOwnershipError => 58,
+            BotCodeRequired => 59,
+            BotPropertiesRequired => 60,
+            BotCodeAlreadyTaken => 61,
+            BotInvalidType => 62,
+            BotInvalidEventMode => 63,
+            BotWebhookUrlRequired => 64,
+            BotInvalidCallback => 65,
+            BotLimitExceeded => 66,
+            BotRegisterFailed => 67,
+            BotTokenRotationFailed => 68,
+            CommandNotFound => 69,
+            ScopeError => 70,
+            UserNotSubscribed => 71,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 39);
-        assert_eq!(seen.len(), 39);
+        assert_eq!(ErrorCode::ALL.len(), 72);
+        assert_eq!(seen.len(), 72);
     }
 
     #[test]

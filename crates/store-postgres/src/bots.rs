@@ -5,12 +5,12 @@
 
 use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
+use portico_store::bots::stored::{langs_from_json, langs_to_json};
 use portico_store::bots::{
     Bot, BotCommand, BotEventOut, BotFlags, BotHandlers, BotOwner, BotProfile, BotStore, BotType,
-    CommandLang, EventMode, NewBot, QueuedBotEvent,
+    EventMode, NewBot, QueuedBotEvent,
 };
 use portico_store::{EventStamp, StoreError};
-use serde_json::{json, Value};
 use tokio_postgres::Row;
 
 use crate::apps::execute;
@@ -258,35 +258,6 @@ fn command_from_row(row: &Row) -> DbResult<BotCommand> {
         handler_url: row.try_get(7)?,
         created_at: row.try_get(8)?,
     })
-}
-
-/// A command's languages as stored (JSON list of `{LANGUAGE_ID, TITLE, PARAMS}`).
-fn langs_to_json(langs: &[CommandLang]) -> String {
-    Value::Array(
-        langs
-            .iter()
-            .map(|l| json!({"LANGUAGE_ID": l.language_id, "TITLE": l.title, "PARAMS": l.params}))
-            .collect(),
-    )
-    .to_string()
-}
-
-/// A command's languages from their stored JSON.
-fn langs_from_json(text: &str) -> Vec<CommandLang> {
-    let parsed: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    let field = |l: &Value, k: &str| l[k].as_str().unwrap_or_default().to_owned();
-    parsed
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|l| CommandLang {
-                    language_id: field(l, "LANGUAGE_ID"),
-                    title: field(l, "TITLE"),
-                    params: field(l, "PARAMS"),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The bots `sql` (after [`BOT_SELECT`]) selects with `params`.

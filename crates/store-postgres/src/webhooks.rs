@@ -240,7 +240,7 @@ impl WebhookStore for PgStore {
     }
 
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError> {
-        let at = crate::bots::outbox::unix_now();
+        let at = portico_store::bots::stored::unix_now();
         transaction!(self, |tx| {
             crate::bots::outbox::delete_bots_of_webhook(&tx, id, at).await?;
             let statement = tx

@@ -3,13 +3,13 @@
 //! the fetch queue, removal with the owner).
 
 use async_trait::async_trait;
+use portico_store::bots::stored::{langs_from_json, langs_to_json};
 use portico_store::bots::{
     Bot, BotCommand, BotEventOut, BotFlags, BotHandlers, BotOwner, BotProfile, BotStore, BotType,
-    CommandLang, EventMode, NewBot, QueuedBotEvent,
+    EventMode, NewBot, QueuedBotEvent,
 };
 use portico_store::{EventStamp, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde_json::{json, Value};
 
 use crate::error::map_err;
 use crate::SqliteStore;
@@ -248,35 +248,6 @@ fn command_from_row(row: &Row<'_>) -> rusqlite::Result<BotCommand> {
         handler_url: row.get(7)?,
         created_at: row.get(8)?,
     })
-}
-
-/// A command's languages as stored (JSON list of `{LANGUAGE_ID, TITLE, PARAMS}`).
-pub(crate) fn langs_to_json(langs: &[CommandLang]) -> String {
-    Value::Array(
-        langs
-            .iter()
-            .map(|l| json!({"LANGUAGE_ID": l.language_id, "TITLE": l.title, "PARAMS": l.params}))
-            .collect(),
-    )
-    .to_string()
-}
-
-/// A command's languages from their stored JSON.
-pub(crate) fn langs_from_json(text: &str) -> Vec<CommandLang> {
-    let parsed: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    let field = |l: &Value, k: &str| l[k].as_str().unwrap_or_default().to_owned();
-    parsed
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|l| CommandLang {
-                    language_id: field(l, "LANGUAGE_ID"),
-                    title: field(l, "TITLE"),
-                    params: field(l, "PARAMS"),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 impl SqliteStore {

@@ -198,7 +198,7 @@ impl WebhookStore for SqliteStore {
     }
 
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError> {
-        let at = crate::bots::outbox::unix_now();
+        let at = portico_store::bots::stored::unix_now();
         let deleted = self
             .write(move |conn| {
                 let bots = crate::bots::outbox::delete_bots_of_webhook(conn, id, at)?;

@@ -20,6 +20,7 @@ use crate::events::EventStamp;
 
 pub mod message_data;
 pub mod payload;
+pub mod stored;
 
 /// Entity code of the events raised for a bot (`entity_id` is the bot's id).
 pub const BOT_EVENT_ENTITY: &str = "BOT";

@@ -7,9 +7,7 @@
 
 use std::collections::HashMap;
 
-use portico_store::apps::NewGrant;
 use portico_store::bots::payload::{auth_targets, fill_bot_auth, stored_client_id, BotAuth};
-use portico_store::secrets::new_oauth_token;
 use portico_store::ClaimedDelivery;
 use serde_json::Value;
 
@@ -66,29 +64,11 @@ impl Worker {
             pairs.push(("application_token", application_token.to_owned()));
             return Ok(BotAuth { pairs });
         };
-        let apps = self
-            .apps
-            .as_ref()
-            .ok_or("this worker cannot deliver to applications")?;
-        let app = apps
-            .app_by_id(app_id)
-            .await
-            .map_err(|e| format!("cannot read the application: {e}"))?
-            .ok_or("the application was removed")?;
-        let access = new_oauth_token();
-        let refresh = new_oauth_token();
+        let app = self.application(app_id).await?;
+        let (access, refresh) = self
+            .mint(app_id, bot_id, now, self.config.refresh_token_ttl)
+            .await?;
         let ttl = self.config.access_token_ttl;
-        apps.insert_grant(NewGrant {
-            app_id,
-            user_id: bot_id,
-            access_hash: self.secrets.lookup_hash(&access),
-            access_expires_at: now + ttl,
-            refresh_hash: self.secrets.lookup_hash(&refresh),
-            refresh_expires_at: now + self.config.refresh_token_ttl,
-            issued_at: now,
-        })
-        .await
-        .map_err(|e| format!("cannot issue the bot's tokens: {e}"))?;
         Ok(BotAuth {
             pairs: vec![
                 ("access_token", access),

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use portico_store::app_events::{APP_INSTALL_EVENT, APP_UNINSTALL_EVENT};
-use portico_store::apps::NewGrant;
+use portico_store::apps::{App, NewGrant};
 use portico_store::bots::BOT_EVENT_ENTITY;
 use portico_store::offline_events::OFFLINE_NOTICE_EVENT;
 use portico_store::secrets::new_oauth_token;
@@ -87,15 +87,7 @@ impl Worker {
         app_id: i64,
         now: i64,
     ) -> Result<(Vec<u8>, Option<AppAuth>), String> {
-        let apps = self
-            .apps
-            .as_ref()
-            .ok_or("this worker cannot deliver to applications")?;
-        let app = apps
-            .app_by_id(app_id)
-            .await
-            .map_err(|e| format!("cannot read the application: {e}"))?
-            .ok_or("the application was removed")?;
+        let app = self.application(app_id).await?;
         let user = claimed
             .webhook
             .auth_user_id
@@ -104,31 +96,17 @@ impl Worker {
         let Some(user_id) = user else {
             return Ok((app.application_token_sealed, None));
         };
-        let access = new_oauth_token();
-        let refresh = new_oauth_token();
         let sends_refresh =
             [APP_INSTALL_EVENT, OFFLINE_NOTICE_EVENT].contains(&claimed.event.code.as_str());
         // A refresh token nobody receives lives no longer than its access
         // token, so the grants of ordinary deliveries are forgotten with it.
-        let (access_ttl, refresh_ttl) = (
-            self.config.access_token_ttl,
-            if sends_refresh {
-                self.config.refresh_token_ttl
-            } else {
-                self.config.access_token_ttl
-            },
-        );
-        apps.insert_grant(NewGrant {
-            app_id,
-            user_id,
-            access_hash: self.secrets.lookup_hash(&access),
-            access_expires_at: now + access_ttl,
-            refresh_hash: self.secrets.lookup_hash(&refresh),
-            refresh_expires_at: now + refresh_ttl,
-            issued_at: now,
-        })
-        .await
-        .map_err(|e| format!("cannot issue the application's tokens: {e}"))?;
+        let refresh_ttl = if sends_refresh {
+            self.config.refresh_token_ttl
+        } else {
+            self.config.access_token_ttl
+        };
+        let (access, refresh) = self.mint(app_id, user_id, now, refresh_ttl).await?;
+        let access_ttl = self.config.access_token_ttl;
         let auth = AppAuth {
             access_token: access,
             expires: now + access_ttl,
@@ -139,5 +117,47 @@ impl Worker {
             refresh_token: sends_refresh.then_some(refresh),
         };
         Ok((app.application_token_sealed, Some(auth)))
+    }
+
+    /// Application `app_id`, read now.
+    pub(super) async fn application(&self, app_id: i64) -> Result<App, String> {
+        let apps = self
+            .apps
+            .as_ref()
+            .ok_or("this worker cannot deliver to applications")?;
+        apps.app_by_id(app_id)
+            .await
+            .map_err(|e| format!("cannot read the application: {e}"))?
+            .ok_or_else(|| "the application was removed".to_owned())
+    }
+
+    /// Mints, at `now`, an access token of application `app_id` for
+    /// `user_id` (living the configured access lifetime) and a refresh token
+    /// living `refresh_ttl` seconds; both stored as a grant.
+    pub(super) async fn mint(
+        &self,
+        app_id: i64,
+        user_id: i64,
+        now: i64,
+        refresh_ttl: i64,
+    ) -> Result<(String, String), String> {
+        let apps = self
+            .apps
+            .as_ref()
+            .ok_or("this worker cannot deliver to applications")?;
+        let access = new_oauth_token();
+        let refresh = new_oauth_token();
+        apps.insert_grant(NewGrant {
+            app_id,
+            user_id,
+            access_hash: self.secrets.lookup_hash(&access),
+            access_expires_at: now + self.config.access_token_ttl,
+            refresh_hash: self.secrets.lookup_hash(&refresh),
+            refresh_expires_at: now + refresh_ttl,
+            issued_at: now,
+        })
+        .await
+        .map_err(|e| format!("cannot issue the application's tokens: {e}"))?;
+        Ok((access, refresh))
     }
 }

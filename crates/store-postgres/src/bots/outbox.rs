@@ -6,10 +6,9 @@
 //! raising its deletion event.
 
 use deadpool_postgres::{GenericClient, Transaction};
-use portico_store::bots::payload::{classic_delete_data, v2_delete_data};
+use portico_store::bots::stored::{destination, farewell, Destination};
 use portico_store::bots::{
-    Bot, BotEventOut, BotOwner, EventMode, QueuedBotEvent, BOT_DELETE, BOT_EVENT_ENTITY,
-    FETCH_RETENTION_SECS, V2_DELETE,
+    Bot, BotEventOut, BotOwner, QueuedBotEvent, BOT_EVENT_ENTITY, FETCH_RETENTION_SECS,
 };
 use portico_store::EventStamp;
 
@@ -18,6 +17,10 @@ use crate::apps::execute;
 use crate::events::{insert_event, RaisedEvent, EVENTS_LOCK};
 use crate::listen::DELIVERIES;
 use crate::{notify, DbResult};
+
+/// Where a bot's handler rows point: the application they carry (`None`:
+/// none) and the sealed application token they send.
+type HandlerOwner = (Option<i64>, Vec<u8>);
 
 /// The bot with id `id`.
 async fn bot_on(tx: &impl GenericClient, id: i64) -> DbResult<Option<Bot>> {
@@ -37,7 +40,7 @@ async fn handler_owner(
     tx: &impl GenericClient,
     bot: &Bot,
     detached: bool,
-) -> DbResult<Option<(Option<i64>, Vec<u8>)>> {
+) -> DbResult<Option<HandlerOwner>> {
     let BotOwner::App(app_id) = bot.owner else {
         return Ok(Some((None, bot.application_token_sealed.clone())));
     };
@@ -137,33 +140,31 @@ pub(crate) async fn raise(
         let Some(bot) = bot_on(tx, event.bot_id).await? else {
             continue;
         };
-        if bot.api_version >= 2 && bot.event_mode == EventMode::Fetch {
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&EVENTS_LOCK])
+        match destination(&bot, event) {
+            Destination::Queue => {
+                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&EVENTS_LOCK])
+                    .await?;
+                execute(
+                    tx,
+                    "INSERT INTO bot_events (bot_id, code, data, created_at) \
+                     VALUES ($1, $2, $3, $4)",
+                    &[&bot.id, &event.code, &event.data.to_string(), &stamp.at],
+                )
                 .await?;
-            execute(
-                tx,
-                "INSERT INTO bot_events (bot_id, code, data, created_at) VALUES ($1, $2, $3, $4)",
-                &[&bot.id, &event.code, &event.data.to_string(), &stamp.at],
-            )
-            .await?;
-            continue;
-        }
-        let url = match (&event.handler_url, bot.api_version) {
-            (Some(url), _) => Some(url.clone()),
-            (None, v) if v >= 2 => bot.webhook_url.clone(),
-            _ => None,
-        };
-        if let Some(url) = url.filter(|u| !u.is_empty()) {
-            deliver(
-                tx,
-                &bot,
-                &url,
-                &event.code,
-                event.data.clone(),
-                stamp,
-                false,
-            )
-            .await?;
+            }
+            Destination::Handler(url) => {
+                deliver(
+                    tx,
+                    &bot,
+                    &url,
+                    &event.code,
+                    event.data.clone(),
+                    stamp,
+                    false,
+                )
+                .await?;
+            }
+            Destination::Nowhere => {}
         }
     }
     Ok(())
@@ -180,18 +181,7 @@ pub(crate) async fn delete_bot(
     let Some(bot) = bot_on(tx, id).await? else {
         return Ok(false);
     };
-    let farewell = if bot.api_version >= 2 {
-        (bot.event_mode == EventMode::Webhook)
-            .then(|| bot.webhook_url.clone())
-            .flatten()
-            .map(|url| (url, V2_DELETE, v2_delete_data(&bot)))
-    } else {
-        bot.handlers
-            .bot_delete
-            .clone()
-            .map(|url| (url, BOT_DELETE, classic_delete_data(&bot)))
-    };
-    if let Some((url, code, data)) = farewell {
+    if let Some((url, code, data)) = farewell(&bot) {
         deliver(tx, &bot, &url, code, data, stamp, detached).await?;
     }
     execute(tx, "DELETE FROM bots WHERE id = $1", &[&id]).await?;
@@ -319,12 +309,4 @@ pub(crate) async fn fetch(
             })
         })
         .collect()
-}
-
-/// Now by the system clock, Unix seconds: the instant of a bot's deletion
-/// with its webhook (a webhook's deletion carries no instant of its own).
-pub(crate) fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }

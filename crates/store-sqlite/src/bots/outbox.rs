@@ -3,10 +3,9 @@
 //! for a 2.0 bot in fetch mode; a bot's removal (by itself, with its webhook
 //! or with its application) raising its deletion event.
 
-use portico_store::bots::payload::{classic_delete_data, v2_delete_data};
+use portico_store::bots::stored::{destination, farewell, Destination};
 use portico_store::bots::{
-    Bot, BotEventOut, BotOwner, EventMode, QueuedBotEvent, BOT_DELETE, BOT_EVENT_ENTITY,
-    FETCH_RETENTION_SECS, V2_DELETE,
+    Bot, BotEventOut, BotOwner, QueuedBotEvent, BOT_EVENT_ENTITY, FETCH_RETENTION_SECS,
 };
 use portico_store::{EventStamp, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -14,6 +13,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::{bot_from_row, bot_select, execute};
 use crate::error::map_err;
 use crate::events::{insert_event, RaisedEvent};
+
+/// Where a bot's handler rows point: the application they carry (`None`:
+/// none) and the sealed application token they send.
+type HandlerOwner = (Option<i64>, Vec<u8>);
 
 /// The bot with id `id`, read on `conn`.
 fn bot_on(conn: &Connection, id: i64) -> Result<Option<Bot>, StoreError> {
@@ -30,7 +33,7 @@ fn handler_owner(
     conn: &Connection,
     bot: &Bot,
     detached: bool,
-) -> Result<Option<(Option<i64>, Vec<u8>)>, StoreError> {
+) -> Result<Option<HandlerOwner>, StoreError> {
     let BotOwner::App(app_id) = bot.owner else {
         return Ok(Some((None, bot.application_token_sealed.clone())));
     };
@@ -144,25 +147,20 @@ pub(crate) fn raise(
         let Some(bot) = bot_on(conn, event.bot_id)? else {
             continue;
         };
-        if bot.api_version >= 2 && bot.event_mode == EventMode::Fetch {
-            enqueue(conn, &bot, &event.code, &event.data, stamp.at)?;
-            continue;
-        }
-        let url = match (&event.handler_url, bot.api_version) {
-            (Some(url), _) => Some(url.clone()),
-            (None, v) if v >= 2 => bot.webhook_url.clone(),
-            _ => None,
-        };
-        if let Some(url) = url.filter(|u| !u.is_empty()) {
-            delivered |= deliver(
-                conn,
-                &bot,
-                &url,
-                &event.code,
-                event.data.clone(),
-                stamp,
-                false,
-            )?;
+        match destination(&bot, event) {
+            Destination::Queue => enqueue(conn, &bot, &event.code, &event.data, stamp.at)?,
+            Destination::Handler(url) => {
+                delivered |= deliver(
+                    conn,
+                    &bot,
+                    &url,
+                    &event.code,
+                    event.data.clone(),
+                    stamp,
+                    false,
+                )?;
+            }
+            Destination::Nowhere => {}
         }
     }
     Ok(delivered)
@@ -180,18 +178,7 @@ pub(crate) fn delete_bot(
     let Some(bot) = bot_on(conn, id)? else {
         return Ok(false);
     };
-    let farewell = if bot.api_version >= 2 {
-        (bot.event_mode == EventMode::Webhook)
-            .then(|| bot.webhook_url.clone())
-            .flatten()
-            .map(|url| (url, V2_DELETE, v2_delete_data(&bot)))
-    } else {
-        bot.handlers
-            .bot_delete
-            .clone()
-            .map(|url| (url, BOT_DELETE, classic_delete_data(&bot)))
-    };
-    if let Some((url, code, data)) = farewell {
+    if let Some((url, code, data)) = farewell(&bot) {
         deliver(conn, &bot, &url, code, data, stamp, detached)?;
     }
     execute(conn, "DELETE FROM bots WHERE id = ?1", [id])?;
@@ -313,12 +300,4 @@ pub(crate) fn fetch(
         })
         .map_err(map_err)?;
     rows.collect::<Result<_, _>>().map_err(map_err)
-}
-
-/// Now by the system clock, Unix seconds: the instant of a bot's deletion
-/// with its webhook (a webhook's deletion carries no instant of its own).
-pub(crate) fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
