@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::error::StoreError;
 use crate::events::EventStamp;
 
+pub mod dispatch;
 pub mod message_data;
 pub mod payload;
 pub mod stored;
