@@ -701,3 +701,53 @@ async fn deleting_the_owner_removes_its_bots_and_tells_their_handlers() {
     );
     assert_eq!(app.store.bot_by_id(pusher).await.expect("read"), None);
 }
+
+#[tokio::test]
+async fn a_signed_in_session_may_not_call_bot_methods() {
+    use std::sync::Arc;
+
+    use portico_methods::{AuthKind, Caller, Clock, Ctx, Plan};
+    use portico_protocol::params::Params;
+
+    let app = TestApp::start().await;
+    let admin = app.store.user_by_id(1).await.expect("read").expect("admin");
+    let ctx = Ctx {
+        store: app.store.clone(),
+        caller: Arc::new(Caller::new(
+            admin,
+            vec!["imbot".into()],
+            AuthKind::WebSession,
+        )),
+        clock: Clock::default(),
+        registry: Arc::new(portico_methods::registry()),
+        in_batch: false,
+        method: "",
+        handler_check: Arc::new(|url: &str| Ok(url.to_owned())),
+        secrets: app.secrets.clone(),
+        plan: Plan::default(),
+        operating: None,
+        sub_call_observer: None,
+        json_answer: false,
+    };
+    for method in [
+        "imbot.register",
+        "imbot.bot.list",
+        "imbot.v2.Bot.register",
+        "imbot.v2.Revision.get",
+    ] {
+        let params = Params::new(
+            json!({"CODE": "x", "CLIENT_ID": "c", "fields": {"code": "x"}})
+                .as_object()
+                .expect("object")
+                .clone(),
+        );
+        let refused = portico_methods::call(ctx.clone(), method, params)
+            .await
+            .expect_err(method);
+        assert_eq!(refused.code.as_str(), "WRONG_AUTH_TYPE", "{method}");
+        assert_eq!(
+            refused.description,
+            "Access for this method not allowed by session authorization."
+        );
+    }
+}
