@@ -137,6 +137,8 @@ error_codes! {
     ParamsError => ("PARAMS_ERROR", 400, "Incorrect params"),
     /// `LAST_ID` of a paged `im` read is not a number.
     LastIdString => ("LAST_ID_STRING", 400, "Last ID can't be string"),
+    /// `im.notify.get` with only one of `LAST_ID` and `LAST_TYPE`.
+    LastIdAndLastType => ("LAST_ID_AND_LAST_TYPE", 400, "Parameters LAST_ID and LAST_TYPE should be used together."),
 }
 
 impl fmt::Display for ErrorCode {
@@ -274,14 +276,15 @@ mod tests {
             UserNotFound => 43,
             ParamsError => 44,
             LastIdString => 45,
+            LastIdAndLastType => 46,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 46);
-        assert_eq!(seen.len(), 46);
+        assert_eq!(ErrorCode::ALL.len(), 47);
+        assert_eq!(seen.len(), 47);
     }
 
     #[test]

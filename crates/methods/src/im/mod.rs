@@ -1,9 +1,11 @@
 //! The `im` scope: notifications and chats. Shared pieces live here for
 //! every `im` method: [`attach`] checks and normalizes the `ATTACH`
 //! parameter (rich attachments of notifications and messages). Each method
-//! family declares its methods in its own module, called from [`register`].
+//! family declares its methods in its own module, called from [`register`]:
+//! notifications (`im.notify.*`) in [`notify`].
 
 pub mod attach;
+pub mod notify;
 
 use crate::registry::Registry;
 
@@ -12,5 +14,5 @@ pub const SCOPE: &str = "im";
 
 /// Declares the `im` methods.
 pub fn register(r: &mut Registry) {
-    let _ = r;
+    notify::register(r);
 }
