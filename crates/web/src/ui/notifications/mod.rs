@@ -48,7 +48,9 @@ pub fn bell(signed: &Signed, current: bool) -> Markup {
     html! {
         a #bell.bell href="/notifications" aria-current=[current.then_some("page")]
             title=(tr.t("notifications-title")) {
-            span.bell-icon aria-hidden="true" { "🔔" }
+            svg.bell-icon viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false" {
+                path fill="currentColor" d="M12 3a5 5 0 0 0-5 5v4l-2 3v1h14v-1l-2-3V8a5 5 0 0 0-5-5zm-2 14a2 2 0 0 0 4 0z" {}
+            }
             span.visually-hidden { (tr.t("notifications-title")) }
             span #bell-count.bell-count data-count=(unread) hidden[unread == 0] { (unread) }
         }
