@@ -20,6 +20,7 @@ pub mod links;
 pub mod list;
 pub mod live;
 pub mod meta;
+pub mod notifications;
 pub mod offline_events;
 pub mod outbound;
 pub mod pipelines;
@@ -58,6 +59,10 @@ pub use links::{Link, LinkChange, LinkEnd, LinkEvent, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use live::{LiveEvent, LivePush, LiveStore, LiveWake};
 pub use meta::MetaStore;
+pub use notifications::{
+    NewNotification, Notification, NotificationCounts, NotificationStore, NotifyKind, ReadScope,
+    TagField,
+};
 pub use offline_events::OfflineEventStore;
 pub use outbound::{
     DisableReason, Disabled, NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange,
@@ -117,6 +122,7 @@ pub trait Store:
     + TaskStore
     + ScrumStore
     + LiveStore
+    + NotificationStore
     + Send
     + Sync
     + 'static
@@ -152,6 +158,7 @@ impl<T> Store for T where
         + TaskStore
         + ScrumStore
         + LiveStore
+        + NotificationStore
         + Send
         + Sync
         + 'static

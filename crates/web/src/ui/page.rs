@@ -25,6 +25,8 @@ pub enum Section {
     Users,
     /// The page of the local application with this id.
     App(i64),
+    /// The notifications (the top bar's bell).
+    Notifications,
 }
 
 /// Portico's content security policy. `external`, when given, is an
@@ -130,7 +132,8 @@ pub fn page_with_scripts(
     body: Markup,
 ) -> Response {
     let tr = &signed.tr;
-    let scripts: Vec<&str> = std::iter::once(LIVE_SCRIPT)
+    let scripts: Vec<&str> = [LIVE_SCRIPT, NOTIFICATIONS_SCRIPT]
+        .into_iter()
         .chain(scripts.iter().copied())
         .collect();
     let current = |s: Section| if s == section { Some("page") } else { None };
@@ -138,6 +141,7 @@ pub fn page_with_scripts(
         a.skip href="#main" { (tr.t("skip-to-content")) }
         header.topbar {
             a.brand href="/" { "Portico" }
+            (super::notifications::bell(signed, section == Section::Notifications))
             span.who { (display_name(&signed.user)) }
             form.inline method="post" action="/settings/language" {
                 input type="hidden" name="csrf" value=(signed.csrf);
@@ -185,6 +189,10 @@ pub fn page_with_scripts(
 /// The script every signed-in page loads: it listens to `/live` and passes each
 /// update on as a `portico:live` event of the document.
 const LIVE_SCRIPT: &str = "/static/live.js";
+
+/// The script every signed-in page loads: it keeps the bell's count (and the
+/// notifications page's list) up to date from the `notify` live updates.
+const NOTIFICATIONS_SCRIPT: &str = "/static/notifications.js";
 
 /// A page without the portal's menu (sign-in, errors).
 pub fn bare(tr: &Tr, status: StatusCode, title: &str, body: Markup) -> Response {
