@@ -84,12 +84,16 @@ fn input_value(html: &str, name: &str) -> Option<String> {
 
 /// The value of cookie `name` among a response's `Set-Cookie` headers.
 fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response.headers().get_all("set-cookie").iter().find_map(|h| {
-        let text = h.to_str().ok()?;
-        let first = text.split(';').next()?;
-        let (k, v) = first.split_once('=')?;
-        (k.trim() == name).then(|| v.trim().to_owned())
-    })
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .find_map(|h| {
+            let text = h.to_str().ok()?;
+            let first = text.split(';').next()?;
+            let (k, v) = first.split_once('=')?;
+            (k.trim() == name).then(|| v.trim().to_owned())
+        })
 }
 
 /// Signs `login` in; the session cookie's value.
@@ -106,7 +110,11 @@ async fn sign_in(client: &reqwest::Client, base: &str, login: &str, password: &s
         let answer = client
             .post(format!("{base}/login"))
             .header("cookie", format!("portico_signin_csrf={csrf_cookie}"))
-            .form(&[("csrf", token.as_str()), ("login", login), ("password", password)])
+            .form(&[
+                ("csrf", token.as_str()),
+                ("login", login),
+                ("password", password),
+            ])
             .send()
             .await
             .expect("POST /login");

@@ -99,8 +99,15 @@ pub fn html(status: StatusCode, markup: Markup) -> Response {
     res
 }
 
-/// The document around a body: language, title, stylesheet, optional scripts.
-fn document(lang: Lang, title: &str, scripts: &[&str], body: Markup) -> Markup {
+/// The document around a body: language, title, stylesheet, optional scripts;
+/// `live_after` (signed-in pages) is where the page's live stream starts.
+fn document(
+    lang: Lang,
+    title: &str,
+    scripts: &[&str],
+    live_after: Option<i64>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.tag()) {
@@ -113,7 +120,7 @@ fn document(lang: Lang, title: &str, scripts: &[&str], body: Markup) -> Markup {
                     script src=(src) defer {}
                 }
             }
-            body { (body) }
+            body data-live-after=[live_after] { (body) }
         }
     }
 }
@@ -183,7 +190,10 @@ pub fn page_with_scripts(
             main #main tabindex="-1" { (body) }
         }
     };
-    html(StatusCode::OK, document(tr.lang, title, &scripts, shell))
+    html(
+        StatusCode::OK,
+        document(tr.lang, title, &scripts, Some(signed.live_after), shell),
+    )
 }
 
 /// The script every signed-in page loads: it listens to `/live` and passes each
@@ -202,7 +212,7 @@ pub fn bare(tr: &Tr, status: StatusCode, title: &str, body: Markup) -> Response 
             (body)
         }
     };
-    html(status, document(tr.lang, title, &[], content))
+    html(status, document(tr.lang, title, &[], None, content))
 }
 
 /// An error page showing message `id`.

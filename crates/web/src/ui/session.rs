@@ -95,6 +95,9 @@ pub struct Signed {
     pub apps_menu: Vec<(i64, String)>,
     /// How many of the user's notifications are unread (the top bar's bell).
     pub unread_notifications: i64,
+    /// The last live update committed before the page was read: the page's
+    /// live stream starts after it, so nothing committed since is missed.
+    pub live_after: i64,
 }
 
 impl Signed {
@@ -168,6 +171,12 @@ impl FromRequestParts<AppState> for Signed {
         let apps_menu = super::apps::menu_entries(state, &user, tr.lang)
             .await
             .map_err(|e| page::internal_error(&parts.headers, e))?;
+        // Before anything the page shows: what commits later comes live.
+        let live_after = state
+            .store
+            .live_last_id()
+            .await
+            .map_err(|e| page::internal_error(&parts.headers, e))?;
         let unread_notifications = state
             .store
             .count_notifications(user.id)
@@ -181,6 +190,7 @@ impl FromRequestParts<AppState> for Signed {
             tr,
             apps_menu,
             unread_notifications,
+            live_after,
         })
     }
 }
