@@ -122,6 +122,23 @@ error_codes! {
     TaskNotAvailable => ("1048584", 400, "a:0:{}"),
     /// Creating a task for someone else without the right to.
     TaskCreateDenied => ("ERROR_TASK_CREATE_ACCESS_DENIED", 400, "Insufficient permission to create a task."),
+    // Scope `im` (notifications, chats).
+    /// `ATTACH` is not a valid attachment.
+    AttachError => ("ATTACH_ERROR", 400, "Incorrect attach params"),
+    /// `ATTACH` is longer than 60 000 characters once serialized.
+    AttachOversize => ("ATTACH_OVERSIZE", 400, "You have exceeded the maximum allowable size of attach"),
+    /// `MESSAGE` is missing or blank.
+    MessageEmpty => ("MESSAGE_EMPTY", 400, "Message can't be empty"),
+    /// `USER_ID` is missing or not positive.
+    UserIdEmpty => ("USER_ID_EMPTY", 400, "User ID can't be empty"),
+    /// The user named does not exist (or is not active).
+    UserNotFound => ("USER_NOT_FOUND", 400, "User not found"),
+    /// The parameters of an `im` method do not fit together.
+    ParamsError => ("PARAMS_ERROR", 400, "Incorrect params"),
+    /// `LAST_ID` of a paged `im` read is not a number.
+    LastIdString => ("LAST_ID_STRING", 400, "Last ID can't be string"),
+    /// `im.notify.get` with only one of `LAST_ID` and `LAST_TYPE`.
+    LastIdAndLastType => ("LAST_ID_AND_LAST_TYPE", 400, "Parameters LAST_ID and LAST_TYPE should be used together."),
 
     // imbot: chat bots, classic (`imbot.*`) and 2.0 (`imbot.v2.*`).
     /// A classic bot that does not exist (or `BOT_ID` missing).
@@ -320,48 +337,56 @@ mod tests {
             PlacementNotFound => 36,
             CodeEmpty => 37,
             EventNotFound => 38,
+            AttachError => 39,
+            AttachOversize => 40,
+            MessageEmpty => 41,
+            UserIdEmpty => 42,
+            UserNotFound => 43,
+            ParamsError => 44,
+            LastIdString => 45,
+            LastIdAndLastType => 46,
             // imbot
-            BotIdError => 39,
-            AppIdError => 40,
-            WrongRequest => 41,
-            CodeError => 42,
-            NameError => 43,
-            MaxCountError => 44,
-            EventMessageAddError => 45,
-            EventMessageUpdateError => 46,
-            EventMessageDeleteError => 47,
-            EventWelcomeMessageError => 48,
-            EventBotDeleteError => 49,
-            EventCommandAddError => 50,
-            CommandError => 51,
-            LangError => 52,
-            CommandIdError => 53,
-            BotTokenNotSpecified => 54,
-            BotTokenInvalidLength => 55,
-            BotIdRequired => 56,
-            BotNotFound => 57,
-            BotOwnershipError => 58,
-            BotCodeRequired => 59,
-            BotPropertiesRequired => 60,
-            BotCodeAlreadyTaken => 61,
-            BotInvalidType => 62,
-            BotInvalidEventMode => 63,
-            BotWebhookUrlRequired => 64,
-            BotInvalidCallback => 65,
-            BotLimitExceeded => 66,
-            BotRegisterFailed => 67,
-            BotTokenRotationFailed => 68,
-            CommandNotFound => 69,
-            ScopeError => 70,
-            UserNotSubscribed => 71,
+            BotIdError => 47,
+            AppIdError => 48,
+            WrongRequest => 49,
+            CodeError => 50,
+            NameError => 51,
+            MaxCountError => 52,
+            EventMessageAddError => 53,
+            EventMessageUpdateError => 54,
+            EventMessageDeleteError => 55,
+            EventWelcomeMessageError => 56,
+            EventBotDeleteError => 57,
+            EventCommandAddError => 58,
+            CommandError => 59,
+            LangError => 60,
+            CommandIdError => 61,
+            BotTokenNotSpecified => 62,
+            BotTokenInvalidLength => 63,
+            BotIdRequired => 64,
+            BotNotFound => 65,
+            BotOwnershipError => 66,
+            BotCodeRequired => 67,
+            BotPropertiesRequired => 68,
+            BotCodeAlreadyTaken => 69,
+            BotInvalidType => 70,
+            BotInvalidEventMode => 71,
+            BotWebhookUrlRequired => 72,
+            BotInvalidCallback => 73,
+            BotLimitExceeded => 74,
+            BotRegisterFailed => 75,
+            BotTokenRotationFailed => 76,
+            CommandNotFound => 77,
+            ScopeError => 78,
+            UserNotSubscribed => 79,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 72);
-        assert_eq!(seen.len(), 72);
+        assert_eq!(ErrorCode::ALL.len(), 80);
+        assert_eq!(seen.len(), 80);
     }
 
     #[test]

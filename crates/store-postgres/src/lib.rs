@@ -28,6 +28,7 @@ mod links;
 mod list;
 mod live;
 mod meta;
+mod notifications;
 mod offline_events;
 mod outbound;
 mod pipelines;

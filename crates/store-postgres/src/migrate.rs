@@ -21,6 +21,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "live_events",
         include_str!("../migrations/0003_live_events.sql"),
     ),
+    (
+        4,
+        "notifications",
+        include_str!("../migrations/0004_notifications.sql"),
+    ),
     (7, "bots", include_str!("../migrations/0007_bots.sql")),
 ];
 

@@ -29,6 +29,7 @@ mod list_cache;
 mod live;
 mod meta;
 mod migrate;
+mod notifications;
 mod offline_events;
 mod offline_queue;
 mod outbound;

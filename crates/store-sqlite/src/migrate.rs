@@ -113,6 +113,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0030_live_events",
         include_str!("../migrations/0030_live_events.sql"),
     ),
+    (
+        "0031_notifications",
+        include_str!("../migrations/0031_notifications.sql"),
+    ),
     ("0034_bots", include_str!("../migrations/0034_bots.sql")),
 ];
 

@@ -19,6 +19,7 @@ mod links;
 mod lists;
 mod live;
 mod meta;
+mod notifications;
 mod offline_events;
 mod outbox;
 mod pipelines;
@@ -78,6 +79,7 @@ pub async fn run_all(store: &dyn Store) {
     offline_events::story(store).await;
     app_events::story(store).await;
     live::story(store).await;
+    notifications::story(store).await;
     bots::story(store).await;
 }
 
@@ -115,6 +117,7 @@ pub const STORIES: &[&str] = &[
     "offline_events",
     "app_events",
     "live",
+    "notifications",
     "bots",
 ];
 
@@ -155,6 +158,7 @@ pub async fn run_story(store: &dyn Store, name: &str) -> bool {
         "offline_events" => offline_events::story(store).await,
         "app_events" => app_events::story(store).await,
         "live" => live::story(store).await,
+        "notifications" => notifications::story(store).await,
         "bots" => bots::story(store).await,
         _ => return false,
     }

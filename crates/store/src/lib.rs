@@ -21,6 +21,7 @@ pub mod links;
 pub mod list;
 pub mod live;
 pub mod meta;
+pub mod notifications;
 pub mod offline_events;
 pub mod outbound;
 pub mod pipelines;
@@ -62,6 +63,10 @@ pub use links::{Link, LinkChange, LinkEnd, LinkEvent, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use live::{LiveEvent, LivePush, LiveStore, LiveWake};
 pub use meta::MetaStore;
+pub use notifications::{
+    NewNotification, Notification, NotificationCounts, NotificationStore, NotifyKind, ReadScope,
+    TagField,
+};
 pub use offline_events::OfflineEventStore;
 pub use outbound::{
     DisableReason, Disabled, NewOutboundWebhook, OutboundWebhook, OutboundWebhookChange,
@@ -121,6 +126,7 @@ pub trait Store:
     + TaskStore
     + ScrumStore
     + LiveStore
+    + NotificationStore
     + BotStore
     + Send
     + Sync
@@ -157,6 +163,7 @@ impl<T> Store for T where
         + TaskStore
         + ScrumStore
         + LiveStore
+        + NotificationStore
         + BotStore
         + Send
         + Sync

@@ -13,7 +13,7 @@ use std::convert::Infallible;
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
@@ -131,16 +131,32 @@ fn unix_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// Where a stream starts: `GET /live?after=ID`.
+#[derive(Debug, serde::Deserialize)]
+pub struct StreamStart {
+    /// The last update the page already reflects (its `data-live-after`).
+    after: Option<String>,
+}
+
 /// `GET /live`: the signed-in user's updates as server-sent events, each
-/// `id: <row id>` and `data: {"kind": …, "data": …}`. With `Last-Event-ID`
-/// (browsers send it when they reconnect) it first sends what the user missed.
-pub async fn stream(State(state): State<AppState>, signed: Signed, headers: HeaderMap) -> Response {
+/// `id: <row id>` and `data: {"kind": …, "data": …}`. It starts after
+/// `Last-Event-ID` (browsers send it when they reconnect), else after
+/// `?after=` (the update the page was rendered after), else now; what the user
+/// missed since then comes first.
+pub async fn stream(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(start): Query<StreamStart>,
+    headers: HeaderMap,
+) -> Response {
     state.live.start(&state.store);
     let receiver = state.live.subscribe();
     let resume = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok());
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or_else(|| start.after.and_then(|v| v.trim().parse::<i64>().ok()))
+        .filter(|id| *id >= 0);
     let last_sent = match resume {
         Some(id) => id,
         None => match state.store.live_last_id().await {

@@ -7,7 +7,10 @@
   if (!window.EventSource) {
     return;
   }
-  var source = new EventSource("/live");
+  // Start after the last update the page was rendered with (the browser sends
+  // Last-Event-ID itself when it reconnects after an update).
+  var after = document.body && document.body.dataset.liveAfter;
+  var source = new EventSource(after ? "/live?after=" + encodeURIComponent(after) : "/live");
   source.onopen = function () {
     document.documentElement.dataset.live = "open";
   };

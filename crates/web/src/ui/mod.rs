@@ -14,8 +14,10 @@ pub mod developer;
 pub mod directories;
 pub mod i18n;
 pub mod local_path;
+pub mod notifications;
 pub mod page;
 pub mod password;
+pub mod rich_text;
 pub mod session;
 pub mod sign_in;
 pub mod sign_in_limits;
@@ -72,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/builder.js", get(builder_script))
         .route("/static/live.js", get(live_script))
         .route("/static/app_frame.js", get(app_frame_script))
+        .route("/static/notifications.js", get(notifications_script))
         .merge(apps::routes())
         .merge(developer::routes())
         .merge(crm::routes())
@@ -79,6 +82,7 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(directories::routes())
         .merge(workgroups::routes())
+        .merge(notifications::routes())
 }
 
 /// `/`: Developer resources when signed in, else the sign-in page.
@@ -130,6 +134,15 @@ async fn live_script() -> Response {
     static_file(
         "text/javascript; charset=utf-8",
         include_str!("../../static/live.js"),
+    )
+}
+
+/// `/static/notifications.js`: the bell's count and the notifications list,
+/// kept up to date from the live updates.
+async fn notifications_script() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/notifications.js"),
     )
 }
 

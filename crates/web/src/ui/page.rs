@@ -25,6 +25,8 @@ pub enum Section {
     Users,
     /// The page of the local application with this id.
     App(i64),
+    /// The notifications (the top bar's bell).
+    Notifications,
 }
 
 /// Portico's content security policy. `external`, when given, is an
@@ -97,8 +99,15 @@ pub fn html(status: StatusCode, markup: Markup) -> Response {
     res
 }
 
-/// The document around a body: language, title, stylesheet, optional scripts.
-fn document(lang: Lang, title: &str, scripts: &[&str], body: Markup) -> Markup {
+/// The document around a body: language, title, stylesheet, optional scripts;
+/// `live_after` (signed-in pages) is where the page's live stream starts.
+fn document(
+    lang: Lang,
+    title: &str,
+    scripts: &[&str],
+    live_after: Option<i64>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.tag()) {
@@ -111,7 +120,7 @@ fn document(lang: Lang, title: &str, scripts: &[&str], body: Markup) -> Markup {
                     script src=(src) defer {}
                 }
             }
-            body { (body) }
+            body data-live-after=[live_after] { (body) }
         }
     }
 }
@@ -130,7 +139,8 @@ pub fn page_with_scripts(
     body: Markup,
 ) -> Response {
     let tr = &signed.tr;
-    let scripts: Vec<&str> = std::iter::once(LIVE_SCRIPT)
+    let scripts: Vec<&str> = [LIVE_SCRIPT, NOTIFICATIONS_SCRIPT]
+        .into_iter()
         .chain(scripts.iter().copied())
         .collect();
     let current = |s: Section| if s == section { Some("page") } else { None };
@@ -138,6 +148,7 @@ pub fn page_with_scripts(
         a.skip href="#main" { (tr.t("skip-to-content")) }
         header.topbar {
             a.brand href="/" { "Portico" }
+            (super::notifications::bell(signed, section == Section::Notifications))
             span.who { (display_name(&signed.user)) }
             form.inline method="post" action="/settings/language" {
                 input type="hidden" name="csrf" value=(signed.csrf);
@@ -179,12 +190,19 @@ pub fn page_with_scripts(
             main #main tabindex="-1" { (body) }
         }
     };
-    html(StatusCode::OK, document(tr.lang, title, &scripts, shell))
+    html(
+        StatusCode::OK,
+        document(tr.lang, title, &scripts, Some(signed.live_after), shell),
+    )
 }
 
 /// The script every signed-in page loads: it listens to `/live` and passes each
 /// update on as a `portico:live` event of the document.
 const LIVE_SCRIPT: &str = "/static/live.js";
+
+/// The script every signed-in page loads: it keeps the bell's count (and the
+/// notifications page's list) up to date from the `notify` live updates.
+const NOTIFICATIONS_SCRIPT: &str = "/static/notifications.js";
 
 /// A page without the portal's menu (sign-in, errors).
 pub fn bare(tr: &Tr, status: StatusCode, title: &str, body: Markup) -> Response {
@@ -194,7 +212,7 @@ pub fn bare(tr: &Tr, status: StatusCode, title: &str, body: Markup) -> Response 
             (body)
         }
     };
-    html(status, document(tr.lang, title, &[], content))
+    html(status, document(tr.lang, title, &[], None, content))
 }
 
 /// An error page showing message `id`.

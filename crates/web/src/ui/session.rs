@@ -93,6 +93,11 @@ pub struct Signed {
     pub tr: Tr,
     /// The applications the left menu lists for this user: (id, menu text).
     pub apps_menu: Vec<(i64, String)>,
+    /// How many of the user's notifications are unread (the top bar's bell).
+    pub unread_notifications: i64,
+    /// The last live update committed before the page was read: the page's
+    /// live stream starts after it, so nothing committed since is missed.
+    pub live_after: i64,
 }
 
 impl Signed {
@@ -166,12 +171,26 @@ impl FromRequestParts<AppState> for Signed {
         let apps_menu = super::apps::menu_entries(state, &user, tr.lang)
             .await
             .map_err(|e| page::internal_error(&parts.headers, e))?;
+        // Before anything the page shows: what commits later comes live.
+        let live_after = state
+            .store
+            .live_last_id()
+            .await
+            .map_err(|e| page::internal_error(&parts.headers, e))?;
+        let unread_notifications = state
+            .store
+            .count_notifications(user.id)
+            .await
+            .map_err(|e| page::internal_error(&parts.headers, e))?
+            .unread;
         Ok(Signed {
             user,
             csrf: session.csrf_token,
             token_hash: session.token_hash,
             tr,
             apps_menu,
+            unread_notifications,
+            live_after,
         })
     }
 }

@@ -11,16 +11,26 @@ use serde_json::{json, Value};
 use crate::common::TestApp;
 
 /// An open `/live` stream.
-struct Stream {
+pub struct Stream {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Stream {
-    async fn open(app: &TestApp, session: &str, last_event_id: Option<i64>) -> Stream {
+    pub async fn open(app: &TestApp, session: &str, last_event_id: Option<i64>) -> Stream {
+        Stream::open_at(app, session, "/live", last_event_id).await
+    }
+
+    /// A stream opened at `path` (`/live?after=…`).
+    pub async fn open_at(
+        app: &TestApp,
+        session: &str,
+        path: &str,
+        last_event_id: Option<i64>,
+    ) -> Stream {
         let mut request = app
             .client
-            .get(format!("{}/live", app.base))
+            .get(format!("{}{path}", app.base))
             .header("cookie", format!("portico_session={session}"));
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id.to_string());
@@ -39,7 +49,7 @@ impl Stream {
     }
 
     /// The next event with data: (id, parsed data); panics after 10 s.
-    async fn next(&mut self) -> (i64, Value) {
+    pub async fn next(&mut self) -> (i64, Value) {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
@@ -113,6 +123,33 @@ async fn a_stream_carries_its_users_updates_in_order_and_resumes_after_a_reconne
     assert_eq!(data["data"]["text"], "missed");
     // And live again after the catch-up.
     let later = push(&app, "notify", vec![1], "later").await;
+    assert_eq!(resumed.next().await.0, later);
+}
+
+#[tokio::test]
+async fn a_page_s_stream_starts_after_what_the_page_was_rendered_with() {
+    let app = TestApp::start().await;
+    let ui = app.sign_in_as(1).await;
+    let session = ui.cookie("portico_session").expect("session");
+    let before = push(&app, "notify", vec![1], "before the page").await;
+    let page = ui.get("/developer").await;
+    let marker = format!("data-live-after=\"{before}\"");
+    assert!(page.contains(&marker), "no {marker} in the page");
+    // Committed after the page was read, before its script connected.
+    let between = push(&app, "notify", vec![1], "between").await;
+    let mut stream = Stream::open_at(&app, &session, &format!("/live?after={before}"), None).await;
+    let (id, data) = stream.next().await;
+    assert_eq!(id, between);
+    assert_eq!(data["data"]["text"], "between");
+    // The header a reconnecting browser sends wins over the page's start.
+    let later = push(&app, "notify", vec![1], "later").await;
+    let mut resumed = Stream::open_at(
+        &app,
+        &session,
+        &format!("/live?after={before}"),
+        Some(between),
+    )
+    .await;
     assert_eq!(resumed.next().await.0, later);
 }
 

@@ -26,6 +26,7 @@ mod list_filters;
 mod lists;
 mod live;
 mod logs;
+mod notifications;
 mod oauth;
 mod offline_events;
 mod php_arrays;

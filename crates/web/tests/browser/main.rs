@@ -17,6 +17,7 @@ mod ui_client;
 mod app_frames;
 mod developer;
 mod harness_checks;
+mod notifications;
 mod oauth;
 mod outbound;
 mod pipelines_admin;
