@@ -113,6 +113,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0030_live_events",
         include_str!("../migrations/0030_live_events.sql"),
     ),
+    ("0032_chats", include_str!("../migrations/0032_chats.sql")),
 ];
 
 /// The schema version this build writes.
