@@ -55,7 +55,9 @@ const SUMMARIES: &str = "SELECT {chat}, {member}, \
         AND x.id > MAX(m.last_read_id, m.joined_message_id) AND x.author_id != m.user_id \
         AND x.deleted = 0), \
      (SELECT MAX(x.id) FROM chat_messages x WHERE x.chat_id = c.id AND x.id > m.joined_message_id), \
-     (SELECT MIN(y.user_id) FROM chat_members y WHERE y.chat_id = c.id AND y.user_id != m.user_id) \
+     (SELECT MIN(y.user_id) FROM chat_members y WHERE y.chat_id = c.id AND y.user_id != m.user_id), \
+     (SELECT COALESCE(MAX(y.last_read_id), 0) FROM chat_members y \
+        WHERE y.chat_id = c.id AND y.user_id != m.user_id) \
      FROM chat_members m JOIN chats c ON c.id = m.chat_id \
      WHERE m.user_id = ?1 AND (?2 IS NULL OR c.id = ?2) ORDER BY c.id";
 
@@ -470,6 +472,7 @@ impl ChatStore for SqliteStore {
                             last_message: None,
                             unread: r.get(17)?,
                             first_unread_id: r.get(18)?,
+                            others_read_id: r.get(21)?,
                         },
                         r.get::<_, Option<i64>>(19)?,
                     ))

@@ -219,6 +219,8 @@ pub struct ChatSummary {
     pub unread: i64,
     /// The first of them.
     pub first_unread_id: Option<i64>,
+    /// The furthest any other member has read (0: nobody read anything).
+    pub others_read_id: i64,
 }
 
 /// Chat storage.

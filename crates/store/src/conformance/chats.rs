@@ -107,6 +107,17 @@ pub(super) async fn story(store: &dyn Store) {
         (seen_by_a[0].unread, seen_by_a[0].member.last_read_id),
         (0, hello)
     );
+    assert_eq!(seen_by_a[0].others_read_id, 0, "b has not read it");
+    assert_eq!(
+        store
+            .mark_chat_read(p, b, None, 350)
+            .await
+            .expect("b reads"),
+        Some(hello)
+    );
+    live_since(store, &mut cursor).await;
+    let seen_by_a = store.user_chats(a, Some(p)).await.expect("a's dialog");
+    assert_eq!(seen_by_a[0].others_read_id, hello);
 
     // A closed group chat: the owner is a member, the notice read by the owner.
     let g = store
@@ -173,7 +184,7 @@ pub(super) async fn story(store: &dyn Store) {
     );
     assert_eq!(
         counts(store.user_chats(b, None).await.expect("b")),
-        [(p, 1), (g, 1)]
+        [(p, 0), (g, 1)]
     );
 
     // Members added once, with the history hidden; the notice names only them.
