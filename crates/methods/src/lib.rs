@@ -3,7 +3,7 @@
 //! A method sees a [`Ctx`] (store, caller, clock, registry) and the decoded
 //! [`Params`](portico_protocol::params::Params), never HTTP; the same method thus
 //! serves `/rest/...`, `batch` sub-calls and the request builder. One module per
-//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`).
+//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`), [`im`].
 
 pub mod apps;
 pub mod context;
@@ -12,6 +12,7 @@ pub mod crm;
 pub mod department;
 pub mod dispatch;
 pub mod events;
+pub mod im;
 pub mod leniency;
 pub mod listing;
 pub mod operating;
@@ -39,6 +40,7 @@ pub fn registry() -> Registry {
     department::register(&mut r);
     sonet_group::register(&mut r);
     tasks::register(&mut r);
+    im::register(&mut r);
     placement::register(&mut r);
     r
 }
