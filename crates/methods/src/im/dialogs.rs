@@ -234,9 +234,7 @@ async fn recent_list(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError>
         } else {
             skip_chats
         };
-        !skipped
-            && (!unread_only || s.unread > 0)
-            && before.is_none_or(|b| last_activity(s) < b)
+        !skipped && (!unread_only || s.unread > 0) && before.is_none_or(|b| last_activity(s) < b)
     });
     chats.sort_by_key(|s| std::cmp::Reverse((last_activity(s), s.chat.id)));
     let offset = params

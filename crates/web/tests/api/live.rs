@@ -11,13 +11,13 @@ use serde_json::{json, Value};
 use crate::common::TestApp;
 
 /// An open `/live` stream.
-struct Stream {
+pub(crate) struct Stream {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Stream {
-    async fn open(app: &TestApp, session: &str, last_event_id: Option<i64>) -> Stream {
+    pub(crate) async fn open(app: &TestApp, session: &str, last_event_id: Option<i64>) -> Stream {
         let mut request = app
             .client
             .get(format!("{}/live", app.base))
@@ -39,7 +39,7 @@ impl Stream {
     }
 
     /// The next event with data: (id, parsed data); panics after 10 s.
-    async fn next(&mut self) -> (i64, Value) {
+    pub(crate) async fn next(&mut self) -> (i64, Value) {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();

@@ -110,7 +110,7 @@ pub async fn command(
     ) else {
         return bad();
     };
-    let params = json!({"DIALOG_ID": dialog, "FIRST_ID": message_id - 1, "LIMIT": 1});
+    let params = json!({"DIALOG_ID": dialog, "LAST_ID": message_id + 1, "LIMIT": 1});
     let found = match call(&state, &signed, "im.dialog.messages.get", params).await {
         Ok(out) => out
             .result

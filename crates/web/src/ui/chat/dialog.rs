@@ -220,7 +220,7 @@ pub async fn fragment_messages(
     let number = |name: &str| query.get(name).and_then(|v| crate::ui::parse_number(v));
     let (params, only) = match (number("after"), number("id").filter(|id| *id > 0)) {
         (_, Some(id)) => (
-            json!({"DIALOG_ID": dialog, "FIRST_ID": id - 1, "LIMIT": 1}),
+            json!({"DIALOG_ID": dialog, "LAST_ID": id + 1, "LIMIT": 1}),
             Some(id),
         ),
         (Some(after), None) => (
