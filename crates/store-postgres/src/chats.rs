@@ -14,8 +14,8 @@ use portico_store::{
 
 use crate::{read, transaction, DbResult, PgStore};
 use rows::{
-    chat_from_row, chat_kind, insert_message, last_message_id, member_from_row, message_from_row,
-    move_read_mark, push_change, write_notice, CHAT_COLUMNS, MEMBER_COLUMNS, MESSAGE_COLUMNS,
+    announce, chat_from_row, chat_kind, insert_message, last_message_id, member_from_row,
+    message_from_row, move_read_mark, push_change, CHAT_COLUMNS, MEMBER_COLUMNS, MESSAGE_COLUMNS,
 };
 
 /// Adds `user_id` to chat `chat_id` unless already in it: it sees messages
@@ -134,18 +134,17 @@ impl ChatStore for PgStore {
             for user in std::iter::once(chat.owner_id).chain(chat.members.iter().copied()) {
                 insert_member(&tx, id, user, 0, 0, at).await?;
             }
-            let notice_id = match &notice {
-                Some(n) => write_notice(&tx, id, n, chat.owner_id, at).await?,
-                None => 0,
-            };
             let change = ChatChange {
                 chat_id: id,
                 chat_kind: chat.kind,
                 change: "create",
-                message_id: notice_id,
+                message_id: 0,
                 author_id: chat.owner_id,
             };
-            push_change(&tx, &change, LIVE_CHAT, None, at).await?;
+            match &notice {
+                Some(notice) => announce(&tx, change, notice, None, at).await?,
+                None => push_change(&tx, &change, LIVE_CHAT, None, at).await?,
+            }
             Ok(id)
         })
     }
@@ -250,15 +249,14 @@ impl ChatStore for PgStore {
             if added.is_empty() {
                 return Ok(added);
             }
-            let notice_id = write_notice(&tx, chat_id, &notice(&added), by, at).await?;
             let change = ChatChange {
                 chat_id,
                 chat_kind: kind,
                 change: "join",
-                message_id: notice_id,
+                message_id: 0,
                 author_id: by,
             };
-            push_change(&tx, &change, LIVE_CHAT, None, at).await?;
+            announce(&tx, change, &notice(&added), None, at).await?;
             Ok(added)
         })
     }
@@ -290,15 +288,14 @@ impl ChatStore for PgStore {
                 )
                 .await?;
             tx.execute(&pass_on, &[&chat_id, &user_id]).await?;
-            let notice_id = write_notice(&tx, chat_id, &notice, by, at).await?;
             let change = ChatChange {
                 chat_id,
                 chat_kind: kind,
                 change: "leave",
-                message_id: notice_id,
+                message_id: 0,
                 author_id: by,
             };
-            push_change(&tx, &change, LIVE_CHAT, Some(user_id), at).await?;
+            announce(&tx, change, &notice, Some(user_id), at).await?;
             Ok(true)
         })
     }
@@ -319,15 +316,14 @@ impl ChatStore for PgStore {
                 .prepare_cached("UPDATE chats SET title = $2 WHERE id = $1")
                 .await?;
             tx.execute(&statement, &[&chat_id, &title]).await?;
-            let notice_id = write_notice(&tx, chat_id, &notice, by, at).await?;
             let change = ChatChange {
                 chat_id,
                 chat_kind: kind,
                 change: "title",
-                message_id: notice_id,
+                message_id: 0,
                 author_id: by,
             };
-            push_change(&tx, &change, LIVE_CHAT, None, at).await?;
+            announce(&tx, change, &notice, None, at).await?;
             Ok(true)
         })
     }

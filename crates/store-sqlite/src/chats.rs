@@ -15,8 +15,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::error::map_err;
 use crate::SqliteStore;
 use rows::{
-    chat_from_row, chat_kind, insert_message, last_message_id, member_from_row, message_from_row,
-    move_read_mark, push_change, write_notice, CHAT_COLUMNS, MEMBER_COLUMNS, MESSAGE_COLUMNS,
+    announce, chat_from_row, chat_kind, insert_message, last_message_id, member_from_row,
+    message_from_row, move_read_mark, push_change, CHAT_COLUMNS, MEMBER_COLUMNS, MESSAGE_COLUMNS,
 };
 
 /// Adds `user_id` to chat `chat_id` unless already in it: it sees messages
@@ -92,18 +92,17 @@ impl ChatStore for SqliteStore {
                 for user in std::iter::once(chat.owner_id).chain(chat.members.iter().copied()) {
                     insert_member(conn, id, user, 0, 0, at)?;
                 }
-                let notice_id = match &notice {
-                    Some(n) => write_notice(conn, id, n, chat.owner_id, at)?,
-                    None => 0,
-                };
                 let change = ChatChange {
                     chat_id: id,
                     chat_kind: chat.kind,
                     change: "create",
-                    message_id: notice_id,
+                    message_id: 0,
                     author_id: chat.owner_id,
                 };
-                push_change(conn, &change, LIVE_CHAT, None, at)?;
+                match &notice {
+                    Some(notice) => announce(conn, change, notice, None, at)?,
+                    None => push_change(conn, &change, LIVE_CHAT, None, at)?,
+                }
                 Ok(id)
             })
             .await?;
@@ -198,15 +197,14 @@ impl ChatStore for SqliteStore {
                 if added.is_empty() {
                     return Ok(added);
                 }
-                let notice_id = write_notice(conn, chat_id, &notice(&added), by, at)?;
                 let change = ChatChange {
                     chat_id,
                     chat_kind: kind,
                     change: "join",
-                    message_id: notice_id,
+                    message_id: 0,
                     author_id: by,
                 };
-                push_change(conn, &change, LIVE_CHAT, None, at)?;
+                announce(conn, change, &notice(&added), None, at)?;
                 Ok(added)
             })
             .await?;
@@ -244,15 +242,14 @@ impl ChatStore for SqliteStore {
                 )
                 .and_then(|mut s| s.execute([chat_id, user_id]))
                 .map_err(map_err)?;
-                let notice_id = write_notice(conn, chat_id, &notice, by, at)?;
                 let change = ChatChange {
                     chat_id,
                     chat_kind: kind,
                     change: "leave",
-                    message_id: notice_id,
+                    message_id: 0,
                     author_id: by,
                 };
-                push_change(conn, &change, LIVE_CHAT, Some(user_id), at)?;
+                announce(conn, change, &notice, Some(user_id), at)?;
                 Ok(true)
             })
             .await?;
@@ -279,15 +276,14 @@ impl ChatStore for SqliteStore {
                 conn.prepare_cached("UPDATE chats SET title = ?2 WHERE id = ?1")
                     .and_then(|mut s| s.execute(params![chat_id, title]))
                     .map_err(map_err)?;
-                let notice_id = write_notice(conn, chat_id, &notice, by, at)?;
                 let change = ChatChange {
                     chat_id,
                     chat_kind: kind,
                     change: "title",
-                    message_id: notice_id,
+                    message_id: 0,
                     author_id: by,
                 };
-                push_change(conn, &change, LIVE_CHAT, None, at)?;
+                announce(conn, change, &notice, None, at)?;
                 Ok(true)
             })
             .await?;

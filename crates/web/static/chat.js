@@ -136,7 +136,7 @@
 
   // [put]/[send] in text and PUT/SEND buttons: fill in (and send) the box.
   document.addEventListener("click", function (event) {
-    var button = event.target.closest(".chat-put, .chat-send, .rt-put, .rt-send");
+    var button = event.target.closest("button.chat-put, button.chat-send, button.rt-put, button.rt-send");
     if (!button) {
       return;
     }

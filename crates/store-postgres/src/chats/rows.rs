@@ -4,7 +4,7 @@
 //! Flags are stored as 0/1 `BIGINT`s, as on SQLite.
 
 use deadpool_postgres::{GenericClient, Transaction};
-use portico_store::chats::{params_from_text, params_text};
+use portico_store::chats::{params_from_text, params_text, LIVE_CHAT};
 use portico_store::{Chat, ChatChange, ChatKind, ChatMember, Message, NewMessage, SystemNotice};
 use tokio_postgres::Row;
 
@@ -169,6 +169,20 @@ pub(super) async fn write_notice(
     let id = insert_message(tx, &message).await?;
     move_read_mark(tx, chat_id, by, id, at).await?;
     Ok(id)
+}
+
+/// Writes `notice` for a change to a chat made by `change.author_id` (who
+/// has read it), then pushes the change's one live row (`chat`) for the
+/// members and `also`.
+pub(super) async fn announce(
+    tx: &Transaction<'_>,
+    mut change: ChatChange,
+    notice: &SystemNotice,
+    also: Option<i64>,
+    at: i64,
+) -> DbResult<()> {
+    change.message_id = write_notice(tx, change.chat_id, notice, change.author_id, at).await?;
+    push_change(tx, &change, LIVE_CHAT, also, at).await
 }
 
 /// Pushes the one live row of `change` (`kind`) for the chat's members now

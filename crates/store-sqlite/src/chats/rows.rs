@@ -2,7 +2,7 @@
 //! and messages from rows, writing a message or a system notice, moving a
 //! read mark, and pushing a chat write's one live row.
 
-use portico_store::chats::{params_from_text, params_text};
+use portico_store::chats::{params_from_text, params_text, LIVE_CHAT};
 use portico_store::{
     Chat, ChatChange, ChatKind, ChatMember, Message, NewMessage, StoreError, SystemNotice,
 };
@@ -156,6 +156,20 @@ pub(super) fn write_notice(
     )?;
     move_read_mark(conn, chat_id, by, id, at)?;
     Ok(id)
+}
+
+/// Writes `notice` for a change to a chat made by `change.author_id` (who
+/// has read it), then pushes the change's one live row (`chat`) for the
+/// members and `also`.
+pub(super) fn announce(
+    conn: &Connection,
+    mut change: ChatChange,
+    notice: &SystemNotice,
+    also: Option<i64>,
+    at: i64,
+) -> Result<(), StoreError> {
+    change.message_id = write_notice(conn, change.chat_id, notice, change.author_id, at)?;
+    push_change(conn, &change, LIVE_CHAT, also, at)
 }
 
 /// Pushes the one live row of `change` (`kind`) for the chat's members now

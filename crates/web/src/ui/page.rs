@@ -228,13 +228,7 @@ pub fn internal_error(headers: &HeaderMap, error: impl std::fmt::Display) -> Res
 
 /// "First Last", or the login when the user has no name.
 pub fn display_name(user: &portico_store::User) -> String {
-    let full = format!("{} {}", user.name, user.last_name);
-    let full = full.trim();
-    if full.is_empty() {
-        user.login.clone()
-    } else {
-        full.to_owned()
-    }
+    portico_methods::im::render::full_name(user)
 }
 
 /// A Unix instant as `YYYY-MM-DD HH:MM` in UTC, or "—".

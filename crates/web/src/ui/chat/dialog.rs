@@ -183,7 +183,7 @@ pub async fn show(
                 (message::messages(&view, &list))
             }
             @if opened.member {
-                form.chat-send #chat-send-form method="post" action={ "/chat/" (dialog) "/messages" } {
+                form.chat-compose #chat-send-form method="post" action={ "/chat/" (dialog) "/messages" } {
                     input type="hidden" name="csrf" value=(signed.csrf);
                     label.visually-hidden for="chat-input" { (tr.t("chat-message")) }
                     textarea #chat-input name="message" rows="3" maxlength="20000" required {}

@@ -115,7 +115,7 @@ pub async fn side(
             form.chat-open #chat-open-form method="get" action="/chat/open" {
                 label for="chat-user-input" { (tr.t("chat-open-with")) }
                 select #chat-user-input name="user" {
-                    @for user in users.iter().filter(|u| u.active) {
+                    @for user in users.iter().filter(|u| u.active && u.id != signed.user.id) {
                         option value=(user.id) { (page::display_name(user)) }
                     }
                 }
