@@ -19,6 +19,7 @@ pub mod transfer;
 
 mod app_events;
 mod apps;
+mod chats;
 mod currencies;
 mod deliveries;
 mod departments;

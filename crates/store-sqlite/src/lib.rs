@@ -11,6 +11,7 @@
 
 mod app_events;
 mod apps;
+mod chats;
 mod connection;
 mod currencies;
 mod deliveries;

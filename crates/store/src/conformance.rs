@@ -9,6 +9,7 @@
 
 mod app_events;
 mod apps;
+mod chats;
 mod currencies;
 mod deliveries;
 mod delivery_log;
@@ -79,6 +80,7 @@ pub async fn run_all(store: &dyn Store) {
     app_events::story(store).await;
     live::story(store).await;
     notifications::story(store).await;
+    chats::story(store).await;
 }
 
 /// Every story's name, in the order [`run_all`] runs them.
@@ -116,6 +118,7 @@ pub const STORIES: &[&str] = &[
     "app_events",
     "live",
     "notifications",
+    "chats",
 ];
 
 /// Runs the one story called `name` (one of [`STORIES`]) against `store`; `false`
@@ -156,6 +159,7 @@ pub async fn run_story(store: &dyn Store, name: &str) -> bool {
         "app_events" => app_events::story(store).await,
         "live" => live::story(store).await,
         "notifications" => notifications::story(store).await,
+        "chats" => chats::story(store).await,
         _ => return false,
     }
     true

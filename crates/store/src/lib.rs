@@ -8,6 +8,7 @@
 pub mod app_events;
 pub mod apps;
 pub mod cache;
+pub mod chats;
 pub mod conformance;
 pub mod crm;
 pub mod currencies;
@@ -46,6 +47,10 @@ pub mod workgroups;
 
 pub use app_events::{AppEventStore, AppHandlerFilter, InstallCallback, NewAppHandler};
 pub use apps::{AccessGrant, App, AppChange, AppStore, NewApp, NewGrant};
+pub use chats::{
+    Chat, ChatChange, ChatKind, ChatMember, ChatStore, ChatSummary, JoinNotice, Message,
+    MessageChange, MessageQuery, NewChat, NewMessage, SystemNotice,
+};
 pub use currencies::{Currency, CurrencyChange, CurrencyLang, CurrencyStore};
 pub use deliveries::{
     AttemptRecord, AttemptVerdict, ClaimedDelivery, DeliveriesDue, Delivery, DeliveryAttempt,
@@ -123,6 +128,7 @@ pub trait Store:
     + ScrumStore
     + LiveStore
     + NotificationStore
+    + ChatStore
     + Send
     + Sync
     + 'static
@@ -159,6 +165,7 @@ impl<T> Store for T where
         + ScrumStore
         + LiveStore
         + NotificationStore
+        + ChatStore
         + Send
         + Sync
         + 'static

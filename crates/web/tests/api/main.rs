@@ -4,6 +4,7 @@
 mod app_events;
 mod attack_corpus;
 mod batch;
+mod chat;
 mod common;
 mod contacts_companies;
 mod core;
