@@ -139,6 +139,35 @@ error_codes! {
     LastIdString => ("LAST_ID_STRING", 400, "Last ID can't be string"),
     /// `im.notify.get` with only one of `LAST_ID` and `LAST_TYPE`.
     LastIdAndLastType => ("LAST_ID_AND_LAST_TYPE", 400, "Parameters LAST_ID and LAST_TYPE should be used together."),
+    // Scope `im`: chats and messages.
+    /// The caller may not do this in the chat, or not reach the dialog.
+    AccessError => ("ACCESS_ERROR", 403, "Action unavailable"),
+    /// Only the chat's owner removes other members.
+    AccessDeniedKick => ("ACCESS_DENIED_KICK", 403, "You cannot remove this user from the chat"),
+    /// A message could not be written to its chat.
+    ChatIdError => ("CHAT_ID", 400, "Error creating message"),
+    /// `CHAT_ID` is missing or not positive.
+    ChatIdEmpty => ("CHAT_ID_EMPTY", 400, "Chat ID can't be empty"),
+    /// `DIALOG_ID` is missing.
+    DialogIdEmpty => ("DIALOG_ID_EMPTY", 400, "Dialog ID can't be empty"),
+    /// `FIRST_ID` of a paged `im` read is not a number.
+    FirstIdString => ("FIRST_ID_STRING", 400, "First ID can't be string"),
+    /// `MESSAGE_ID` is missing or not positive.
+    MessageIdError => ("MESSAGE_ID_ERROR", 400, "Message ID can't be empty"),
+    /// The message is not the caller's, is too old to change, or is gone.
+    CantEditMessage => ("CANT_EDIT_MESSAGE", 400, "Time has expired for modification or you don't have access"),
+    /// `KEYBOARD` is malformed.
+    KeyboardError => ("KEYBOARD_ERROR", 400, "Incorrect keyboard params"),
+    /// `KEYBOARD` is too long.
+    KeyboardOversize => ("KEYBOARD_OVERSIZE", 400, "You have exceeded the maximum allowable size of keyboard"),
+    /// `MENU` is malformed.
+    MenuError => ("MENU_ERROR", 400, "Incorrect menu params"),
+    /// `MENU` is too long.
+    MenuOversize => ("MENU_OVERSIZE", 400, "You have exceeded the maximum allowable size of menu"),
+    /// `REPLY_ID` names a message of another chat (or none).
+    ReplyFromOtherChat => ("REPLY_FROM_OTHER_CHAT_ERROR", 400, "You can only reply to a message within the same chat"),
+    /// `TITLE` of `im.chat.updateTitle` is empty.
+    TitleEmpty => ("TITLE_EMPTY", 400, "Title can't be empty"),
 
     // imbot: chat bots, classic (`imbot.*`) and 2.0 (`imbot.v2.*`).
     /// A classic bot that does not exist (or `BOT_ID` missing).
@@ -344,49 +373,64 @@ mod tests {
             UserNotFound => 43,
             ParamsError => 44,
             LastIdString => 45,
-            LastIdAndLastType => 46,
+            AccessError => 46,
+            AccessDeniedKick => 47,
+            ChatIdError => 48,
+            ChatIdEmpty => 49,
+            DialogIdEmpty => 50,
+            FirstIdString => 51,
+            MessageIdError => 52,
+            CantEditMessage => 53,
+            KeyboardError => 54,
+            KeyboardOversize => 55,
+            MenuError => 56,
+            MenuOversize => 57,
+            ReplyFromOtherChat => 58,
+            TitleEmpty => 59,
+            LastIdAndLastType => 60,
+            LastIdAndLastType => 61,
             // imbot
-            BotIdError => 47,
-            AppIdError => 48,
-            WrongRequest => 49,
-            CodeError => 50,
-            NameError => 51,
-            MaxCountError => 52,
-            EventMessageAddError => 53,
-            EventMessageUpdateError => 54,
-            EventMessageDeleteError => 55,
-            EventWelcomeMessageError => 56,
-            EventBotDeleteError => 57,
-            EventCommandAddError => 58,
-            CommandError => 59,
-            LangError => 60,
-            CommandIdError => 61,
-            BotTokenNotSpecified => 62,
-            BotTokenInvalidLength => 63,
-            BotIdRequired => 64,
-            BotNotFound => 65,
-            BotOwnershipError => 66,
-            BotCodeRequired => 67,
-            BotPropertiesRequired => 68,
-            BotCodeAlreadyTaken => 69,
-            BotInvalidType => 70,
-            BotInvalidEventMode => 71,
-            BotWebhookUrlRequired => 72,
-            BotInvalidCallback => 73,
-            BotLimitExceeded => 74,
-            BotRegisterFailed => 75,
-            BotTokenRotationFailed => 76,
-            CommandNotFound => 77,
-            ScopeError => 78,
-            UserNotSubscribed => 79,
+            BotIdError => 62,
+            AppIdError => 63,
+            WrongRequest => 64,
+            CodeError => 65,
+            NameError => 66,
+            MaxCountError => 67,
+            EventMessageAddError => 68,
+            EventMessageUpdateError => 69,
+            EventMessageDeleteError => 70,
+            EventWelcomeMessageError => 71,
+            EventBotDeleteError => 72,
+            EventCommandAddError => 73,
+            CommandError => 74,
+            LangError => 75,
+            CommandIdError => 76,
+            BotTokenNotSpecified => 77,
+            BotTokenInvalidLength => 78,
+            BotIdRequired => 79,
+            BotNotFound => 80,
+            BotOwnershipError => 81,
+            BotCodeRequired => 82,
+            BotPropertiesRequired => 83,
+            BotCodeAlreadyTaken => 84,
+            BotInvalidType => 85,
+            BotInvalidEventMode => 86,
+            BotWebhookUrlRequired => 87,
+            BotInvalidCallback => 88,
+            BotLimitExceeded => 89,
+            BotRegisterFailed => 90,
+            BotTokenRotationFailed => 91,
+            CommandNotFound => 92,
+            ScopeError => 93,
+            UserNotSubscribed => 94,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 80);
-        assert_eq!(seen.len(), 80);
+        assert_eq!(ErrorCode::ALL.len(), 94);
+        assert_eq!(seen.len(), 94);
     }
 
     #[test]

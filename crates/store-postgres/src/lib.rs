@@ -20,6 +20,7 @@ pub mod transfer;
 mod app_events;
 mod apps;
 mod bots;
+mod chats;
 mod currencies;
 mod deliveries;
 mod departments;

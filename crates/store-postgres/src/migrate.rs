@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "notifications",
         include_str!("../migrations/0004_notifications.sql"),
     ),
+    (5, "chats", include_str!("../migrations/0005_chats.sql")),
     (7, "bots", include_str!("../migrations/0007_bots.sql")),
 ];
 

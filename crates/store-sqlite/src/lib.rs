@@ -12,6 +12,7 @@
 mod app_events;
 mod apps;
 mod bots;
+mod chats;
 mod connection;
 mod currencies;
 mod deliveries;

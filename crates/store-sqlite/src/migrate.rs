@@ -117,6 +117,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0031_notifications",
         include_str!("../migrations/0031_notifications.sql"),
     ),
+    ("0032_chats", include_str!("../migrations/0032_chats.sql")),
     ("0034_bots", include_str!("../migrations/0034_bots.sql")),
 ];
 

@@ -10,6 +10,7 @@
 mod app_events;
 mod apps;
 mod bots;
+mod chats;
 mod currencies;
 mod deliveries;
 mod delivery_log;
@@ -80,6 +81,7 @@ pub async fn run_all(store: &dyn Store) {
     app_events::story(store).await;
     live::story(store).await;
     notifications::story(store).await;
+    chats::story(store).await;
     bots::story(store).await;
 }
 
@@ -118,6 +120,7 @@ pub const STORIES: &[&str] = &[
     "app_events",
     "live",
     "notifications",
+    "chats",
     "bots",
 ];
 
@@ -159,6 +162,7 @@ pub async fn run_story(store: &dyn Store, name: &str) -> bool {
         "app_events" => app_events::story(store).await,
         "live" => live::story(store).await,
         "notifications" => notifications::story(store).await,
+        "chats" => chats::story(store).await,
         "bots" => bots::story(store).await,
         _ => return false,
     }

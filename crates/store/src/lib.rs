@@ -9,6 +9,7 @@ pub mod app_events;
 pub mod apps;
 pub mod bots;
 pub mod cache;
+pub mod chats;
 pub mod conformance;
 pub mod crm;
 pub mod currencies;
@@ -49,6 +50,10 @@ pub use app_events::{AppEventStore, AppHandlerFilter, InstallCallback, NewAppHan
 pub use apps::{AccessGrant, App, AppChange, AppStore, NewApp, NewGrant};
 pub use bots::{
     Bot, BotCommand, BotEventOut, BotOwner, BotStore, BotType, EventMode, QueuedBotEvent,
+};
+pub use chats::{
+    Chat, ChatChange, ChatKind, ChatMember, ChatStore, ChatSummary, JoinNotice, Message,
+    MessageChange, MessageQuery, NewChat, NewMessage, SystemNotice,
 };
 pub use currencies::{Currency, CurrencyChange, CurrencyLang, CurrencyStore};
 pub use deliveries::{
@@ -127,6 +132,7 @@ pub trait Store:
     + ScrumStore
     + LiveStore
     + NotificationStore
+    + ChatStore
     + BotStore
     + Send
     + Sync
@@ -164,6 +170,7 @@ impl<T> Store for T where
         + ScrumStore
         + LiveStore
         + NotificationStore
+        + ChatStore
         + BotStore
         + Send
         + Sync

@@ -79,6 +79,7 @@ macro_rules! sources {
             include_str!(concat!("../../locales/", $dir, "/workgroups.ftl")),
             include_str!(concat!("../../locales/", $dir, "/oauth.ftl")),
             include_str!(concat!("../../locales/", $dir, "/notifications.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/chat.ftl")),
         ]
     };
 }

@@ -1,4 +1,4 @@
-//! The web UI: sign-in, the portal's pages (Developer resources, Tasks, Workgroups, CRM, Users,
+//! The web UI: sign-in, the portal's pages (Developer resources, Chat, Tasks, Workgroups, CRM, Users,
 //! the administrators' pipelines and departments) and
 //! their static files. Server-rendered with maud; small hand-written scripts
 //! where a page reacts without a reload (the request builder). Every form carries
@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod apps;
+pub mod chat;
 pub mod crm;
 pub mod developer;
 pub mod directories;
@@ -83,6 +84,7 @@ pub fn routes() -> Router<AppState> {
         .merge(directories::routes())
         .merge(workgroups::routes())
         .merge(notifications::routes())
+        .merge(chat::routes())
 }
 
 /// `/`: Developer resources when signed in, else the sign-in page.

@@ -15,6 +15,8 @@ use super::session::{request_lang, Signed};
 pub enum Section {
     /// Developer resources.
     Developer,
+    /// The chat pages.
+    Chat,
     /// The task pages.
     Tasks,
     /// The workgroup pages.
@@ -169,6 +171,7 @@ pub fn page_with_scripts(
             nav.menu aria-label=(tr.t("nav-main")) {
                 ul {
                     li { a href="/developer" aria-current=[current(Section::Developer)] { (tr.t("nav-developer")) } }
+                    li { a #nav-chat href="/chat" aria-current=[current(Section::Chat)] { (tr.t("nav-chat")) } }
                     li { a #nav-tasks href="/tasks" aria-current=[current(Section::Tasks)] { (tr.t("nav-tasks")) } }
                     li { a #nav-workgroups href="/workgroups" aria-current=[current(Section::Workgroups)] { (tr.t("nav-workgroups")) } }
                     li.group {
@@ -243,13 +246,7 @@ pub fn internal_error(headers: &HeaderMap, error: impl std::fmt::Display) -> Res
 
 /// "First Last", or the login when the user has no name.
 pub fn display_name(user: &portico_store::User) -> String {
-    let full = format!("{} {}", user.name, user.last_name);
-    let full = full.trim();
-    if full.is_empty() {
-        user.login.clone()
-    } else {
-        full.to_owned()
-    }
+    portico_methods::im::render::full_name(user)
 }
 
 /// A Unix instant as `YYYY-MM-DD HH:MM` in UTC, or "—".

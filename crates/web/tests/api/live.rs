@@ -11,18 +11,18 @@ use serde_json::{json, Value};
 use crate::common::TestApp;
 
 /// An open `/live` stream.
-pub struct Stream {
+pub(crate) struct Stream {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Stream {
-    pub async fn open(app: &TestApp, session: &str, last_event_id: Option<i64>) -> Stream {
+    pub(crate) async fn open(app: &TestApp, session: &str, last_event_id: Option<i64>) -> Stream {
         Stream::open_at(app, session, "/live", last_event_id).await
     }
 
     /// A stream opened at `path` (`/live?after=…`).
-    pub async fn open_at(
+    pub(crate) async fn open_at(
         app: &TestApp,
         session: &str,
         path: &str,
@@ -49,7 +49,7 @@ impl Stream {
     }
 
     /// The next event with data: (id, parsed data); panics after 10 s.
-    pub async fn next(&mut self) -> (i64, Value) {
+    pub(crate) async fn next(&mut self) -> (i64, Value) {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();

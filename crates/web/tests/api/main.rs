@@ -5,6 +5,7 @@ mod app_events;
 mod attack_corpus;
 mod batch;
 mod bots;
+mod chat;
 mod common;
 mod contacts_companies;
 mod core;

@@ -15,6 +15,7 @@ mod logs;
 mod ui_client;
 
 mod app_frames;
+mod chat;
 mod developer;
 mod harness_checks;
 mod notifications;

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use portico_protocol::envelope::format_datetime;
 use portico_protocol::params::{value_as_i64, value_as_string, Params};
 use portico_protocol::{ApiError, ErrorCode};
-use portico_store::{Notification, NotifyKind, User};
+use portico_store::{Notification, NotifyKind};
 use serde_json::{json, Map, Value};
 
 use crate::context::Ctx;
@@ -100,48 +100,6 @@ pub fn render(ctx: &Ctx, n: &Notification) -> Value {
     })
 }
 
-/// The colours Bitrix24 gives users, picked by id.
-const USER_COLORS: [&str; 8] = [
-    "#df532d", "#4ba984", "#1eb4aa", "#3e99ce", "#8474c8", "#ef7b8f", "#728f7a", "#ffa900",
-];
-
-/// A user as the `im` methods answer them.
-pub fn im_user(user: &User) -> Value {
-    let full = format!("{} {}", user.name, user.last_name);
-    let full = full.trim();
-    let color = USER_COLORS[user.id.rem_euclid(USER_COLORS.len() as i64) as usize];
-    json!({
-        "id": user.id,
-        "active": user.active,
-        "name": if full.is_empty() { user.login.as_str() } else { full },
-        "first_name": user.name,
-        "last_name": user.last_name,
-        "work_position": "",
-        "color": color,
-        "avatar": "",
-        "avatar_hr": "",
-        "gender": "M",
-        "birthday": "",
-        "extranet": false,
-        "network": false,
-        "bot": false,
-        "connector": false,
-        "external_auth_id": "default",
-        "status": "online",
-        "idle": false,
-        "last_activity_date": false,
-        "mobile_last_date": false,
-        "desktop_last_date": false,
-        "absent": false,
-        "departments": [],
-        "phones": false,
-        "bot_data": null,
-        "type": "user",
-        "website": "",
-        "email": user.email,
-    })
-}
-
 /// `im.notify.get`.
 async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let after = cursor(&params)?;
@@ -174,7 +132,7 @@ async fn get(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     let mut users = Vec::new();
     for id in authors {
         if let Some(user) = ctx.store.user_by_id(id).await.map_err(store_error)? {
-            users.push(im_user(&user));
+            users.push(crate::im::render::user_object(&user));
         }
     }
     let mut out = Map::new();
