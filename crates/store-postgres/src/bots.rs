@@ -16,6 +16,7 @@ use tokio_postgres::Row;
 use crate::apps::execute;
 use crate::{read, transaction, DbError, DbResult, PgStore};
 
+pub(crate) mod chat_events;
 pub(crate) mod outbox;
 
 /// The columns [`bot_from_row`] reads, of `bots b` joined to `users u`.
@@ -240,11 +241,12 @@ async fn update(tx: &impl GenericClient, bot: &Bot) -> DbResult<bool> {
 }
 
 /// The columns of a command, of `bot_commands`.
-const COMMAND_SELECT: &str = "SELECT id, bot_id, command, common, hidden, extranet_support, \
+pub(crate) const COMMAND_SELECT: &str =
+    "SELECT id, bot_id, command, common, hidden, extranet_support, \
      langs, handler_url, created_at FROM bot_commands ";
 
 /// A [`BotCommand`] from a row of [`COMMAND_SELECT`].
-fn command_from_row(row: &Row) -> DbResult<BotCommand> {
+pub(crate) fn command_from_row(row: &Row) -> DbResult<BotCommand> {
     let set = |i: usize| -> DbResult<bool> { Ok(row.try_get::<_, i64>(i)? != 0) };
     let langs: String = row.try_get(6)?;
     Ok(BotCommand {
@@ -415,6 +417,22 @@ impl BotStore for PgStore {
         stamp: EventStamp,
     ) -> Result<(), StoreError> {
         transaction!(self, |tx| { outbox::raise(&tx, &events, &stamp).await })
+    }
+
+    async fn press_bot_command(
+        &self,
+        message_id: i64,
+        bot_id: Option<i64>,
+        command: &str,
+        params: &str,
+        user: i64,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let (command, params) = (command.to_owned(), params.to_owned());
+        transaction!(self, |tx| {
+            chat_events::keyboard_command(&tx, message_id, bot_id, &command, &params, user, at)
+                .await
+        })
     }
 
     async fn fetch_bot_events(

@@ -89,6 +89,7 @@ async fn message_changed(
         author_id,
     };
     push_change(tx, &change, LIVE_MESSAGE, None, at).await?;
+    crate::bots::chat_events::message_changed(tx, id, at, change.change == "delete").await?;
     Ok(true)
 }
 
@@ -145,6 +146,8 @@ impl ChatStore for PgStore {
                 Some(notice) => announce(&tx, change, notice, None, at).await?,
                 None => push_change(&tx, &change, LIVE_CHAT, None, at).await?,
             }
+            crate::bots::chat_events::members_added(&tx, id, &chat.members, chat.owner_id, at)
+                .await?;
             Ok(id)
         })
     }
@@ -167,6 +170,7 @@ impl ChatStore for PgStore {
                 .try_get(0)?;
             insert_member(&tx, id, a, 0, 0, at).await?;
             insert_member(&tx, id, b, 0, 0, at).await?;
+            crate::bots::chat_events::members_added(&tx, id, &[a, b], a, at).await?;
             Ok(id)
         })
     }
@@ -257,6 +261,7 @@ impl ChatStore for PgStore {
                 author_id: by,
             };
             announce(&tx, change, &notice(&added), None, at).await?;
+            crate::bots::chat_events::members_added(&tx, chat_id, &added, by, at).await?;
             Ok(added)
         })
     }
@@ -350,6 +355,7 @@ impl ChatStore for PgStore {
                 author_id: message.author_id,
             };
             push_change(&tx, &change, LIVE_MESSAGE, None, message.created_at).await?;
+            crate::bots::chat_events::message_added(&tx, id, message.created_at).await?;
             Ok(id)
         })
     }

@@ -14,6 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use crate::error::map_err;
 use crate::SqliteStore;
 
+pub(crate) mod chat_events;
 pub(crate) mod outbox;
 
 /// The columns [`bot_from_row`] reads, of `bots b` joined to `users u`.
@@ -231,11 +232,12 @@ fn update(conn: &Connection, bot: &Bot) -> Result<bool, StoreError> {
 }
 
 /// The columns of a command, of `bot_commands`.
-const COMMAND_SELECT: &str = "SELECT id, bot_id, command, common, hidden, extranet_support, \
+pub(crate) const COMMAND_SELECT: &str =
+    "SELECT id, bot_id, command, common, hidden, extranet_support, \
      langs, handler_url, created_at FROM bot_commands ";
 
 /// A [`BotCommand`] from a row of [`COMMAND_SELECT`].
-fn command_from_row(row: &Row<'_>) -> rusqlite::Result<BotCommand> {
+pub(crate) fn command_from_row(row: &Row<'_>) -> rusqlite::Result<BotCommand> {
     let langs: String = row.get(6)?;
     Ok(BotCommand {
         id: row.get(0)?,
@@ -387,6 +389,25 @@ impl BotStore for SqliteStore {
             self.wake_deliveries();
         }
         Ok(())
+    }
+
+    async fn press_bot_command(
+        &self,
+        message_id: i64,
+        bot_id: Option<i64>,
+        command: &str,
+        params: &str,
+        user: i64,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let (command, params) = (command.to_owned(), params.to_owned());
+        let found = self
+            .write(move |conn| {
+                chat_events::keyboard_command(conn, message_id, bot_id, &command, &params, user, at)
+            })
+            .await?;
+        self.wake_deliveries();
+        Ok(found)
     }
 
     async fn fetch_bot_events(

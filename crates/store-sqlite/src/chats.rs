@@ -103,10 +103,18 @@ impl ChatStore for SqliteStore {
                     Some(notice) => announce(conn, change, notice, None, at)?,
                     None => push_change(conn, &change, LIVE_CHAT, None, at)?,
                 }
+                crate::bots::chat_events::members_added(
+                    conn,
+                    id,
+                    &chat.members,
+                    chat.owner_id,
+                    at,
+                )?;
                 Ok(id)
             })
             .await?;
         self.wake_live();
+        self.wake_deliveries();
         Ok(id)
     }
 
@@ -124,9 +132,11 @@ impl ChatStore for SqliteStore {
             let id = conn.last_insert_rowid();
             insert_member(conn, id, a, 0, 0, at)?;
             insert_member(conn, id, b, 0, 0, at)?;
+            crate::bots::chat_events::members_added(conn, id, &[a, b], a, at)?;
             Ok(id)
         })
         .await
+        .inspect(|_| self.wake_deliveries())
     }
 
     async fn find_private_chat(&self, a: i64, b: i64) -> Result<Option<i64>, StoreError> {
@@ -205,11 +215,13 @@ impl ChatStore for SqliteStore {
                     author_id: by,
                 };
                 announce(conn, change, &notice(&added), None, at)?;
+                crate::bots::chat_events::members_added(conn, chat_id, &added, by, at)?;
                 Ok(added)
             })
             .await?;
         if !added.is_empty() {
             self.wake_live();
+            self.wake_deliveries();
         }
         Ok(added)
     }
@@ -313,10 +325,12 @@ impl ChatStore for SqliteStore {
                     author_id: message.author_id,
                 };
                 push_change(conn, &change, LIVE_MESSAGE, None, message.created_at)?;
+                crate::bots::chat_events::message_added(conn, id, message.created_at)?;
                 Ok(id)
             })
             .await?;
         self.wake_live();
+        self.wake_deliveries();
         Ok(id)
     }
 
@@ -354,6 +368,7 @@ impl ChatStore for SqliteStore {
             .await?;
         if changed {
             self.wake_live();
+            self.wake_deliveries();
         }
         Ok(changed)
     }
@@ -373,6 +388,7 @@ impl ChatStore for SqliteStore {
             .await?;
         if deleted {
             self.wake_live();
+            self.wake_deliveries();
         }
         Ok(deleted)
     }
@@ -518,5 +534,6 @@ fn message_changed(
         author_id,
     };
     push_change(conn, &change, LIVE_MESSAGE, None, at)?;
+    crate::bots::chat_events::message_changed(conn, id, at, change.change == "delete")?;
     Ok(true)
 }

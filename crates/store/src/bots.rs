@@ -385,6 +385,21 @@ pub trait BotStore: Send + Sync {
         stamp: EventStamp,
     ) -> Result<(), StoreError>;
 
+    /// A keyboard `COMMAND` button of message `message_id` pressed by `user`
+    /// at `at`: raises `ONIMCOMMANDADD` (context `KEYBOARD`, or the 2.0 form)
+    /// for the command named `command` of bot `bot_id` (any bot of the chat
+    /// when `None`), with `params`. `false` when no such command of a bot of
+    /// the message's chat exists.
+    async fn press_bot_command(
+        &self,
+        message_id: i64,
+        bot_id: Option<i64>,
+        command: &str,
+        params: &str,
+        user: i64,
+        at: i64,
+    ) -> Result<bool, StoreError>;
+
     /// Reads a fetch-mode bot's queue at `now`: forgets its events with an id
     /// below `offset` (acknowledged) and those older than
     /// [`FETCH_RETENTION_SECS`], then returns up to `limit` of the rest, from

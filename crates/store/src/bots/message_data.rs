@@ -119,6 +119,26 @@ pub fn strip_mention(text: &str, bot_id: i64) -> String {
     out.trim_start().to_owned()
 }
 
+/// Unix seconds as ISO 8601 in UTC (a 2.0 message's `date`).
+pub fn utc_date(unix_seconds: i64) -> String {
+    let utc = chrono::FixedOffset::east_opt(0).expect("zero offset is valid");
+    portico_protocol::envelope::format_datetime(unix_seconds, utc)
+}
+
+/// The users a text mentions (`[USER=id]`), each once, in order.
+pub fn mentions(text: &str) -> Vec<i64> {
+    let mut found = Vec::new();
+    for part in text.split("[USER=").skip(1) {
+        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(id) = digits.parse::<i64>() {
+            if part[digits.len()..].starts_with(']') && !found.contains(&id) {
+                found.push(id);
+            }
+        }
+    }
+    found
+}
+
 /// `Y` or `N`.
 fn yn(flag: bool) -> &'static str {
     if flag {

@@ -320,3 +320,12 @@ fn v2_events_carry_bot_message_chat_user_and_language() {
     assert_eq!(cmd["command"]["command"], "/help");
     assert_eq!(cmd["command"]["context"], "textarea");
 }
+
+#[test]
+fn mentions_are_read_from_user_tags() {
+    assert_eq!(
+        mentions("[USER=567]Bot[/USER], [USER=3]x[/USER] [USER=567]y[/USER] [USER=z]"),
+        [567, 3]
+    );
+    assert!(mentions("no one").is_empty());
+}
