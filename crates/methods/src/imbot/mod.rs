@@ -5,10 +5,12 @@
 //! bot is acted on only through the identity that registered it.
 
 mod access;
+mod acting;
 mod classic;
 mod commands;
 mod input;
 mod v2;
+mod v2_chat;
 
 use crate::handler;
 use crate::registry::{ParamSpec, Registry};
@@ -191,6 +193,209 @@ const V2_EVENT_GET: &[ParamSpec] = &[
     ),
 ];
 
+const MESSAGE_ADD: &[ParamSpec] = &[
+    p(
+        "BOT_ID",
+        "integer",
+        false,
+        "The bot (default: the caller's first bot).",
+        "O bot (padrão: o primeiro bot de quem chama).",
+    ),
+    p(
+        "DIALOG_ID",
+        "string",
+        true,
+        "A user id (1:1 dialog) or chatN.",
+        "Um id de usuário (diálogo 1:1) ou chatN.",
+    ),
+    p(
+        "MESSAGE",
+        "string",
+        true,
+        "Text with BB-codes.",
+        "Texto com BB-codes.",
+    ),
+    p("ATTACH", "object", false, "Rich attachment.", "Anexo rico."),
+    p(
+        "KEYBOARD",
+        "object",
+        false,
+        "Buttons; COMMAND buttons reach the bot.",
+        "Botões; botões COMMAND chegam ao bot.",
+    ),
+    p("MENU", "object", false, "Menu items.", "Itens de menu."),
+    p(
+        "SYSTEM",
+        "string",
+        false,
+        "Y: a system message.",
+        "Y: uma mensagem de sistema.",
+    ),
+    CLIENT_ID,
+];
+const MESSAGE_CHANGE: &[ParamSpec] = &[
+    p("BOT_ID", "integer", false, "The bot.", "O bot."),
+    p(
+        "MESSAGE_ID",
+        "integer",
+        true,
+        "A message of the bot.",
+        "Uma mensagem do bot.",
+    ),
+    p(
+        "MESSAGE",
+        "string",
+        false,
+        "New text (update; empty deletes).",
+        "Novo texto (update; vazio apaga).",
+    ),
+    CLIENT_ID,
+];
+const BOT_DIALOG: &[ParamSpec] = &[
+    p("BOT_ID", "integer", false, "The bot.", "O bot."),
+    p(
+        "DIALOG_ID",
+        "string",
+        true,
+        "A user id or chatN.",
+        "Um id de usuário ou chatN.",
+    ),
+    CLIENT_ID,
+];
+const BOT_CHAT: &[ParamSpec] = &[
+    p("BOT_ID", "integer", false, "The bot.", "O bot."),
+    p(
+        "CHAT_ID",
+        "integer",
+        false,
+        "The chat (and the parameters of the im.chat method).",
+        "O chat (e os parâmetros do método im.chat).",
+    ),
+    CLIENT_ID,
+];
+const COMMAND_ANSWER: &[ParamSpec] = &[
+    p(
+        "COMMAND_ID",
+        "integer",
+        false,
+        "The command (or COMMAND).",
+        "O comando (ou COMMAND).",
+    ),
+    p(
+        "COMMAND",
+        "string",
+        false,
+        "The command's name.",
+        "O nome do comando.",
+    ),
+    p(
+        "MESSAGE_ID",
+        "integer",
+        true,
+        "The message of the event.",
+        "A mensagem do evento.",
+    ),
+    p("MESSAGE", "string", true, "The answer.", "A resposta."),
+    CLIENT_ID,
+];
+const V2_SEND: &[ParamSpec] = &[
+    V2_BOT_ID,
+    BOT_TOKEN,
+    p(
+        "dialogId",
+        "string",
+        true,
+        "A user id or chatN.",
+        "Um id de usuário ou chatN.",
+    ),
+    p(
+        "fields",
+        "object",
+        true,
+        "message, attach, keyboard, system, urlPreview, replyId, templateId.",
+        "message, attach, keyboard, system, urlPreview, replyId, templateId.",
+    ),
+];
+const V2_MESSAGE: &[ParamSpec] = &[
+    V2_BOT_ID,
+    BOT_TOKEN,
+    p(
+        "messageId",
+        "integer",
+        true,
+        "A message of the bot.",
+        "Uma mensagem do bot.",
+    ),
+    p(
+        "fields",
+        "object",
+        false,
+        "message, attach, keyboard, urlPreview.",
+        "message, attach, keyboard, urlPreview.",
+    ),
+];
+const V2_DIALOG: &[ParamSpec] = &[
+    V2_BOT_ID,
+    BOT_TOKEN,
+    p(
+        "dialogId",
+        "string",
+        true,
+        "A user id or chatN.",
+        "Um id de usuário ou chatN.",
+    ),
+];
+const V2_ANSWER: &[ParamSpec] = &[
+    V2_BOT_ID,
+    BOT_TOKEN,
+    p("commandId", "integer", true, "The command.", "O comando."),
+    p(
+        "messageId",
+        "integer",
+        true,
+        "The message of the event.",
+        "A mensagem do evento.",
+    ),
+    p("dialogId", "string", true, "Its dialog.", "Seu diálogo."),
+    p(
+        "fields",
+        "object",
+        true,
+        "message, attach, keyboard, system.",
+        "message, attach, keyboard, system.",
+    ),
+];
+const PRESS: &[ParamSpec] = &[
+    p(
+        "MESSAGE_ID",
+        "integer",
+        true,
+        "The message with the keyboard.",
+        "A mensagem com o teclado.",
+    ),
+    p(
+        "COMMAND",
+        "string",
+        true,
+        "The button's command.",
+        "O comando do botão.",
+    ),
+    p(
+        "COMMAND_PARAMS",
+        "string",
+        false,
+        "The button's parameters.",
+        "Os parâmetros do botão.",
+    ),
+    p(
+        "BOT_ID",
+        "integer",
+        false,
+        "The bot (default: the keyboard's).",
+        "O bot (padrão: o do teclado).",
+    ),
+];
+
 /// Declares the `imbot` methods.
 pub fn register(r: &mut Registry) {
     let mut s = r.scope("imbot", &[]);
@@ -295,4 +500,121 @@ pub fn register(r: &mut Registry) {
         "{}",
         handler!(v2::revision),
     );
+    s.method(
+        "imbot.message.add",
+        "Sends a message as a bot to one of its dialogs; returns its id.",
+        "Envia uma mensagem como bot a um de seus diálogos; devolve seu id.",
+        MESSAGE_ADD,
+        r#"{"BOT_ID": 39, "DIALOG_ID": "1", "MESSAGE": "Hello"}"#,
+        handler!(acting::message_add),
+    );
+    s.method(
+        "imbot.message.update",
+        "Changes a message of the bot.",
+        "Altera uma mensagem do bot.",
+        MESSAGE_CHANGE,
+        r#"{"BOT_ID": 39, "MESSAGE_ID": 5, "MESSAGE": "Hi"}"#,
+        handler!(acting::message_update),
+    );
+    s.method(
+        "imbot.message.delete",
+        "Deletes a message of the bot.",
+        "Apaga uma mensagem do bot.",
+        MESSAGE_CHANGE,
+        r#"{"BOT_ID": 39, "MESSAGE_ID": 5}"#,
+        handler!(acting::message_delete),
+    );
+    s.method(
+        "imbot.chat.sendtyping",
+        "Tells a dialog of the bot that it is typing.",
+        "Avisa um diálogo do bot que ele está digitando.",
+        BOT_DIALOG,
+        r#"{"BOT_ID": 39, "DIALOG_ID": "1"}"#,
+        handler!(acting::send_typing),
+    );
+    s.method(
+        "imbot.dialog.get",
+        "Reads a dialog of the bot.",
+        "Lê um diálogo do bot.",
+        BOT_DIALOG,
+        r#"{"BOT_ID": 39, "DIALOG_ID": "chat3"}"#,
+        handler!(acting::dialog_get),
+    );
+    s.method(
+        "imbot.command.answer",
+        "Answers a command event with a message in its chat; returns the message id.",
+        "Responde a um evento de comando com uma mensagem em seu chat; devolve o id da mensagem.",
+        COMMAND_ANSWER,
+        r#"{"COMMAND_ID": 5, "MESSAGE_ID": 9, "MESSAGE": "Done"}"#,
+        handler!(acting::command_answer),
+    );
+    s.method(
+        "imbot.chat.add",
+        "Creates a group chat owned by the bot.",
+        "Cria um chat em grupo do bot.",
+        BOT_CHAT,
+        r#"{"BOT_ID": 39, "USERS": [1], "TITLE": "Support"}"#,
+        handler!(acting::chat_add),
+    );
+    s.method(
+        "imbot.chat.get",
+        "Finds a chat by its binding (ENTITY_TYPE, ENTITY_ID), as the bot.",
+        "Encontra um chat pelo vínculo (ENTITY_TYPE, ENTITY_ID), como o bot.",
+        BOT_CHAT,
+        r#"{"BOT_ID": 39, "ENTITY_TYPE": "CRM", "ENTITY_ID": "DEAL|1"}"#,
+        handler!(acting::chat_get),
+    );
+    s.method(
+        "imbot.chat.user.add",
+        "Adds users to a chat of the bot.",
+        "Adiciona usuários a um chat do bot.",
+        BOT_CHAT,
+        r#"{"BOT_ID": 39, "CHAT_ID": 3, "USERS": [2]}"#,
+        handler!(acting::chat_user_add),
+    );
+    s.method(
+        "imbot.chat.user.list",
+        "Lists the members of a chat of the bot.",
+        "Lista os membros de um chat do bot.",
+        BOT_CHAT,
+        r#"{"BOT_ID": 39, "CHAT_ID": 3}"#,
+        handler!(acting::chat_user_list),
+    );
+    s.method(
+        "imbot.chat.leave",
+        "The bot leaves a chat.",
+        "O bot sai de um chat.",
+        BOT_CHAT,
+        r#"{"BOT_ID": 39, "CHAT_ID": 3}"#,
+        handler!(acting::chat_leave),
+    );
+    s.method("imbot.v2.chat.message.send", "Sends a message as a 2.0 bot; returns {id, uuidMap}.", "Envia uma mensagem como bot 2.0; devolve {id, uuidMap}.", V2_SEND, r#"{"botId": 456, "botToken": "my_bot_token", "dialogId": "1", "fields": {"message": "Hello"}}"#, handler!(v2_chat::send));
+    s.method("imbot.v2.chat.message.update", "Changes a message of a 2.0 bot.", "Altera uma mensagem de um bot 2.0.", V2_MESSAGE, r#"{"botId": 456, "botToken": "my_bot_token", "messageId": 5, "fields": {"message": "Hi"}}"#, handler!(v2_chat::update));
+    s.method(
+        "imbot.v2.chat.message.delete",
+        "Deletes a message of a 2.0 bot.",
+        "Apaga uma mensagem de um bot 2.0.",
+        V2_MESSAGE,
+        r#"{"botId": 456, "botToken": "my_bot_token", "messageId": 5}"#,
+        handler!(v2_chat::delete),
+    );
+    s.method(
+        "imbot.v2.chat.inputaction.notify",
+        "Tells a dialog of a 2.0 bot what it is doing (typing).",
+        "Avisa um diálogo de um bot 2.0 o que ele está fazendo (digitando).",
+        V2_DIALOG,
+        r#"{"botId": 456, "botToken": "my_bot_token", "dialogId": "1"}"#,
+        handler!(v2_chat::input_action),
+    );
+    s.method("imbot.v2.command.answer", "Answers a 2.0 command event in its chat.", "Responde a um evento de comando 2.0 em seu chat.", V2_ANSWER, r#"{"botId": 456, "botToken": "my_bot_token", "commandId": 5, "messageId": 9, "dialogId": "1", "fields": {"message": "Done"}}"#, handler!(v2_chat::command_answer));
+    s.method(
+        "imbot.v2.chat.get",
+        "Reads a chat of a 2.0 bot.",
+        "Lê um chat de um bot 2.0.",
+        V2_DIALOG,
+        r#"{"botId": 456, "botToken": "my_bot_token", "dialogId": "chat3"}"#,
+        handler!(v2_chat::chat_get),
+    );
+    let mut im = r.scope("im", &[]);
+    im.method("im.message.command", "Presses a keyboard COMMAND button of a message: its bot gets ONIMCOMMANDADD (context KEYBOARD).", "Pressiona um botão COMMAND do teclado de uma mensagem: seu bot recebe ONIMCOMMANDADD (contexto KEYBOARD).", PRESS, r#"{"MESSAGE_ID": 9, "COMMAND": "help"}"#, handler!(v2_chat::press));
 }

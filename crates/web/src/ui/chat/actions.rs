@@ -2,16 +2,15 @@
 //! a user; `POST /chat/groups` creates a group chat (`im.chat.add`); `POST
 //! /chat/{dialog}/join` and `/leave` join an open chat or leave a group chat
 //! (`im.chat.user.add`, `im.chat.leave`); `POST /chat/{dialog}/command`
-//! presses a keyboard's `COMMAND` button: the command (`/name params`) is
-//! sent as the user's message (`im.message.add`), the one way every message
-//! takes.
+//! presses a keyboard's `COMMAND` button: its bot gets the command
+//! (`im.message.command`, `ONIMCOMMANDADD` with context `KEYBOARD`).
 
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use portico_methods::im::keyboard::{buttons, command_text};
+use portico_methods::im::keyboard::buttons;
 use serde_json::{json, Value};
 
 use super::{call, failure, parse_dialog};
@@ -120,20 +119,29 @@ pub async fn command(
             .filter(|m| m.get("id").and_then(Value::as_i64) == Some(message_id)),
         Err(e) => return failure(&signed, &headers, e),
     };
-    let text = found.as_ref().and_then(|m| {
+    let pressed = found.as_ref().and_then(|m| {
         let keyboard = m.pointer("/params/KEYBOARD")?;
         let button = buttons(keyboard)
             .into_iter()
             .nth(usize::try_from(index).ok()?)?;
-        (button.get("DISABLED").and_then(Value::as_str) != Some("Y"))
-            .then(|| command_text(button))
-            .flatten()
+        if button.get("DISABLED").and_then(Value::as_str) == Some("Y") {
+            return None;
+        }
+        let command = button.get("COMMAND").and_then(Value::as_str)?;
+        let mut params = json!({
+            "MESSAGE_ID": message_id,
+            "COMMAND": command,
+            "COMMAND_PARAMS": button.get("COMMAND_PARAMS").and_then(Value::as_str).unwrap_or_default(),
+        });
+        if let Some(bot) = keyboard.get("BOT_ID") {
+            params["BOT_ID"] = bot.clone();
+        }
+        Some(params)
     });
-    let Some(text) = text else {
+    let Some(params) = pressed else {
         return bad();
     };
-    let params = json!({"DIALOG_ID": dialog, "MESSAGE": text});
-    match call(&state, &signed, "im.message.add", params).await {
+    match call(&state, &signed, "im.message.command", params).await {
         Ok(_) => Redirect::to(&format!("/chat/{dialog}")).into_response(),
         Err(e) => failure(&signed, &headers, e),
     }
