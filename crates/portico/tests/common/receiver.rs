@@ -37,6 +37,16 @@ pub async fn slow_receiver(
     pause: Duration,
 ) -> (String, mpsc::UnboundedReceiver<Received>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    receiver_on(listener, status, pause)
+}
+
+/// [`slow_receiver`] on a listener already bound (a handler that comes back
+/// on the address it had).
+pub fn receiver_on(
+    listener: TcpListener,
+    status: u16,
+    pause: Duration,
+) -> (String, mpsc::UnboundedReceiver<Received>) {
     let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
