@@ -11,6 +11,8 @@ use portico_store::EventStamp;
 use serde_json::{json, Value};
 
 use crate::app_events::{call as app_call, ok as app_ok, queued, token};
+
+mod chats;
 use crate::common::{assert_error, TestApp};
 
 /// An installed application with scope `imbot`.
