@@ -7,34 +7,11 @@ use portico_store::bots::BotProfile;
 use serde_json::Value;
 
 use crate::context::Ctx;
+use crate::im::render::COLORS;
 
-/// The colours a bot may have (`COLOR`, `color`), with the hex code the 2.0
-/// user object shows.
-pub(super) const COLORS: [(&str, &str); 16] = [
-    ("RED", "#df532d"),
-    ("GREEN", "#29ad49"),
-    ("MINT", "#4ba984"),
-    ("LIGHT_BLUE", "#4ba5c3"),
-    ("DARK_BLUE", "#3e99ce"),
-    ("PURPLE", "#8474c8"),
-    ("AQUA", "#1eb4aa"),
-    ("PINK", "#f76187"),
-    ("LIME", "#58cc47"),
-    ("BROWN", "#ab7761"),
-    ("AZURE", "#29619b"),
-    ("KHAKI", "#728f7a"),
-    ("SAND", "#ba9c7b"),
-    ("MARENGO", "#556574"),
-    ("GRAY", "#909090"),
-    ("GRAPHITE", "#3e4753"),
-];
-
-/// The hex code of a colour name (empty for none).
-pub(super) fn color_hex(name: &str) -> &'static str {
-    COLORS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or("", |(_, hex)| hex)
+/// Whether `name` is one of the colours a bot may have (`RED`, `GREEN`, …).
+fn known_color(name: &str) -> bool {
+    COLORS.iter().any(|(n, _)| *n == name)
 }
 
 /// A key of `map` in any case.
@@ -85,7 +62,7 @@ pub(super) fn classic_profile(ctx: &Ctx, props: &ParamMap, base: BotProfile) -> 
     let color = given("COLOR").map(|c| c.to_ascii_uppercase());
     if let Some(c) = color
         .as_deref()
-        .filter(|c| color_hex(c).is_empty() && !c.is_empty())
+        .filter(|c| !known_color(c) && !c.is_empty())
     {
         ctx.ignored("unknown bot colour", c);
     }
@@ -96,9 +73,7 @@ pub(super) fn classic_profile(ctx: &Ctx, props: &ParamMap, base: BotProfile) -> 
     BotProfile {
         name: given("NAME").unwrap_or(base.name),
         last_name: given("LAST_NAME").unwrap_or(base.last_name),
-        color: color
-            .filter(|c| !color_hex(c).is_empty())
-            .unwrap_or(base.color),
+        color: color.filter(|c| known_color(c)).unwrap_or(base.color),
         email: given("EMAIL").unwrap_or(base.email),
         birthday: given("PERSONAL_BIRTHDAY").unwrap_or(base.birthday),
         work_position: given("WORK_POSITION").unwrap_or(base.work_position),

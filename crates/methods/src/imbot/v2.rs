@@ -14,8 +14,9 @@ use portico_store::StoreError;
 use serde_json::{json, Value};
 
 use super::access::{bot_token, v2_bot, V2Caller};
-use super::input::{color_hex, flag, key, object, text, v2_profile};
+use super::input::{flag, key, object, text, v2_profile};
 use crate::context::Ctx;
+use crate::im::render::{color_hex, color_of_id};
 use crate::registry::MethodOutput;
 use crate::values::{php_intval, store_error};
 
@@ -54,7 +55,7 @@ fn bot_user(bot: &Bot) -> Value {
         "firstName": p.name,
         "lastName": p.last_name,
         "workPosition": p.work_position,
-        "color": color_hex(&p.color),
+        "color": color_hex(if p.color.is_empty() { color_of_id(bot.id) } else { &p.color }),
         "avatar": "",
         "gender": p.gender,
         "birthday": p.birthday,
