@@ -508,3 +508,79 @@ async fn a_v2_bot_sends_changes_and_answers_through_its_token() {
     assert_eq!(data[0]["command"]["command"], "/start");
     assert_eq!(data[0]["command"]["params"], "now");
 }
+
+#[tokio::test]
+async fn a_bot_makes_a_group_chat_lists_its_members_and_leaves_it() {
+    let app = TestApp::start().await;
+    let hook = app.webhook(1, &["imbot"], None).await;
+    let bob = app.add_user("bob", false).await;
+    let r = app
+        .call_on(
+            &hook,
+            "imbot.register",
+            with_client(classic("host", "https://host.example.com/h"), "cid"),
+        )
+        .await;
+    let bot = r.json()["result"].as_i64().expect("bot");
+    let as_bot = |extra: Value| {
+        let mut body = json!({"BOT_ID": bot, "CLIENT_ID": "cid"});
+        for (k, v) in extra.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let chat = app
+        .call_on(
+            &hook,
+            "imbot.chat.add",
+            as_bot(json!({"TITLE": "Bot room", "USERS": [1]})),
+        )
+        .await;
+    let chat = chat.json()["result"].as_i64().expect("chat id");
+    let members = app
+        .call_on(
+            &hook,
+            "imbot.chat.user.list",
+            as_bot(json!({"CHAT_ID": chat})),
+        )
+        .await;
+    assert_eq!(
+        members.json()["result"],
+        json!([1, bot]),
+        "{}",
+        members.text
+    );
+    let added = app
+        .call_on(
+            &hook,
+            "imbot.chat.user.add",
+            as_bot(json!({"CHAT_ID": chat, "USERS": [bob]})),
+        )
+        .await;
+    assert_eq!(added.json()["result"], json!(true), "{}", added.text);
+    let r = app
+        .call_on(
+            &hook,
+            "imbot.chat.user.list",
+            json!({"BOT_ID": bot, "CLIENT_ID": "other", "CHAT_ID": chat}),
+        )
+        .await;
+    assert_error(
+        &r,
+        400,
+        "APP_ID_ERROR",
+        "Bot was installed by another REST application",
+    );
+    let left = app
+        .call_on(&hook, "imbot.chat.leave", as_bot(json!({"CHAT_ID": chat})))
+        .await;
+    assert_eq!(left.json()["result"], json!(true), "{}", left.text);
+    let r = app
+        .call_on(
+            &hook,
+            "imbot.message.add",
+            as_bot(json!({"DIALOG_ID": format!("chat{chat}"), "MESSAGE": "back?"})),
+        )
+        .await;
+    assert_eq!(r.status, 403, "a bot that left cannot post: {}", r.text);
+}
