@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "live_events",
         include_str!("../migrations/0003_live_events.sql"),
     ),
+    (6, "feed", include_str!("../migrations/0006_feed.sql")),
 ];
 
 /// The advisory lock key every node takes while migrating ("portico" in ASCII).

@@ -113,6 +113,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0030_live_events",
         include_str!("../migrations/0030_live_events.sql"),
     ),
+    ("0033_feed", include_str!("../migrations/0033_feed.sql")),
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,7 @@ mod deliveries;
 mod delivery_log;
 mod duplicates;
 mod event_sources;
+mod feed;
 mod links;
 mod lists;
 mod live;
@@ -77,6 +78,7 @@ pub async fn run_all(store: &dyn Store) {
     offline_events::story(store).await;
     app_events::story(store).await;
     live::story(store).await;
+    feed::story(store).await;
 }
 
 /// Every story's name, in the order [`run_all`] runs them.
@@ -113,6 +115,7 @@ pub const STORIES: &[&str] = &[
     "offline_events",
     "app_events",
     "live",
+    "feed",
 ];
 
 /// Runs the one story called `name` (one of [`STORIES`]) against `store`; `false`
@@ -152,6 +155,7 @@ pub async fn run_story(store: &dyn Store, name: &str) -> bool {
         "offline_events" => offline_events::story(store).await,
         "app_events" => app_events::story(store).await,
         "live" => live::story(store).await,
+        "feed" => feed::story(store).await,
         _ => return false,
     }
     true

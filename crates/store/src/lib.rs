@@ -16,6 +16,7 @@ pub mod departments;
 pub mod entity;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod links;
 pub mod list;
 pub mod live;
@@ -54,6 +55,10 @@ pub use departments::{Department, DepartmentFields, DepartmentStore};
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
 pub use events::{Event, EventStamp, EventStore, RecordChange, UserFieldChangeKind};
+pub use feed::{
+    FeedComment, FeedPage, FeedPost, FeedPostFields, FeedQuery, FeedStore, FeedTag, FeedWindow,
+    Recipient,
+};
 pub use links::{Link, LinkChange, LinkEnd, LinkEvent, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use live::{LiveEvent, LivePush, LiveStore, LiveWake};
@@ -117,6 +122,7 @@ pub trait Store:
     + TaskStore
     + ScrumStore
     + LiveStore
+    + FeedStore
     + Send
     + Sync
     + 'static
@@ -152,6 +158,7 @@ impl<T> Store for T where
         + TaskStore
         + ScrumStore
         + LiveStore
+        + FeedStore
         + Send
         + Sync
         + 'static
