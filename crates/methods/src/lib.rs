@@ -3,7 +3,8 @@
 //! A method sees a [`Ctx`] (store, caller, clock, registry) and the decoded
 //! [`Params`](portico_protocol::params::Params), never HTTP; the same method thus
 //! serves `/rest/...`, `batch` sub-calls and the request builder. One module per
-//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`).
+//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`), [`log`]
+//! (the live feed).
 
 pub mod apps;
 pub mod context;
@@ -14,6 +15,7 @@ pub mod dispatch;
 pub mod events;
 pub mod leniency;
 pub mod listing;
+pub mod log;
 pub mod operating;
 pub mod placement;
 pub mod plan;
@@ -39,6 +41,7 @@ pub fn registry() -> Registry {
     department::register(&mut r);
     sonet_group::register(&mut r);
     tasks::register(&mut r);
+    log::register(&mut r);
     placement::register(&mut r);
     r
 }

@@ -122,6 +122,17 @@ error_codes! {
     TaskNotAvailable => ("1048584", 400, "a:0:{}"),
     /// Creating a task for someone else without the right to.
     TaskCreateDenied => ("ERROR_TASK_CREATE_ACCESS_DENIED", 400, "Insufficient permission to create a task."),
+    // Scope `log` (the live feed). `log.blogpost.delete` also answers "100"
+    // (`ControllerParam`) and "0" (`Uncoded`); `log.blogcomment.*` answer
+    // `Legacy` (an empty code).
+    /// `log.blogpost.add` refused (no text, no destination).
+    LogPostAddError => ("SONET_CONTROLLER_LIVEFEED_BLOGPOST_ADD_ERROR", 400, "Blog post hasn't been added"),
+    /// `log.blogpost.update` refused (wrong id, no such post, no rights).
+    LogPostUpdateError => ("SONET_CONTROLLER_LIVEFEED_BLOGPOST_UPDATE_ERROR", 400, "Wrong post ID"),
+    /// `log.blogpost.update` with neither `POST_TITLE` nor `POST_MESSAGE`.
+    EmptyTitle => ("EMPTY_TITLE", 400, "Message title is not specified."),
+    /// `log.blogpost.delete` of a post the caller may not delete.
+    LogPostDeleteDenied => ("403", 400, "You do not have permission to delete this message"),
 }
 
 impl fmt::Display for ErrorCode {
@@ -252,14 +263,18 @@ mod tests {
             PlacementNotFound => 36,
             CodeEmpty => 37,
             EventNotFound => 38,
+            LogPostAddError => 39,
+            LogPostUpdateError => 40,
+            EmptyTitle => 41,
+            LogPostDeleteDenied => 42,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 39);
-        assert_eq!(seen.len(), 39);
+        assert_eq!(ErrorCode::ALL.len(), 43);
+        assert_eq!(seen.len(), 43);
     }
 
     #[test]

@@ -20,6 +20,9 @@ use crate::records::FieldValue;
 use crate::users::USER;
 use crate::{Store, Workgroup};
 
+/// `(code, entity, entity id, data, user, instant)` of an event.
+type EventRow<'a> = (&'a str, &'a str, i64, serde_json::Value, Option<i64>, i64);
+
 /// A post saying `text` to `recipients`.
 fn fields(text: &str, recipients: &[Recipient]) -> FeedPostFields {
     FeedPostFields {
@@ -390,7 +393,7 @@ pub(super) async fn story(store: &dyn Store) {
         .events_after(events_before, 100)
         .await
         .expect("events");
-    let got: Vec<(&str, &str, i64, serde_json::Value, Option<i64>, i64)> = events
+    let got: Vec<EventRow<'_>> = events
         .iter()
         .map(|e| {
             (

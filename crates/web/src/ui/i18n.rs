@@ -78,6 +78,7 @@ macro_rules! sources {
             include_str!(concat!("../../locales/", $dir, "/directories.ftl")),
             include_str!(concat!("../../locales/", $dir, "/workgroups.ftl")),
             include_str!(concat!("../../locales/", $dir, "/oauth.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/feed.ftl")),
         ]
     };
 }

@@ -1,4 +1,4 @@
-//! The web UI: sign-in, the portal's pages (Developer resources, Tasks, Workgroups, CRM, Users,
+//! The web UI: sign-in, the portal's pages (Developer resources, Feed, Tasks, Workgroups, CRM, Users,
 //! the administrators' pipelines and departments) and
 //! their static files. Server-rendered with maud; small hand-written scripts
 //! where a page reacts without a reload (the request builder). Every form carries
@@ -12,6 +12,7 @@ pub mod apps;
 pub mod crm;
 pub mod developer;
 pub mod directories;
+pub mod feed;
 pub mod i18n;
 pub mod local_path;
 pub mod page;
@@ -72,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/builder.js", get(builder_script))
         .route("/static/live.js", get(live_script))
         .route("/static/app_frame.js", get(app_frame_script))
+        .route("/static/feed.js", get(feed_script))
         .merge(apps::routes())
         .merge(developer::routes())
         .merge(crm::routes())
@@ -79,6 +81,7 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(directories::routes())
         .merge(workgroups::routes())
+        .merge(feed::routes())
 }
 
 /// `/`: Developer resources when signed in, else the sign-in page.
@@ -139,5 +142,13 @@ async fn app_frame_script() -> Response {
     static_file(
         "text/javascript; charset=utf-8",
         include_str!("../../static/app_frame.js"),
+    )
+}
+
+/// `/static/feed.js`: tells the Feed page of new activity.
+async fn feed_script() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/feed.js"),
     )
 }

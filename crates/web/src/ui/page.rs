@@ -15,6 +15,8 @@ use super::session::{request_lang, Signed};
 pub enum Section {
     /// Developer resources.
     Developer,
+    /// The live feed.
+    Feed,
     /// The task pages.
     Tasks,
     /// The workgroup pages.
@@ -158,6 +160,7 @@ pub fn page_with_scripts(
             nav.menu aria-label=(tr.t("nav-main")) {
                 ul {
                     li { a href="/developer" aria-current=[current(Section::Developer)] { (tr.t("nav-developer")) } }
+                    li { a #nav-feed href="/feed" aria-current=[current(Section::Feed)] { (tr.t("nav-feed")) } }
                     li { a #nav-tasks href="/tasks" aria-current=[current(Section::Tasks)] { (tr.t("nav-tasks")) } }
                     li { a #nav-workgroups href="/workgroups" aria-current=[current(Section::Workgroups)] { (tr.t("nav-workgroups")) } }
                     li.group {

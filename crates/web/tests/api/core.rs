@@ -65,6 +65,7 @@ async fn methods_method_get_scope_profile() {
         json!([
             "crm",
             "department",
+            "log",
             "placement",
             "sonet_group",
             "task",

@@ -15,6 +15,7 @@ mod duplicates;
 mod errors;
 mod events_outbox;
 mod events_sources;
+mod feed;
 mod field_lists;
 mod items;
 mod leads;

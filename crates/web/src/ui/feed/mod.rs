@@ -1,0 +1,70 @@
+//! The Feed page: the live feed posts the signed-in user may see, newest
+//! first, each with its comments and a form to comment, and a form to
+//! publish a post to all employees or to chosen users, workgroups and
+//! departments ([`list`]). Posts are read through the store's feed query,
+//! which decides visibility exactly as `log.blogpost.get` does; every write
+//! goes through the REST methods (`log.blogpost.add`, `log.blogpost.delete`,
+//! `log.blogcomment.add`) called as the signed-in user ([`write`]). Forms
+//! work without scripts; `feed.js` tells of new activity on the page.
+
+mod list;
+mod write;
+
+use axum::routing::{get, post};
+use axum::Router;
+use maud::{html, Markup};
+use portico_methods::MethodOutput;
+use portico_protocol::ApiError;
+use serde_json::Value;
+
+use super::crm;
+use super::session::Signed;
+use crate::state::AppState;
+
+/// The scope the feed pages call methods with.
+pub const SCOPE: &str = "log";
+
+/// The script of the feed page (served by [`super::routes`]).
+const FEED_SCRIPT: &str = "/static/feed.js";
+
+/// The feed pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/feed", get(list::show).post(write::publish))
+        .route("/feed/{id}/comments", post(write::comment))
+        .route("/feed/{id}/delete", post(write::delete))
+}
+
+/// Calls REST method `method` with `params` as the signed-in user, scope `log`.
+async fn call(
+    state: &AppState,
+    signed: &Signed,
+    method: &str,
+    params: Value,
+) -> Result<MethodOutput, ApiError> {
+    crm::call_in_scope(state, signed, SCOPE, method, params).await
+}
+
+/// A post's or a comment's text as the page shows it: escaped, its line
+/// breaks kept.
+pub fn post_body(text: &str) -> Markup {
+    html! {
+        @for (i, line) in text.lines().enumerate() {
+            @if i > 0 { br; }
+            (line)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_text_is_escaped_with_its_line_breaks() {
+        assert_eq!(
+            post_body("a <b>\n& c").into_string(),
+            "a &lt;b&gt;<br>&amp; c"
+        );
+    }
+}
