@@ -46,6 +46,7 @@ mod ui_app_pages;
 mod ui_apps;
 mod ui_client;
 mod ui_developer;
+mod ui_feed;
 mod ui_outbound;
 mod ui_pages;
 mod ui_sandbox_deliveries;
