@@ -16,6 +16,7 @@ mod ui_client;
 
 mod app_frames;
 mod developer;
+mod feed;
 mod harness_checks;
 mod oauth;
 mod outbound;

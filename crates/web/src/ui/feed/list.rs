@@ -278,13 +278,13 @@ fn post_card(
     let may_delete = signed.user.is_admin || signed.user.id == post.author_id;
     html! {
         article.card.stack.feed-post id={ "post-" (post.id) } data-id=(post.id) {
+            @if !post.title.is_empty() {
+                h2.feed-post-title { (post.title) }
+            }
             p.muted.feed-meta {
                 strong { (author(post.author_id)) }
                 " · " (format_instant(Some(post.created_at)))
                 " · " (tr.t("feed-to")) " " span.feed-recipients { (recipients_text(tr, dir, post)) }
-            }
-            @if !post.title.is_empty() {
-                h2.feed-post-title { (post.title) }
             }
             @if post.important {
                 p.warning.feed-important { (tr.t("feed-important")) }
@@ -293,12 +293,6 @@ fn post_card(
             @if !post.tags.is_empty() {
                 p.muted.feed-tags {
                     @for tag in &post.tags { "#" (tag.name) " " }
-                }
-            }
-            @if may_delete {
-                form.inline method="post" action={ "/feed/" (post.id) "/delete" } {
-                    input type="hidden" name="csrf" value=(signed.csrf);
-                    button.danger type="submit" { (tr.t("feed-delete")) }
                 }
             }
             h3 { (tr.t_count("feed-comments", "count", post.comments)) }
@@ -318,6 +312,12 @@ fn post_card(
                 label.visually-hidden for={ "feed-comment-" (post.id) } { (tr.t("feed-comment-label")) }
                 textarea id={ "feed-comment-" (post.id) } name="text" rows="2" required placeholder=(tr.t("feed-comment-label")) {}
                 button type="submit" { (tr.t("feed-comment-send")) }
+            }
+            @if may_delete {
+                form.feed-delete method="post" action={ "/feed/" (post.id) "/delete" } {
+                    input type="hidden" name="csrf" value=(signed.csrf);
+                    button.danger type="submit" { (tr.t("feed-delete")) }
+                }
             }
         }
     }
