@@ -3,8 +3,8 @@
 //! A method sees a [`Ctx`] (store, caller, clock, registry) and the decoded
 //! [`Params`](portico_protocol::params::Params), never HTTP; the same method thus
 //! serves `/rest/...`, `batch` sub-calls and the request builder. One module per
-//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`), [`log`]
-//! (the live feed).
+//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`), [`im`],
+//! [`log`] (the live feed).
 
 pub mod apps;
 pub mod context;
@@ -13,6 +13,7 @@ pub mod crm;
 pub mod department;
 pub mod dispatch;
 pub mod events;
+pub mod im;
 pub mod leniency;
 pub mod listing;
 pub mod log;
@@ -41,6 +42,7 @@ pub fn registry() -> Registry {
     department::register(&mut r);
     sonet_group::register(&mut r);
     tasks::register(&mut r);
+    im::register(&mut r);
     log::register(&mut r);
     placement::register(&mut r);
     r

@@ -122,6 +122,21 @@ error_codes! {
     TaskNotAvailable => ("1048584", 400, "a:0:{}"),
     /// Creating a task for someone else without the right to.
     TaskCreateDenied => ("ERROR_TASK_CREATE_ACCESS_DENIED", 400, "Insufficient permission to create a task."),
+    // Scope `im` (notifications, chats).
+    /// `ATTACH` is not a valid attachment.
+    AttachError => ("ATTACH_ERROR", 400, "Incorrect attach params"),
+    /// `ATTACH` is longer than 60 000 characters once serialized.
+    AttachOversize => ("ATTACH_OVERSIZE", 400, "You have exceeded the maximum allowable size of attach"),
+    /// `MESSAGE` is missing or blank.
+    MessageEmpty => ("MESSAGE_EMPTY", 400, "Message can't be empty"),
+    /// `USER_ID` is missing or not positive.
+    UserIdEmpty => ("USER_ID_EMPTY", 400, "User ID can't be empty"),
+    /// The user named does not exist (or is not active).
+    UserNotFound => ("USER_NOT_FOUND", 400, "User not found"),
+    /// The parameters of an `im` method do not fit together.
+    ParamsError => ("PARAMS_ERROR", 400, "Incorrect params"),
+    /// `LAST_ID` of a paged `im` read is not a number.
+    LastIdString => ("LAST_ID_STRING", 400, "Last ID can't be string"),
     // Scope `log` (the live feed). `log.blogpost.delete` also answers "100"
     // (`ControllerParam`) and "0" (`Uncoded`); `log.blogcomment.*` answer
     // `Legacy` (an empty code).
@@ -263,18 +278,25 @@ mod tests {
             PlacementNotFound => 36,
             CodeEmpty => 37,
             EventNotFound => 38,
-            LogPostAddError => 39,
-            LogPostUpdateError => 40,
-            EmptyTitle => 41,
-            LogPostDeleteDenied => 42,
+            AttachError => 39,
+            AttachOversize => 40,
+            MessageEmpty => 41,
+            UserIdEmpty => 42,
+            UserNotFound => 43,
+            ParamsError => 44,
+            LastIdString => 45,
+            LogPostAddError => 46,
+            LogPostUpdateError => 47,
+            EmptyTitle => 48,
+            LogPostDeleteDenied => 49,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 43);
-        assert_eq!(seen.len(), 43);
+        assert_eq!(ErrorCode::ALL.len(), 50);
+        assert_eq!(seen.len(), 50);
     }
 
     #[test]

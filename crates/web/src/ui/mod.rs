@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod local_path;
 pub mod page;
 pub mod password;
+pub mod rich_text;
 pub mod session;
 pub mod sign_in;
 pub mod sign_in_limits;

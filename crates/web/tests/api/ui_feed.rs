@@ -67,6 +67,22 @@ async fn posts_are_published_and_commented_through_the_page() {
         page.body
     );
 
+    // BB-code is shown through the safe renderer; unsafe links stay text.
+    let bb = admin
+        .submit(
+            "/feed",
+            "/feed",
+            &[
+                ("text", "[b]Bold[/b] [url=javascript:alert(1)]trap[/url]"),
+                ("to", "all"),
+            ],
+        )
+        .await;
+    assert_eq!(bb.status, 303, "{}", bb.body);
+    let page = admin.get("/feed").await;
+    assert!(page.contains(">Bold</"), "{}", page.body);
+    assert!(page.contains("trap") && !page.contains("javascript:"));
+
     // Refusals come back on the page with what was typed.
     for (fields, message) in [
         (vec![("text", " "), ("to", "all")], "Write a message."),

@@ -289,7 +289,7 @@ fn post_card(
             @if post.important {
                 p.warning.feed-important { (tr.t("feed-important")) }
             }
-            div.feed-text { (post_body(&post.text)) }
+            div.feed-text.rich-text { (post_body(&post.text)) }
             @if !post.tags.is_empty() {
                 p.muted.feed-tags {
                     @for tag in &post.tags { "#" (tag.name) " " }
@@ -302,7 +302,7 @@ fn post_card(
                         li data-id=(comment.id) {
                             strong { (author(comment.author_id)) }
                             " · " span.muted { (format_instant(Some(comment.created_at))) }
-                            div.feed-comment-text { (post_body(&comment.text)) }
+                            div.feed-comment-text.rich-text { (post_body(&comment.text)) }
                         }
                     }
                 }

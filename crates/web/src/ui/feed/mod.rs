@@ -4,15 +4,16 @@
 //! departments ([`list`]). Posts are read through the store's feed query,
 //! which decides visibility exactly as `log.blogpost.get` does; every write
 //! goes through the REST methods (`log.blogpost.add`, `log.blogpost.delete`,
-//! `log.blogcomment.add`) called as the signed-in user ([`write`]). Forms
-//! work without scripts; `feed.js` tells of new activity on the page.
+//! `log.blogcomment.add`) called as the signed-in user ([`write`]). Texts
+//! are shown through the shared BB-code renderer ([`post_body`]). Forms work
+//! without scripts; `feed.js` tells of new activity on the page.
 
 mod list;
 mod write;
 
 use axum::routing::{get, post};
 use axum::Router;
-use maud::{html, Markup};
+use maud::Markup;
 use portico_methods::MethodOutput;
 use portico_protocol::ApiError;
 use serde_json::Value;
@@ -45,15 +46,11 @@ async fn call(
     crm::call_in_scope(state, signed, SCOPE, method, params).await
 }
 
-/// A post's or a comment's text as the page shows it: escaped, its line
-/// breaks kept.
+/// A post's or a comment's text as the page shows it: its BB-code rendered
+/// by the shared safe renderer (every piece of text escaped, line breaks
+/// kept).
 pub fn post_body(text: &str) -> Markup {
-    html! {
-        @for (i, line) in text.lines().enumerate() {
-            @if i > 0 { br; }
-            (line)
-        }
-    }
+    super::rich_text::text(&text.replace("\r\n", "\n"))
 }
 
 #[cfg(test)]
@@ -61,10 +58,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn post_text_is_escaped_with_its_line_breaks() {
+    fn post_text_is_escaped_with_its_line_breaks_and_bb_code() {
         assert_eq!(
-            post_body("a <b>\n& c").into_string(),
+            post_body("a <b>\r\n& c").into_string(),
             "a &lt;b&gt;<br>&amp; c"
         );
+        assert!(post_body("[b]x[/b]").into_string().contains(">x</"));
     }
 }
