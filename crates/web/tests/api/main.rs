@@ -16,6 +16,7 @@ mod errors;
 mod events_outbox;
 mod events_sources;
 mod feed;
+mod feed_events;
 mod field_lists;
 mod items;
 mod leads;
