@@ -70,10 +70,16 @@ fn codes(value: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The recipients `DEST` (else `SPERM`) names, if either is given: codes that
-/// are not DEST codes, and users, workgroups and departments that do not
-/// exist, are dropped (logged); the list may end up empty.
-pub async fn recipients(ctx: &Ctx, params: &Params) -> Result<Option<Vec<Recipient>>, ApiError> {
+/// The recipients `DEST` (else `SPERM`) names for a post by `author`, if
+/// either is given: codes that are not DEST codes, users and departments that
+/// do not exist, and workgroups that do not exist or that `author` may not
+/// see (hidden ones they are not a member of, unless an administrator) are
+/// dropped (logged); the list may end up empty.
+pub async fn recipients(
+    ctx: &Ctx,
+    params: &Params,
+    author: &User,
+) -> Result<Option<Vec<Recipient>>, ApiError> {
     let given = match (params.get("DEST"), params.get("SPERM")) {
         (Some(dest), _) => dest,
         (None, Some(sperm)) => sperm,
@@ -88,7 +94,14 @@ pub async fn recipients(ctx: &Ctx, params: &Params) -> Result<Option<Vec<Recipie
     }
     let needs_groups = parsed.iter().any(|r| matches!(r, Recipient::Group(_)));
     let groups = if needs_groups {
-        ctx.store.list_workgroups().await.map_err(store_error)?
+        let mine = ctx
+            .store
+            .groups_of_user(author.id)
+            .await
+            .map_err(store_error)?;
+        let mut all = ctx.store.list_workgroups().await.map_err(store_error)?;
+        all.retain(|g| g.visible || author.is_admin || mine.contains(&g.id));
+        all
     } else {
         Vec::new()
     };

@@ -124,7 +124,7 @@ async fn add(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     if body.trim().is_empty() {
         return Err(add_error("Blog post hasn't been added"));
     }
-    let recipients = match recipients(&ctx, &params).await? {
+    let recipients = match recipients(&ctx, &params, &author).await? {
         None => vec![Recipient::All],
         Some(found) if found.is_empty() => return Err(add_error("No destination specified")),
         Some(found) => found,
@@ -175,7 +175,7 @@ async fn update(ctx: Ctx, params: Params) -> Result<MethodOutput, ApiError> {
     if title.is_none() && body.is_none() {
         return Err(ApiError::from_code(ErrorCode::EmptyTitle));
     }
-    let recipients = match recipients(&ctx, &params).await? {
+    let recipients = match recipients(&ctx, &params, &editor).await? {
         Some(found) if !found.is_empty() => found,
         Some(_) => {
             ctx.ignored("parameter (no recipient left)", "DEST");

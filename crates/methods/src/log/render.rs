@@ -1,5 +1,6 @@
 //! A post as `log.blogpost.get` answers it: every scalar a string (`ID`,
-//! `AUTHOR_ID`, `NUM_COMMENTS`, …), `DATE_PUBLISH` with the portal's offset,
+//! `AUTHOR_ID`, `NUM_COMMENTS`, …; `BLOG_ID` is the author's id, each author
+//! having one blog), `DATE_PUBLISH` with the portal's offset,
 //! `CATEGORY_ID` the comma-separated tag ids, `MICRO` `Y` for a post without
 //! a title (whose `TITLE` is then the start of its text), the post's user
 //! fields as full descriptors with their `VALUE` (only the "important" pair

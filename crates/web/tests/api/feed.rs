@@ -401,7 +401,7 @@ async fn a_post_is_seen_by_its_recipients_and_its_author_only() {
         put_in_departments(&app, id, &[support]).await;
         hooks.push((id, app.webhook(id, &["log"], None).await));
     }
-    let [(_, author), (addressee_id, addressee), (member_id, member), (seller_id, seller), (east_id, easterner), (_, outsider)] =
+    let [(author_id, author), (addressee_id, addressee), (member_id, member), (seller_id, seller), (east_id, easterner), (_, outsider)] =
         hooks.try_into().expect("six users");
     put_in_departments(&app, seller_id, &[sales]).await;
     put_in_departments(&app, east_id, &[support, east]).await;
@@ -418,9 +418,23 @@ async fn a_post_is_seen_by_its_recipients_and_its_author_only() {
         &app,
         &directory,
         "sonet_group.user.add",
-        json!({"GROUP_ID": group, "USER_ID": [member_id]}),
+        json!({"GROUP_ID": group, "USER_ID": [member_id, author_id]}),
     )
     .await;
+    // A hidden group is no destination for those who cannot see it.
+    let r = app
+        .call_on(
+            &outsider,
+            "log.blogpost.add",
+            json!({"POST_MESSAGE": "x", "DEST": [format!("SG{group}")]}),
+        )
+        .await;
+    assert_error(
+        &r,
+        400,
+        "SONET_CONTROLLER_LIVEFEED_BLOGPOST_ADD_ERROR",
+        "No destination specified",
+    );
 
     let to_all = publish(&app, &author, "all", json!(["UA"])).await;
     let to_one = publish(&app, &author, "one", json!([format!("U{addressee_id}")])).await;

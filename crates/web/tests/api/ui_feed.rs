@@ -177,7 +177,7 @@ async fn each_user_sees_on_the_page_only_the_posts_addressed_to_them() {
         &app,
         &directory,
         "sonet_group.user.add",
-        json!({"GROUP_ID": group, "USER_ID": [carl]}),
+        json!({"GROUP_ID": group, "USER_ID": [carl, ana]}),
     )
     .await;
 
@@ -187,8 +187,14 @@ async fn each_user_sees_on_the_page_only_the_posts_addressed_to_them() {
         "<option value=\"{bob}\">bob name bob last</option>"
     )));
     assert!(form.contains(&format!("<option value=\"{east}\">")));
+    let team = format!("<option value=\"{group}\">Team</option>");
     assert!(
-        !form.contains(&format!("<option value=\"{group}\">Team</option>")),
+        form.contains(&team),
+        "members are offered their hidden group"
+    );
+    let eve_form = app.sign_in_as(eve).await.get("/feed").await;
+    assert!(
+        !eve_form.contains(&team),
         "a hidden group is not offered to outsiders"
     );
     let bob_text = bob.to_string();
