@@ -24,7 +24,8 @@ feed-to = to
 feed-important = Important
 feed-delete = Delete post
 feed-comments = { $count ->
-    [one] 1 comment
+    [0] No comments
+    [one] { $count } comment
    *[other] { $count } comments
 }
 feed-comment-label = Write a comment

@@ -24,7 +24,8 @@ feed-to = para
 feed-important = Importante
 feed-delete = Remover publicação
 feed-comments = { $count ->
-    [one] 1 comentário
+    [0] Nenhum comentário
+    [one] { $count } comentário
    *[other] { $count } comentários
 }
 feed-comment-label = Escreva um comentário

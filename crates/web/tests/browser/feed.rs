@@ -76,6 +76,12 @@ async fn a_post_published_on_the_feed_page_shows_there_with_its_comment() {
         .clone();
     assert_eq!(row["TITLE"], "Launch day");
     assert_eq!(row["NUM_COMMENTS"], "1");
+    b.execute(
+        &format!("document.querySelector('{card}').scrollIntoView()"),
+        vec![],
+    )
+    .await;
+    b.shot().await;
 
     // A post to this user written elsewhere raises the notice in place.
     assert!(b.exists("#feed-live[hidden]").await);
@@ -101,5 +107,11 @@ async fn a_post_published_on_the_feed_page_shows_there_with_its_comment() {
     assert_eq!(b.attr("html", "lang").await.as_deref(), Some("pt-BR"));
     assert_eq!(b.text("#feed-publish").await, "Publicar");
     assert_eq!(b.text("#nav-feed").await, "Feed");
+    b.shot().await;
+    b.execute(
+        "document.querySelector('#feed-posts').scrollIntoView()",
+        vec![],
+    )
+    .await;
     b.shot().await;
 }

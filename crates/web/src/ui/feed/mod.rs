@@ -65,4 +65,16 @@ mod tests {
         );
         assert!(post_body("[b]x[/b]").into_string().contains(">x</"));
     }
+
+    #[test]
+    fn comment_counts_read_in_each_language() {
+        use crate::ui::i18n::{Lang, Tr};
+        let count = |lang, n| Tr::new(lang).t_count("feed-comments", "count", n);
+        assert_eq!(count(Lang::En, 0), "No comments");
+        assert_eq!(count(Lang::En, 1), "1 comment");
+        assert_eq!(count(Lang::En, 2), "2 comments");
+        assert_eq!(count(Lang::PtBr, 0), "Nenhum comentário");
+        assert_eq!(count(Lang::PtBr, 1), "1 comentário");
+        assert_eq!(count(Lang::PtBr, 3), "3 comentários");
+    }
 }
