@@ -3,7 +3,8 @@
 //! A method sees a [`Ctx`] (store, caller, clock, registry) and the decoded
 //! [`Params`](portico_protocol::params::Params), never HTTP; the same method thus
 //! serves `/rest/...`, `batch` sub-calls and the request builder. One module per
-//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`), [`im`].
+//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`), [`im`],
+//! [`log`] (the live feed).
 
 pub mod apps;
 pub mod context;
@@ -15,6 +16,7 @@ pub mod events;
 pub mod im;
 pub mod leniency;
 pub mod listing;
+pub mod log;
 pub mod operating;
 pub mod placement;
 pub mod plan;
@@ -41,6 +43,7 @@ pub fn registry() -> Registry {
     sonet_group::register(&mut r);
     tasks::register(&mut r);
     im::register(&mut r);
+    log::register(&mut r);
     placement::register(&mut r);
     r
 }

@@ -168,6 +168,17 @@ error_codes! {
     ReplyFromOtherChat => ("REPLY_FROM_OTHER_CHAT_ERROR", 400, "You can only reply to a message within the same chat"),
     /// `TITLE` of `im.chat.updateTitle` is empty.
     TitleEmpty => ("TITLE_EMPTY", 400, "Title can't be empty"),
+    // Scope `log` (the live feed). `log.blogpost.delete` also answers "100"
+    // (`ControllerParam`) and "0" (`Uncoded`); `log.blogcomment.*` answer
+    // `Legacy` (an empty code).
+    /// `log.blogpost.add` refused (no text, no destination).
+    LogPostAddError => ("SONET_CONTROLLER_LIVEFEED_BLOGPOST_ADD_ERROR", 400, "Blog post hasn't been added"),
+    /// `log.blogpost.update` refused (wrong id, no such post, no rights).
+    LogPostUpdateError => ("SONET_CONTROLLER_LIVEFEED_BLOGPOST_UPDATE_ERROR", 400, "Wrong post ID"),
+    /// `log.blogpost.update` with neither `POST_TITLE` nor `POST_MESSAGE`.
+    EmptyTitle => ("EMPTY_TITLE", 400, "Message title is not specified."),
+    /// `log.blogpost.delete` of a post the caller may not delete.
+    LogPostDeleteDenied => ("403", 400, "You do not have permission to delete this message"),
 }
 
 impl fmt::Display for ErrorCode {
@@ -320,14 +331,18 @@ mod tests {
             ReplyFromOtherChat => 58,
             TitleEmpty => 59,
             LastIdAndLastType => 60,
+            LogPostAddError => 61,
+            LogPostUpdateError => 62,
+            EmptyTitle => 63,
+            LogPostDeleteDenied => 64,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 61);
-        assert_eq!(seen.len(), 61);
+        assert_eq!(ErrorCode::ALL.len(), 65);
+        assert_eq!(seen.len(), 65);
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod deliveries;
 mod delivery_log;
 mod duplicates;
 mod event_sources;
+mod feed;
 mod links;
 mod lists;
 mod live;
@@ -81,6 +82,7 @@ pub async fn run_all(store: &dyn Store) {
     live::story(store).await;
     notifications::story(store).await;
     chats::story(store).await;
+    feed::story(store).await;
 }
 
 /// Every story's name, in the order [`run_all`] runs them.
@@ -119,6 +121,7 @@ pub const STORIES: &[&str] = &[
     "live",
     "notifications",
     "chats",
+    "feed",
 ];
 
 /// Runs the one story called `name` (one of [`STORIES`]) against `store`; `false`
@@ -160,6 +163,7 @@ pub async fn run_story(store: &dyn Store, name: &str) -> bool {
         "live" => live::story(store).await,
         "notifications" => notifications::story(store).await,
         "chats" => chats::story(store).await,
+        "feed" => feed::story(store).await,
         _ => return false,
     }
     true

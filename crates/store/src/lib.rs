@@ -17,6 +17,7 @@ pub mod departments;
 pub mod entity;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod links;
 pub mod list;
 pub mod live;
@@ -60,6 +61,10 @@ pub use departments::{Department, DepartmentFields, DepartmentStore};
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
 pub use events::{Event, EventStamp, EventStore, RecordChange, UserFieldChangeKind};
+pub use feed::{
+    FeedComment, FeedPage, FeedPost, FeedPostFields, FeedQuery, FeedStore, FeedTag, FeedWindow,
+    Recipient,
+};
 pub use links::{Link, LinkChange, LinkEnd, LinkEvent, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use live::{LiveEvent, LivePush, LiveStore, LiveWake};
@@ -129,6 +134,7 @@ pub trait Store:
     + LiveStore
     + NotificationStore
     + ChatStore
+    + FeedStore
     + Send
     + Sync
     + 'static
@@ -166,6 +172,7 @@ impl<T> Store for T where
         + LiveStore
         + NotificationStore
         + ChatStore
+        + FeedStore
         + Send
         + Sync
         + 'static
