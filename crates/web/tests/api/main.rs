@@ -53,6 +53,7 @@ mod ui_feed;
 mod ui_outbound;
 mod ui_pages;
 mod ui_sandbox_deliveries;
+mod ui_scenarios;
 mod ui_sign_in;
 mod ui_sign_in_attacks;
 mod ui_task_editing;
