@@ -70,15 +70,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-say "creating $USERS users"
-LOGINS=(); IDS=()
-for i in $(seq "$USERS"); do
-  line="$("$BIN" user add --data-dir "$DATA" --login "reader$i" --name "Reader $i" --password "$PASSWORD" </dev/null)"
-  LOGINS+=("reader$i"); IDS+=("$(printf '%s' "$line" | grep -o 'id [0-9]*' | grep -o '[0-9]*')")
-done
-LOGIN_LIST="$(IFS=,; echo "${LOGINS[*]}")"
-ID_LIST="$(IFS=,; echo "${IDS[*]}")"
-
 say "starting the baseline and Portico"
 "$HELLO" 127.0.0.1:0 </dev/null > "$WORK/hello.log" 2>&1 &
 PIDS+=($!)
@@ -91,6 +82,15 @@ WATCH=("the baseline:${PIDS[0]}" "Portico:${PIDS[1]}")
 hook="$("$BIN" webhook add --data-dir "$DATA" --user admin --scope im,user --name bench </dev/null)"
 HOOK_PATH="$(printf '%s\n' "$hook" | grep -o '/rest/[0-9]*/[a-z0-9]*/' | head -n1)"
 [[ -n "$HOOK_PATH" ]] || die "unexpected 'webhook add' output: $hook"
+
+say "creating $USERS users"
+LOGINS=(); IDS=()
+for i in $(seq "$USERS"); do
+  line="$("$BIN" user add --data-dir "$DATA" --login "reader$i" --name "Reader $i" --password "$PASSWORD" </dev/null)"
+  LOGINS+=("reader$i"); IDS+=("$(printf '%s' "$line" | grep -o 'id [0-9]*' | grep -o '[0-9]*')")
+done
+LOGIN_LIST="$(IFS=,; echo "${LOGINS[*]}")"
+ID_LIST="$(IFS=,; echo "${IDS[*]}")"
 
 bench baseline "baseline GET /" "$CONNS" "http://$HELLO_ADDR/" path.lua "/"
 bench notify "im.notify.system.add" "$CONNS" "http://$ADDR/" notify.lua "$HOOK_PATH" "$ID_LIST"

@@ -3,7 +3,8 @@
 //! A method sees a [`Ctx`] (store, caller, clock, registry) and the decoded
 //! [`Params`](portico_protocol::params::Params), never HTTP; the same method thus
 //! serves `/rest/...`, `batch` sub-calls and the request builder. One module per
-//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`), [`im`].
+//! scope: [`core`] (`basic`), [`user`], [`crm`], [`tasks`] (`task`), [`im`],
+//! [`log`] (the live feed).
 
 pub mod apps;
 pub mod context;
@@ -16,6 +17,7 @@ pub mod im;
 pub mod imbot;
 pub mod leniency;
 pub mod listing;
+pub mod log;
 pub mod operating;
 pub mod placement;
 pub mod plan;
@@ -42,6 +44,7 @@ pub fn registry() -> Registry {
     sonet_group::register(&mut r);
     tasks::register(&mut r);
     im::register(&mut r);
+    log::register(&mut r);
     placement::register(&mut r);
     imbot::register(&mut r);
     r

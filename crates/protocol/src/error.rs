@@ -168,6 +168,17 @@ error_codes! {
     ReplyFromOtherChat => ("REPLY_FROM_OTHER_CHAT_ERROR", 400, "You can only reply to a message within the same chat"),
     /// `TITLE` of `im.chat.updateTitle` is empty.
     TitleEmpty => ("TITLE_EMPTY", 400, "Title can't be empty"),
+    // Scope `log` (the live feed). `log.blogpost.delete` also answers "100"
+    // (`ControllerParam`) and "0" (`Uncoded`); `log.blogcomment.*` answer
+    // `Legacy` (an empty code).
+    /// `log.blogpost.add` refused (no text, no destination).
+    LogPostAddError => ("SONET_CONTROLLER_LIVEFEED_BLOGPOST_ADD_ERROR", 400, "Blog post hasn't been added"),
+    /// `log.blogpost.update` refused (wrong id, no such post, no rights).
+    LogPostUpdateError => ("SONET_CONTROLLER_LIVEFEED_BLOGPOST_UPDATE_ERROR", 400, "Wrong post ID"),
+    /// `log.blogpost.update` with neither `POST_TITLE` nor `POST_MESSAGE`.
+    EmptyTitle => ("EMPTY_TITLE", 400, "Message title is not specified."),
+    /// `log.blogpost.delete` of a post the caller may not delete.
+    LogPostDeleteDenied => ("403", 400, "You do not have permission to delete this message"),
 
     // imbot: chat bots, classic (`imbot.*`) and 2.0 (`imbot.v2.*`).
     /// A classic bot that does not exist (or `BOT_ID` missing).
@@ -392,51 +403,57 @@ mod tests {
             MenuOversize => 58,
             ReplyFromOtherChat => 59,
             TitleEmpty => 60,
-            BotIdError => 61,
-            AppIdError => 62,
-            WrongRequest => 63,
-            CodeError => 64,
-            NameError => 65,
-            MaxCountError => 66,
-            EventMessageAddError => 67,
-            EventMessageUpdateError => 68,
-            EventMessageDeleteError => 69,
-            EventWelcomeMessageError => 70,
-            EventBotDeleteError => 71,
-            EventCommandAddError => 72,
-            CommandError => 73,
-            LangError => 74,
-            CommandIdError => 75,
-            BotTokenNotSpecified => 76,
-            BotTokenInvalidLength => 77,
-            BotIdRequired => 78,
-            BotNotFound => 79,
-            BotOwnershipError => 80,
-            BotCodeRequired => 81,
-            BotPropertiesRequired => 82,
-            BotCodeAlreadyTaken => 83,
-            BotInvalidType => 84,
-            BotInvalidEventMode => 85,
-            BotWebhookUrlRequired => 86,
-            BotInvalidCallback => 87,
-            BotLimitExceeded => 88,
-            BotRegisterFailed => 89,
-            BotTokenRotationFailed => 90,
-            CommandNotFound => 91,
-            ScopeError => 92,
-            UserNotSubscribed => 93,
-            MessageIdEmpty => 94,
-            EmptyMessage => 95,
+            LogPostAddError => 61,
+            LogPostUpdateError => 62,
+            EmptyTitle => 63,
+            LogPostDeleteDenied => 64,
+            BotIdError => 65,
+            AppIdError => 66,
+            WrongRequest => 67,
+            CodeError => 68,
+            NameError => 69,
+            MaxCountError => 70,
+            EventMessageAddError => 71,
+            EventMessageUpdateError => 72,
+            EventMessageDeleteError => 73,
+            EventWelcomeMessageError => 74,
+            EventBotDeleteError => 75,
+            EventCommandAddError => 76,
+            CommandError => 77,
+            LangError => 78,
+            CommandIdError => 79,
+            BotTokenNotSpecified => 80,
+            BotTokenInvalidLength => 81,
+            BotIdRequired => 82,
+            BotNotFound => 83,
+            BotOwnershipError => 84,
+            BotCodeRequired => 85,
+            BotPropertiesRequired => 86,
+            BotCodeAlreadyTaken => 87,
+            BotInvalidType => 88,
+            BotInvalidEventMode => 89,
+            BotWebhookUrlRequired => 90,
+            BotInvalidCallback => 91,
+            BotLimitExceeded => 92,
+            BotRegisterFailed => 93,
+            BotTokenRotationFailed => 94,
+            CommandNotFound => 95,
+            ScopeError => 96,
+            UserNotSubscribed => 97,
+            MessageIdEmpty => 98,
+            EmptyMessage => 99,
         }
     }
 
     #[test]
     fn all_covers_every_variant_once() {
         let seen: HashSet<usize> = ErrorCode::ALL.iter().map(|c| ordinal(*c)).collect();
-        assert_eq!(ErrorCode::ALL.len(), 96);
-        assert_eq!(seen.len(), 96);
-        assert_eq!(ErrorCode::ALL.len(), 96);
-        assert_eq!(seen.len(), 96);
+        assert_eq!(ErrorCode::ALL.len(), 100);
+        assert_eq!(seen.len(), 100);
+        assert_eq!(ErrorCode::ALL.len(), 100);
+        assert_eq!(seen.len(), 100);
+        assert_eq!(ErrorCode::ALL.len(), 100);
+        assert_eq!(seen.len(), 100);
     }
 
     #[test]

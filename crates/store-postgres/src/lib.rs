@@ -25,6 +25,7 @@ mod currencies;
 mod deliveries;
 mod departments;
 mod events;
+mod feed;
 mod links;
 mod list;
 mod live;

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_notifications.sql"),
     ),
     (5, "chats", include_str!("../migrations/0005_chats.sql")),
+    (6, "feed", include_str!("../migrations/0006_feed.sql")),
     (7, "bots", include_str!("../migrations/0007_bots.sql")),
 ];
 

@@ -22,6 +22,7 @@ mod entity_sql;
 mod error;
 mod events;
 pub mod export;
+mod feed;
 mod files;
 mod integrity;
 mod links;

@@ -118,6 +118,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0031_notifications.sql"),
     ),
     ("0032_chats", include_str!("../migrations/0032_chats.sql")),
+    ("0033_feed", include_str!("../migrations/0033_feed.sql")),
     ("0034_bots", include_str!("../migrations/0034_bots.sql")),
 ];
 

@@ -16,6 +16,7 @@ mod deliveries;
 mod delivery_log;
 mod duplicates;
 mod event_sources;
+mod feed;
 mod links;
 mod lists;
 mod live;
@@ -82,6 +83,7 @@ pub async fn run_all(store: &dyn Store) {
     live::story(store).await;
     notifications::story(store).await;
     chats::story(store).await;
+    feed::story(store).await;
     bots::story(store).await;
 }
 
@@ -121,6 +123,7 @@ pub const STORIES: &[&str] = &[
     "live",
     "notifications",
     "chats",
+    "feed",
     "bots",
 ];
 
@@ -163,6 +166,7 @@ pub async fn run_story(store: &dyn Store, name: &str) -> bool {
         "live" => live::story(store).await,
         "notifications" => notifications::story(store).await,
         "chats" => chats::story(store).await,
+        "feed" => feed::story(store).await,
         "bots" => bots::story(store).await,
         _ => return false,
     }

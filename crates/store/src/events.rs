@@ -62,7 +62,7 @@ pub const DEAL_MOVE_TO_CATEGORY: &str = "ONCRMDEALMOVETOCATEGORY";
 
 /// Every event an outbound webhook can subscribe to, grouped by scope:
 /// CRM record events, CRM user-field events, currency events, `ONUSERADD`,
-/// then the task events.
+/// then the task events and the live feed's.
 pub fn event_catalogue() -> Vec<EventKind> {
     let crm = |code: String| EventKind { code, scope: "crm" };
     let records = record_event_codes()
@@ -87,11 +87,16 @@ pub fn event_catalogue() -> Vec<EventKind> {
         code: (*code).to_owned(),
         scope: "task",
     });
+    let feed = crate::feed::FEED_EVENTS.iter().map(|code| EventKind {
+        code: (*code).to_owned(),
+        scope: "log",
+    });
     records
         .chain(user_fields)
         .chain(currencies)
         .chain(users)
         .chain(tasks)
+        .chain(feed)
         .collect()
 }
 
@@ -234,18 +239,21 @@ mod tests {
         );
         assert_eq!(record_event_codes().len(), 12);
         let catalogue = event_catalogue();
-        assert_eq!(catalogue.len(), 12 + 1 + 16 + 3 + 1 + 4);
+        assert_eq!(catalogue.len(), 12 + 1 + 16 + 3 + 1 + 4 + 3);
         assert!(catalogue
             .iter()
             .any(|e| e.code == "ONCRMDEALUSERFIELDSETENUMVALUES" && e.scope == "crm"));
         assert!(catalogue
             .iter()
             .any(|e| e.code == "ONUSERADD" && e.scope == "user"));
+        assert!(catalogue
+            .iter()
+            .any(|e| e.code == "ONTASKCOMMENTADD" && e.scope == "task"));
         assert_eq!(
             catalogue.last(),
             Some(&EventKind {
-                code: "ONTASKCOMMENTADD".to_owned(),
-                scope: "task"
+                code: "ONLIVEFEEDPOSTDELETE".to_owned(),
+                scope: "log"
             })
         );
     }

@@ -18,6 +18,7 @@ pub mod departments;
 pub mod entity;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod links;
 pub mod list;
 pub mod live;
@@ -64,6 +65,10 @@ pub use departments::{Department, DepartmentFields, DepartmentStore};
 pub use entity::{EntityDef, FieldDef, FieldKind, MultiType, StorageType};
 pub use error::StoreError;
 pub use events::{Event, EventStamp, EventStore, RecordChange, UserFieldChangeKind};
+pub use feed::{
+    FeedComment, FeedPage, FeedPost, FeedPostFields, FeedQuery, FeedStore, FeedTag, FeedWindow,
+    Recipient,
+};
 pub use links::{Link, LinkChange, LinkEnd, LinkEvent, LinkStore};
 pub use list::{Condition, Direction, ListPage, ListQuery, OrderKey};
 pub use live::{LiveEvent, LivePush, LiveStore, LiveWake};
@@ -133,6 +138,7 @@ pub trait Store:
     + LiveStore
     + NotificationStore
     + ChatStore
+    + FeedStore
     + BotStore
     + Send
     + Sync
@@ -171,6 +177,7 @@ impl<T> Store for T where
         + LiveStore
         + NotificationStore
         + ChatStore
+        + FeedStore
         + BotStore
         + Send
         + Sync

@@ -12,3 +12,12 @@ notifications-system = Sistema
 notifications-empty = Nenhuma notificação ainda.
 notifications-no-older = Nenhuma notificação mais antiga.
 notifications-older = Notificações mais antigas
+
+# Casos de uso comuns do mensageiro, do feed e dos chatbots.
+case-send-notification = Enviar uma notificação
+case-send-notification-desc = Notifique um funcionário a partir de outro sistema: o sino nas páginas do portal acende na hora.
+case-publish-report = Publicar um relatório no feed
+case-publish-report-desc = Publique um relatório no feed para todos, ou para pessoas, grupos de trabalho ou departamentos escolhidos.
+group-chatbot = Adicionar um chatbot
+case-inform-employees = Informar funcionários no chat
+case-inform-employees-desc = Envie uma mensagem ao chat de um funcionário ou a um chat em grupo a partir de outro sistema.

@@ -80,6 +80,7 @@ macro_rules! sources {
             include_str!(concat!("../../locales/", $dir, "/oauth.ftl")),
             include_str!(concat!("../../locales/", $dir, "/notifications.ftl")),
             include_str!(concat!("../../locales/", $dir, "/chat.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/feed.ftl")),
         ]
     };
 }

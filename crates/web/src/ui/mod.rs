@@ -1,4 +1,5 @@
 //! The web UI: sign-in, the portal's pages (Developer resources, Chat, Tasks, Workgroups, CRM, Users,
+//! The web UI: sign-in, the portal's pages (Developer resources, Feed, Tasks, Workgroups, CRM, Users,
 //! the administrators' pipelines and departments) and
 //! their static files. Server-rendered with maud; small hand-written scripts
 //! where a page reacts without a reload (the request builder). Every form carries
@@ -13,6 +14,7 @@ pub mod chat;
 pub mod crm;
 pub mod developer;
 pub mod directories;
+pub mod feed;
 pub mod i18n;
 pub mod local_path;
 pub mod notifications;
@@ -76,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/live.js", get(live_script))
         .route("/static/app_frame.js", get(app_frame_script))
         .route("/static/notifications.js", get(notifications_script))
+        .route("/static/feed.js", get(feed_script))
         .merge(apps::routes())
         .merge(developer::routes())
         .merge(crm::routes())
@@ -85,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         .merge(workgroups::routes())
         .merge(notifications::routes())
         .merge(chat::routes())
+        .merge(feed::routes())
 }
 
 /// `/`: Developer resources when signed in, else the sign-in page.
@@ -154,5 +158,13 @@ async fn app_frame_script() -> Response {
     static_file(
         "text/javascript; charset=utf-8",
         include_str!("../../static/app_frame.js"),
+    )
+}
+
+/// `/static/feed.js`: tells the Feed page of new activity.
+async fn feed_script() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/feed.js"),
     )
 }

@@ -17,6 +17,8 @@ pub enum Section {
     Developer,
     /// The chat pages.
     Chat,
+    /// The live feed.
+    Feed,
     /// The task pages.
     Tasks,
     /// The workgroup pages.
@@ -172,6 +174,7 @@ pub fn page_with_scripts(
                 ul {
                     li { a href="/developer" aria-current=[current(Section::Developer)] { (tr.t("nav-developer")) } }
                     li { a #nav-chat href="/chat" aria-current=[current(Section::Chat)] { (tr.t("nav-chat")) } }
+                    li { a #nav-feed href="/feed" aria-current=[current(Section::Feed)] { (tr.t("nav-feed")) } }
                     li { a #nav-tasks href="/tasks" aria-current=[current(Section::Tasks)] { (tr.t("nav-tasks")) } }
                     li { a #nav-workgroups href="/workgroups" aria-current=[current(Section::Workgroups)] { (tr.t("nav-workgroups")) } }
                     li.group {

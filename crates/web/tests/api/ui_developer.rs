@@ -9,7 +9,7 @@ use crate::common::TestApp;
 use crate::ui_client::{input_value, UiClient};
 
 /// Creates a webhook through the form opened from `case`; returns (id, REST base URL).
-async fn create_webhook(
+pub(crate) async fn create_webhook(
     ui: &UiClient,
     app: &TestApp,
     case: &str,

@@ -17,6 +17,7 @@ mod ui_client;
 mod app_frames;
 mod chat;
 mod developer;
+mod feed;
 mod harness_checks;
 mod notifications;
 mod oauth;

@@ -92,12 +92,33 @@ pub const GROUPS: &[CaseGroup] = &[
                 method: "tasks.task.add",
             },
             UseCase {
+                id: "send-notification",
+                title: "case-send-notification",
+                scopes: &["im"],
+                method: "im.notify.system.add",
+            },
+            UseCase {
+                id: "publish-report",
+                title: "case-publish-report",
+                scopes: &["log"],
+                method: "log.blogpost.add",
+            },
+            UseCase {
                 id: "monitor-tasks",
                 title: "case-monitor-tasks",
                 scopes: &["task"],
                 method: "tasks.task.list",
             },
         ],
+    },
+    CaseGroup {
+        title: "group-chatbot",
+        cases: &[UseCase {
+            id: "inform-employees",
+            title: "case-inform-employees",
+            scopes: &["im"],
+            method: "im.message.add",
+        }],
     },
     CaseGroup {
         title: "group-other",
