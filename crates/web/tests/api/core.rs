@@ -66,6 +66,7 @@ async fn methods_method_get_scope_profile() {
             "crm",
             "department",
             "im",
+            "imbot",
             "log",
             "placement",
             "sonet_group",
