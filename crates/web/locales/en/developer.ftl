@@ -47,6 +47,7 @@ scope-user = Users
 scope-user_basic = Users (basic data)
 scope-user_brief = Users (brief data)
 scope-task = Tasks
+scope-imbot = Chat bots
 builder-title = Request builder
 builder-intro = Choose a method, fill in its parameters and run it with this webhook. The URL and the code follow what you type.
 builder-method = Method

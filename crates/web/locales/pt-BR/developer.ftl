@@ -47,6 +47,7 @@ scope-user = Usuários
 scope-user_basic = Usuários (dados básicos)
 scope-user_brief = Usuários (dados resumidos)
 scope-task = Tarefas
+scope-imbot = Chatbots
 builder-title = Construtor de requisições
 builder-intro = Escolha um método, preencha os parâmetros e execute-o com este webhook. A URL e o código acompanham o que você digita.
 builder-method = Método
