@@ -23,6 +23,33 @@ pub mod message_data;
 pub mod payload;
 pub mod stored;
 
+/// A bot for unit tests: `id`, classic, owned by application 1, handlers
+/// `https://b{id}.example/…`.
+#[cfg(test)]
+pub(crate) fn test_bot(id: i64, bot_type: BotType, api_version: u8) -> Bot {
+    Bot {
+        id,
+        code: format!("bot{id}"),
+        bot_type,
+        openline: false,
+        owner: BotOwner::App(1),
+        api_version,
+        handlers: BotHandlers {
+            message_add: Some(format!("https://b{id}.example/add")),
+            welcome_message: Some(format!("https://b{id}.example/join")),
+            ..BotHandlers::default()
+        },
+        event_mode: EventMode::Webhook,
+        webhook_url: Some(format!("https://b{id}.example/v2")),
+        token_hash: None,
+        application_token_sealed: Vec::new(),
+        profile: BotProfile::default(),
+        flags: BotFlags::default(),
+        created_by: 1,
+        created_at: 0,
+    }
+}
+
 /// Entity code of the events raised for a bot (`entity_id` is the bot's id).
 pub const BOT_EVENT_ENTITY: &str = "BOT";
 

@@ -139,6 +139,16 @@ pub fn mentions(text: &str) -> Vec<i64> {
     found
 }
 
+/// `MENTIONED_LIST`: the users mentioned, keyed by id, ids as strings.
+fn mentioned_list(message: &MessageFacts) -> Value {
+    let list: Map<String, Value> = message
+        .mentioned
+        .iter()
+        .map(|id| (id.to_string(), Value::String(id.to_string())))
+        .collect();
+    Value::Object(list)
+}
+
 /// `Y` or `N`.
 fn yn(flag: bool) -> &'static str {
     if flag {
@@ -233,12 +243,7 @@ pub fn classic_message_params(
         put("CHAT_CAN_POST", json!("MEMBER"));
         put("RID", s(chat.id));
         put("IS_MANAGER", json!("N"));
-        let mentioned: Map<String, Value> = message
-            .mentioned
-            .iter()
-            .map(|id| (id.to_string(), s(*id)))
-            .collect();
-        put("MENTIONED_LIST", Value::Object(mentioned));
+        put("MENTIONED_LIST", mentioned_list(message));
         put("MESSAGE_ORIGINAL", json!(message.text));
     }
     p
@@ -287,12 +292,7 @@ pub fn classic_message_change(
         put("FROM_USER_ID", s(message.author_id));
         put("TO_USER_ID", s(bot.id));
         put("CHAT_USER_COUNT", s(chat.user_count));
-        let mentioned: Map<String, Value> = message
-            .mentioned
-            .iter()
-            .map(|id| (id.to_string(), s(*id)))
-            .collect();
-        put("MENTIONED_LIST", Value::Object(mentioned));
+        put("MENTIONED_LIST", mentioned_list(message));
         put("PLATFORM_CONTEXT", json!("web"));
         put("MESSAGE_ORIGINAL", json!(message.text));
     }

@@ -1,30 +1,10 @@
 //! Which events chat writes raise for which bots.
 
 use super::*;
-use crate::bots::{BotFlags, BotHandlers, BotOwner, BotProfile, BotType, CommandLang, EventMode};
+use crate::bots::{BotType, CommandLang};
 
 fn bot(id: i64, bot_type: BotType, api_version: u8) -> Bot {
-    Bot {
-        id,
-        code: format!("bot{id}"),
-        bot_type,
-        openline: false,
-        owner: BotOwner::App(1),
-        api_version,
-        handlers: BotHandlers {
-            message_add: Some(format!("https://b{id}.example/add")),
-            welcome_message: Some(format!("https://b{id}.example/join")),
-            ..BotHandlers::default()
-        },
-        event_mode: EventMode::Webhook,
-        webhook_url: Some(format!("https://b{id}.example/v2")),
-        token_hash: None,
-        application_token_sealed: Vec::new(),
-        profile: BotProfile::default(),
-        flags: BotFlags::default(),
-        created_by: 1,
-        created_at: 0,
-    }
+    crate::bots::test_bot(id, bot_type, api_version)
 }
 
 fn chat(kind: &str) -> ChatFacts {

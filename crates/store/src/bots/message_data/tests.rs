@@ -5,25 +5,14 @@ use serde_json::Value;
 
 use super::*;
 use crate::bots::payload::BOT_AUTH_KEYS;
-use crate::bots::{BotFlags, BotHandlers, BotOwner, BotProfile, EventMode};
+use crate::bots::{BotHandlers, EventMode};
 
 fn bot(bot_type: BotType) -> Bot {
     Bot {
-        id: 567,
         code: "BOT1".to_owned(),
-        bot_type,
-        openline: false,
-        owner: BotOwner::App(1),
-        api_version: 1,
         handlers: BotHandlers::default(),
-        event_mode: EventMode::Webhook,
         webhook_url: None,
-        token_hash: None,
-        application_token_sealed: Vec::new(),
-        profile: BotProfile::default(),
-        flags: BotFlags::default(),
-        created_by: 1,
-        created_at: 0,
+        ..crate::bots::test_bot(567, bot_type, 1)
     }
 }
 

@@ -3,27 +3,14 @@
 use serde_json::json;
 
 use super::*;
-use crate::bots::{
-    BotFlags, BotHandlers, BotProfile, BotType, EventMode, BOT_DELETE, MESSAGE_ADD, V2_MESSAGE_ADD,
-};
+use crate::bots::{BotType, EventMode, BOT_DELETE, MESSAGE_ADD, V2_MESSAGE_ADD};
 
 fn bot(owner: BotOwner, mode: EventMode) -> Bot {
     Bot {
-        id: 567,
         code: "BOT1".to_owned(),
-        bot_type: BotType::Bot,
-        openline: false,
         owner,
-        api_version: 1,
-        handlers: BotHandlers::default(),
         event_mode: mode,
-        webhook_url: None,
-        token_hash: None,
-        application_token_sealed: Vec::new(),
-        profile: BotProfile::default(),
-        flags: BotFlags::default(),
-        created_by: 1,
-        created_at: 0,
+        ..crate::bots::test_bot(567, BotType::Bot, 1)
     }
 }
 
