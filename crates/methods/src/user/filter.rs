@@ -44,7 +44,13 @@ pub(super) fn conditions(
     profile: &[UserField],
     params: &Params,
 ) -> Result<Vec<Condition>, ApiError> {
-    let mut out = Vec::new();
+    // Chat bots are users, but `user.get` does not list them (as Bitrix24
+    // leaves out its external user types).
+    let mut out = vec![field(
+        "USER_TYPE",
+        FilterOp::NotEq,
+        vec![FieldValue::Text("bot".to_owned())],
+    )];
     match params.get("FILTER") {
         None | Some(Value::Null) => {}
         Some(Value::Object(map)) => {

@@ -123,6 +123,15 @@ async fn a_webhook_registers_a_classic_bot_with_its_client_id() {
         json!({echo.to_string(): {"ID": echo, "NAME": "Bot echo", "CODE": "echo", "OPENLINE": "N"}})
     );
 
+    let users = app.ok("user.get", json!({})).await;
+    let ids: Vec<&str> = users
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["ID"].as_str())
+        .collect();
+    assert_eq!(ids, ["1"], "bots are not listed among users");
+
     // Another CLIENT_ID, or another webhook, cannot act as the bot.
     let r = app
         .call_on(
