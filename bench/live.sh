@@ -10,8 +10,8 @@
 # temporary data folder (SQLite), then:
 #   1. baseline: GET / of the hello example (wrk, bench/lua/path.lua);
 #   2. im.notify.system.add to a random user (wrk, bench/lua/notify.lua), as
-#      the administrator's webhook, with NO stream open, then with
-#      BENCH_CLIENTS streams open (the tail and the streams' filtering count);
+#      the administrator's webhook (each call also writes the recipient's live
+#      row; no stream is open yet);
 #   3. latency (crates/web/examples/live_bench.rs): signs the users in through
 #      the sign-in page, opens BENCH_CLIENTS /live streams spread over them,
 #      sends BENCH_NOTIFICATIONS notifications at BENCH_RATE/s, each to the
