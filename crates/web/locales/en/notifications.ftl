@@ -21,3 +21,5 @@ case-publish-report-desc = Post a report to the live feed for everyone, or for c
 group-chatbot = Add a chatbot
 case-inform-employees = Inform employees in chat
 case-inform-employees-desc = Send a message to an employee's chat or to a group chat from another system.
+case-forward-to-bot = Forward messages from chat to the bot
+case-forward-to-bot-desc = Register a chat bot: what employees write to it in chat is sent to your handler URL, and it answers in the dialog.

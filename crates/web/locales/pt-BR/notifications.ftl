@@ -21,3 +21,5 @@ case-publish-report-desc = Publique um relatório no feed para todos, ou para pe
 group-chatbot = Adicionar um chatbot
 case-inform-employees = Informar funcionários no chat
 case-inform-employees-desc = Envie uma mensagem ao chat de um funcionário ou a um chat em grupo a partir de outro sistema.
+case-forward-to-bot = Encaminhar mensagens do chat ao bot
+case-forward-to-bot-desc = Registre um chatbot: o que os funcionários escrevem a ele no chat é enviado à URL do seu manipulador, e ele responde no diálogo.

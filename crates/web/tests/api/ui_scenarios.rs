@@ -1,7 +1,8 @@
-//! The messenger's and the live feed's ready-made scenarios: "Send a
-//! notification", "Publish a report in the live feed" and "Inform employees in
-//! chat" are listed, open the webhook form with their scopes and method, and
-//! the webhook they create does what the scenario says, end to end.
+//! The messenger's, the live feed's and the chat bots' ready-made scenarios:
+//! "Send a notification", "Publish a report in the live feed", "Inform
+//! employees in chat" and "Forward messages from chat to the bot" are listed,
+//! open the webhook form with their scopes and method, and the webhook they
+//! create does what the scenario says, end to end.
 
 use serde_json::{json, Value};
 
@@ -35,6 +36,7 @@ async fn messenger_and_feed_scenarios_prepare_webhooks_that_work() {
         ("send-notification", "im", "im.notify.system.add"),
         ("publish-report", "log", "log.blogpost.add"),
         ("inform-employees", "im", "im.message.add"),
+        ("forward-to-bot", "imbot", "imbot.register"),
     ] {
         assert!(
             cases.contains(&format!("href=\"/developer/webhooks/new?case={case}\"")),
@@ -105,5 +107,39 @@ async fn messenger_and_feed_scenarios_prepare_webhooks_that_work() {
     assert_eq!(
         dialog["result"]["messages"][0]["text"],
         "The office is closed on Friday"
+    );
+
+    // Forward messages to a bot: the bot registered through the scenario's
+    // webhook gets Bob's message as ONIMBOTMESSAGEADD at its handler.
+    let (_, hook) = create_webhook(&admin, &app, "forward-to-bot", "Bot", &["im", "imbot"]).await;
+    let handler = "https://bot.example.com/handler";
+    let bot = call(
+        &app,
+        &hook,
+        "imbot.register",
+        json!({"CODE": "forwarder", "CLIENT_ID": "forwarder-app", "EVENT_HANDLER": handler,
+               "PROPERTIES": {"NAME": "Forwarder"}}),
+    )
+    .await;
+    let bot = bot.as_i64().expect("bot id");
+    let sent = app
+        .call_on(
+            &bob_hook,
+            "im.message.add",
+            json!({"DIALOG_ID": bot.to_string(), "MESSAGE": "Please forward this"}),
+        )
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    let queued = crate::app_events::queued(&app).await;
+    let forwarded: Vec<&Value> = queued
+        .iter()
+        .filter(|(code, url, _)| code == "ONIMBOTMESSAGEADD" && url == handler)
+        .map(|(_, _, data)| data)
+        .collect();
+    assert_eq!(forwarded.len(), 1, "{queued:?}");
+    assert_eq!(forwarded[0]["PARAMS"]["MESSAGE"], "Please forward this");
+    assert_eq!(
+        forwarded[0]["PARAMS"]["FROM_USER_ID"],
+        json!(bob.to_string())
     );
 }

@@ -15,6 +15,7 @@ mod logs;
 mod ui_client;
 
 mod app_frames;
+mod bot_chat;
 mod chat;
 mod developer;
 mod feed;

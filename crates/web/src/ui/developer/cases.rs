@@ -113,12 +113,20 @@ pub const GROUPS: &[CaseGroup] = &[
     },
     CaseGroup {
         title: "group-chatbot",
-        cases: &[UseCase {
-            id: "inform-employees",
-            title: "case-inform-employees",
-            scopes: &["im"],
-            method: "im.message.add",
-        }],
+        cases: &[
+            UseCase {
+                id: "inform-employees",
+                title: "case-inform-employees",
+                scopes: &["im"],
+                method: "im.message.add",
+            },
+            UseCase {
+                id: "forward-to-bot",
+                title: "case-forward-to-bot",
+                scopes: &["im", "imbot"],
+                method: "imbot.register",
+            },
+        ],
     },
     CaseGroup {
         title: "group-other",
