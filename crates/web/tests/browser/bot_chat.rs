@@ -5,7 +5,7 @@
 //! reload, and pressing its COMMAND button queues ONIMCOMMANDADD (context
 //! KEYBOARD) for the command's handler; then the same in Portuguese.
 
-use portico_store::{ClaimedDelivery, DeliveryStore};
+use portico_store::ClaimedDelivery;
 use serde_json::{json, Value};
 
 use crate::common::TestApp;
