@@ -39,6 +39,13 @@ pub async fn serve_app(
 ) -> std::io::Result<()> {
     let flusher =
         stats::Flusher::spawn(state.stats.clone(), state.store.clone(), stats::FLUSH_EVERY);
+    // Live streams never end by themselves: end them when the shutdown comes,
+    // so that draining the connections does not wait for them.
+    let live = state.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        live.close();
+    };
     let served = serve(listener, router(state), options, shutdown).await;
     flusher.stop().await;
     served

@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use futures::Stream;
 use portico_store::live::LIVE_RETENTION_SECS;
 use portico_store::{LiveEvent, Store};
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::{broadcast, watch, Notify};
 
 use crate::state::AppState;
 use crate::ui::session::Signed;
@@ -41,6 +41,9 @@ const PRUNE_EVERY: Duration = Duration::from_secs(600);
 pub struct LiveHub {
     sender: broadcast::Sender<Arc<LiveEvent>>,
     started: OnceLock<()>,
+    /// Set when the server shuts down: every stream ends (browsers reconnect
+    /// to another node, or to this one once it is back).
+    closing: watch::Sender<bool>,
 }
 
 impl Default for LiveHub {
@@ -48,6 +51,7 @@ impl Default for LiveHub {
         LiveHub {
             sender: broadcast::channel(BUFFER).0,
             started: OnceLock::new(),
+            closing: watch::channel(false).0,
         }
     }
 }
@@ -72,6 +76,12 @@ impl LiveHub {
     /// How many streams listen in this process.
     pub fn listeners(&self) -> usize {
         self.sender.receiver_count()
+    }
+
+    /// Ends every stream, now and from now on (the server is shutting down,
+    /// and would otherwise wait for streams that never end).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
     }
 }
 
@@ -165,6 +175,7 @@ pub async fn stream(
         },
     };
     let listener = Listener {
+        closing: state.live.closing.subscribe(),
         store: state.store.clone(),
         user_id: signed.user.id,
         session: signed.token_hash.clone(),
@@ -184,6 +195,8 @@ pub async fn stream(
 
 /// One stream's state.
 struct Listener {
+    /// Becomes `true` when the server shuts down.
+    closing: watch::Receiver<bool>,
     store: Arc<dyn Store>,
     user_id: i64,
     session: Vec<u8>,
@@ -246,6 +259,9 @@ impl Listener {
 
     async fn next(&mut self) -> Step {
         loop {
+            if *self.closing.borrow() {
+                return Step::End;
+            }
             if self.behind {
                 self.behind = false;
                 if !self.catch_up().await {
@@ -255,7 +271,10 @@ impl Listener {
             if let Some(row) = self.pending.pop_front() {
                 return Step::Send(row);
             }
-            let received = tokio::time::timeout(HEARTBEAT, self.receiver.recv()).await;
+            let received = tokio::select! {
+                received = tokio::time::timeout(HEARTBEAT, self.receiver.recv()) => received,
+                _ = self.closing.changed() => return Step::End,
+            };
             match received {
                 Err(_) => return Step::Quiet,
                 Ok(Ok(row)) => {

@@ -154,6 +154,29 @@ async fn a_page_s_stream_starts_after_what_the_page_was_rendered_with() {
 }
 
 #[tokio::test]
+async fn a_shutdown_ends_the_streams_instead_of_waiting_for_them() {
+    let app = TestApp::start().await;
+    let ui = app.sign_in_as(1).await;
+    let session = ui.cookie("portico_session").expect("session");
+    let mut stream = Stream::open(&app, &session, None).await;
+    let restarted = tokio::spawn(app.restart());
+    // The stream ends at the shutdown (long before connections would be
+    // dropped at the end of the drain, ten seconds later).
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match stream.response.chunk().await {
+                Ok(Some(_)) => continue,
+                Ok(None) => return true,
+                Err(_) => return false,
+            }
+        }
+    })
+    .await;
+    assert_eq!(ended, Ok(true), "the stream ended cleanly at the shutdown");
+    restarted.await.expect("restarted");
+}
+
+#[tokio::test]
 async fn without_a_session_there_is_no_stream() {
     let app = TestApp::start().await;
     let answer = app
