@@ -20,6 +20,7 @@ mod events_sources;
 mod feed;
 mod feed_events;
 mod field_lists;
+mod im_wire;
 mod items;
 mod leads;
 mod leniency;
