@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::Stream;
@@ -34,6 +34,10 @@ const TICK: Duration = Duration::from_secs(1);
 /// How often a stream checks that its session still holds, and sends a
 /// comment so that proxies keep the connection open.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+/// Streams one user may keep open on one server (tabs, windows, devices);
+/// more are refused with 429, so one account cannot take the server's
+/// connections.
+pub const MAX_STREAMS_PER_USER: usize = 32;
 /// How often the tail deletes rows older than the retention.
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
 
@@ -44,6 +48,28 @@ pub struct LiveHub {
     /// Set when the server shuts down: every stream ends (browsers reconnect
     /// to another node, or to this one once it is back).
     closing: watch::Sender<bool>,
+    /// Open streams per user on this server (a bound on this server's
+    /// sockets, so it is this process's own count).
+    open: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>>,
+}
+
+/// One open stream of a user, counted until it is dropped.
+struct StreamSlot {
+    open: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>>,
+    user_id: i64,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.open.lock() {
+            if let Some(count) = open.get_mut(&self.user_id) {
+                *count -= 1;
+                if *count == 0 {
+                    open.remove(&self.user_id);
+                }
+            }
+        }
+    }
 }
 
 impl Default for LiveHub {
@@ -52,6 +78,7 @@ impl Default for LiveHub {
             sender: broadcast::channel(BUFFER).0,
             started: OnceLock::new(),
             closing: watch::channel(false).0,
+            open: Arc::default(),
         }
     }
 }
@@ -76,6 +103,21 @@ impl LiveHub {
     /// How many streams listen in this process.
     pub fn listeners(&self) -> usize {
         self.sender.receiver_count()
+    }
+
+    /// A slot for one more stream of `user_id`, unless they hold
+    /// [`MAX_STREAMS_PER_USER`] already.
+    fn take_slot(&self, user_id: i64) -> Option<StreamSlot> {
+        let mut open = self.open.lock().ok()?;
+        let count = open.entry(user_id).or_insert(0);
+        if *count >= MAX_STREAMS_PER_USER {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot {
+            open: self.open.clone(),
+            user_id,
+        })
     }
 
     /// Ends every stream, now and from now on (the server is shutting down,
@@ -159,6 +201,16 @@ pub async fn stream(
     Query(start): Query<StreamStart>,
     headers: HeaderMap,
 ) -> Response {
+    let Some(slot) = state.live.take_slot(signed.user.id) else {
+        let mut res = (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many live streams are open for this user.",
+        )
+            .into_response();
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        return res;
+    };
     state.live.start(&state.store);
     let receiver = state.live.subscribe();
     let resume = headers
@@ -175,6 +227,7 @@ pub async fn stream(
         },
     };
     let listener = Listener {
+        _slot: slot,
         closing: state.live.closing.subscribe(),
         store: state.store.clone(),
         user_id: signed.user.id,
@@ -195,6 +248,8 @@ pub async fn stream(
 
 /// One stream's state.
 struct Listener {
+    /// Counts this stream among its user's until it ends.
+    _slot: StreamSlot,
     /// Becomes `true` when the server shuts down.
     closing: watch::Receiver<bool>,
     store: Arc<dyn Store>,

@@ -177,6 +177,33 @@ async fn a_shutdown_ends_the_streams_instead_of_waiting_for_them() {
 }
 
 #[tokio::test]
+async fn one_user_may_not_hold_more_than_the_bound_of_streams() {
+    let app = TestApp::start().await;
+    let other = app.add_user("other.person", false).await;
+    let admin = app.sign_in_as(1).await;
+    let session = admin.cookie("portico_session").expect("session");
+    let mut open = Vec::new();
+    for _ in 0..portico_web::live::MAX_STREAMS_PER_USER {
+        open.push(Stream::open(&app, &session, None).await);
+    }
+    let refused = app
+        .client
+        .get(format!("{}/live", app.base))
+        .header("cookie", format!("portico_session={session}"))
+        .send()
+        .await
+        .expect("GET /live");
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "30");
+    // Another user is not affected, and the open streams still carry updates.
+    let other_ui = app.sign_in_as(other).await;
+    let other_session = other_ui.cookie("portico_session").expect("session");
+    Stream::open(&app, &other_session, None).await;
+    let id = push(&app, "notify", vec![1], "still live").await;
+    assert_eq!(open[0].next().await.0, id);
+}
+
+#[tokio::test]
 async fn without_a_session_there_is_no_stream() {
     let app = TestApp::start().await;
     let answer = app
